@@ -1,0 +1,99 @@
+/**
+ * Base of actor rooms. `onCreate` only records the id and deps (a losing duplicate instance runs it
+ * too); `activate()` — run from the handler's 'create' event, which fires for the winner only —
+ * loads state. Calls wait for activation; a room that passivates (idle, or its stream writer
+ * failed) refuses further calls with ActorGoneError so references retry on a fresh activation.
+ */
+import { Room } from '@colyseus/core';
+import { ActorGoneError } from '../src/cluster/colyseus-actors.ts';
+import type { ActorRoomOptions, RoomDeps } from './room-deps.ts';
+
+type Phase = 'creating' | 'active' | 'gone';
+
+export abstract class ActorRoom extends Room {
+  protected deps!: RoomDeps;
+  #phase: Phase = 'creating';
+  #ready!: Promise<void>;
+  #markReady!: () => void;
+  #failReady!: (e: unknown) => void;
+  #inflight = 0;
+  #lastActivity = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
+
+  override onCreate(options: ActorRoomOptions): void {
+    this.roomId = options.id;
+    this.deps = options.deps;
+    this.autoDispose = false;
+    this.#ready = new Promise<void>((resolve, reject) => {
+      this.#markReady = resolve;
+      this.#failReady = reject;
+    });
+    this.#ready.catch(() => undefined);
+  }
+
+  /** Loads the actor's state; the room serves calls once it resolves. */
+  protected abstract load(): Promise<void>;
+
+  /** Whether the room may passivate now (besides having no calls in flight). */
+  protected abstract canPassivate(): boolean;
+
+  /** Releases resources when the room passivates or disposes. */
+  protected abstract release(): void;
+
+  async activate(): Promise<void> {
+    try {
+      await this.load();
+      this.#phase = 'active';
+      this.#lastActivity = Date.now();
+      const every = Math.max(50, Math.floor(this.deps.settings.idlePassivateMs / 4));
+      this.#idleTimer = setInterval(() => this.#checkIdle(), every).unref();
+      this.#markReady();
+    } catch (e) {
+      this.deps.im.log.error({ err: e, roomId: this.roomId }, 'actor activation failed');
+      this.#failReady(new ActorGoneError(this.roomId));
+      void this.passivate(1011);
+    }
+  }
+
+  /** Runs `fn` once the actor is active; refuses if it is passivating. Every actor method goes through here. */
+  protected async serve<T>(fn: () => Promise<T> | T): Promise<T> {
+    if (this.#phase === 'creating') await this.#ready;
+    if (this.#phase === 'gone') throw new ActorGoneError(this.roomId);
+    this.#inflight++;
+    this.#lastActivity = Date.now();
+    try {
+      return await fn();
+    } finally {
+      this.#inflight--;
+      this.#lastActivity = Date.now();
+    }
+  }
+
+  protected get active(): boolean {
+    return this.#phase === 'active';
+  }
+
+  #checkIdle(): void {
+    const idleFor = Date.now() - this.#lastActivity;
+    if (this.#inflight === 0 && this.clients.length === 0 && idleFor >= this.deps.settings.idlePassivateMs && this.canPassivate()) {
+      void this.passivate();
+    }
+  }
+
+  /** Stops serving and disposes the room; connected clients are told to reconnect with `closeCode`. */
+  protected async passivate(closeCode?: number): Promise<void> {
+    if (this.#phase === 'gone') return;
+    this.#phase = 'gone';
+    clearInterval(this.#idleTimer);
+    this.release();
+    await this.disconnect(closeCode);
+  }
+
+  override onDispose(): void {
+    if (this.#phase !== 'gone') {
+      this.#phase = 'gone';
+      clearInterval(this.#idleTimer);
+      this.release();
+    }
+  }
+}

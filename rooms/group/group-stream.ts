@@ -1,0 +1,82 @@
+/**
+ * The group stream `g:<groupId>`: one StreamWriter, each committed entry fanned out to the online
+ * members (one hand-over per node), online-only messages fanned out without a SEQ.
+ */
+import type { FanOut } from '../../src/cluster/fan-out.ts';
+import type { Entry, StreamEvent } from '../../src/protocol/entries.ts';
+import type { MessageLog, StoredEntry, StreamClaim } from '../../storage/store.ts';
+import { StreamWriter, type WriteOutcome } from '../stream-writer.ts';
+
+export interface GroupStreamOptions {
+  readonly streamId: string;
+  readonly log: MessageLog;
+  readonly fanOut: FanOut;
+  readonly now: () => number;
+  readonly dedupWindowMs: number;
+  readonly onFatal: (e: unknown) => void;
+}
+
+const WRITER_LIMITS = { maxBatch: 512, maxQueue: 20_000 };
+
+export interface AppendSpec {
+  readonly entry: Entry;
+  readonly time: number;
+  readonly idemKey?: string;
+}
+
+export class GroupStream {
+  readonly #o: GroupStreamOptions;
+  readonly #writer: StreamWriter;
+
+  constructor(o: GroupStreamOptions, claim: StreamClaim) {
+    this.#o = o;
+    this.#writer = new StreamWriter(o.log, claim, { ...WRITER_LIMITS, dedupWindowMs: o.dedupWindowMs, now: o.now, onFatal: o.onFatal });
+  }
+
+  /** The highest committed SEQ; the next message gets a higher one. */
+  get head(): number {
+    return this.#writer.durableSeq;
+  }
+
+  get idle(): boolean {
+    return this.#writer.idle;
+  }
+
+  /** Stores `spec.entry` and, once committed, pushes it to the online users among `audience`. */
+  async append(spec: AppendSpec, audience: () => Iterable<string>): Promise<WriteOutcome<undefined>> {
+    const payload = JSON.stringify(spec.entry);
+    const out = await this.#writer.write({
+      idemKey: spec.idemKey,
+      make: (seq) => ({
+        entry: {
+          seq,
+          time: spec.time,
+          payload,
+          flags: 0,
+          expiresAt: 0,
+          idemKey: spec.idemKey,
+          idemExpiresAt: spec.idemKey ? spec.time + this.#o.dedupWindowMs : undefined,
+        },
+        value: undefined,
+      }),
+    });
+    if (!out.duplicate) this.#o.fanOut.toUsers(audience(), { stream: this.#o.streamId, seq: out.seq, entry: spec.entry });
+    return out;
+  }
+
+  /** Pushes an entry that is not stored (seq 0). */
+  pushOnline(entry: Entry, audience: Iterable<string>): void {
+    const event: StreamEvent = { stream: this.#o.streamId, seq: 0, entry };
+    this.#o.fanOut.toUsers(audience, event);
+  }
+
+  /** Reads back a stored entry (the original of a duplicate send). */
+  async read(seq: number): Promise<StoredEntry | undefined> {
+    const rows = await this.#o.log.readEntries(this.#o.streamId, seq - 1, 1);
+    return rows[0]?.seq === seq ? rows[0] : undefined;
+  }
+
+  close(): void {
+    this.#writer.close();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Member changes of a group actor: add and remove, each stored before it is visible, then a tip in
+ * the group stream (where the type keeps tips) and a notice in each affected member's inbox.
+ */
+import type { AddMembersResult } from '../../src/im/actor-api.ts';
+import type { Caller } from '../../src/im/caller.ts';
+import type { ImContext } from '../../src/im/context.ts';
+import { type GroupState, type Member, TYPE_RULES, emptyMemberProfile, memberToRecord } from '../../src/im/groups/group-model.ts';
+import { checkCanAddMembers, checkCanRemove } from '../../src/im/groups/group-rules.ts';
+import type { GroupTip, GroupTipType } from '../../src/protocol/entries.ts';
+import { imError } from '../../src/protocol/errors.ts';
+import type { GroupStream } from './group-stream.ts';
+import { notifyInboxes } from './notices.ts';
+
+export interface MembershipState {
+  readonly group: GroupState;
+  readonly members: Map<string, Member>;
+  readonly stream: GroupStream;
+}
+
+const operatorMember = (s: MembershipState, caller: Caller): Member | undefined =>
+  caller.kind === 'user' ? s.members.get(caller.userId) : undefined;
+
+async function tip(im: ImContext, s: MembershipState, type: GroupTipType, operator: string, members: readonly string[], audience: Iterable<string>): Promise<void> {
+  const time = im.now();
+  const entry: GroupTip = { kind: 'tip', groupId: s.group.groupId, tip: type, operator, members, time };
+  if (TYPE_RULES[s.group.type].storedTips) await s.stream.append({ entry, time }, () => audience);
+  else s.stream.pushOnline(entry, audience);
+}
+
+export async function addMembers(im: ImContext, s: MembershipState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult> {
+  checkCanAddMembers(s.group, caller, operatorMember(s, caller));
+  const fresh = userIds.filter((u) => !s.members.has(u));
+  if (s.members.size + fresh.length > s.group.profile.maxMemberCount) {
+    throw imError('GroupFull', { groupId: s.group.groupId, max: s.group.profile.maxMemberCount });
+  }
+  const now = im.now();
+  const joinSeq = s.stream.head;
+  const added: Member[] = fresh.map((userId) => ({ userId, role: 'Member', joinedAt: now, joinSeq, profile: emptyMemberProfile() }));
+  await im.store.groups.putMembers(s.group.groupId, s.group.type, added.map(memberToRecord));
+  for (const m of added) s.members.set(m.userId, m);
+  if (added.length > 0) {
+    if (!silence) await tip(im, s, 'join', caller.userId, fresh, s.members.keys());
+    await notifyInboxes(im, fresh, { notice: 'group.joined', groupId: s.group.groupId, groupSeq: joinSeq, operator: caller.userId, time: now });
+  }
+  return { results: userIds.map((userId) => ({ userId, result: fresh.includes(userId) ? 1 : 2 })) };
+}
+
+export async function removeMembers(im: ImContext, s: MembershipState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<void> {
+  const actor = operatorMember(s, caller);
+  const targets = userIds.map((u) => s.members.get(u)).filter((m): m is Member => m !== undefined);
+  for (const t of targets) checkCanRemove(s.group, caller, actor, t);
+  if (targets.length === 0) return;
+  const gone = targets.map((t) => t.userId);
+  await im.store.groups.removeMembers(s.group.groupId, gone);
+  const audience = [...s.members.keys()];
+  for (const u of gone) s.members.delete(u);
+  if (!silence) await tip(im, s, 'kick', caller.userId, gone, audience);
+  await notifyInboxes(im, gone, { notice: 'group.left', groupId: s.group.groupId, groupSeq: s.stream.head, operator: caller.userId, time: im.now() });
+}

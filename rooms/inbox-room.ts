@@ -1,0 +1,141 @@
+/**
+ * InboxRoom: the actor of one user (`inbox_<escaped userId>`). It owns the user's inbox stream and
+ * their connected devices, serves the client operations of src/protocol/client-ops.ts, and is
+ * called by other actors and commands through `actors.inbox(userId)`.
+ */
+import { type Client, ServerError } from '@colyseus/core';
+import { actorIdOf } from '../src/cluster/room-ids.ts';
+import type { C2CDeliverOptions, C2CDelivery, InboxActor } from '../src/im/actor-api.ts';
+import { CloseCode } from '../src/protocol/close-codes.ts';
+import type { Platform } from '../src/protocol/client-ops.ts';
+import type { C2CMessage, InboxNotice, StreamEvent } from '../src/protocol/entries.ts';
+import { imError, isImError } from '../src/protocol/errors.ts';
+import { ActorRoom } from './actor-room.ts';
+import { CLIENT_OPS, type OpHandler } from './inbox/client-ops.ts';
+import { type DeviceInfo, Devices } from './inbox/devices.ts';
+import { InboxStream } from './inbox/inbox-stream.ts';
+import { toRpcError } from './inbox/rpc-error.ts';
+import type { ActorRoomOptions } from './room-deps.ts';
+
+interface JoinOptions {
+  readonly platform?: Platform;
+}
+
+interface RequestContext {
+  reject(reason: unknown): unknown;
+}
+
+export class InboxRoom extends ActorRoom implements InboxActor {
+  #userId = '';
+  #accountKnown = false;
+  #stream!: InboxStream;
+  #devices!: Devices;
+
+  /** The token is verified in onJoin, where the room (and so the user it belongs to) is known. */
+  static override async onAuth(token: string): Promise<{ token: string } | false> {
+    return token ? { token } : false;
+  }
+
+  override onCreate(options: ActorRoomOptions): void {
+    super.onCreate(options);
+    this.#userId = actorIdOf(options.id);
+    this.#devices = new Devices(this.clients);
+    const im = this.deps.im;
+    this.#stream = new InboxStream({
+      userId: this.#userId,
+      log: im.store.messages,
+      now: im.now,
+      dedupWindowMs: im.limits.dedupWindowS * 1000,
+      noticeRetentionS: im.limits.offlineRetentionS,
+      push: (event) => this.pushLive(event),
+      onFatal: (e) => {
+        im.log.warn({ err: e, userId: this.#userId }, 'inbox writer failed; passivating');
+        void this.passivate(CloseCode.ActorMoved);
+      },
+    });
+    for (const [op, handler] of Object.entries(CLIENT_OPS)) {
+      this.onMessage(op, (client: Client, args: unknown, ctx: RequestContext) => this.#runOp(client, op, handler, args, ctx));
+    }
+  }
+
+  protected async load(): Promise<void> {
+    this.#accountKnown = (await this.deps.im.store.accounts.getAccounts([this.#userId])).has(this.#userId);
+  }
+
+  protected canPassivate(): boolean {
+    return this.#stream.idle;
+  }
+
+  protected release(): void {
+    this.#stream.close();
+    this.#devices.clear();
+    this.deps.fanOut.offline(this.#userId, this);
+  }
+
+  // ---- devices -------------------------------------------------------------------------------
+
+  override async onJoin(client: Client, options: JoinOptions = {}, auth?: { token?: string }): Promise<void> {
+    await this.serve(async () => {
+      let sig;
+      try {
+        sig = await this.deps.auth.user(this.#userId, auth?.token);
+      } catch (e) {
+        throw new ServerError(CloseCode.Unauthorized, isImError(e) ? `${e.code}: ${e.info}` : 'unauthorized');
+      }
+      this.#accountKnown = true;
+      const info: DeviceInfo = { platform: options.platform ?? 'Web', sigExpiresAt: (sig.time + sig.expire) * 1000 };
+      this.#devices.attach(client, info);
+      this.deps.fanOut.online(this.#userId, this);
+    });
+  }
+
+  override async onDrop(client: Client): Promise<void> {
+    await this.allowReconnection(client, this.deps.settings.reconnectWindowS);
+  }
+
+  override onLeave(client: Client): void {
+    this.#devices.detach(client);
+    if (this.clients.length === 0) this.deps.fanOut.offline(this.#userId, this);
+  }
+
+  async #runOp(client: Client, op: string, handler: OpHandler, args: unknown, ctx: RequestContext): Promise<unknown> {
+    try {
+      const info = client.userData as DeviceInfo;
+      return await this.serve(() => handler(this.deps.im, { kind: 'user', userId: this.#userId, platform: info.platform }, args));
+    } catch (e) {
+      return ctx.reject(toRpcError(e, this.deps.im.log, op));
+    }
+  }
+
+  // ---- actor API -----------------------------------------------------------------------------
+
+  deliverC2C(message: C2CMessage, opts: C2CDeliverOptions): Promise<C2CDelivery> {
+    return this.serve(async () => {
+      await this.#requireAccount(message.from === this.#userId);
+      return this.#stream.deliverC2C(message, opts);
+    });
+  }
+
+  appendNotice(notice: InboxNotice): Promise<{ seq: number }> {
+    return this.serve(() => this.#stream.appendNotice(notice));
+  }
+
+  /** Also the DeviceSink of src/cluster/fan-out.ts: never throws. */
+  pushLive(event: StreamEvent): Promise<void> {
+    this.#devices.push(event);
+    return Promise.resolve();
+  }
+
+  kickDevices(): Promise<void> {
+    return this.serve(() => this.#devices.closeAll(CloseCode.Kicked, 'kicked by the app'));
+  }
+
+  /** The account may have been imported since activation, so a miss is re-checked in the store. */
+  async #requireAccount(isSender: boolean): Promise<void> {
+    if (this.#accountKnown) return;
+    await this.load();
+    if (!this.#accountKnown) {
+      throw imError(isSender ? 'FromAccountNotFound' : 'ToAccountNotFound', { userId: this.#userId });
+    }
+  }
+}

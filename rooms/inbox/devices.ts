@@ -1,0 +1,66 @@
+/**
+ * The devices of one user connected to their inbox room: who they are (platform, UserSig expiry),
+ * live pushes (each event encoded once for all devices), kicks and UserSig expiry.
+ */
+import { type Client, Protocol, getMessageBytes } from '@colyseus/core';
+import { CloseCode } from '../../src/protocol/close-codes.ts';
+import { ServerMessage, type Platform } from '../../src/protocol/client-ops.ts';
+import type { StreamEvent } from '../../src/protocol/entries.ts';
+
+export interface DeviceInfo {
+  readonly platform: Platform;
+  /** Unix ms when the device's UserSig expires. */
+  readonly sigExpiresAt: number;
+}
+
+/** setTimeout's largest delay; longer expiries are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function encodeEvent(event: StreamEvent): Buffer {
+  return getMessageBytes.raw(Protocol.ROOM_DATA, ServerMessage.Event, event);
+}
+
+export class Devices {
+  readonly #clients: Iterable<Client>;
+  /** Expiry timer per connected device; bounded by the devices connected. */
+  readonly #expiry = new Map<Client, NodeJS.Timeout>();
+
+  constructor(clients: Iterable<Client>) {
+    this.#clients = clients;
+  }
+
+  /** Records a joined device and closes it with 4101 when its UserSig expires. */
+  attach(client: Client, info: DeviceInfo): void {
+    client.userData = info;
+    this.#armExpiry(client, info.sigExpiresAt);
+  }
+
+  #armExpiry(client: Client, at: number): void {
+    const wait = at - Date.now();
+    const timer = setTimeout(() => {
+      if (wait > MAX_TIMER_MS) this.#armExpiry(client, at);
+      else client.leave(CloseCode.UserSigExpired, 'UserSig expired');
+    }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
+    timer.unref();
+    this.#expiry.set(client, timer);
+  }
+
+  detach(client: Client): void {
+    clearTimeout(this.#expiry.get(client));
+    this.#expiry.delete(client);
+  }
+
+  push(event: StreamEvent): void {
+    let bytes: Buffer | undefined;
+    for (const c of this.#clients) c.enqueueRaw((bytes ??= encodeEvent(event)));
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const c of [...this.#clients]) c.leave(code, reason);
+  }
+
+  clear(): void {
+    for (const t of this.#expiry.values()) clearTimeout(t);
+    this.#expiry.clear();
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The inbox stream `u:<userId>`: claimed on first write, appended through one StreamWriter, each
+ * stored entry pushed to the user's devices after it committed. C2C messages are indexed by the
+ * other side for roaming queries and deduplicated by (sender, receiver, random).
+ */
+import type { C2CDeliverOptions, C2CDelivery } from '../../src/im/actor-api.ts';
+import { entryOf } from '../../src/im/stream-page.ts';
+import type { C2CMessage, Entry, InboxNotice, StreamEvent } from '../../src/protocol/entries.ts';
+import { inboxStream } from '../../src/protocol/streams.ts';
+import type { AppendEntry, MessageLog } from '../../storage/store.ts';
+import { StreamWriter } from '../stream-writer.ts';
+
+export interface InboxStreamOptions {
+  readonly userId: string;
+  readonly log: MessageLog;
+  readonly now: () => number;
+  readonly dedupWindowMs: number;
+  readonly noticeRetentionS: number;
+  /** Pushes a committed (or online-only) event to the user's devices. */
+  readonly push: (event: StreamEvent) => void;
+  /** The writer failed: the actor must passivate. */
+  readonly onFatal: (e: unknown) => void;
+}
+
+const WRITER_LIMITS = { maxBatch: 256, maxQueue: 10_000 };
+
+export class InboxStream {
+  readonly #o: InboxStreamOptions;
+  readonly streamId: string;
+  #writer: Promise<StreamWriter> | undefined;
+  #claimed: StreamWriter | undefined;
+  #closed = false;
+
+  constructor(o: InboxStreamOptions) {
+    this.#o = o;
+    this.streamId = inboxStream(o.userId);
+  }
+
+  #getWriter(): Promise<StreamWriter> {
+    this.#writer ??= this.#o.log.claimStream(this.streamId).then((claim) => {
+      const w = new StreamWriter(this.#o.log, claim, { ...WRITER_LIMITS, dedupWindowMs: this.#o.dedupWindowMs, now: this.#o.now, onFatal: this.#o.onFatal });
+      if (this.#closed) w.close();
+      this.#claimed = w;
+      return w;
+    });
+    this.#writer.catch(() => (this.#writer = undefined));
+    return this.#writer;
+  }
+
+  async deliverC2C(msg: C2CMessage, opts: C2CDeliverOptions): Promise<C2CDelivery> {
+    if (opts.lifetimeS === 0) {
+      if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: 0, entry: msg });
+      return { seq: 0, message: msg, duplicate: false };
+    }
+    const peer = msg.from === this.#o.userId ? msg.to : msg.from;
+    const payload = JSON.stringify(msg);
+    const writer = await this.#getWriter();
+    const out = await writer.write({
+      idemKey: `c2c:${msg.from}>${msg.to}:${msg.random}`,
+      make: (seq): { entry: AppendEntry; value: C2CMessage } => ({
+        entry: {
+          seq,
+          time: msg.time,
+          payload,
+          flags: msg.flags,
+          expiresAt: msg.time + opts.lifetimeS * 1000,
+          peer,
+          idemKey: `c2c:${msg.from}>${msg.to}:${msg.random}`,
+          idemExpiresAt: msg.time + opts.dedupWindowS * 1000,
+        },
+        value: msg,
+      }),
+    });
+    if (out.duplicate) {
+      const original = out.original ? (entryOf(out.original) as C2CMessage) : msg;
+      return { seq: out.seq, message: original, duplicate: true };
+    }
+    if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: out.seq, entry: msg });
+    return { seq: out.seq, message: msg, duplicate: false };
+  }
+
+  async appendNotice(notice: InboxNotice): Promise<{ seq: number }> {
+    const writer = await this.#getWriter();
+    const entry: Entry = notice;
+    const payload = JSON.stringify(entry);
+    const out = await writer.write({
+      make: (seq) => ({
+        entry: { seq, time: notice.time, payload, flags: 0, expiresAt: notice.time + this.#o.noticeRetentionS * 1000 },
+        value: undefined,
+      }),
+    });
+    if (!out.duplicate) this.#o.push({ stream: this.streamId, seq: out.seq, entry });
+    return { seq: out.seq };
+  }
+
+  /** Whether nothing is being written (safe to passivate). */
+  get idle(): boolean {
+    return this.#writer === undefined || (this.#claimed?.idle ?? false);
+  }
+
+  close(): void {
+    this.#closed = true;
+    void this.#writer?.then((w) => w.close()).catch(() => undefined);
+  }
+}

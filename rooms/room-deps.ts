@@ -1,0 +1,22 @@
+/** What actor rooms receive from the composition root (as the room handler's default options). */
+import type { Authenticator } from '../src/auth/authenticator.ts';
+import type { FanOut } from '../src/cluster/fan-out.ts';
+import type { ImContext } from '../src/im/context.ts';
+
+export interface RoomDeps {
+  readonly im: ImContext;
+  readonly fanOut: FanOut;
+  readonly auth: Authenticator;
+  readonly settings: {
+    /** An actor with no clients and no calls for this long passivates, ms. */
+    readonly idlePassivateMs: number;
+    /** How long a dropped device may resume its session, seconds. */
+    readonly reconnectWindowS: number;
+  };
+}
+
+/** Options every actor room is created with: its id (from the caller) and deps (from the handler). */
+export interface ActorRoomOptions {
+  readonly id: string;
+  readonly deps: RoomDeps;
+}

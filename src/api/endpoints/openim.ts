@@ -1,0 +1,120 @@
+/** `v4/openim/*`: C2C messages (spec §3.2). */
+import { z } from 'zod';
+import { MAX_BATCH_TARGETS, batchSendC2C } from '../../im/c2c/batch-send.ts';
+import { getRoamMessages } from '../../im/c2c/roaming.ts';
+import { type SenderSync, sendC2C } from '../../im/c2c/send.ts';
+import { randomU32 } from '../../im/ids.ts';
+import { imError } from '../../protocol/errors.ts';
+import { FLAG_RECALLED } from '../../protocol/entries.ts';
+import { type Service, endpoint } from '../endpoint.ts';
+import { count, nonEmpty, str, u32 } from '../wire.ts';
+
+const MAX_LIFETIME_S = 604_800;
+
+/** Fields shared by sendmsg and batchsendmsg. */
+const messageFields = {
+  SyncOtherMachine: z.union([z.literal(1), z.literal(2)], { error: 'SyncOtherMachineInvalid' }).optional(),
+  From_Account: str('FromAccountNotFound').optional(),
+  MsgLifeTime: count('MsgLifeTimeInvalid').optional(),
+  MsgSeq: u32('MsgSeqInvalid').optional(),
+  MsgRandom: u32('MsgRandomInvalid'),
+  MsgBody: z.array(z.unknown(), { error: 'MsgBodyNotArray' }),
+  CloudCustomData: str('C2CInvalidParam').optional(),
+};
+
+const senderSync = (v: 1 | 2 | undefined): SenderSync => (v === 1 ? 'push' : v === 2 ? 'skip' : 'store');
+
+/** MsgLifeTime: omitted = the offline retention, above 7 days clamps to 7 days. */
+const lifetime = (v: number | undefined, retentionS: number): number => Math.min(v ?? retentionS, MAX_LIFETIME_S, retentionS);
+
+export const openimService: Service = {
+  name: 'openim',
+  bodyJson: 'C2CBodyJson',
+  invalid: 'C2CInvalidParam',
+  internal: 'C2CInternal',
+  endpoints: [
+    endpoint({
+      command: 'sendmsg',
+      request: z.object({ ...messageFields, To_Account: nonEmpty('ToAccountInvalid') }),
+      handle: async (ctx, caller, r) => {
+        const out = await sendC2C(ctx, caller, {
+          from: r.From_Account ?? caller.userId,
+          to: r.To_Account,
+          body: r.MsgBody,
+          cloudCustomData: r.CloudCustomData,
+          random: r.MsgRandom,
+          msgSeq: r.MsgSeq,
+          lifetimeS: lifetime(r.MsgLifeTime, ctx.limits.offlineRetentionS),
+          senderSync: senderSync(r.SyncOtherMachine),
+        });
+        return { MsgTime: Math.floor(out.time / 1000), MsgKey: out.msgKey };
+      },
+    }),
+    endpoint({
+      command: 'batchsendmsg',
+      bodyAllowance: MAX_BATCH_TARGETS * 40,
+      request: z.object({ ...messageFields, To_Account: z.array(nonEmpty('ToAccountInvalid'), { error: 'ToAccountInvalid' }) }),
+      handle: async (ctx, caller, r) => {
+        if (r.To_Account.length === 0) throw imError('ToAccountInvalid');
+        const out = await batchSendC2C(ctx, caller, {
+          from: r.From_Account ?? caller.userId,
+          to: r.To_Account,
+          body: r.MsgBody,
+          cloudCustomData: r.CloudCustomData,
+          random: r.MsgRandom ?? randomU32(),
+          msgSeq: r.MsgSeq,
+          lifetimeS: lifetime(r.MsgLifeTime, ctx.limits.offlineRetentionS),
+          senderSync: senderSync(r.SyncOtherMachine),
+        });
+        if (out.errors.length === new Set(r.To_Account).size) {
+          throw imError('ToAccountNotFound', { userId: out.errors.map((e) => e.userId).join(', ') });
+        }
+        return {
+          ...(out.errors.length > 0 ? { ActionStatus: 'SomeError' } : {}),
+          MsgKey: out.msgKey,
+          ErrorList: out.errors.map((e) => ({ To_Account: e.userId, ErrorCode: e.code })),
+        };
+      },
+    }),
+    endpoint({
+      command: 'admin_getroammsg',
+      request: z.object({
+        Operator_Account: nonEmpty('C2CInvalidParam'),
+        Peer_Account: nonEmpty('C2CInvalidParam'),
+        MaxCnt: count('C2CInvalidParam'),
+        MinTime: count('C2CInvalidParam'),
+        MaxTime: count('C2CInvalidParam'),
+        LastMsgKey: str('RoamMsgKeyInvalid').optional(),
+      }),
+      handle: async (ctx, _caller, r) => {
+        const page = await getRoamMessages(ctx, {
+          operator: r.Operator_Account,
+          peer: r.Peer_Account,
+          maxCount: r.MaxCnt,
+          minTime: r.MinTime,
+          maxTime: r.MaxTime,
+          lastMsgKey: r.LastMsgKey || undefined,
+        });
+        const last = page.messages[page.messages.length - 1];
+        return {
+          Complete: page.complete ? 1 : 0,
+          MsgCnt: page.messages.length,
+          LastMsgTime: last ? Math.floor(last.time / 1000) : 0,
+          LastMsgKey: last?.msgKey ?? '',
+          MsgList: page.messages.map((m) => ({
+            From_Account: m.from,
+            To_Account: m.to,
+            MsgSeq: m.msgSeq,
+            MsgRandom: m.random,
+            MsgTimeStamp: Math.floor(m.time / 1000),
+            MsgFlagBits: m.flags & FLAG_RECALLED,
+            IsPeerRead: 0,
+            MsgKey: m.msgKey,
+            MsgBody: m.body,
+            CloudCustomData: m.cloudCustomData ?? '',
+          })),
+        };
+      },
+    }),
+  ],
+};

@@ -1,0 +1,42 @@
+/**
+ * Building blocks for Tencent request schemas: zod fields whose failures name a catalogue error,
+ * so a bad field yields Tencent's code for it (e.g. MsgRandom → 90005), and the decoder that
+ * turns the first failure into that error.
+ */
+import { z } from 'zod';
+import { type ErrorName, errors, imError } from '../protocol/errors.ts';
+
+const isErrorName = (s: string): s is ErrorName => Object.hasOwn(errors, s);
+
+/** A string; `err` on a wrong type. */
+export const str = (err: ErrorName) => z.string({ error: err });
+
+/** A non-empty string (an account or id); `err` on a wrong type or empty. */
+export const nonEmpty = (err: ErrorName) => z.string({ error: err }).min(1, { error: err });
+
+/** An unsigned 32-bit integer. */
+export const u32 = (err: ErrorName) =>
+  z.number({ error: err }).int({ error: err }).min(0, { error: err }).max(0xffffffff, { error: err });
+
+/** A non-negative integer. */
+export const count = (err: ErrorName) => z.number({ error: err }).int({ error: err }).min(0, { error: err });
+
+/** 0/1 flags, as Tencent sends them. */
+export const flag = (err: ErrorName) => z.union([z.literal(0), z.literal(1)], { error: err });
+
+/** `[{Key, Value}]` custom data lists. */
+export const keyValues = (err: ErrorName) =>
+  z.array(z.object({ Key: z.string({ error: err }), Value: z.string({ error: err }) }, { error: err }), { error: err });
+
+/**
+ * Parses a request body. A failing field whose message is a catalogue name raises that error
+ * (with `{field}` = the field path); other failures raise `fallback` with zod's description.
+ */
+export function decodeRequest<T>(schema: z.ZodType<T>, body: unknown, fallback: ErrorName): T {
+  const r = schema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue.path.join('.');
+  if (isErrorName(issue.message)) throw imError(issue.message, { field, detail: `${field} is invalid` });
+  throw imError(fallback, { field, detail: field ? `${field}: ${issue.message}` : issue.message });
+}

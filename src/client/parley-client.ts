@@ -1,0 +1,282 @@
+/**
+ * The Parley client SDK over `@colyseus/sdk`: log in with a UserSig, send C2C and group messages,
+ * and receive every entry of the user's streams exactly once and in order per stream. Gaps are
+ * pulled automatically; a dropped connection resumes the session (or logs in again through
+ * `/connect`) and syncs from the cursors. Requests made while reconnecting wait for the
+ * connection; sends are idempotent (the SDK picks `random` once per message and reuses it on retry).
+ */
+import './node-websocket.ts';
+import { Client, type Room } from '@colyseus/sdk';
+import { randomInt } from 'node:crypto';
+import { closeAction } from '../protocol/close-codes.ts';
+import {
+  type GroupsResult,
+  type OpTypes,
+  Op,
+  type Platform,
+  type SendC2CArgs,
+  type SendC2CResult,
+  type SendGroupArgs,
+  type SendGroupResult,
+  ServerMessage,
+  type StreamPage,
+} from '../protocol/client-ops.ts';
+import type { MsgElem, StreamEvent } from '../protocol/entries.ts';
+import type { WireError } from '../protocol/errors.ts';
+import { groupStream, inboxStream } from '../protocol/streams.ts';
+import { StreamTracker } from './stream-tracker.ts';
+
+export interface ParleyClientOptions {
+  /** Base URL of any Parley node, e.g. `http://127.0.0.1:2567`. */
+  readonly endpoint: string;
+  readonly userId: string;
+  readonly userSig: string;
+  readonly platform?: Platform;
+  /** Cursors kept by the app from an earlier session (stream id → last SEQ seen). */
+  readonly cursors?: Readonly<Record<string, number>>;
+  /** Per request, ms. */
+  readonly requestTimeoutMs?: number;
+  /** Entries per sync page. */
+  readonly pageSize?: number;
+  /** Receives events from the first sync on (same as calling `onEvent` before login). */
+  readonly onEvent?: (event: StreamEvent) => void;
+}
+
+/** A request the server refused, with Tencent's code. */
+export class ParleyError extends Error {
+  constructor(readonly code: number, readonly info: string) {
+    super(`${code}: ${info}`);
+    this.name = 'ParleyError';
+  }
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+type Listener<T> = (value: T) => void;
+
+const RELOGIN_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
+
+export class ParleyClient {
+  readonly #o: ParleyClientOptions;
+  readonly #sdk: Client;
+  #room: Room | undefined;
+  #state: ConnectionState = 'connecting';
+  #closeCode = 0;
+  readonly #trackers = new Map<string, StreamTracker>();
+  readonly #pulling = new Map<string, Promise<void>>();
+  readonly #eventListeners = new Set<Listener<StreamEvent>>();
+  readonly #stateListeners = new Set<Listener<ConnectionState>>();
+  #connectedWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+
+  private constructor(o: ParleyClientOptions) {
+    this.#o = o;
+    this.#sdk = new Client(o.endpoint);
+  }
+
+  /** Logs in, joins the inbox and syncs everything missed since the given cursors. */
+  static async login(o: ParleyClientOptions): Promise<ParleyClient> {
+    const c = new ParleyClient(o);
+    if (o.onEvent) c.onEvent(o.onEvent);
+    for (const [stream, cursor] of Object.entries(o.cursors ?? {})) c.#tracker(stream, cursor);
+    await c.#connect();
+    await c.sync();
+    return c;
+  }
+
+  get userId(): string {
+    return this.#o.userId;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The close code that ended the session, once `state` is 'closed'. */
+  get closeCode(): number {
+    return this.#closeCode;
+  }
+
+  /** Each stored entry once, in SEQ order per stream; online-only entries (seq 0) as they come. */
+  onEvent(listener: Listener<StreamEvent>): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  onState(listener: Listener<ConnectionState>): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  /** Last SEQ delivered per stream, for the app to keep. */
+  cursors(): Record<string, number> {
+    return Object.fromEntries([...this.#trackers.values()].map((t) => [t.stream, t.cursor]));
+  }
+
+  sendC2C(to: string, body: readonly MsgElem[], opts: Omit<SendC2CArgs, 'to' | 'body'> = {}): Promise<SendC2CResult> {
+    return this.call(Op.SendC2C, { ...opts, to, body: [...body], random: opts.random ?? randomInt(0, 0xffffffff) });
+  }
+
+  sendGroup(groupId: string, body: readonly MsgElem[], opts: Omit<SendGroupArgs, 'groupId' | 'body'> = {}): Promise<SendGroupResult> {
+    return this.call(Op.SendGroup, { ...opts, groupId, body: [...body], random: opts.random ?? randomInt(0, 0xffffffff) });
+  }
+
+  groups(): Promise<GroupsResult> {
+    return this.call(Op.Groups, {});
+  }
+
+  /**
+   * A request/response operation. Waits while reconnecting and retries when the connection drops
+   * before the answer (safe: sends carry their `random`). Rejects with ParleyError when refused.
+   */
+  async call<K extends keyof OpTypes>(op: K, args: OpTypes[K]['args']): Promise<OpTypes[K]['result']> {
+    for (;;) {
+      const room = await this.#connected();
+      try {
+        return (await room.request(op, args, { timeout: this.#o.requestTimeoutMs ?? 15_000 })) as OpTypes[K]['result'];
+      } catch (e) {
+        const err = e as Error & { name?: string; reason?: WireError };
+        if (err.name === 'rejected' && err.reason) throw new ParleyError(err.reason.code, err.reason.info);
+        if (this.#state === 'closed') throw e;
+        if (room === this.#room && room.connection.isOpen) throw e;
+      }
+    }
+  }
+
+  /** Pulls everything missed in the inbox and in every joined group. */
+  async sync(): Promise<void> {
+    await this.#pull(inboxStream(this.#o.userId));
+    const { groups } = await this.groups();
+    await Promise.all(
+      groups.map((g) => {
+        const t = this.#tracker(groupStream(g.groupId), 0);
+        t.noteHead(g.head);
+        return t.behind ? this.#pull(t.stream) : undefined;
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.#setState('closed');
+    this.#rejectWaiters(new Error('client closed'));
+    await this.#room?.leave(true).catch(() => undefined);
+  }
+
+  /** For tests and tools: drops the socket as a network failure would, without telling the server. */
+  dropConnection(): void {
+    (this.#room?.connection as unknown as { transport?: { ws?: { terminate?(): void } } } | undefined)?.transport?.ws?.terminate?.();
+  }
+
+  // ---- connection ------------------------------------------------------------------------------
+
+  async #connect(): Promise<void> {
+    const res = await fetch(`${this.#o.endpoint}/connect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ UserID: this.#o.userId, UserSig: this.#o.userSig, Platform: this.#o.platform }),
+    });
+    const body = (await res.json()) as { ErrorCode: number; ErrorInfo: string; SeatReservation?: unknown };
+    if (body.ErrorCode !== 0 || !body.SeatReservation) throw new ParleyError(body.ErrorCode, body.ErrorInfo);
+    const room = await this.#sdk.consumeSeatReservation(body.SeatReservation as Parameters<Client['consumeSeatReservation']>[0]);
+    room.reconnection.minUptime = 0;
+    room.onMessage(ServerMessage.Event, (ev: StreamEvent) => this.#onLive(ev));
+    room.onDrop(() => this.#setState('reconnecting'));
+    room.onReconnect(() => {
+      this.#setState('connected');
+      void this.sync().catch(() => undefined);
+    });
+    room.onLeave((code: number) => void this.#onLeave(room, code));
+    this.#room = room;
+    this.#setState('connected');
+  }
+
+  async #onLeave(room: Room, code: number): Promise<void> {
+    if (room !== this.#room || this.#state === 'closed') return;
+    const action = closeAction(code);
+    if (action !== 'reconnect') {
+      this.#closeCode = code;
+      this.#setState('closed');
+      this.#rejectWaiters(new ParleyError(code, `session closed (${code})`));
+      return;
+    }
+    this.#setState('reconnecting');
+    for (let attempt = 0; this.#state === 'reconnecting'; attempt++) {
+      await new Promise((r) => setTimeout(r, RELOGIN_DELAYS_MS[Math.min(attempt, RELOGIN_DELAYS_MS.length - 1)]));
+      try {
+        await this.#connect();
+        await this.sync();
+        return;
+      } catch (e) {
+        if (e instanceof ParleyError && e.code >= 70001 && e.code <= 70020) {
+          this.#closeCode = e.code;
+          this.#setState('closed');
+          this.#rejectWaiters(e);
+          return;
+        }
+      }
+    }
+  }
+
+  #connected(): Promise<Room> {
+    if (this.#state === 'connected' && this.#room) return Promise.resolve(this.#room);
+    if (this.#state === 'closed') return Promise.reject(new ParleyError(this.#closeCode, 'session closed'));
+    return new Promise<void>((resolve, reject) => this.#connectedWaiters.push({ resolve, reject })).then(() => this.#connected());
+  }
+
+  #setState(s: ConnectionState): void {
+    if (this.#state === s) return;
+    this.#state = s;
+    if (s === 'connected') {
+      const waiters = this.#connectedWaiters;
+      this.#connectedWaiters = [];
+      for (const w of waiters) w.resolve();
+    }
+    for (const l of this.#stateListeners) l(s);
+  }
+
+  #rejectWaiters(e: Error): void {
+    const waiters = this.#connectedWaiters;
+    this.#connectedWaiters = [];
+    for (const w of waiters) w.reject(e);
+  }
+
+  // ---- streams --------------------------------------------------------------------------------
+
+  #tracker(stream: string, cursor: number): StreamTracker {
+    let t = this.#trackers.get(stream);
+    if (!t) {
+      t = new StreamTracker(stream, cursor, (ev) => this.#emit(ev));
+      this.#trackers.set(stream, t);
+    }
+    return t;
+  }
+
+  #emit(ev: StreamEvent): void {
+    for (const l of this.#eventListeners) l(ev);
+  }
+
+  #onLive(ev: StreamEvent): void {
+    const t = this.#tracker(ev.stream, 0);
+    if (t.live(ev)) void this.#pull(ev.stream).catch(() => undefined);
+  }
+
+  /** Pulls a stream until the tracker has caught up with the server; one pull per stream at a time. */
+  #pull(stream: string): Promise<void> {
+    const running = this.#pulling.get(stream);
+    if (running) return running.then(() => (this.#trackers.get(stream)?.behind ? this.#pull(stream) : undefined));
+    const run = (async () => {
+      const t = this.#tracker(stream, 0);
+      const limit = this.#o.pageSize ?? 200;
+      const inbox = stream === inboxStream(this.#o.userId);
+      for (;;) {
+        const before = t.cursor;
+        const page: StreamPage = inbox
+          ? await this.call(Op.Sync, { after: t.cursor, limit })
+          : await this.call(Op.GroupPull, { groupId: stream.slice(2), after: t.cursor, limit });
+        t.page(page);
+        if (!t.behind || t.cursor === before) return;
+      }
+    })();
+    this.#pulling.set(stream, run);
+    return run.finally(() => this.#pulling.delete(stream));
+  }
+}

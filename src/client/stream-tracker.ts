@@ -1,0 +1,85 @@
+/**
+ * Exactly-once, in-order delivery of one stream's events on the client. Live events arrive
+ * at-least-once and may skip SEQs (a dropped connection, a push racing a page); the tracker hands
+ * each SEQ to the app once, in order, buffers what arrives early, and asks for a pull when it sees a
+ * gap. Pages from the server advance the cursor over SEQs that no longer exist (expired).
+ */
+import type { StreamPage } from '../protocol/client-ops.ts';
+import type { StreamEvent } from '../protocol/entries.ts';
+
+export type Deliver = (event: StreamEvent) => void;
+
+/** Events buffered ahead of a gap, per stream; beyond it the oldest buffered are dropped (a pull refetches them). */
+const MAX_BUFFERED = 10_000;
+
+export class StreamTracker {
+  readonly stream: string;
+  #cursor: number;
+  /** Known highest SEQ on the server (from pages and live events). */
+  #head: number;
+  readonly #early = new Map<number, StreamEvent>();
+  readonly #deliver: Deliver;
+
+  constructor(stream: string, cursor: number, deliver: Deliver) {
+    this.stream = stream;
+    this.#cursor = cursor;
+    this.#head = cursor;
+    this.#deliver = deliver;
+  }
+
+  /** The last SEQ handed to the app (or skipped as gone). */
+  get cursor(): number {
+    return this.#cursor;
+  }
+
+  /** Whether SEQs between the cursor and what the server has are still missing. */
+  get behind(): boolean {
+    return this.#head > this.#cursor;
+  }
+
+  /** A live event. Returns true if a gap was seen and the caller should pull. */
+  live(event: StreamEvent): boolean {
+    if (event.seq === 0) {
+      this.#deliver(event);
+      return false;
+    }
+    if (event.seq <= this.#cursor) return false;
+    if (event.seq > this.#head) this.#head = event.seq;
+    if (event.seq === this.#cursor + 1) {
+      this.#advance(event);
+      this.#drain();
+      return this.behind;
+    }
+    if (this.#early.size >= MAX_BUFFERED) this.#early.delete(Math.min(...this.#early.keys()));
+    this.#early.set(event.seq, event);
+    return true;
+  }
+
+  /** Applies a pulled page: delivers its events, then moves the cursor over `through`. */
+  page(p: StreamPage): void {
+    for (const ev of p.events) {
+      if (ev.seq > this.#cursor) this.#advance(ev);
+    }
+    if (p.through > this.#cursor) this.#cursor = p.through;
+    if (p.head > this.#head) this.#head = p.head;
+    for (const seq of this.#early.keys()) if (seq <= this.#cursor) this.#early.delete(seq);
+    this.#drain();
+  }
+
+  /** Tells the tracker the server's head (e.g. from the group list) so `behind` reflects it. */
+  noteHead(head: number): void {
+    if (head > this.#head) this.#head = head;
+  }
+
+  #advance(event: StreamEvent): void {
+    this.#cursor = event.seq;
+    this.#deliver(event);
+  }
+
+  #drain(): void {
+    for (let next = this.#early.get(this.#cursor + 1); next; next = this.#early.get(this.#cursor + 1)) {
+      this.#early.delete(next.seq);
+      this.#advance(next);
+    }
+  }
+}

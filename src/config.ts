@@ -1,0 +1,117 @@
+/**
+ * Configuration: the only module that reads `process.env`. `loadConfig` parses the environment
+ * into a typed, frozen tree and fails fast with one message naming every bad variable; each
+ * feature receives only its slice.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const list = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+
+const envSchema = z.object({
+  PARLEY_PORT: port.default(2567),
+  PARLEY_HOST: z.string().default('0.0.0.0'),
+  PARLEY_DATA_DIR: z.string().default('./data'),
+  PARLEY_SDKAPPID: z.coerce.number().int().min(1).max(0xffffffff).optional(),
+  PARLEY_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  PARLEY_ADMIN: list.default(['administrator']),
+  PARLEY_PUBLIC_ADDRESS: z.string().optional(),
+  PARLEY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SQLite durability: NORMAL survives a process crash; FULL also survives power loss. */
+  PARLEY_SQLITE_SYNC: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  PARLEY_MAX_MSG_BYTES: positiveInt.default(12 * 1024),
+  PARLEY_MAX_BODY_BYTES: positiveInt.default(12 * 1024),
+  PARLEY_OFFLINE_RETENTION_S: positiveInt.default(7 * 86400),
+  PARLEY_IDLE_PASSIVATE_MS: positiveInt.default(60_000),
+  PARLEY_RECONNECT_WINDOW_S: positiveInt.default(20),
+  PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
+  PARLEY_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(50).default(2),
+});
+
+export interface Config {
+  readonly server: {
+    readonly port: number;
+    readonly host: string;
+    readonly publicAddress?: string;
+    readonly logLevel: string;
+    /** How long a dropped client may come back to its session before it must `/connect` again. */
+    readonly reconnectWindowS: number;
+  };
+  readonly app: {
+    readonly dataDir: string;
+    /** Fixed by env, or generated once and kept in the data dir. */
+    readonly sdkAppId?: number;
+    readonly secretKey?: string;
+    readonly admins: readonly string[];
+  };
+  readonly limits: {
+    /** Largest message content (MsgBody + CloudCustomData), bytes. */
+    readonly maxMsgBytes: number;
+    /** Largest REST body for ordinary commands, bytes; batch commands allow room for their lists. */
+    readonly maxBodyBytes: number;
+    readonly offlineRetentionS: number;
+    /** Window in which a retried send (same sender and random) is recognised. */
+    readonly dedupWindowS: number;
+  };
+  readonly actors: {
+    readonly idlePassivateMs: number;
+  };
+  readonly sqlite: {
+    readonly synchronous: 'NORMAL' | 'FULL';
+    /** Longest wait before a batch of appends is committed, ms (0 = next tick). */
+    readonly groupCommitMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env` (normally `process.env`) into a frozen Config; throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    server: {
+      port: e.PARLEY_PORT,
+      host: e.PARLEY_HOST,
+      publicAddress: e.PARLEY_PUBLIC_ADDRESS,
+      logLevel: e.PARLEY_LOG_LEVEL,
+      reconnectWindowS: e.PARLEY_RECONNECT_WINDOW_S,
+    },
+    app: {
+      dataDir: resolve(e.PARLEY_DATA_DIR),
+      sdkAppId: e.PARLEY_SDKAPPID,
+      secretKey: e.PARLEY_SECRET_KEY,
+      admins: e.PARLEY_ADMIN,
+    },
+    limits: {
+      maxMsgBytes: e.PARLEY_MAX_MSG_BYTES,
+      maxBodyBytes: e.PARLEY_MAX_BODY_BYTES,
+      offlineRetentionS: e.PARLEY_OFFLINE_RETENTION_S,
+      dedupWindowS: e.PARLEY_DEDUP_WINDOW_S,
+    },
+    actors: { idlePassivateMs: e.PARLEY_IDLE_PASSIVATE_MS },
+    sqlite: { synchronous: e.PARLEY_SQLITE_SYNC, groupCommitMs: e.PARLEY_GROUP_COMMIT_MS },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

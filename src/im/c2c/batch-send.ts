@@ -1,0 +1,54 @@
+/**
+ * batchsendmsg: the same message to up to 500 receivers, each written independently; failures are
+ * reported per receiver. No callbacks, no friend/blacklist checks (spec §3.2).
+ */
+import { errors as catalogue, imError, isImError } from '../../protocol/errors.ts';
+import type { Caller } from '../caller.ts';
+import type { ImContext } from '../context.ts';
+import { C2C_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
+import { type SendC2CInput, buildC2CMessage, checkSender, deliverBothSides } from './send.ts';
+
+export const MAX_BATCH_TARGETS = 500;
+/** Receivers written at once; bounds the actors activated by one request. */
+const CONCURRENCY = 32;
+
+export interface BatchSendInput extends Omit<SendC2CInput, 'to'> {
+  readonly to: readonly string[];
+}
+
+export interface BatchSendOutput {
+  readonly msgKey: string;
+  readonly time: number;
+  readonly errors: readonly { userId: string; code: number }[];
+}
+
+export async function batchSendC2C(ctx: ImContext, caller: Caller, input: BatchSendInput): Promise<BatchSendOutput> {
+  if (input.to.length > MAX_BATCH_TARGETS) {
+    throw imError('BatchTooManyTargets', { count: input.to.length, max: MAX_BATCH_TARGETS });
+  }
+  const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, C2C_BODY_ERRORS);
+  await checkSender(ctx, caller, input.from);
+  const targets = [...new Set(input.to)];
+  const template = buildC2CMessage({ ...input, to: '' }, ctx.now(), body);
+  const errors: { userId: string; code: number }[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < targets.length) {
+      const to = targets[next++];
+      try {
+        await deliverBothSides(ctx, { ...template, to }, input.lifetimeS, input.senderSync);
+      } catch (e) {
+        if (!isImError(e)) ctx.log.error({ err: e, to }, 'batchsendmsg: delivery failed');
+        errors.push({ userId: to, code: errorCodeFor(e) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, targets.length) }, worker));
+  return { msgKey: template.msgKey, time: template.time, errors };
+}
+
+/** Tencent reports an unknown receiver of batchsendmsg as 70107, other failures with their own code. */
+function errorCodeFor(e: unknown): number {
+  if (!isImError(e)) return catalogue.BatchTargetInternal.code;
+  return e.errorName === 'ToAccountNotFound' ? catalogue.AccountNotFound.code : e.code;
+}

@@ -1,0 +1,66 @@
+/**
+ * admin_getroammsg: one side's view of a C2C conversation, newest first, paged by LastMsgKey.
+ * Reads the operator's inbox through the store's roaming index (peer, time).
+ */
+import { inboxStream } from '../../protocol/streams.ts';
+import { imError } from '../../protocol/errors.ts';
+import type { C2CMessage } from '../../protocol/entries.ts';
+import type { StoredEntry } from '../../../storage/store.ts';
+import type { ImContext } from '../context.ts';
+import { entryOf } from '../stream-page.ts';
+
+export interface RoamQuery {
+  readonly operator: string;
+  readonly peer: string;
+  readonly maxCount: number;
+  /** Unix seconds, inclusive. */
+  readonly minTime: number;
+  readonly maxTime: number;
+  /** Continue below this message (the previous page's LastMsgKey). */
+  readonly lastMsgKey?: string;
+}
+
+export interface RoamPage {
+  readonly messages: readonly C2CMessage[];
+  readonly complete: boolean;
+}
+
+const MAX_PAGE = 100;
+
+function parseMsgKey(key: string): { second: number } {
+  const m = /^\d+_\d+_(\d+)$/.exec(key);
+  if (!m) throw imError('RoamMsgKeyInvalid', { msgKey: key });
+  return { second: Number(m[1]) };
+}
+
+/** The (time, seq) position of the message with `msgKey` in the operator's conversation with `peer`. */
+async function positionOf(ctx: ImContext, q: RoamQuery, msgKey: string): Promise<{ time: number; seq: number }> {
+  const { second } = parseMsgKey(msgKey);
+  const rows = await ctx.store.messages.readConversation({
+    streamId: inboxStream(q.operator),
+    peer: q.peer,
+    minTime: second * 1000,
+    maxTime: second * 1000 + 999,
+    limit: 1000,
+  });
+  const hit = rows.find((r) => (entryOf(r) as C2CMessage).msgKey === msgKey);
+  if (!hit) throw imError('RoamMsgKeyInvalid', { msgKey });
+  return { time: hit.time, seq: hit.seq };
+}
+
+export async function getRoamMessages(ctx: ImContext, q: RoamQuery): Promise<RoamPage> {
+  const accounts = await ctx.store.accounts.getAccounts([q.operator, q.peer]);
+  for (const id of [q.operator, q.peer]) if (!accounts.has(id)) throw imError('AccountNotFound', { userId: id });
+  const limit = Math.min(Math.max(q.maxCount, 1), MAX_PAGE);
+  const before = q.lastMsgKey ? await positionOf(ctx, q, q.lastMsgKey) : undefined;
+  const rows: StoredEntry[] = await ctx.store.messages.readConversation({
+    streamId: inboxStream(q.operator),
+    peer: q.peer,
+    minTime: q.minTime * 1000,
+    maxTime: q.maxTime * 1000 + 999,
+    before,
+    limit: limit + 1,
+  });
+  const page = rows.slice(0, limit).map((r) => entryOf(r) as C2CMessage);
+  return { messages: page, complete: rows.length <= limit };
+}

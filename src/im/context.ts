@@ -1,0 +1,21 @@
+/** What domain commands may use: the store, actor references, the app identity, limits and the clock. */
+import type { Logger } from 'pino';
+import type { Store } from '../../storage/store.ts';
+import type { AppIdentity } from '../auth/app-identity.ts';
+import type { Actors } from './actor-api.ts';
+
+export interface ImLimits {
+  readonly maxMsgBytes: number;
+  readonly offlineRetentionS: number;
+  readonly dedupWindowS: number;
+}
+
+export interface ImContext {
+  readonly store: Store;
+  readonly actors: Actors;
+  readonly identity: AppIdentity;
+  readonly limits: ImLimits;
+  /** Unix ms. Injected so tests can move time. */
+  readonly now: () => number;
+  readonly log: Logger;
+}

@@ -1,0 +1,35 @@
+/** Who may do what in a group (spec §5.2): pure functions over group state, used by the group actor. */
+import { imError } from '../../protocol/errors.ts';
+import type { Caller } from '../caller.ts';
+import type { GroupState, Member } from './group-model.ts';
+import { TYPE_RULES } from './group-model.ts';
+
+/** May `caller` add `count` members? Work groups let any member invite; other types need owner/admin. */
+export function checkCanAddMembers(g: GroupState, caller: Caller, actor: Member | undefined): void {
+  if (!TYPE_RULES[g.type].memberList) {
+    throw imError('GroupNoPermission', { detail: `${g.type} groups have no member list; members join from the client` });
+  }
+  if (caller.kind === 'admin') return;
+  if (!actor) throw imError('NotGroupMember', { userId: caller.userId, groupId: g.groupId });
+  if (g.type === 'Private' || g.type === 'Community') return;
+  if (actor.role === 'Member') throw imError('GroupNoPermission', { detail: `only the owner or an admin may add members to a ${g.type} group` });
+}
+
+/** May `caller` remove `target`? Owner removes anyone but itself; admins remove plain members. */
+export function checkCanRemove(g: GroupState, caller: Caller, actor: Member | undefined, target: Member): void {
+  if (g.type === 'AVChatRoom') throw imError('GroupInvalidParam', { detail: 'AVChatRoom members cannot be removed; mute them instead' });
+  if (target.role === 'Owner') throw imError('GroupNoPermission', { detail: 'the owner cannot be removed' });
+  if (caller.kind === 'admin') return;
+  if (!actor) throw imError('NotGroupMember', { userId: caller.userId, groupId: g.groupId });
+  if (actor.role === 'Owner') return;
+  if (actor.role === 'Admin' && target.role === 'Member' && TYPE_RULES[g.type].admins) return;
+  throw imError('GroupNoPermission', { detail: `${caller.userId} may not remove ${target.userId}` });
+}
+
+/** May `sender` post now? Members only (App admins always), not muted, and not while everyone is muted. */
+export function checkCanSend(g: GroupState, caller: Caller, sender: Member | undefined, now: number): void {
+  if (caller.kind === 'admin') return;
+  if (!sender) throw imError('NotGroupMember', { userId: caller.userId, groupId: g.groupId });
+  if (sender.profile.muteUntil > now) throw imError('GroupSenderMuted', { userId: sender.userId, groupId: g.groupId });
+  if (g.profile.muteAll && sender.role === 'Member') throw imError('GroupSenderMuted', { userId: sender.userId, groupId: g.groupId });
+}

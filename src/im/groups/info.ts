@@ -1,0 +1,23 @@
+/** get_group_info: each group's info from its actor, with a per-group error for missing ones. */
+import { isImError } from '../../protocol/errors.ts';
+import type { ImContext } from '../context.ts';
+import type { GroupInfo } from './group-model.ts';
+
+export const MAX_INFO_GROUPS = 50;
+
+export type GroupInfoResult =
+  | { readonly groupId: string; readonly ok: true; readonly info: GroupInfo }
+  | { readonly groupId: string; readonly ok: false; readonly code: number; readonly info: string };
+
+export async function getGroupInfos(ctx: ImContext, groupIds: readonly string[]): Promise<GroupInfoResult[]> {
+  return Promise.all(
+    groupIds.map(async (groupId): Promise<GroupInfoResult> => {
+      try {
+        return { groupId, ok: true, info: await ctx.actors.group(groupId).call('info') };
+      } catch (e) {
+        if (!isImError(e)) throw e;
+        return { groupId, ok: false, code: e.code, info: e.info };
+      }
+    }),
+  );
+}

@@ -1,0 +1,84 @@
+/**
+ * MsgBody rules (spec §4.1, §4.5): a non-empty array of known element types with their required
+ * fields, at most one TIMCustomElem, and the whole content (body + CloudCustomData) within the
+ * size limit. Shared by C2C and group sends, REST and client.
+ */
+import { z } from 'zod';
+import { type ErrorName, imError } from '../protocol/errors.ts';
+import type { MsgElem } from '../protocol/entries.ts';
+
+const flag2 = z.literal(2);
+
+const CONTENT: Readonly<Record<string, z.ZodType>> = {
+  TIMTextElem: z.looseObject({ Text: z.string() }),
+  TIMLocationElem: z.looseObject({ Desc: z.string(), Latitude: z.number(), Longitude: z.number() }),
+  TIMFaceElem: z.looseObject({ Index: z.number().int(), Data: z.string().optional() }),
+  TIMCustomElem: z.looseObject({
+    Data: z.string().optional(),
+    Desc: z.string().optional(),
+    Ext: z.string().optional(),
+    Sound: z.string().optional(),
+  }),
+  TIMSoundElem: z.looseObject({ Url: z.string(), UUID: z.string(), Size: z.number().optional(), Second: z.number().optional(), Download_Flag: flag2 }),
+  TIMImageElem: z.looseObject({
+    UUID: z.string(),
+    ImageFormat: z.number().int(),
+    ImageInfoArray: z
+      .array(z.looseObject({ Type: z.number().int(), Size: z.number().optional(), Width: z.number(), Height: z.number(), URL: z.string() }))
+      .min(1),
+  }),
+  TIMFileElem: z.looseObject({ Url: z.string(), UUID: z.string(), FileSize: z.number().optional(), FileName: z.string().optional(), Download_Flag: flag2 }),
+  TIMVideoFileElem: z.looseObject({
+    VideoUrl: z.string(),
+    VideoUUID: z.string(),
+    VideoDownloadFlag: flag2,
+    ThumbUrl: z.string(),
+    ThumbUUID: z.string(),
+    ThumbDownloadFlag: flag2,
+  }),
+  TIMRelayElem: z.looseObject({
+    MsgNum: z.number().int(),
+    Title: z.string().optional(),
+    CompatibleText: z.string().optional(),
+    AbstractList: z.array(z.string()).optional(),
+    MsgList: z.array(z.unknown()).optional(),
+    JsonMsgKey: z.string().optional(),
+  }),
+};
+
+export interface BodyErrors {
+  /** Not an array, or empty. */
+  readonly notArray: ErrorName;
+  /** An element without MsgType/MsgContent, of an unknown type, or missing a required field. */
+  readonly invalid: ErrorName;
+  /** Content over the size limit. */
+  readonly tooLong: ErrorName;
+}
+
+export const C2C_BODY_ERRORS: BodyErrors = { notArray: 'MsgBodyNotArray', invalid: 'MsgBodyInvalid', tooLong: 'MsgTooLong' };
+export const GROUP_BODY_ERRORS: BodyErrors = { notArray: 'GroupInvalidParam', invalid: 'GroupInvalidParam', tooLong: 'MsgTooLong' };
+
+/** Checks a MsgBody and returns it typed; throws the catalogue error chosen by `errs`. */
+export function checkMsgBody(body: unknown, cloudCustomData: string | undefined, maxBytes: number, errs: BodyErrors): MsgElem[] {
+  if (!Array.isArray(body) || body.length === 0) throw imError(errs.notArray, { detail: 'MsgBody must be a non-empty array' });
+  let customs = 0;
+  body.forEach((el: unknown, i) => {
+    const e = el as Partial<MsgElem> | null;
+    if (typeof e !== 'object' || e === null || typeof e.MsgType !== 'string' || typeof e.MsgContent !== 'object' || e.MsgContent === null) {
+      throw imError(errs.invalid, { detail: `MsgBody[${i}] needs a string MsgType and an object MsgContent` });
+    }
+    const schema = CONTENT[e.MsgType];
+    if (!schema) throw imError(errs.invalid, { detail: `MsgBody[${i}]: unknown MsgType ${e.MsgType}` });
+    const r = schema.safeParse(e.MsgContent);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      throw imError(errs.invalid, { detail: `MsgBody[${i}] ${e.MsgType}.${issue.path.join('.')}: ${issue.message}` });
+    }
+    if (e.MsgType === 'TIMCustomElem' && ++customs > 1) {
+      throw imError(errs.invalid, { detail: 'a message may hold at most one TIMCustomElem' });
+    }
+  });
+  const size = Buffer.byteLength(JSON.stringify(body)) + (cloudCustomData ? Buffer.byteLength(cloudCustomData) : 0);
+  if (size > maxBytes) throw imError(errs.tooLong, { size, max: maxBytes });
+  return body as MsgElem[];
+}

@@ -1,0 +1,40 @@
+/** `npm start`: reads the config, starts Parley, prints how to reach it, stops cleanly on SIGTERM/SIGINT. */
+import { ConfigError, loadConfig } from './config.ts';
+import { startParley } from './server.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const parley = await startParley(config);
+  const host = config.server.publicAddress ?? `127.0.0.1:${parley.port}`;
+  const admin = [...parley.identity.admins][0] ?? 'administrator';
+  process.stdout.write(
+    [
+      `Parley is listening on port ${parley.port}`,
+      `  SDKAppID:      ${parley.identity.sdkAppId}`,
+      `  REST base URL: http://${host}/v4/<service>/<command>?sdkappid=${parley.identity.sdkAppId}&identifier=${admin}&usersig=<UserSig>&random=<u32>&contenttype=json`,
+      `  admin UserSig: npx parley usersig ${admin}`,
+      `  client login:  POST http://${host}/connect {"UserID","UserSig","Platform"}`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    parley.log.info({ signal }, 'shutting down');
+    parley.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        parley.log.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(e instanceof ConfigError ? `${e.message}\n` : `${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

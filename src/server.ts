@@ -1,0 +1,106 @@
+/**
+ * The composition root: builds the store, actors, authenticator and transports from a Config and
+ * wires them into one Colyseus server. `startParley` is what `main.ts` runs and what tests use in
+ * process; it returns a handle to stop the server cleanly.
+ */
+import { join } from 'node:path';
+import { defineRoom, defineServer, matchMaker } from '@colyseus/core';
+import { WebSocketTransport } from '@colyseus/ws-transport';
+import pino, { type Logger } from 'pino';
+import type { Store } from '../storage/store.ts';
+import { openSqliteStore } from '../storage/sqlite/sqlite-store.ts';
+import { InboxRoom } from '../rooms/inbox-room.ts';
+import { GroupRoom } from '../rooms/group-room.ts';
+import type { ActorRoomOptions, RoomDeps } from '../rooms/room-deps.ts';
+import { connectRouter } from './api/connect-route.ts';
+import { accountService } from './api/endpoints/accounts.ts';
+import { groupService } from './api/endpoints/groups.ts';
+import { openimService } from './api/endpoints/openim.ts';
+import { restRouter } from './api/rest-router.ts';
+import { type AppIdentity, loadAppIdentity } from './auth/app-identity.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { ColyseusActors } from './cluster/colyseus-actors.ts';
+import { LocalFanOut } from './cluster/fan-out.ts';
+import { GROUP_ROOM, INBOX_ROOM } from './cluster/room-ids.ts';
+import type { Config } from './config.ts';
+import type { ImContext } from './im/context.ts';
+
+/** Largest WebSocket frame accepted: a 12 KB message plus protocol overhead (the transport's default is 4 KiB). */
+const MAX_WS_PAYLOAD = 64 * 1024;
+
+export interface Parley {
+  readonly identity: AppIdentity;
+  readonly port: number;
+  readonly store: Store;
+  readonly log: Logger;
+  /** Stops accepting, disposes the actors, closes the store. */
+  stop(): Promise<void>;
+}
+
+function openStore(config: Config): Store {
+  return openSqliteStore({
+    file: join(config.app.dataDir, 'parley.db'),
+    synchronous: config.sqlite.synchronous,
+    groupCommitMs: config.sqlite.groupCommitMs,
+    purgeEveryMs: 60_000,
+  });
+}
+
+export async function startParley(config: Config, log: Logger = pino({ level: config.server.logLevel })): Promise<Parley> {
+  const identity = loadAppIdentity(config.app);
+  const store = openStore(config);
+  const now = Date.now;
+  const im: ImContext = {
+    store,
+    actors: new ColyseusActors({ remoteCallTimeoutMs: 2000, maxAttempts: 20 }),
+    identity,
+    limits: config.limits,
+    now,
+    log,
+  };
+  const auth = new Authenticator(identity, store.accounts, now);
+  const deps: RoomDeps = {
+    im,
+    fanOut: new LocalFanOut(),
+    auth,
+    settings: { idlePassivateMs: config.actors.idlePassivateMs, reconnectWindowS: config.server.reconnectWindowS },
+  };
+  const roomOptions = { deps } as ActorRoomOptions;
+  const server = defineServer({
+    rooms: {
+      [INBOX_ROOM]: defineRoom(InboxRoom, roomOptions).on('create', (room: InboxRoom) => void room.activate()),
+      [GROUP_ROOM]: defineRoom(GroupRoom, roomOptions).on('create', (room: GroupRoom) => void room.activate()),
+    },
+    transport: new WebSocketTransport({ maxPayload: MAX_WS_PAYLOAD }),
+    publicAddress: config.server.publicAddress,
+    gracefullyShutdown: false,
+    greet: false,
+    express: (app) => {
+      app.disable('x-powered-by');
+      app.use(restRouter({ im, auth, services: [accountService, openimService, groupService], maxBodyBytes: config.limits.maxBodyBytes, log }));
+      app.use(connectRouter({ im, auth, log }));
+      app.get('/health', (_req, res) => {
+        store.ping().then(
+          () => res.json({ status: 'ok', store: 'ok' }),
+          (e: unknown) => res.status(503).json({ status: 'fail', store: String(e) }),
+        );
+      });
+    },
+  });
+  // Clients never create rooms: they reach their inbox through /connect, or rejoin it.
+  matchMaker.controller.exposedMethods = ['joinById', 'reconnect'];
+  await server.listen(config.server.port, config.server.host);
+  const address = server.transport.server?.address();
+  const port = typeof address === 'object' && address ? address.port : config.server.port;
+
+  return {
+    identity,
+    port,
+    store,
+    log,
+    async stop() {
+      await server.gracefullyShutdown(false);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/** The SQLite schema (mirrors storage/cassandra/schema.cql); applied idempotently at open. */
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS streams (
+  stream_id    TEXT PRIMARY KEY,
+  epoch        INTEGER NOT NULL,
+  -- highest SEQ ever appended; survives expiry of the entries themselves, so SEQs are never reused
+  last_seq     INTEGER NOT NULL DEFAULT 0,
+  emitted_upto INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS entries (
+  stream_id  TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  time       INTEGER NOT NULL,
+  payload    TEXT NOT NULL,
+  flags      INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (stream_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS conversation_index (
+  stream_id  TEXT NOT NULL,
+  peer       TEXT NOT NULL,
+  time       INTEGER NOT NULL,
+  seq        INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (stream_id, peer, time, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS idempotency (
+  stream_id  TEXT NOT NULL,
+  idem_key   TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (stream_id, idem_key)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS accounts (
+  user_id        TEXT PRIMARY KEY,
+  nick           TEXT NOT NULL,
+  face_url       TEXT NOT NULL,
+  created_at     INTEGER NOT NULL,
+  sig_not_before INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS groups (
+  group_id   TEXT PRIMARY KEY,
+  type       TEXT NOT NULL,
+  owner      TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  profile    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS members (
+  group_id  TEXT NOT NULL,
+  user_id   TEXT NOT NULL,
+  role      TEXT NOT NULL,
+  joined_at INTEGER NOT NULL,
+  join_seq  INTEGER NOT NULL,
+  profile   TEXT NOT NULL,
+  PRIMARY KEY (group_id, user_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS user_groups (
+  user_id   TEXT NOT NULL,
+  group_id  TEXT NOT NULL,
+  type      TEXT NOT NULL,
+  join_seq  INTEGER NOT NULL,
+  joined_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, group_id)
+) WITHOUT ROWID;
+`;

@@ -1,0 +1,108 @@
+/** GroupStore on SQLite: groups, members and the user→groups index, kept together in one transaction. */
+import type { Database, Statement } from 'better-sqlite3';
+import type { GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, UserGroupRecord } from '../store.ts';
+
+interface GroupRow {
+  group_id: string;
+  type: GroupType;
+  owner: string;
+  created_at: number;
+  profile: string;
+}
+
+interface MemberRow {
+  user_id: string;
+  role: MemberRole;
+  joined_at: number;
+  join_seq: number;
+  profile: string;
+}
+
+const toMember = (r: MemberRow): MemberRecord => ({
+  userId: r.user_id,
+  role: r.role,
+  joinedAt: r.joined_at,
+  joinSeq: r.join_seq,
+  profile: r.profile,
+});
+
+export class SqliteGroupStore implements GroupStore {
+  readonly #db: Database;
+  readonly #sql: Record<string, Statement>;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#sql = {
+      insertGroup: db.prepare(
+        'INSERT OR IGNORE INTO groups (group_id, type, owner, created_at, profile) VALUES (?, ?, ?, ?, ?)',
+      ),
+      getGroup: db.prepare('SELECT * FROM groups WHERE group_id = ?'),
+      updateGroup: db.prepare(
+        'UPDATE groups SET owner = coalesce(?, owner), profile = coalesce(?, profile) WHERE group_id = ?',
+      ),
+      putMember: db.prepare(
+        `INSERT OR REPLACE INTO members (group_id, user_id, role, joined_at, join_seq, profile) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      putUserGroup: db.prepare(
+        'INSERT OR REPLACE INTO user_groups (user_id, group_id, type, join_seq, joined_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      delMember: db.prepare('DELETE FROM members WHERE group_id = ? AND user_id = ?'),
+      delUserGroup: db.prepare('DELETE FROM user_groups WHERE user_id = ? AND group_id = ?'),
+      listMembers: db.prepare('SELECT * FROM members WHERE group_id = ? ORDER BY joined_at, user_id'),
+      getMember: db.prepare('SELECT * FROM members WHERE group_id = ? AND user_id = ?'),
+      groupsOfUser: db.prepare('SELECT * FROM user_groups WHERE user_id = ? ORDER BY joined_at, group_id'),
+    };
+  }
+
+  async createGroup(group: GroupRecord, members: readonly MemberRecord[]): Promise<boolean> {
+    return this.#db.transaction(() => {
+      const r = this.#sql.insertGroup.run(group.groupId, group.type, group.owner, group.createdAt, group.profile);
+      if (r.changes === 0) return false;
+      this.#putMembers(group.groupId, group.type, members);
+      return true;
+    })();
+  }
+
+  async getGroup(groupId: string): Promise<GroupRecord | undefined> {
+    const r = this.#sql.getGroup.get(groupId) as GroupRow | undefined;
+    return r && { groupId: r.group_id, type: r.type, owner: r.owner, createdAt: r.created_at, profile: r.profile };
+  }
+
+  async updateGroup(groupId: string, patch: { owner?: string; profile?: string }): Promise<void> {
+    this.#sql.updateGroup.run(patch.owner ?? null, patch.profile ?? null, groupId);
+  }
+
+  async listMembers(groupId: string): Promise<MemberRecord[]> {
+    return (this.#sql.listMembers.all(groupId) as MemberRow[]).map(toMember);
+  }
+
+  async getMember(groupId: string, userId: string): Promise<MemberRecord | undefined> {
+    const r = this.#sql.getMember.get(groupId, userId) as MemberRow | undefined;
+    return r && toMember(r);
+  }
+
+  async putMembers(groupId: string, type: GroupType, members: readonly MemberRecord[]): Promise<void> {
+    this.#db.transaction(() => this.#putMembers(groupId, type, members))();
+  }
+
+  #putMembers(groupId: string, type: GroupType, members: readonly MemberRecord[]): void {
+    for (const m of members) {
+      this.#sql.putMember.run(groupId, m.userId, m.role, m.joinedAt, m.joinSeq, m.profile);
+      this.#sql.putUserGroup.run(m.userId, groupId, type, m.joinSeq, m.joinedAt);
+    }
+  }
+
+  async removeMembers(groupId: string, userIds: readonly string[]): Promise<void> {
+    this.#db.transaction(() => {
+      for (const u of userIds) {
+        this.#sql.delMember.run(groupId, u);
+        this.#sql.delUserGroup.run(u, groupId);
+      }
+    })();
+  }
+
+  async groupsOfUser(userId: string): Promise<UserGroupRecord[]> {
+    const rows = this.#sql.groupsOfUser.all(userId) as { group_id: string; type: GroupType; join_seq: number; joined_at: number }[];
+    return rows.map((r) => ({ groupId: r.group_id, type: r.type, joinSeq: r.join_seq, joinedAt: r.joined_at }));
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * MessageLog on SQLite. Appends from all streams are group-committed: calls made within
+ * `groupCommitMs` share one transaction, each call in its own savepoint so one stale claim fails
+ * alone. The epoch check and the inserts run in that transaction, so a stale owner writes nothing.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import {
+  type AppendEntry,
+  type ConversationQuery,
+  type MessageLog,
+  type StoredEntry,
+  type StreamClaim,
+  StaleEpochError,
+} from '../store.ts';
+
+interface PendingAppend {
+  readonly claim: StreamClaim;
+  readonly entries: readonly AppendEntry[];
+  readonly resolve: () => void;
+  readonly reject: (e: unknown) => void;
+}
+
+interface EntryRow {
+  seq: number;
+  time: number;
+  payload: string;
+  flags: number;
+  expires_at: number;
+}
+
+const toEntry = (r: EntryRow): StoredEntry => ({
+  seq: r.seq,
+  time: r.time,
+  payload: r.payload,
+  flags: r.flags,
+  expiresAt: r.expires_at,
+});
+
+export interface SqliteMessageLogOptions {
+  /** Longest wait before pending appends are committed, ms; 0 = at the next turn of the event loop. */
+  readonly groupCommitMs: number;
+  readonly now: () => number;
+}
+
+export class SqliteMessageLog implements MessageLog {
+  readonly #db: Database;
+  readonly #opts: SqliteMessageLogOptions;
+  /** Appends waiting for the next commit; unbounded, but each caller awaits its own, so it drains every commit. */
+  #pending: PendingAppend[] = [];
+  #flushTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  readonly #sql: Record<string, Statement>;
+
+  constructor(db: Database, opts: SqliteMessageLogOptions) {
+    this.#db = db;
+    this.#opts = opts;
+    this.#sql = {
+      claim: db.prepare(
+        `INSERT INTO streams (stream_id, epoch) VALUES (?, 1)
+         ON CONFLICT (stream_id) DO UPDATE SET epoch = epoch + 1 RETURNING epoch, last_seq`,
+      ),
+      maxSeq: db.prepare('SELECT max(seq) AS seq FROM entries WHERE stream_id = ?'),
+      owner: db.prepare('SELECT epoch FROM streams WHERE stream_id = ?'),
+      setLast: db.prepare('UPDATE streams SET last_seq = ? WHERE stream_id = ? AND last_seq < ?'),
+      insert: db.prepare(
+        'INSERT INTO entries (stream_id, seq, time, payload, flags, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      index: db.prepare(
+        'INSERT OR REPLACE INTO conversation_index (stream_id, peer, time, seq, expires_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      idem: db.prepare(
+        'INSERT OR REPLACE INTO idempotency (stream_id, idem_key, seq, expires_at) VALUES (?, ?, ?, ?)',
+      ),
+      read: db.prepare(
+        `SELECT seq, time, payload, flags, expires_at FROM entries
+         WHERE stream_id = ? AND seq > ? AND (expires_at = 0 OR expires_at > ?) ORDER BY seq LIMIT ?`,
+      ),
+      readBefore: db.prepare(
+        `SELECT seq, time, payload, flags, expires_at FROM entries
+         WHERE stream_id = ? AND seq < ? AND (expires_at = 0 OR expires_at > ?) ORDER BY seq DESC LIMIT ?`,
+      ),
+      head: db.prepare('SELECT last_seq FROM streams WHERE stream_id = ?'),
+      findIdem: db.prepare(
+        'SELECT seq FROM idempotency WHERE stream_id = ? AND idem_key = ? AND expires_at > ?',
+      ),
+      update: db.prepare(
+        `UPDATE entries SET payload = coalesce(?, payload), flags = coalesce(?, flags)
+         WHERE stream_id = ? AND seq = ? AND (expires_at = 0 OR expires_at > ?)`,
+      ),
+      conversation: db.prepare(
+        `SELECT e.seq, e.time, e.payload, e.flags, e.expires_at FROM conversation_index c
+         JOIN entries e ON e.stream_id = c.stream_id AND e.seq = c.seq
+         WHERE c.stream_id = ? AND c.peer = ? AND c.time >= ? AND c.time <= ?
+           AND (c.time < ? OR (c.time = ? AND c.seq < ?))
+           AND (e.expires_at = 0 OR e.expires_at > ?)
+         ORDER BY c.time DESC, c.seq DESC LIMIT ?`,
+      ),
+    };
+  }
+
+  async claimStream(streamId: string): Promise<StreamClaim> {
+    return this.#db.transaction(() => {
+      const row = this.#sql.claim.get(streamId) as { epoch: number; last_seq: number };
+      const stored = (this.#sql.maxSeq.get(streamId) as { seq: number | null }).seq ?? 0;
+      return { streamId, epoch: row.epoch, lastSeq: Math.max(row.last_seq, stored) };
+    })();
+  }
+
+  appendEntries(claim: StreamClaim, entries: readonly AppendEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ claim, entries, resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushTimer) return;
+    const ms = this.#opts.groupCommitMs;
+    this.#flushTimer = ms > 0 ? setTimeout(() => this.flush(), ms) : setImmediate(() => this.flush());
+  }
+
+  /** Commits every pending append now (also used at close). */
+  flush(): void {
+    this.#flushTimer = undefined;
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    const outcomes: unknown[] = new Array(batch.length);
+    try {
+      this.#db.transaction(() => {
+        for (let i = 0; i < batch.length; i++) outcomes[i] = this.#applyOne(batch[i]);
+      })();
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const outcome = outcomes[i];
+      if (outcome === undefined) batch[i].resolve();
+      else batch[i].reject(outcome);
+    }
+  }
+
+  /** Applies one append inside a savepoint; returns the error that rolled it back, if any. */
+  #applyOne(p: PendingAppend): unknown {
+    try {
+      this.#db.transaction(() => {
+        const { streamId, epoch } = p.claim;
+        const owner = this.#sql.owner.get(streamId) as { epoch: number } | undefined;
+        if (!owner || owner.epoch !== epoch) throw new StaleEpochError(streamId, epoch);
+        let last = 0;
+        for (const e of p.entries) {
+          this.#sql.insert.run(streamId, e.seq, e.time, e.payload, e.flags, e.expiresAt);
+          if (e.peer !== undefined) this.#sql.index.run(streamId, e.peer, e.time, e.seq, e.expiresAt);
+          if (e.idemKey !== undefined) this.#sql.idem.run(streamId, e.idemKey, e.seq, e.idemExpiresAt ?? 0);
+          if (e.seq > last) last = e.seq;
+        }
+        this.#sql.setLast.run(last, streamId, last);
+      })();
+      return undefined;
+    } catch (e) {
+      return e;
+    }
+  }
+
+  async readEntries(streamId: string, afterSeq: number, limit: number): Promise<StoredEntry[]> {
+    return (this.#sql.read.all(streamId, afterSeq, this.#opts.now(), limit) as EntryRow[]).map(toEntry);
+  }
+
+  async readEntriesBefore(streamId: string, beforeSeq: number, limit: number): Promise<StoredEntry[]> {
+    return (this.#sql.readBefore.all(streamId, beforeSeq, this.#opts.now(), limit) as EntryRow[]).map(toEntry);
+  }
+
+  async headSeqs(streamIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const id of streamIds) {
+      const row = this.#sql.head.get(id) as { last_seq: number } | undefined;
+      out.set(id, row?.last_seq ?? 0);
+    }
+    return out;
+  }
+
+  async findIdempotent(streamId: string, keys: readonly string[]): Promise<Map<string, number>> {
+    const now = this.#opts.now();
+    const out = new Map<string, number>();
+    for (const key of keys) {
+      const row = this.#sql.findIdem.get(streamId, key, now) as { seq: number } | undefined;
+      if (row) out.set(key, row.seq);
+    }
+    return out;
+  }
+
+  async updateEntry(streamId: string, seq: number, patch: { payload?: string; flags?: number }): Promise<boolean> {
+    const r = this.#sql.update.run(patch.payload ?? null, patch.flags ?? null, streamId, seq, this.#opts.now());
+    return r.changes > 0;
+  }
+
+  async readConversation(q: ConversationQuery): Promise<StoredEntry[]> {
+    const beforeTime = q.before?.time ?? Number.MAX_SAFE_INTEGER;
+    const beforeSeq = q.before?.seq ?? Number.MAX_SAFE_INTEGER;
+    const rows = this.#sql.conversation.all(
+      q.streamId, q.peer, q.minTime, q.maxTime, beforeTime, beforeTime, beforeSeq, this.#opts.now(), q.limit,
+    ) as EntryRow[];
+    return rows.map(toEntry);
+  }
+
+  /** Deletes expired entries, index rows and idempotency keys; returns how many entries went. */
+  purgeExpired(now: number): number {
+    const n = this.#db.prepare('DELETE FROM entries WHERE expires_at > 0 AND expires_at <= ?').run(now).changes;
+    this.#db.prepare('DELETE FROM conversation_index WHERE expires_at > 0 AND expires_at <= ?').run(now);
+    this.#db.prepare('DELETE FROM idempotency WHERE expires_at <= ?').run(now);
+    return n;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The embedded Store: one SQLite file (WAL) under the data dir. `synchronous = NORMAL` in WAL mode
+ * makes every commit survive a process crash (SIGKILL); FULL also survives power loss.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import type { Store } from '../store.ts';
+import { SqliteAccountStore } from './sqlite-account-store.ts';
+import { SqliteGroupStore } from './sqlite-group-store.ts';
+import { SqliteMessageLog } from './sqlite-message-log.ts';
+import { SCHEMA } from './schema.ts';
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:' for tests. */
+  readonly file: string;
+  readonly synchronous: 'NORMAL' | 'FULL';
+  readonly groupCommitMs: number;
+  readonly now?: () => number;
+  /** How often expired entries are deleted, ms; 0 = never (tests). */
+  readonly purgeEveryMs?: number;
+}
+
+export function openSqliteStore(o: SqliteStoreOptions): Store {
+  const db = new BetterSqlite3(o.file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${o.synchronous}`);
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  const now = o.now ?? Date.now;
+  const messages = new SqliteMessageLog(db, { groupCommitMs: o.groupCommitMs, now });
+  const purge = o.purgeEveryMs ? setInterval(() => messages.purgeExpired(now()), o.purgeEveryMs).unref() : undefined;
+  return {
+    messages,
+    accounts: new SqliteAccountStore(db),
+    groups: new SqliteGroupStore(db),
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
+      if (purge) clearInterval(purge);
+      messages.flush();
+      db.close();
+    },
+  };
+}

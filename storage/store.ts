@@ -1,0 +1,163 @@
+/**
+ * Parley's storage ports, in domain verbs and split by aggregate. Every adapter (SQLite, Cassandra)
+ * implements all of them and passes the contract suite in `test/contract/store-contract.ts`.
+ *
+ * Common contract: methods never return partial writes — a rejected call wrote nothing; values
+ * handed in are not retained or mutated; times are Unix milliseconds.
+ */
+
+/** Ownership of a stream taken by an actor: the epoch it holds and the highest SEQ stored when it took it. */
+export interface StreamClaim {
+  readonly streamId: string;
+  readonly epoch: number;
+  readonly lastSeq: number;
+}
+
+/** One stored entry of an append-only stream. */
+export interface StoredEntry {
+  readonly seq: number;
+  readonly time: number;
+  /** The entry itself as JSON text (a `protocol/entries.ts` Entry); the store does not interpret it. */
+  readonly payload: string;
+  /** Bit flags (8 = recalled); updated in place by `updateEntry`. */
+  readonly flags: number;
+  /** Unix ms after which the entry is gone; 0 = kept until deleted. */
+  readonly expiresAt: number;
+}
+
+export interface AppendEntry extends StoredEntry {
+  /**
+   * Roaming index: an entry with a peer is found by `readConversation(streamId, peer, …)`
+   * (a C2C message in one side's inbox, indexed by the other side).
+   */
+  readonly peer?: string;
+  /** Idempotency key: `findIdempotent` maps it to this entry's SEQ until `idemExpiresAt`. */
+  readonly idemKey?: string;
+  readonly idemExpiresAt?: number;
+}
+
+/** Raised by `appendEntries` when the stream's epoch moved past the claim: another actor owns it now. */
+export class StaleEpochError extends Error {
+  constructor(readonly streamId: string, readonly epoch: number) {
+    super(`stream ${streamId}: epoch ${epoch} is no longer the owner`);
+    this.name = 'StaleEpochError';
+  }
+}
+
+export interface ConversationQuery {
+  readonly streamId: string;
+  readonly peer: string;
+  /** Inclusive bounds, Unix ms. */
+  readonly minTime: number;
+  readonly maxTime: number;
+  /** Continue below this position (exclusive), newest first. */
+  readonly before?: { readonly time: number; readonly seq: number };
+  readonly limit: number;
+}
+
+export interface MessageLog {
+  /**
+   * Takes ownership of a stream: bumps its epoch with a conditional write, then reads the highest
+   * stored SEQ (0 for a new stream). Any earlier claim's appends fail from then on.
+   */
+  claimStream(streamId: string): Promise<StreamClaim>;
+
+  /**
+   * Appends entries atomically, in the order given, if `claim.epoch` still owns the stream; rejects
+   * with StaleEpochError otherwise. SEQs are chosen by the caller (the stream's single writer) and
+   * must follow the highest stored SEQ without gaps. Adapters may batch concurrent calls into one
+   * commit; each call still succeeds or fails as a whole.
+   */
+  appendEntries(claim: StreamClaim, entries: readonly AppendEntry[]): Promise<void>;
+
+  /** Entries with SEQ > afterSeq, ascending, at most `limit`; expired entries are skipped. */
+  readEntries(streamId: string, afterSeq: number, limit: number): Promise<StoredEntry[]>;
+
+  /** Entries with SEQ < beforeSeq (exclusive), descending, at most `limit`; expired entries are skipped. */
+  readEntriesBefore(streamId: string, beforeSeq: number, limit: number): Promise<StoredEntry[]>;
+
+  /** The highest stored SEQ of each stream (0 when empty or unknown). */
+  headSeqs(streamIds: readonly string[]): Promise<Map<string, number>>;
+
+  /** SEQs recorded for those idempotency keys of the stream that are still within their window. */
+  findIdempotent(streamId: string, keys: readonly string[]): Promise<Map<string, number>>;
+
+  /** Replaces payload and/or flags of a stored entry; false if there is no such live entry. */
+  updateEntry(streamId: string, seq: number, patch: { payload?: string; flags?: number }): Promise<boolean>;
+
+  /** Roaming index: entries of `streamId` whose peer is `peer`, newest first (time, then SEQ). */
+  readConversation(q: ConversationQuery): Promise<StoredEntry[]>;
+}
+
+export interface AccountRecord {
+  readonly userId: string;
+  readonly nick: string;
+  readonly faceUrl: string;
+  readonly createdAt: number;
+  /** UserSigs signed (TLS.time, seconds) before this Unix second are revoked; 0 = none. */
+  readonly sigNotBefore: number;
+}
+
+export interface AccountStore {
+  /** Creates accounts that do not exist; for existing ones updates nick/faceUrl when given. */
+  importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number): Promise<void>;
+  /** The existing accounts among `userIds`. */
+  getAccounts(userIds: readonly string[]): Promise<Map<string, AccountRecord>>;
+  /** Revokes the user's UserSigs signed before `unixSeconds` (REST kick). */
+  revokeSigsBefore(userId: string, unixSeconds: number): Promise<void>;
+}
+
+export type GroupType = 'Private' | 'Public' | 'ChatRoom' | 'AVChatRoom' | 'Community';
+export type MemberRole = 'Owner' | 'Admin' | 'Member';
+
+export interface GroupRecord {
+  readonly groupId: string;
+  readonly type: GroupType;
+  /** Empty string for an ownerless group. */
+  readonly owner: string;
+  readonly createdAt: number;
+  /** Name, introduction, notification, options and custom data as JSON text; interpreted by src/im. */
+  readonly profile: string;
+}
+
+export interface MemberRecord {
+  readonly userId: string;
+  readonly role: MemberRole;
+  readonly joinedAt: number;
+  /** The group SEQ when the member joined; what they may read starts after it (unless the type shows pre-join history). */
+  readonly joinSeq: number;
+  /** Name card, mute, message flag and custom data as JSON text; interpreted by src/im. */
+  readonly profile: string;
+}
+
+export interface UserGroupRecord {
+  readonly groupId: string;
+  readonly type: GroupType;
+  readonly joinSeq: number;
+  readonly joinedAt: number;
+}
+
+export interface GroupStore {
+  /** Creates the group with its initial members; false (and nothing written) if the id exists. */
+  createGroup(group: GroupRecord, members: readonly MemberRecord[]): Promise<boolean>;
+  getGroup(groupId: string): Promise<GroupRecord | undefined>;
+  updateGroup(groupId: string, patch: { owner?: string; profile?: string }): Promise<void>;
+  listMembers(groupId: string): Promise<MemberRecord[]>;
+  getMember(groupId: string, userId: string): Promise<MemberRecord | undefined>;
+  /** Inserts or replaces members (and their user→group rows). */
+  putMembers(groupId: string, type: GroupType, members: readonly MemberRecord[]): Promise<void>;
+  /** Removes members (and their user→group rows); absent ones are ignored. */
+  removeMembers(groupId: string, userIds: readonly string[]): Promise<void>;
+  /** Groups the user belongs to. */
+  groupsOfUser(userId: string): Promise<UserGroupRecord[]>;
+}
+
+/** The whole store an adapter provides. */
+export interface Store {
+  readonly messages: MessageLog;
+  readonly accounts: AccountStore;
+  readonly groups: GroupStore;
+  /** A readiness probe for /health: resolves when the back end answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,145 @@
+/**
+ * Runs a real Parley server as a child process on a free port with its own data dir, as a user
+ * would (`npm start`), and gives tests what they need to talk to it: REST calls as the admin,
+ * UserSigs, client logins, and kill/restart for crash tests.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { signUserSig } from '../../src/auth/user-sig.ts';
+import { ParleyClient, type ParleyClientOptions } from '../../src/client/parley-client.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export type RestResponse = Record<string, unknown> & { ActionStatus: string; ErrorCode: number; ErrorInfo: string };
+
+export interface ParleyProcessOptions {
+  readonly env?: Record<string, string>;
+  readonly dataDir?: string;
+}
+
+export class ParleyProcess {
+  readonly dataDir: string;
+  readonly #env: Record<string, string>;
+  #child: ChildProcess | undefined;
+  #port = 0;
+  #output = '';
+  readonly #ownsDataDir: boolean;
+
+  private constructor(o: ParleyProcessOptions) {
+    this.#ownsDataDir = o.dataDir === undefined;
+    this.dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
+    this.#env = o.env ?? {};
+  }
+
+  static async start(o: ParleyProcessOptions = {}): Promise<ParleyProcess> {
+    const p = new ParleyProcess(o);
+    await p.#spawn();
+    return p;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Everything the server printed (stdout and stderr), for failure messages. */
+  get output(): string {
+    return this.#output;
+  }
+
+  get identity(): { sdkAppId: number; secretKey: string } {
+    return JSON.parse(readFileSync(join(this.dataDir, 'app-identity.json'), 'utf8')) as { sdkAppId: number; secretKey: string };
+  }
+
+  async #spawn(): Promise<void> {
+    this.#output = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PARLEY_PORT: this.#port ? String(this.#port) : '0',
+        PARLEY_HOST: '127.0.0.1',
+        PARLEY_DATA_DIR: this.dataDir,
+        PARLEY_LOG_LEVEL: 'warn',
+        ...this.#env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.#child = child;
+    child.stdout?.on('data', (d: Buffer) => (this.#output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (this.#output += d.toString()));
+    this.#port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start:\n${this.#output}`)), 30_000);
+      const check = (): void => {
+        const m = /listening on port (\d+)/.exec(this.#output);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      };
+      child.stdout?.on('data', check);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited with ${code}:\n${this.#output}`));
+      });
+    });
+  }
+
+  userSig(userId: string, o: { expire?: number; time?: number } = {}): string {
+    const { sdkAppId, secretKey } = this.identity;
+    return signUserSig({ sdkAppId, key: secretKey, identifier: userId, expire: o.expire, time: o.time });
+  }
+
+  /** Calls `v4/<service>/<command>` as the admin; `query` overrides URL parameters. */
+  async rest(path: string, body: unknown, query: Record<string, string> = {}): Promise<RestResponse> {
+    const params = new URLSearchParams({
+      sdkappid: String(this.identity.sdkAppId),
+      identifier: 'administrator',
+      usersig: this.userSig('administrator'),
+      random: String(Math.floor(Math.random() * 2 ** 32)),
+      contenttype: 'json',
+      ...query,
+    });
+    const res = await fetch(`${this.url}/v4/${path}?${params}`, {
+      method: 'POST',
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return (await res.json()) as RestResponse;
+  }
+
+  async importAccounts(ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 100) {
+      const r = await this.rest('im_open_login_svc/multiaccount_import', { Accounts: ids.slice(i, i + 100) });
+      if (r.ErrorCode !== 0) throw new Error(`import failed: ${JSON.stringify(r)}`);
+    }
+  }
+
+  login(userId: string, o: Partial<ParleyClientOptions> = {}): Promise<ParleyClient> {
+    return ParleyClient.login({ endpoint: this.url, userId, userSig: this.userSig(userId), ...o });
+  }
+
+  /** Kills the process with `signal` and waits for it to exit. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.#child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill(signal);
+    await exited;
+  }
+
+  /** Starts the server again on the same port and data dir. */
+  async restart(): Promise<void> {
+    await this.kill('SIGKILL');
+    await this.#spawn();
+  }
+
+  async stop(): Promise<void> {
+    await this.kill('SIGTERM');
+    if (this.#ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
