@@ -16,7 +16,6 @@ export interface ErrorDef {
 export const errors = {
   // REST access layer (60xxx)
   HttpMethodNotAllowed: { code: 60002, message: 'only POST is accepted, got {method}' },
-  HttpBadUrl: { code: 60002, message: 'malformed request URL: {detail}' },
   BodyNotJson: { code: 60003, message: 'Fail to Parse json data of body, Please check it' },
   BodyNotObject: { code: 60003, message: 'request body must be a JSON object' },
   SdkAppIdInvalid: { code: 60006, message: 'SDKAppID {sdkAppId} is invalid' },
@@ -37,16 +36,13 @@ export const errors = {
   UserSigIdentifierMismatch: { code: 70013, message: 'UserID in request ({expected}) does not match UserID in UserSig ({actual})' },
   UserSigAppIdMismatch: { code: 70014, message: 'SDKAppID in request ({expected}) does not match SDKAppID in UserSig ({actual})' },
   AccountNotFound: { code: 70107, message: 'account {userId} does not exist' },
-  AccountBatchTooLarge: { code: 70206, message: '{field} holds {count} items, at most {max} are allowed' },
   AccountInvalidParam: { code: 70402, message: '{detail}' },
-  AccountAdminRequired: { code: 70403, message: 'this operation requires an App admin' },
   AccountInternal: { code: 70500, message: 'internal error' },
 
   // Message content (80xxx)
   MsgTooLong: { code: 80002, message: 'message body is {size} bytes, the limit is {max} bytes' },
 
   // C2C messaging (20xxx, 90xxx, 93xxx)
-  C2CNotPermitted: { code: 20003, message: 'sender {from} may not message {to}' },
   C2CInternal: { code: 20005, message: 'internal error' },
   C2CBodyJson: { code: 90001, message: 'Fail to Parse json data of body, Please check it' },
   MsgBodyInvalid: { code: 90002, message: 'MsgBody is invalid: {detail}' },
@@ -55,8 +51,6 @@ export const errors = {
   MsgRandomInvalid: { code: 90005, message: 'MsgRandom is missing or not an unsigned 32-bit integer' },
   MsgBodyNotArray: { code: 90007, message: 'MsgBody must be a non-empty array' },
   FromAccountNotFound: { code: 90008, message: 'From_Account {userId} does not exist' },
-  C2CAdminRequired: { code: 90009, message: 'this operation requires an App admin' },
-  MsgFormatInvalid: { code: 90010, message: '{detail}' },
   BatchTooManyTargets: { code: 90011, message: 'To_Account holds {count} accounts, at most {max} are allowed' },
   ToAccountNotFound: { code: 90012, message: 'To_Account {userId} does not exist' },
   SyncOtherMachineInvalid: { code: 90031, message: 'SyncOtherMachine must be 1 or 2' },
@@ -73,11 +67,9 @@ export const errors = {
   GroupNoPermission: { code: 10007, message: '{detail}' },
   GroupNotFound: { code: 10010, message: 'group {groupId} does not exist or was dismissed' },
   GroupBodyJson: { code: 10011, message: 'Fail to Parse json data of body, Please check it' },
-  GroupAlreadyMember: { code: 10013, message: '{userId} is already a member of {groupId}' },
   GroupFull: { code: 10014, message: 'group {groupId} is full ({max} members)' },
   GroupIdInvalid: { code: 10015, message: 'group id {groupId} is invalid: {detail}' },
   GroupMemberAccountNotFound: { code: 10019, message: 'account {userId} does not exist' },
-  GroupMsgTooLong: { code: 10020, message: 'message is {size} bytes, the limit is {max} bytes' },
   GroupIdTaken: { code: 10021, message: 'group id {groupId} is already used' },
   GroupIdTakenBySelf: { code: 10025, message: 'group id {groupId} is already used by you' },
   GroupSenderMuted: { code: 10017, message: '{userId} is muted in group {groupId}' },
@@ -85,7 +77,6 @@ export const errors = {
 
   // Client connection (Parley's /connect route and client RPC)
   ClientBadRequest: { code: 70402, message: '{detail}' },
-  ClientUnknownOp: { code: 60009, message: 'unknown operation {op}' },
   NotGroupMember: { code: 10007, message: '{userId} is not a member of group {groupId}' },
   StreamUnavailable: { code: 20005, message: 'stream {streamId} is moving to another owner; retry' },
 } as const satisfies Record<string, ErrorDef>;

@@ -1,0 +1,211 @@
+/**
+ * The Store contract: every adapter (SQLite, Cassandra) runs this suite through
+ * `runStoreContract({ name, create })`. A test an adapter cannot pass is skipped by name with a reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppendEntry, StaleEpochError, type Store } from '../../storage/store.ts';
+
+export interface StoreContractOptions {
+  readonly name: string;
+  /** A store whose data does not collide with other runs (fresh file, fresh keyspace or unique ids). */
+  readonly create: () => Promise<Store>;
+  /** Why the whole suite cannot run here (e.g. the back end is not reachable); undefined = run. */
+  readonly unavailable?: () => string | undefined;
+}
+
+let streamCounter = 0;
+/** A stream id unique to this run, so suites can share one back end. */
+const freshStream = (kind = 'u'): string => `${kind}:contract-${process.pid}-${Date.now()}-${streamCounter++}`;
+
+const entry = (seq: number, extra: Partial<AppendEntry> = {}): AppendEntry => ({
+  seq,
+  time: 1_700_000_000_000 + seq,
+  payload: JSON.stringify({ n: seq }),
+  flags: 0,
+  expiresAt: 0,
+  ...extra,
+});
+
+export function runStoreContract(o: StoreContractOptions): void {
+  const reason = o.unavailable?.();
+  describe.skipIf(reason !== undefined)(`Store contract: ${o.name}${reason ? ` (skipped: ${reason})` : ''}`, () => {
+    let store: Store;
+
+    beforeAll(async () => {
+      store = await o.create();
+    });
+
+    afterAll(async () => {
+      await store?.close();
+    });
+
+    describe('messages', () => {
+      it('claims a new stream at SEQ 0 and a later claim gets a higher epoch', async () => {
+        const s = freshStream();
+        const a = await store.messages.claimStream(s);
+        expect(a).toMatchObject({ streamId: s, lastSeq: 0 });
+        const b = await store.messages.claimStream(s);
+        expect(b.epoch).toBeGreaterThan(a.epoch);
+      });
+
+      it('appends entries and reads them back in order, after a SEQ and up to a limit', async () => {
+        const s = freshStream();
+        const claim = await store.messages.claimStream(s);
+        await store.messages.appendEntries(claim, [entry(1), entry(2), entry(3)]);
+        await store.messages.appendEntries(claim, [entry(4)]);
+        expect((await store.messages.readEntries(s, 0, 10)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+        expect((await store.messages.readEntries(s, 2, 10)).map((e) => e.seq)).toEqual([3, 4]);
+        expect((await store.messages.readEntries(s, 0, 2)).map((e) => e.seq)).toEqual([1, 2]);
+        const [first] = await store.messages.readEntries(s, 0, 1);
+        expect(first).toEqual({ seq: 1, time: 1_700_000_000_001, payload: '{"n":1}', flags: 0, expiresAt: 0 });
+        expect((await store.messages.readEntriesBefore(s, 4, 2)).map((e) => e.seq)).toEqual([3, 2]);
+      });
+
+      it('commits concurrent appends of one claim in call order', async () => {
+        const s = freshStream();
+        const claim = await store.messages.claimStream(s);
+        await Promise.all(Array.from({ length: 50 }, (_, i) => store.messages.appendEntries(claim, [entry(i + 1)])));
+        expect((await store.messages.readEntries(s, 0, 100)).map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      });
+
+      it('refuses an append from a stale claim and writes none of it', async () => {
+        const s = freshStream();
+        const old = await store.messages.claimStream(s);
+        await store.messages.appendEntries(old, [entry(1)]);
+        const current = await store.messages.claimStream(s);
+        expect(current.lastSeq).toBe(1);
+        await expect(store.messages.appendEntries(old, [entry(2), entry(3)])).rejects.toBeInstanceOf(StaleEpochError);
+        expect((await store.messages.readEntries(s, 0, 10)).map((e) => e.seq)).toEqual([1]);
+        await store.messages.appendEntries(current, [entry(2)]);
+        expect((await store.messages.readEntries(s, 0, 10)).map((e) => e.seq)).toEqual([1, 2]);
+      });
+
+      it('never overwrites a stored SEQ: an append reusing one fails as a whole', async () => {
+        const s = freshStream();
+        const claim = await store.messages.claimStream(s);
+        await store.messages.appendEntries(claim, [entry(1, { payload: '"first"' })]);
+        await expect(store.messages.appendEntries(claim, [entry(2), entry(1, { payload: '"second"' })])).rejects.toThrow();
+        const rows = await store.messages.readEntries(s, 0, 10);
+        expect(rows.map((r) => [r.seq, r.payload])).toEqual([[1, '"first"']]);
+      });
+
+      it('reports each stream’s head SEQ, 0 for unknown streams', async () => {
+        const a = freshStream();
+        const b = freshStream();
+        const claim = await store.messages.claimStream(a);
+        await store.messages.appendEntries(claim, [entry(1), entry(2)]);
+        const heads = await store.messages.headSeqs([a, b]);
+        expect(heads.get(a)).toBe(2);
+        expect(heads.get(b)).toBe(0);
+      });
+
+      it('skips expired entries on read, but never lowers the SEQ a new claim continues from', async () => {
+        const s = freshStream();
+        const claim = await store.messages.claimStream(s);
+        const past = Date.now() - 60_000;
+        await store.messages.appendEntries(claim, [entry(1, { expiresAt: past }), entry(2, { expiresAt: past }), entry(3, { expiresAt: Date.now() + 3_600_000 })]);
+        expect((await store.messages.readEntries(s, 0, 10)).map((e) => e.seq)).toEqual([3]);
+        expect((await store.messages.claimStream(s)).lastSeq).toBe(3);
+        expect((await store.messages.headSeqs([s])).get(s)).toBe(3);
+      });
+
+      it('finds idempotency keys within their window only', async () => {
+        const s = freshStream();
+        const claim = await store.messages.claimStream(s);
+        await store.messages.appendEntries(claim, [
+          entry(1, { idemKey: 'live', idemExpiresAt: Date.now() + 60_000 }),
+          entry(2, { idemKey: 'old', idemExpiresAt: Date.now() - 1 }),
+        ]);
+        const found = await store.messages.findIdempotent(s, ['live', 'old', 'never']);
+        expect([...found.entries()]).toEqual([['live', 1]]);
+      });
+
+      it('updates payload and flags of a stored entry in place', async () => {
+        const s = freshStream();
+        const claim = await store.messages.claimStream(s);
+        await store.messages.appendEntries(claim, [entry(1)]);
+        expect(await store.messages.updateEntry(s, 1, { flags: 8 })).toBe(true);
+        expect(await store.messages.updateEntry(s, 1, { payload: '"edited"' })).toBe(true);
+        const [row] = await store.messages.readEntries(s, 0, 1);
+        expect(row).toMatchObject({ seq: 1, payload: '"edited"', flags: 8 });
+        expect(await store.messages.updateEntry(s, 9, { flags: 8 })).toBe(false);
+      });
+
+      it('indexes entries by peer for conversation queries, newest first, with a time range and a continuation point', async () => {
+        const s = freshStream();
+        const claim = await store.messages.claimStream(s);
+        await store.messages.appendEntries(claim, [
+          entry(1, { peer: 'bob', time: 1000 }),
+          entry(2, { peer: 'carol', time: 2000 }),
+          entry(3, { peer: 'bob', time: 3000 }),
+          entry(4, { peer: 'bob', time: 3000 }),
+          entry(5, { peer: 'bob', time: 5000 }),
+        ]);
+        const q = { streamId: s, peer: 'bob', minTime: 0, maxTime: 10_000, limit: 10 };
+        expect((await store.messages.readConversation(q)).map((e) => e.seq)).toEqual([5, 4, 3, 1]);
+        expect((await store.messages.readConversation({ ...q, maxTime: 3000 })).map((e) => e.seq)).toEqual([4, 3, 1]);
+        expect((await store.messages.readConversation({ ...q, minTime: 2000 })).map((e) => e.seq)).toEqual([5, 4, 3]);
+        expect((await store.messages.readConversation({ ...q, before: { time: 3000, seq: 4 } })).map((e) => e.seq)).toEqual([3, 1]);
+        expect((await store.messages.readConversation({ ...q, limit: 2 })).map((e) => e.seq)).toEqual([5, 4]);
+      });
+    });
+
+    describe('accounts', () => {
+      it('imports accounts once, updates given fields, and finds only existing ones', async () => {
+        const id = `acct-${process.pid}-${Date.now()}`;
+        await store.accounts.importAccounts([{ userId: id, nick: 'N' }], 1000);
+        await store.accounts.importAccounts([{ userId: id, faceUrl: 'F' }], 2000);
+        const got = await store.accounts.getAccounts([id, `${id}-missing`]);
+        expect([...got.keys()]).toEqual([id]);
+        expect(got.get(id)).toEqual({ userId: id, nick: 'N', faceUrl: 'F', createdAt: 1000, sigNotBefore: 0 });
+      });
+
+      it('revokes UserSigs before a time and never moves that time back', async () => {
+        const id = `revoke-${process.pid}-${Date.now()}`;
+        await store.accounts.importAccounts([{ userId: id }], 1);
+        await store.accounts.revokeSigsBefore(id, 500);
+        await store.accounts.revokeSigsBefore(id, 400);
+        expect((await store.accounts.getAccounts([id])).get(id)?.sigNotBefore).toBe(500);
+      });
+    });
+
+    describe('groups', () => {
+      const gid = () => `grp-${process.pid}-${Date.now()}-${streamCounter++}`;
+      const member = (userId: string, role: 'Owner' | 'Admin' | 'Member' = 'Member') => ({ userId, role, joinedAt: 10, joinSeq: 0, profile: '{}' });
+
+      it('creates a group with its members once; a second create with the same id is refused and changes nothing', async () => {
+        const id = gid();
+        const group = { groupId: id, type: 'Public' as const, owner: 'o', createdAt: 5, profile: '{"name":"a"}' };
+        expect(await store.groups.createGroup(group, [member('o', 'Owner'), member('m')])).toBe(true);
+        expect(await store.groups.createGroup({ ...group, owner: 'x', profile: '{"name":"b"}' }, [member('x', 'Owner')])).toBe(false);
+        expect(await store.groups.getGroup(id)).toEqual(group);
+        expect((await store.groups.listMembers(id)).map((m) => m.userId).sort()).toEqual(['m', 'o']);
+        expect(await store.groups.getGroup(`${id}-missing`)).toBeUndefined();
+      });
+
+      it('keeps members and the user→groups index together', async () => {
+        const id = gid();
+        const user = `u-${id}`;
+        await store.groups.createGroup({ groupId: id, type: 'Private', owner: 'o', createdAt: 5, profile: '{}' }, [member('o', 'Owner')]);
+        await store.groups.putMembers(id, 'Private', [{ ...member(user), joinSeq: 7 }]);
+        expect(await store.groups.getMember(id, user)).toEqual({ userId: user, role: 'Member', joinedAt: 10, joinSeq: 7, profile: '{}' });
+        expect(await store.groups.groupsOfUser(user)).toEqual([{ groupId: id, type: 'Private', joinSeq: 7, joinedAt: 10 }]);
+        await store.groups.removeMembers(id, [user, 'not-there']);
+        expect(await store.groups.getMember(id, user)).toBeUndefined();
+        expect(await store.groups.groupsOfUser(user)).toEqual([]);
+      });
+
+      it('updates owner and profile', async () => {
+        const id = gid();
+        await store.groups.createGroup({ groupId: id, type: 'Public', owner: 'o', createdAt: 5, profile: '{}' }, []);
+        await store.groups.updateGroup(id, { profile: '{"name":"new"}' });
+        await store.groups.updateGroup(id, { owner: 'p' });
+        expect(await store.groups.getGroup(id)).toMatchObject({ owner: 'p', profile: '{"name":"new"}' });
+      });
+    });
+
+    it('answers a ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+  });
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ParleyClient } from '../../src/client/parley-client.ts';
+import type { GroupMessage, StreamEvent } from '../../src/protocol/entries.ts';
+import { ParleyProcess } from '../helpers/parley-process.ts';
+import { text, waitFor } from '../helpers/wait.ts';
+
+describe('group messages between real clients', () => {
+  let server: ParleyProcess;
+  const clients: ParleyClient[] = [];
+
+  beforeAll(async () => {
+    server = await ParleyProcess.start();
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.stop();
+  });
+
+  it('gives every online member SEQ 1..500 without gap or duplicate under concurrent senders, and an offline member exactly what it missed', async () => {
+    const members = Array.from({ length: 50 }, (_, i) => `member${i}`);
+    await server.importAccounts(['owner', ...members]);
+    const created = await server.rest('group_open_http_svc/create_group', {
+      Owner_Account: 'owner',
+      Type: 'Public',
+      Name: 'fifty',
+      MemberList: members.map((m) => ({ Member_Account: m })),
+    });
+    expect(created.ErrorCode).toBe(0);
+    const groupId = created.GroupId as string;
+    const stream = `g:${groupId}`;
+
+    const online = members.slice(0, 20);
+    const received = new Map<string, number[]>();
+    for (const m of online) {
+      received.set(m, []);
+      const c = await server.login(m, {
+        onEvent: (ev: StreamEvent) => ev.stream === stream && ev.entry.kind === 'group' && received.get(m)!.push(ev.seq),
+      });
+      clients.push(c);
+    }
+
+    const senders = online.slice(0, 5);
+    const senderClients = senders.map((s) => clients[online.indexOf(s)]);
+    const TOTAL = 500;
+    let next = 0;
+    const acks: number[] = [];
+    await Promise.all(
+      senderClients.map(async (c, si) => {
+        while (next < TOTAL) {
+          const i = next++;
+          const r = await c.sendGroup(groupId, text(`from ${senders[si]} #${i}`));
+          acks.push(r.seq);
+        }
+      }),
+    );
+    expect([...acks].sort((a, b) => a - b)).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
+
+    const expected = Array.from({ length: TOTAL }, (_, i) => i + 1);
+    for (const m of online) {
+      await waitFor(() => received.get(m)!.length >= TOTAL, `${m} to receive ${TOTAL} messages (has ${received.get(m)!.length})`);
+      expect(received.get(m)).toEqual(expected);
+    }
+
+    // An offline member logs in later with the cursor it had (here: it saw up to SEQ 120 before going offline).
+    const late = members[30];
+    const got: number[] = [];
+    const lateClient = await server.login(late, {
+      cursors: { [stream]: 120 },
+      onEvent: (ev) => ev.stream === stream && ev.entry.kind === 'group' && got.push(ev.seq),
+    });
+    clients.push(lateClient);
+    expect(got).toEqual(expected.slice(120));
+  });
+
+  it('lets a member joining later read only what was sent after it joined', async () => {
+    await server.importAccounts(['g2owner', 'g2early', 'g2late']);
+    const created = await server.rest('group_open_http_svc/create_group', {
+      Owner_Account: 'g2owner',
+      Type: 'Public',
+      Name: 'later',
+      MemberList: [{ Member_Account: 'g2early' }],
+    });
+    const groupId = created.GroupId as string;
+    for (let i = 0; i < 3; i++) {
+      const r = await server.rest('group_open_http_svc/send_group_msg', { GroupId: groupId, Random: i, MsgBody: text(`before ${i}`) });
+      expect(r.MsgSeq).toBe(i + 1);
+    }
+    const added = await server.rest('group_open_http_svc/add_group_member', { GroupId: groupId, MemberList: [{ Member_Account: 'g2late' }] });
+    expect(added.MemberList).toEqual([{ Member_Account: 'g2late', Result: 1 }]);
+    await server.rest('group_open_http_svc/send_group_msg', { GroupId: groupId, Random: 99, MsgBody: text('after') });
+
+    const seen: StreamEvent[] = [];
+    const late = await server.login('g2late', { onEvent: (ev) => ev.stream === `g:${groupId}` && seen.push(ev) });
+    clients.push(late);
+    const texts = seen.filter((e) => e.entry.kind === 'group').map((e) => ((e.entry as GroupMessage).body[0].MsgContent as { Text: string }).Text);
+    expect(texts).toEqual(['after']);
+    expect(seen.some((e) => e.entry.kind === 'tip' && e.entry.tip === 'join')).toBe(true);
+  });
+
+  it('refuses a group send from a non-member with 10007 and stores nothing', async () => {
+    await server.importAccounts(['g3owner', 'outsider']);
+    const created = await server.rest('group_open_http_svc/create_group', { Owner_Account: 'g3owner', Type: 'Public', Name: 'closed' });
+    const groupId = created.GroupId as string;
+    const outsider = await server.login('outsider');
+    clients.push(outsider);
+    await expect(outsider.sendGroup(groupId, text('let me in'))).rejects.toMatchObject({ code: 10007 });
+    const info = await server.rest('group_open_http_svc/get_group_info', { GroupIdList: [groupId] });
+    expect((info.GroupInfo as { NextMsgSeq: number }[])[0].NextMsgSeq).toBe(1);
+  });
+});
