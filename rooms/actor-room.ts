@@ -44,6 +44,7 @@ export abstract class ActorRoom extends Room {
     try {
       await this.load();
       this.#phase = 'active';
+      this.deps.im.metrics.actorsActive.inc({ type: this.roomName });
       this.#lastActivity = Date.now();
       const every = Math.max(50, Math.floor(this.deps.settings.idlePassivateMs / 4));
       this.#idleTimer = setInterval(() => this.#checkIdle(), every).unref();
@@ -83,6 +84,7 @@ export abstract class ActorRoom extends Room {
   /** Stops serving and disposes the room; connected clients are told to reconnect with `closeCode`. */
   protected async passivate(closeCode?: number): Promise<void> {
     if (this.#phase === 'gone') return;
+    if (this.#phase === 'active') this.deps.im.metrics.actorsActive.dec({ type: this.roomName });
     this.#phase = 'gone';
     clearInterval(this.#idleTimer);
     this.release();
@@ -91,6 +93,7 @@ export abstract class ActorRoom extends Room {
 
   override onDispose(): void {
     if (this.#phase !== 'gone') {
+      if (this.#phase === 'active') this.deps.im.metrics.actorsActive.dec({ type: this.roomName });
       this.#phase = 'gone';
       clearInterval(this.#idleTimer);
       this.release();

@@ -26,6 +26,7 @@ import { ActorRoom } from './actor-room.ts';
 import { GroupStream } from './group/group-stream.ts';
 import { addMembers, removeMembers } from './group/membership.ts';
 import { notifyInboxes } from './group/notices.ts';
+import { commitObserver } from './commit-metrics.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
 
 interface Loaded {
@@ -63,6 +64,7 @@ export class GroupRoom extends ActorRoom implements GroupActor {
         fanOut: this.deps.fanOut,
         now: im.now,
         dedupWindowMs: im.limits.dedupWindowS * 1000,
+        onCommit: commitObserver(im.metrics, 'g'),
         onFatal: (e) => {
           im.log.warn({ err: e, groupId: this.#groupId }, 'group writer failed; passivating');
           void this.passivate(CloseCode.ActorMoved);

@@ -11,10 +11,12 @@ import type { Platform } from '../src/protocol/client-ops.ts';
 import type { C2CMessage, InboxNotice, StreamEvent } from '../src/protocol/entries.ts';
 import { imError, isImError } from '../src/protocol/errors.ts';
 import { ActorRoom } from './actor-room.ts';
-import { CLIENT_OPS, type OpHandler } from './inbox/client-ops.ts';
+import { CLIENT_OPS, type OpHandler, observeOp } from './inbox/client-ops.ts';
+import { secondsSince } from '../src/ops/metrics.ts';
 import { type DeviceInfo, Devices } from './inbox/devices.ts';
 import { InboxStream } from './inbox/inbox-stream.ts';
 import { toRpcError } from './inbox/rpc-error.ts';
+import { commitObserver } from './commit-metrics.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
 
 interface JoinOptions {
@@ -39,7 +41,7 @@ export class InboxRoom extends ActorRoom implements InboxActor {
   override onCreate(options: ActorRoomOptions): void {
     super.onCreate(options);
     this.#userId = actorIdOf(options.id);
-    this.#devices = new Devices(this.clients);
+    this.#devices = new Devices(this.clients, this.deps.im.metrics.deliveries);
     const im = this.deps.im;
     this.#stream = new InboxStream({
       userId: this.#userId,
@@ -48,6 +50,7 @@ export class InboxRoom extends ActorRoom implements InboxActor {
       dedupWindowMs: im.limits.dedupWindowS * 1000,
       noticeRetentionS: im.limits.offlineRetentionS,
       push: (event) => this.pushLive(event),
+      onCommit: commitObserver(im.metrics, 'u'),
       onFatal: (e) => {
         im.log.warn({ err: e, userId: this.#userId }, 'inbox writer failed; passivating');
         void this.passivate(CloseCode.ActorMoved);
@@ -85,6 +88,7 @@ export class InboxRoom extends ActorRoom implements InboxActor {
       this.#accountKnown = true;
       const info: DeviceInfo = { platform: options.platform ?? 'Web', sigExpiresAt: (sig.time + sig.expire) * 1000 };
       this.#devices.attach(client, info);
+      this.deps.im.metrics.connections.inc();
       this.deps.fanOut.online(this.#userId, this);
     });
   }
@@ -94,16 +98,22 @@ export class InboxRoom extends ActorRoom implements InboxActor {
   }
 
   override onLeave(client: Client): void {
-    this.#devices.detach(client);
+    if (this.#devices.detach(client)) this.deps.im.metrics.connections.dec();
     if (this.clients.length === 0) this.deps.fanOut.offline(this.#userId, this);
   }
 
   async #runOp(client: Client, op: string, handler: OpHandler, args: unknown, ctx: RequestContext): Promise<unknown> {
+    const started = performance.now();
+    let code = 0;
     try {
       const info = client.userData as DeviceInfo;
       return await this.serve(() => handler(this.deps.im, { kind: 'user', userId: this.#userId, platform: info.platform }, args));
     } catch (e) {
-      return ctx.reject(toRpcError(e, this.deps.im.log, op));
+      const wire = toRpcError(e, this.deps.im.log, op);
+      code = wire.code;
+      return ctx.reject(wire);
+    } finally {
+      observeOp(this.deps.im.metrics, op, code, secondsSince(started));
     }
   }
 

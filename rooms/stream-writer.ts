@@ -33,6 +33,8 @@ export interface StreamWriterOptions {
   readonly now: () => number;
   /** Called once when a commit fails; the writer rejects everything from then on. */
   readonly onFatal: (error: unknown) => void;
+  /** Told of each successful commit: entries written and how long the store took, seconds. */
+  readonly onCommit?: (entries: number, seconds: number) => void;
 }
 
 interface Queued {
@@ -132,12 +134,14 @@ export class StreamWriter {
       if (key !== undefined) inBatch.set(key, seq);
       results.push({ duplicate: false, seq, value: built.value });
     }
+    const started = performance.now();
     try {
       await this.#log.appendEntries(this.#claim, entries);
     } catch (e) {
       this.#fail(e, batch);
       return;
     }
+    if (entries.length > 0) this.#opts.onCommit?.(entries.length, (performance.now() - started) / 1000);
     this.#lastSeq = seq;
     this.#durableSeq = seq;
     for (const [key, s] of inBatch) this.#recent.set(key, { seq: s, at: now });

@@ -24,6 +24,7 @@ import { LocalFanOut } from './cluster/fan-out.ts';
 import { GROUP_ROOM, INBOX_ROOM } from './cluster/room-ids.ts';
 import type { Config } from './config.ts';
 import type { ImContext } from './im/context.ts';
+import { createMetrics } from './ops/metrics.ts';
 
 /** Largest WebSocket frame accepted: a 12 KB message plus protocol overhead (the transport's default is 4 KiB). */
 const MAX_WS_PAYLOAD = 64 * 1024;
@@ -50,7 +51,9 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   const identity = loadAppIdentity(config.app);
   const store = openStore(config);
   const now = Date.now;
+  const metrics = createMetrics();
   const im: ImContext = {
+    metrics,
     store,
     actors: new ColyseusActors({ remoteCallTimeoutMs: 2000, maxAttempts: 20 }),
     identity,
@@ -79,6 +82,12 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       app.disable('x-powered-by');
       app.use(restRouter({ im, auth, services: [accountService, openimService, groupService], maxBodyBytes: config.limits.maxBodyBytes, log }));
       app.use(connectRouter({ im, auth, log }));
+      app.get('/metrics', (_req, res) => {
+        metrics.registry.metrics().then(
+          (text) => res.type(metrics.registry.contentType).send(text),
+          (e: unknown) => res.status(500).send(String(e)),
+        );
+      });
       app.get('/health', (_req, res) => {
         store.ping().then(
           () => res.json({ status: 'ok', store: 'ok' }),

@@ -14,6 +14,7 @@ export interface GroupStreamOptions {
   readonly now: () => number;
   readonly dedupWindowMs: number;
   readonly onFatal: (e: unknown) => void;
+  readonly onCommit?: (entries: number, seconds: number) => void;
 }
 
 const WRITER_LIMITS = { maxBatch: 512, maxQueue: 20_000 };
@@ -30,7 +31,7 @@ export class GroupStream {
 
   constructor(o: GroupStreamOptions, claim: StreamClaim) {
     this.#o = o;
-    this.#writer = new StreamWriter(o.log, claim, { ...WRITER_LIMITS, dedupWindowMs: o.dedupWindowMs, now: o.now, onFatal: o.onFatal });
+    this.#writer = new StreamWriter(o.log, claim, { ...WRITER_LIMITS, dedupWindowMs: o.dedupWindowMs, now: o.now, onFatal: o.onFatal, onCommit: o.onCommit });
   }
 
   /** The highest committed SEQ; the next message gets a higher one. */

@@ -12,6 +12,7 @@ import { randomU32 } from '../../src/im/ids.ts';
 import { joinedGroups, pullGroup, syncInbox } from '../../src/im/sync.ts';
 import { Op, groupPullArgs, sendC2CArgs, sendGroupArgs, syncArgs } from '../../src/protocol/client-ops.ts';
 import { imError } from '../../src/protocol/errors.ts';
+import type { Metrics } from '../../src/ops/metrics.ts';
 
 export type OpHandler = (im: ImContext, caller: Caller & { kind: 'user' }, raw: unknown) => Promise<unknown>;
 
@@ -50,3 +51,12 @@ export const CLIENT_OPS: Readonly<Record<Op, OpHandler>> = {
   },
   [Op.Groups]: (im, caller) => joinedGroups(im, caller.userId),
 };
+
+const SEND_PATHS: Readonly<Partial<Record<string, 'c2c' | 'group'>>> = { [Op.SendC2C]: 'c2c', [Op.SendGroup]: 'group' };
+
+/** Records one client operation: its duration by op and code, and for sends the send latency. */
+export function observeOp(metrics: Metrics, op: string, code: number, seconds: number): void {
+  metrics.clientOpDuration.observe({ op, code: String(code) }, seconds);
+  const path = SEND_PATHS[op];
+  if (path && code === 0) metrics.sendDuration.observe({ path, transport: 'client' }, seconds);
+}

@@ -3,6 +3,7 @@
  * live pushes (each event encoded once for all devices), kicks and UserSig expiry.
  */
 import { type Client, Protocol, getMessageBytes } from '@colyseus/core';
+import type { Counter } from 'prom-client';
 import { CloseCode } from '../../src/protocol/close-codes.ts';
 import { ServerMessage, type Platform } from '../../src/protocol/client-ops.ts';
 import type { StreamEvent } from '../../src/protocol/entries.ts';
@@ -25,8 +26,11 @@ export class Devices {
   /** Expiry timer per connected device; bounded by the devices connected. */
   readonly #expiry = new Map<Client, NodeJS.Timeout>();
 
-  constructor(clients: Iterable<Client>) {
+  readonly #deliveries: Counter;
+
+  constructor(clients: Iterable<Client>, deliveries: Counter) {
     this.#clients = clients;
+    this.#deliveries = deliveries;
   }
 
   /** Records a joined device and closes it with 4101 when its UserSig expires. */
@@ -45,14 +49,20 @@ export class Devices {
     this.#expiry.set(client, timer);
   }
 
-  detach(client: Client): void {
+  /** Forgets a device; false if it never completed its join. */
+  detach(client: Client): boolean {
     clearTimeout(this.#expiry.get(client));
-    this.#expiry.delete(client);
+    return this.#expiry.delete(client);
   }
 
   push(event: StreamEvent): void {
     let bytes: Buffer | undefined;
-    for (const c of this.#clients) c.enqueueRaw((bytes ??= encodeEvent(event)));
+    let n = 0;
+    for (const c of this.#clients) {
+      c.enqueueRaw((bytes ??= encodeEvent(event)));
+      n++;
+    }
+    if (n > 0) this.#deliveries.inc(n);
   }
 
   closeAll(code: number, reason: string): void {

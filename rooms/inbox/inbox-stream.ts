@@ -20,6 +20,7 @@ export interface InboxStreamOptions {
   readonly push: (event: StreamEvent) => void;
   /** The writer failed: the actor must passivate. */
   readonly onFatal: (e: unknown) => void;
+  readonly onCommit?: (entries: number, seconds: number) => void;
 }
 
 const WRITER_LIMITS = { maxBatch: 256, maxQueue: 10_000 };
@@ -38,7 +39,7 @@ export class InboxStream {
 
   #getWriter(): Promise<StreamWriter> {
     this.#writer ??= this.#o.log.claimStream(this.streamId).then((claim) => {
-      const w = new StreamWriter(this.#o.log, claim, { ...WRITER_LIMITS, dedupWindowMs: this.#o.dedupWindowMs, now: this.#o.now, onFatal: this.#o.onFatal });
+      const w = new StreamWriter(this.#o.log, claim, { ...WRITER_LIMITS, dedupWindowMs: this.#o.dedupWindowMs, now: this.#o.now, onFatal: this.#o.onFatal, onCommit: this.#o.onCommit });
       if (this.#closed) w.close();
       this.#claimed = w;
       return w;

@@ -12,6 +12,8 @@ export interface Endpoint<I = never> {
   readonly request: z.ZodType<I>;
   /** Body bytes allowed above the base limit, for commands carrying lists. */
   readonly bodyAllowance?: number;
+  /** Sends are also timed as `parley_send_seconds{path}`. */
+  readonly sendPath?: 'c2c' | 'group';
   readonly handle: (ctx: ImContext, caller: Caller, req: I) => Promise<ResponseFields>;
 }
 

@@ -11,6 +11,7 @@ import { type ErrorName, imError } from '../protocol/errors.ts';
 import type { Endpoint, Service } from './endpoint.ts';
 import { toRestError } from './rest-error.ts';
 import { decodeRequest } from './wire.ts';
+import { type Metrics, secondsSince } from '../ops/metrics.ts';
 
 export interface RestDeps {
   readonly im: ImContext;
@@ -46,11 +47,14 @@ export function restRouter(deps: RestDeps): express.Router {
   const router = express.Router();
 
   const run = async (req: Request, res: Response): Promise<void> => {
+    const started = performance.now();
     const found = byService.get(String(req.params.service));
     const internal: ErrorName = found?.service.internal ?? 'AccountInternal';
+    let ep: Endpoint<never> | undefined;
+    let code = 0;
     try {
       if (req.method !== 'POST') throw imError('HttpMethodNotAllowed', { method: req.method });
-      const ep: Endpoint<never> | undefined = found?.commands.get(String(req.params.command));
+      ep = found?.commands.get(String(req.params.command));
       if (!found || !ep) throw imError('UnknownCommand', { service: String(req.params.service), command: String(req.params.command) });
       const sdkAppId = queryString(req, 'sdkappid');
       if (!sdkAppId) throw imError('SdkAppIdMissing');
@@ -64,8 +68,11 @@ export function restRouter(deps: RestDeps): express.Router {
       const fields = await ep.handle(deps.im, { kind: 'admin', userId: identifier }, input);
       res.json({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ...fields });
     } catch (e) {
-      res.json(toRestError(e, internal, deps.log, `${req.params.service}/${req.params.command}`));
+      const fail = toRestError(e, internal, deps.log, `${req.params.service}/${req.params.command}`);
+      code = fail.ErrorCode;
+      res.json(fail);
     }
+    observe(deps.im.metrics, found && ep ? `${found.service.name}/${ep.command}` : 'unknown', ep?.sendPath, code, secondsSince(started));
   };
 
   router.all('/v4/:service/:command', express.raw({ type: () => true, limit: READ_CAP }), (req, res) => void run(req, res));
@@ -75,4 +82,9 @@ export function restRouter(deps: RestDeps): express.Router {
     res.json(toRestError(e, 'AccountInternal', deps.log, 'v4'));
   });
   return router;
+}
+
+function observe(metrics: Metrics, command: string, sendPath: 'c2c' | 'group' | undefined, code: number, seconds: number): void {
+  metrics.restDuration.observe({ command, code: String(code) }, seconds);
+  if (sendPath && code === 0) metrics.sendDuration.observe({ path: sendPath, transport: 'rest' }, seconds);
 }

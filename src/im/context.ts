@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../../storage/store.ts';
 import type { AppIdentity } from '../auth/app-identity.ts';
+import type { Metrics } from '../ops/metrics.ts';
 import type { Actors } from './actor-api.ts';
 
 export interface ImLimits {
@@ -18,4 +19,5 @@ export interface ImContext {
   /** Unix ms. Injected so tests can move time. */
   readonly now: () => number;
   readonly log: Logger;
+  readonly metrics: Metrics;
 }

@@ -8,3 +8,17 @@ export async function waitFor(cond: () => boolean, what: string, timeoutMs = 20_
 }
 
 export const text = (t: string) => [{ MsgType: 'TIMTextElem', MsgContent: { Text: t } }];
+
+/** Polls an async check until it stops throwing. */
+export async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

@@ -145,6 +145,7 @@ export const groupService: Service = {
     }),
     endpoint({
       command: 'send_group_msg',
+      sendPath: 'group',
       request: z.object({
         GroupId: groupId,
         Random: u32('GroupInvalidParam'),

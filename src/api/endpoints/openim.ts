@@ -35,6 +35,7 @@ export const openimService: Service = {
   endpoints: [
     endpoint({
       command: 'sendmsg',
+      sendPath: 'c2c',
       request: z.object({ ...messageFields, To_Account: nonEmpty('ToAccountInvalid') }),
       handle: async (ctx, caller, r) => {
         const out = await sendC2C(ctx, caller, {

@@ -1,0 +1,53 @@
+/**
+ * Prometheus metrics (`GET /metrics`), one registry per server. Names and labels are part of the ops
+ * interface: dashboards and the bench kit read them.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Latency buckets in seconds, from 0.1 ms to 5 s. */
+const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** Entries committed to a stream, by stream kind (`u` inbox, `g` group). */
+  readonly entriesStored: Counter<'kind'>;
+  /** Events handed to connected devices. */
+  readonly deliveries: Counter;
+  /** A commit of one batch of appends, seconds. */
+  readonly storeAppend: Histogram;
+  /** Entries per committed batch. */
+  readonly batchSize: Histogram;
+  /** A send from request to acknowledgement, seconds, by path (`c2c`, `group`) and transport (`rest`, `client`). */
+  readonly sendDuration: Histogram<'path' | 'transport'>;
+  /** A REST command from request to answer, by command and error code (0 = ok). */
+  readonly restDuration: Histogram<'command' | 'code'>;
+  /** A client operation from request to answer, by op and error code. */
+  readonly clientOpDuration: Histogram<'op' | 'code'>;
+  /** Active actors on this node, by type. */
+  readonly actorsActive: Gauge<'type'>;
+  /** Connected devices on this node. */
+  readonly connections: Gauge;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'parley_process_' });
+  const reg = { registers: [registry] };
+  return {
+    registry,
+    entriesStored: new Counter({ name: 'parley_entries_stored_total', help: 'Entries committed to streams', labelNames: ['kind'], ...reg }),
+    deliveries: new Counter({ name: 'parley_deliveries_total', help: 'Events pushed to connected devices', ...reg }),
+    storeAppend: new Histogram({ name: 'parley_store_append_seconds', help: 'Commit of one batch of appends', buckets: LATENCY_BUCKETS, ...reg }),
+    batchSize: new Histogram({ name: 'parley_store_batch_entries', help: 'Entries per committed batch', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], ...reg }),
+    sendDuration: new Histogram({ name: 'parley_send_seconds', help: 'Send from request to acknowledgement', labelNames: ['path', 'transport'], buckets: LATENCY_BUCKETS, ...reg }),
+    restDuration: new Histogram({ name: 'parley_rest_seconds', help: 'REST command duration', labelNames: ['command', 'code'], buckets: LATENCY_BUCKETS, ...reg }),
+    clientOpDuration: new Histogram({ name: 'parley_client_op_seconds', help: 'Client operation duration', labelNames: ['op', 'code'], buckets: LATENCY_BUCKETS, ...reg }),
+    actorsActive: new Gauge({ name: 'parley_actors_active', help: 'Active actors on this node', labelNames: ['type'], ...reg }),
+    connections: new Gauge({ name: 'parley_connections', help: 'Connected devices on this node', ...reg }),
+  };
+}
+
+/** Seconds since `start` (a `performance.now()` reading). */
+export function secondsSince(start: number): number {
+  return (performance.now() - start) / 1000;
+}
