@@ -30,6 +30,18 @@ const envSchema = z.object({
   PARLEY_RECONNECT_WINDOW_S: positiveInt.default(20),
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
   PARLEY_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(50).default(2),
+  CASSANDRA_CONTACT_POINTS: list.optional(),
+  CASSANDRA_KEYSPACE: z.string().default('parley'),
+  CASSANDRA_LOCAL_DC: z.string().default('datacenter1'),
+  CASSANDRA_REPLICATION: z.string().default("{'class': 'SimpleStrategy', 'replication_factor': 1}"),
+  CASSANDRA_CONSISTENCY: z.enum(['ONE', 'LOCAL_ONE', 'QUORUM', 'LOCAL_QUORUM', 'ALL']).default('LOCAL_QUORUM'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  KAFKA_BROKERS: list.optional(),
+  KAFKA_CLIENT_ID: z.string().default('parley'),
+  KAFKA_TOPIC_PARTITIONS: positiveInt.default(6),
+  KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
+  /** Seconds a dependency may take to answer at start before the server gives up with a clear error. */
+  PARLEY_CONNECT_TIMEOUT_S: positiveInt.default(10),
 });
 
 export interface Config {
@@ -65,6 +77,25 @@ export interface Config {
     /** Longest wait before a batch of appends is committed, ms (0 = next tick). */
     readonly groupCommitMs: number;
   };
+  /** Set when CASSANDRA_CONTACT_POINTS is: the store is Cassandra instead of SQLite. */
+  readonly cassandra?: {
+    readonly contactPoints: readonly string[];
+    readonly keyspace: string;
+    readonly localDataCenter: string;
+    readonly replication: string;
+    readonly consistency: 'ONE' | 'LOCAL_ONE' | 'QUORUM' | 'LOCAL_QUORUM' | 'ALL';
+  };
+  /** Set when REDIS_URL is. */
+  readonly redis?: { readonly url: string };
+  /** Set when KAFKA_BROKERS is. */
+  readonly kafka?: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly partitions: number;
+    readonly replicationFactor: number;
+  };
+  /** How long each dependency may take to answer at start, ms. */
+  readonly connectTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +135,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     actors: { idlePassivateMs: e.PARLEY_IDLE_PASSIVATE_MS },
     sqlite: { synchronous: e.PARLEY_SQLITE_SYNC, groupCommitMs: e.PARLEY_GROUP_COMMIT_MS },
+    cassandra: e.CASSANDRA_CONTACT_POINTS?.length
+      ? {
+          contactPoints: e.CASSANDRA_CONTACT_POINTS,
+          keyspace: e.CASSANDRA_KEYSPACE,
+          localDataCenter: e.CASSANDRA_LOCAL_DC,
+          replication: e.CASSANDRA_REPLICATION,
+          consistency: e.CASSANDRA_CONSISTENCY,
+        }
+      : undefined,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
+    kafka: e.KAFKA_BROKERS?.length
+      ? { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, partitions: e.KAFKA_TOPIC_PARTITIONS, replicationFactor: e.KAFKA_REPLICATION_FACTOR }
+      : undefined,
+    connectTimeoutMs: e.PARLEY_CONNECT_TIMEOUT_S * 1000,
   };
   return deepFreeze(config);
 }

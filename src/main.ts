@@ -1,5 +1,6 @@
 /** `npm start`: reads the config, starts Parley, prints how to reach it, stops cleanly on SIGTERM/SIGINT. */
 import { ConfigError, loadConfig } from './config.ts';
+import { DependencyUnavailableError } from './ops/dependency.ts';
 import { startParley } from './server.ts';
 
 async function main(): Promise<void> {
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(e instanceof ConfigError ? `${e.message}\n` : `${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  const known = e instanceof ConfigError || e instanceof DependencyUnavailableError;
+  process.stderr.write(known ? `parley: cannot start: ${(e as Error).message}\n` : `${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

@@ -3,12 +3,10 @@
  * wires them into one Colyseus server. `startParley` is what `main.ts` runs and what tests use in
  * process; it returns a handle to stop the server cleanly.
  */
-import { join } from 'node:path';
 import { defineRoom, defineServer, matchMaker } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import pino, { type Logger } from 'pino';
 import type { Store } from '../storage/store.ts';
-import { openSqliteStore } from '../storage/sqlite/sqlite-store.ts';
 import { InboxRoom } from '../rooms/inbox-room.ts';
 import { GroupRoom } from '../rooms/group-room.ts';
 import type { ActorRoomOptions, RoomDeps } from '../rooms/room-deps.ts';
@@ -25,6 +23,8 @@ import { GROUP_ROOM, INBOX_ROOM } from './cluster/room-ids.ts';
 import type { Config } from './config.ts';
 import type { ImContext } from './im/context.ts';
 import { createMetrics } from './ops/metrics.ts';
+import { healthRoutes } from './ops/health.ts';
+import { openBackends } from './backends.ts';
 
 /** Largest WebSocket frame accepted: a 12 KB message plus protocol overhead (the transport's default is 4 KiB). */
 const MAX_WS_PAYLOAD = 64 * 1024;
@@ -38,18 +38,11 @@ export interface Parley {
   stop(): Promise<void>;
 }
 
-function openStore(config: Config): Store {
-  return openSqliteStore({
-    file: join(config.app.dataDir, 'parley.db'),
-    synchronous: config.sqlite.synchronous,
-    groupCommitMs: config.sqlite.groupCommitMs,
-    purgeEveryMs: 60_000,
-  });
-}
-
 export async function startParley(config: Config, log: Logger = pino({ level: config.server.logLevel })): Promise<Parley> {
   const identity = loadAppIdentity(config.app);
-  const store = openStore(config);
+  const backends = await openBackends(config, log);
+  const store = backends.store;
+  let accepting = false;
   const now = Date.now;
   const metrics = createMetrics();
   const im: ImContext = {
@@ -88,12 +81,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
           (e: unknown) => res.status(500).send(String(e)),
         );
       });
-      app.get('/health', (_req, res) => {
-        store.ping().then(
-          () => res.json({ status: 'ok', store: 'ok' }),
-          (e: unknown) => res.status(503).json({ status: 'fail', store: String(e) }),
-        );
-      });
+      healthRoutes(app, backends.checks, () => accepting);
     },
   });
   // Clients never create rooms: they reach their inbox through /connect, or rejoin it.
@@ -101,6 +89,8 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   await server.listen(config.server.port, config.server.host);
   const address = server.transport.server?.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
+  accepting = true;
+  log.info({ store: backends.storeKind, redis: Boolean(backends.redis), kafka: Boolean(backends.kafka) }, 'back ends ready');
 
   return {
     identity,
@@ -108,8 +98,9 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     store,
     log,
     async stop() {
+      accepting = false;
       await server.gracefullyShutdown(false);
-      await store.close();
+      await backends.close();
     },
   };
 }

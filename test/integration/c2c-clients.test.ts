@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '../../src/client/parley-client.ts';
 import type { C2CMessage, StreamEvent } from '../../src/protocol/entries.ts';
+import { storeEnv, storeModes } from '../helpers/services.ts';
 import { ParleyProcess } from '../helpers/parley-process.ts';
 import { text, waitFor } from '../helpers/wait.ts';
 
 const textOf = (ev: StreamEvent): string => ((ev.entry as C2CMessage).body[0].MsgContent as { Text: string }).Text;
 
-describe('C2C between real clients', () => {
+describe.each(storeModes())('C2C between real clients (%s store)', (mode) => {
   let server: ParleyProcess;
   const clients: ParleyClient[] = [];
 
   beforeAll(async () => {
-    server = await ParleyProcess.start();
+    server = await ParleyProcess.start({ env: storeEnv(mode) });
   });
 
   afterAll(async () => {

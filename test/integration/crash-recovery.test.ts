@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../src/protocol/entries.ts';
+import { storeEnv, storeModes } from '../helpers/services.ts';
 import { ParleyProcess, type RestResponse } from '../helpers/parley-process.ts';
 import { text } from '../helpers/wait.ts';
 
@@ -39,11 +40,11 @@ async function allEvents(server: ParleyProcess, userId: string): Promise<StreamE
   return events;
 }
 
-describe('crash recovery (SIGKILL during a burst of sends)', () => {
+describe.each(storeModes())('crash recovery (SIGKILL during a burst of sends) (%s store)', (mode) => {
   let server: ParleyProcess;
 
   beforeAll(async () => {
-    server = await ParleyProcess.start();
+    server = await ParleyProcess.start({ env: storeEnv(mode) });
     await server.importAccounts(['alice', 'bob', 'owner']);
   });
 

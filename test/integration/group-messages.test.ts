@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '../../src/client/parley-client.ts';
 import type { GroupMessage, StreamEvent } from '../../src/protocol/entries.ts';
+import { storeEnv, storeModes } from '../helpers/services.ts';
 import { ParleyProcess } from '../helpers/parley-process.ts';
 import { text, waitFor } from '../helpers/wait.ts';
 
-describe('group messages between real clients', () => {
+describe.each(storeModes())('group messages between real clients (%s store)', (mode) => {
   let server: ParleyProcess;
   const clients: ParleyClient[] = [];
 
   beforeAll(async () => {
-    server = await ParleyProcess.start();
+    server = await ParleyProcess.start({ env: storeEnv(mode) });
   });
 
   afterAll(async () => {

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeEnv, storeModes } from '../../helpers/services.ts';
 import { ParleyProcess } from '../../helpers/parley-process.ts';
 import { text } from '../../helpers/wait.ts';
 
 type GroupInfo = Record<string, unknown> & { MemberList: { Member_Account: string; Role: string }[] };
 
-describe('REST group_open_http_svc', () => {
+describe.each(storeModes())('REST group_open_http_svc (%s store)', (mode) => {
   let server: ParleyProcess;
 
   beforeAll(async () => {
-    server = await ParleyProcess.start();
+    server = await ParleyProcess.start({ env: storeEnv(mode) });
     await server.importAccounts(['owner', 'ann', 'ben', 'cat', 'dan']);
   });
 

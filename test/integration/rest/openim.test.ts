@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeEnv, storeModes } from '../../helpers/services.ts';
 import { ParleyProcess } from '../../helpers/parley-process.ts';
 import { text } from '../../helpers/wait.ts';
 
-describe('REST openim', () => {
+describe.each(storeModes())('REST openim (%s store)', (mode) => {
   let server: ParleyProcess;
 
   beforeAll(async () => {
-    server = await ParleyProcess.start();
+    server = await ParleyProcess.start({ env: storeEnv(mode) });
     await server.importAccounts(['alice', 'bob', 'carol']);
   });
 

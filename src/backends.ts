@@ -1,0 +1,69 @@
+/**
+ * Opens the back ends the config selects — SQLite or Cassandra, and Redis and Kafka when set —
+ * failing within the connect timeout with a message that names the dependency and its address.
+ */
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { openCassandraStore } from '../storage/cassandra/cassandra-store.ts';
+import { openSqliteStore } from '../storage/sqlite/sqlite-store.ts';
+import type { Store } from '../storage/store.ts';
+import { type RedisConnection, connectRedis } from './cluster/redis-connection.ts';
+import type { Config } from './config.ts';
+import { type KafkaConnection, connectKafka } from './events/kafka-connection.ts';
+import { DependencyUnavailableError } from './ops/dependency.ts';
+import type { DependencyCheck } from './ops/health.ts';
+
+export interface Backends {
+  readonly store: Store;
+  readonly storeKind: 'sqlite' | 'cassandra';
+  readonly redis?: RedisConnection;
+  readonly kafka?: KafkaConnection;
+  readonly checks: readonly DependencyCheck[];
+  close(): Promise<void>;
+}
+
+async function openStore(config: Config): Promise<Store> {
+  if (!config.cassandra) {
+    return openSqliteStore({
+      file: join(config.app.dataDir, 'parley.db'),
+      synchronous: config.sqlite.synchronous,
+      groupCommitMs: config.sqlite.groupCommitMs,
+      purgeEveryMs: 60_000,
+    });
+  }
+  try {
+    return await openCassandraStore({ ...config.cassandra, connectTimeoutMs: config.connectTimeoutMs });
+  } catch (e) {
+    throw new DependencyUnavailableError(e instanceof Error ? e.message : String(e), e);
+  }
+}
+
+export async function openBackends(config: Config, log: Logger): Promise<Backends> {
+  const opened: { close(): Promise<void> }[] = [];
+  try {
+    const store = await openStore(config);
+    opened.push(store);
+    const redis = config.redis ? await connectRedis(config.redis.url, config.connectTimeoutMs) : undefined;
+    if (redis) opened.push(redis);
+    const kafka = config.kafka ? await connectKafka(config.kafka, config.connectTimeoutMs, log) : undefined;
+    if (kafka) opened.push(kafka);
+    const checks: DependencyCheck[] = [
+      { name: 'store', check: () => store.ping() },
+      ...(redis ? [{ name: 'redis', check: () => redis.health() }] : []),
+      ...(kafka ? [{ name: 'kafka', check: () => kafka.health() }] : []),
+    ];
+    return {
+      store,
+      storeKind: config.cassandra ? 'cassandra' : 'sqlite',
+      redis,
+      kafka,
+      checks,
+      async close() {
+        for (const o of opened.reverse()) await o.close().catch((e: unknown) => log.warn({ err: e }, 'closing a back end failed'));
+      },
+    };
+  } catch (e) {
+    for (const o of opened.reverse()) await o.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * `/health` and `/ready`. Health reports each dependency (store, Redis, Kafka) with its error;
+ * ready is true once the server has started and until it begins to shut down, and only while every
+ * dependency answers.
+ */
+import type express from 'express';
+
+export interface DependencyCheck {
+  readonly name: string;
+  /** Resolves when the dependency answers; rejects with the reason otherwise. */
+  readonly check: () => Promise<void>;
+}
+
+export interface HealthReport {
+  readonly status: 'ok' | 'fail';
+  readonly checks: Record<string, 'ok' | string>;
+}
+
+export async function healthReport(checks: readonly DependencyCheck[]): Promise<HealthReport> {
+  const results = await Promise.all(
+    checks.map(async (c): Promise<[string, string]> => {
+      try {
+        await c.check();
+        return [c.name, 'ok'];
+      } catch (e) {
+        return [c.name, e instanceof Error ? e.message : String(e)];
+      }
+    }),
+  );
+  return { status: results.every(([, r]) => r === 'ok') ? 'ok' : 'fail', checks: Object.fromEntries(results) };
+}
+
+export function healthRoutes(app: express.Application, checks: readonly DependencyCheck[], accepting: () => boolean): void {
+  app.get('/health', (_req, res) => {
+    void healthReport(checks).then((r) => res.status(r.status === 'ok' ? 200 : 503).json(r));
+  });
+  app.get('/ready', (_req, res) => {
+    if (!accepting()) {
+      res.status(503).json({ ready: false, reason: 'shutting down' });
+      return;
+    }
+    void healthReport(checks).then((r) => res.status(r.status === 'ok' ? 200 : 503).json({ ready: r.status === 'ok', checks: r.checks }));
+  });
+}

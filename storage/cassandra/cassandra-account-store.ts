@@ -1,0 +1,60 @@
+/**
+ * AccountStore on Cassandra. Creation is an LWT (`IF NOT EXISTS`) so `created_at` is written once;
+ * `sig_not_before` is written with the revocation second as its write timestamp, so the highest
+ * value wins without a read (a revocation never moves back).
+ */
+import type { AccountRecord, AccountStore } from '../store.ts';
+import { type CqlClient, type CqlOptions, num, run } from './cql.ts';
+
+export class CassandraAccountStore implements AccountStore {
+  readonly #c: CqlClient;
+  readonly #o: CqlOptions;
+  readonly #q: Record<string, string>;
+
+  constructor(client: CqlClient, o: CqlOptions) {
+    this.#c = client;
+    this.#o = o;
+    const ks = o.keyspace;
+    this.#q = {
+      create: `INSERT INTO ${ks}.accounts (user_id, nick, face_url, created_at) VALUES (?, ?, ?, ?) IF NOT EXISTS`,
+      nick: `UPDATE ${ks}.accounts SET nick = ? WHERE user_id = ? IF EXISTS`,
+      face: `UPDATE ${ks}.accounts SET face_url = ? WHERE user_id = ? IF EXISTS`,
+      get: `SELECT user_id, nick, face_url, created_at, sig_not_before FROM ${ks}.accounts WHERE user_id IN ?`,
+      revoke: `UPDATE ${ks}.accounts USING TIMESTAMP ? SET sig_not_before = ? WHERE user_id = ?`,
+    };
+  }
+
+  async importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number): Promise<void> {
+    await Promise.all(
+      accounts.map(async (a) => {
+        const created = await run(this.#c, this.#o, this.#q.create, [a.userId, a.nick ?? '', a.faceUrl ?? '', now]);
+        if (created.wasApplied()) return;
+        if (a.nick !== undefined) await run(this.#c, this.#o, this.#q.nick, [a.nick, a.userId]);
+        if (a.faceUrl !== undefined) await run(this.#c, this.#o, this.#q.face, [a.faceUrl, a.userId]);
+      }),
+    );
+  }
+
+  async getAccounts(userIds: readonly string[]): Promise<Map<string, AccountRecord>> {
+    const out = new Map<string, AccountRecord>();
+    if (userIds.length === 0) return out;
+    const rs = await run(this.#c, this.#o, this.#q.get, [[...new Set(userIds)]], true);
+    for (const r of rs.rows) {
+      if (r.get('created_at') === null) continue; // only a revocation was ever written for this id
+      const userId = r.get('user_id') as string;
+      out.set(userId, {
+        userId,
+        nick: (r.get('nick') as string | null) ?? '',
+        faceUrl: (r.get('face_url') as string | null) ?? '',
+        createdAt: num(r.get('created_at')),
+        sigNotBefore: num(r.get('sig_not_before')),
+      });
+    }
+    return out;
+  }
+
+  async revokeSigsBefore(userId: string, unixSeconds: number): Promise<void> {
+    // Write timestamp (µs) = the value: a later, larger revocation always wins, an earlier never does.
+    await run(this.#c, this.#o, this.#q.revoke, [unixSeconds * 1_000_000, unixSeconds, userId], true);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * GroupStore on Cassandra. A group is created with an LWT on its row; members and the
+ * user→groups index are written together in logged batches (all or nothing, eventually).
+ */
+import type { GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, UserGroupRecord } from '../store.ts';
+import { type CqlClient, type CqlOptions, type Row, num, run } from './cql.ts';
+
+const toMember = (r: Row): MemberRecord => ({
+  userId: r.get('user_id') as string,
+  role: r.get('role') as MemberRole,
+  joinedAt: num(r.get('joined_at')),
+  joinSeq: num(r.get('join_seq')),
+  profile: r.get('profile') as string,
+});
+
+export class CassandraGroupStore implements GroupStore {
+  readonly #c: CqlClient;
+  readonly #o: CqlOptions;
+  readonly #q: Record<string, string>;
+
+  constructor(client: CqlClient, o: CqlOptions) {
+    this.#c = client;
+    this.#o = o;
+    const ks = o.keyspace;
+    this.#q = {
+      create: `INSERT INTO ${ks}.groups (group_id, type, owner, created_at, profile) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS`,
+      get: `SELECT group_id, type, owner, created_at, profile FROM ${ks}.groups WHERE group_id = ?`,
+      owner: `UPDATE ${ks}.groups SET owner = ? WHERE group_id = ? IF EXISTS`,
+      profile: `UPDATE ${ks}.groups SET profile = ? WHERE group_id = ? IF EXISTS`,
+      putMember: `INSERT INTO ${ks}.members (group_id, user_id, role, joined_at, join_seq, profile) VALUES (?, ?, ?, ?, ?, ?)`,
+      putUserGroup: `INSERT INTO ${ks}.user_groups (user_id, group_id, type, join_seq, joined_at) VALUES (?, ?, ?, ?, ?)`,
+      delMember: `DELETE FROM ${ks}.members WHERE group_id = ? AND user_id = ?`,
+      delUserGroup: `DELETE FROM ${ks}.user_groups WHERE user_id = ? AND group_id = ?`,
+      list: `SELECT user_id, role, joined_at, join_seq, profile FROM ${ks}.members WHERE group_id = ?`,
+      member: `SELECT user_id, role, joined_at, join_seq, profile FROM ${ks}.members WHERE group_id = ? AND user_id = ?`,
+      ofUser: `SELECT group_id, type, join_seq, joined_at FROM ${ks}.user_groups WHERE user_id = ?`,
+    };
+  }
+
+  async createGroup(group: GroupRecord, members: readonly MemberRecord[]): Promise<boolean> {
+    const rs = await run(this.#c, this.#o, this.#q.create, [group.groupId, group.type, group.owner, group.createdAt, group.profile]);
+    if (!rs.wasApplied()) return false;
+    await this.putMembers(group.groupId, group.type, members);
+    return true;
+  }
+
+  async getGroup(groupId: string): Promise<GroupRecord | undefined> {
+    const r = (await run(this.#c, this.#o, this.#q.get, [groupId], true)).first();
+    return r ? { groupId, type: r.get('type') as GroupType, owner: r.get('owner') as string, createdAt: num(r.get('created_at')), profile: r.get('profile') as string } : undefined;
+  }
+
+  async updateGroup(groupId: string, patch: { owner?: string; profile?: string }): Promise<void> {
+    if (patch.owner !== undefined) await run(this.#c, this.#o, this.#q.owner, [patch.owner, groupId]);
+    if (patch.profile !== undefined) await run(this.#c, this.#o, this.#q.profile, [patch.profile, groupId]);
+  }
+
+  async listMembers(groupId: string): Promise<MemberRecord[]> {
+    const rows: MemberRecord[] = [];
+    // Paged: large groups exceed one page of results.
+    for await (const r of await this.#paged(this.#q.list, [groupId])) rows.push(toMember(r));
+    return rows.sort((a, b) => a.joinedAt - b.joinedAt || (a.userId < b.userId ? -1 : 1));
+  }
+
+  async getMember(groupId: string, userId: string): Promise<MemberRecord | undefined> {
+    const r = (await run(this.#c, this.#o, this.#q.member, [groupId, userId], true)).first();
+    return r ? toMember(r) : undefined;
+  }
+
+  async putMembers(groupId: string, type: GroupType, members: readonly MemberRecord[]): Promise<void> {
+    if (members.length === 0) return;
+    const queries = members.flatMap((m) => [
+      { query: this.#q.putMember, params: [groupId, m.userId, m.role, m.joinedAt, m.joinSeq, m.profile] },
+      { query: this.#q.putUserGroup, params: [m.userId, groupId, type, m.joinSeq, m.joinedAt] },
+    ]);
+    await this.#batch(queries);
+  }
+
+  async removeMembers(groupId: string, userIds: readonly string[]): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.#batch(userIds.flatMap((u) => [
+      { query: this.#q.delMember, params: [groupId, u] },
+      { query: this.#q.delUserGroup, params: [u, groupId] },
+    ]));
+  }
+
+  async groupsOfUser(userId: string): Promise<UserGroupRecord[]> {
+    const rows: UserGroupRecord[] = [];
+    for await (const row of await this.#paged(this.#q.ofUser, [userId])) {
+      rows.push({ groupId: row.get('group_id') as string, type: row.get('type') as GroupType, joinSeq: num(row.get('join_seq')), joinedAt: num(row.get('joined_at')) });
+    }
+    return rows.sort((a, b) => a.joinedAt - b.joinedAt || (a.groupId < b.groupId ? -1 : 1));
+  }
+
+  /** A query whose result is iterated page by page (1,000 rows a page). */
+  #paged(query: string, params: unknown[]): Promise<AsyncIterable<Row>> {
+    return this.#c.execute(query, params, { prepare: true, consistency: this.#o.consistency, fetchSize: 1000 });
+  }
+
+  /** Logged batches of at most 100 statements (Cassandra warns on large batches). */
+  async #batch(queries: { query: string; params: unknown[] }[]): Promise<void> {
+    for (let i = 0; i < queries.length; i += 100) {
+      await this.#c.batch(queries.slice(i, i + 100), { prepare: true, logged: true, consistency: this.#o.consistency });
+    }
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * MessageLog on Cassandra, fenced as DESIGN §2 rule 3 describes:
+ * - claiming bumps `streams.epoch` (LWT), stamps the epoch on the open bucket partition (LWT), and
+ *   only then reads the highest SEQ (`base_seq` of the bucket, or the partition's `head`);
+ * - every append is one conditional batch per bucket partition: the rows `IF NOT EXISTS` (a SEQ is
+ *   never overwritten) and the static `epoch` checked — one Paxos round per batch, not per entry;
+ * - a later bucket is opened only through the ownership row's LWT, so a stale owner cannot open one.
+ * An append spanning two buckets commits bucket by bucket: if it fails midway, a prefix of its
+ * entries is stored (never a gap, never a SEQ twice); the writer treats that as a failed append.
+ * Side tables (roaming index, idempotency keys) are written beside each batch and verified against
+ * the entry rows on read, so a failed batch leaves nothing visible.
+ */
+import type { AppendEntry, ConversationQuery, MessageLog, StoredEntry, StreamClaim } from '../store.ts';
+import { StaleEpochError } from '../store.ts';
+import { type CqlClient, type CqlOptions, type Row, num, run } from './cql.ts';
+
+/** Entries per bucket partition (bucket = seq / BUCKET_SIZE). */
+export const BUCKET_SIZE = 1000;
+const bucketOf = (seq: number): number => Math.floor(seq / BUCKET_SIZE);
+const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
+/** What this process knows about a claim beyond the interface fields. */
+interface ClaimState {
+  lastBucket: number;
+}
+
+/** Raised when an append would store a SEQ that is already stored. */
+export class DuplicateSeqError extends Error {
+  constructor(streamId: string, bucket: number) {
+    super(`stream ${streamId}: bucket ${bucket} already holds one of the SEQs appended`);
+    this.name = 'DuplicateSeqError';
+  }
+}
+
+const toEntry = (r: Row): StoredEntry => ({
+  seq: num(r.get('seq')),
+  time: num(r.get('time')),
+  payload: r.get('payload') as string,
+  flags: num(r.get('flags')),
+  expiresAt: num(r.get('expires_at')),
+});
+
+/** Seconds of TTL for an absolute expiry (0 = none); at least 1 so an entry is never written without one by accident. */
+const ttlOf = (expiresAt: number, now: number): number => (expiresAt === 0 ? 0 : Math.max(1, Math.ceil((expiresAt - now) / 1000)));
+
+export class CassandraMessageLog implements MessageLog {
+  readonly #c: CqlClient;
+  readonly #o: CqlOptions;
+  readonly #now: () => number;
+  readonly #claims = new WeakMap<StreamClaim, ClaimState>();
+  readonly #q: Record<string, string>;
+
+  constructor(client: CqlClient, o: CqlOptions, now: () => number) {
+    this.#c = client;
+    this.#o = o;
+    this.#now = now;
+    const ks = o.keyspace;
+    this.#q = {
+      owner: `SELECT epoch, last_bucket, base_seq FROM ${ks}.streams WHERE stream_id = ?`,
+      create: `INSERT INTO ${ks}.streams (stream_id, epoch, last_bucket, base_seq, emitted_upto) VALUES (?, 1, 0, 0, 0) IF NOT EXISTS`,
+      bump: `UPDATE ${ks}.streams SET epoch = ? WHERE stream_id = ? IF epoch = ?`,
+      open: `UPDATE ${ks}.streams SET last_bucket = ?, base_seq = ? WHERE stream_id = ? IF epoch = ?`,
+      stampNew: `UPDATE ${ks}.entries SET epoch = ? WHERE stream_id = ? AND bucket = ? IF epoch = null`,
+      stampOld: `UPDATE ${ks}.entries SET epoch = ? WHERE stream_id = ? AND bucket = ? IF epoch < ?`,
+      partition: `SELECT epoch, head FROM ${ks}.entries WHERE stream_id = ? AND bucket = ? LIMIT 1`,
+      insert: `INSERT INTO ${ks}.entries (stream_id, bucket, seq, time, payload, flags, expires_at, peer, idem_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?`,
+      fence: `UPDATE ${ks}.entries SET head = ? WHERE stream_id = ? AND bucket = ? IF epoch = ?`,
+      index: `INSERT INTO ${ks}.conversation_index (stream_id, peer, time, seq) VALUES (?, ?, ?, ?) USING TTL ?`,
+      idem: `INSERT INTO ${ks}.idempotency (stream_id, idem_key, seq) VALUES (?, ?, ?) USING TTL ?`,
+      readAfter: `SELECT seq, time, payload, flags, expires_at FROM ${ks}.entries WHERE stream_id = ? AND bucket = ? AND seq > ? LIMIT ?`,
+      readBefore: `SELECT seq, time, payload, flags, expires_at FROM ${ks}.entries WHERE stream_id = ? AND bucket = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      row: `SELECT seq, time, payload, flags, expires_at, peer, idem_key FROM ${ks}.entries WHERE stream_id = ? AND bucket = ? AND seq = ?`,
+      update: `UPDATE ${ks}.entries USING TTL ? SET payload = ?, flags = ? WHERE stream_id = ? AND bucket = ? AND seq = ? IF EXISTS`,
+      findIdem: `SELECT idem_key, seq FROM ${ks}.idempotency WHERE stream_id = ? AND idem_key IN ?`,
+      conversation: `SELECT time, seq FROM ${ks}.conversation_index WHERE stream_id = ? AND peer = ? AND (time, seq) < (?, ?) AND (time) >= (?) LIMIT ?`,
+    };
+  }
+
+  // ---- ownership ------------------------------------------------------------------------------
+
+  async claimStream(streamId: string): Promise<StreamClaim> {
+    for (;;) {
+      const row = (await this.#serialRead(this.#q.owner, [streamId])).first();
+      let epoch: number;
+      let lastBucket = 0;
+      let baseSeq = 0;
+      if (!row) {
+        if (!(await run(this.#c, this.#o, this.#q.create, [streamId])).wasApplied()) continue;
+        epoch = 1;
+      } else {
+        const current = num(row.get('epoch'));
+        epoch = current + 1;
+        lastBucket = num(row.get('last_bucket'));
+        baseSeq = num(row.get('base_seq'));
+        if (!(await run(this.#c, this.#o, this.#q.bump, [epoch, streamId, current])).wasApplied()) continue;
+      }
+      await this.#stamp(streamId, lastBucket, epoch);
+      const part = (await this.#serialRead(this.#q.partition, [streamId, lastBucket])).first();
+      const claim: StreamClaim = { streamId, epoch, lastSeq: Math.max(baseSeq, num(part?.get('head'))) };
+      this.#claims.set(claim, { lastBucket });
+      return claim;
+    }
+  }
+
+  /** Makes `epoch` the fence of a bucket partition, unless a newer claim already stamped it. */
+  async #stamp(streamId: string, bucket: number, epoch: number): Promise<void> {
+    if ((await run(this.#c, this.#o, this.#q.stampNew, [epoch, streamId, bucket])).wasApplied()) return;
+    await run(this.#c, this.#o, this.#q.stampOld, [epoch, streamId, bucket, epoch]);
+  }
+
+  #serialRead(query: string, params: unknown[]) {
+    return this.#c.execute(query, params, { prepare: true, consistency: this.#o.serialConsistency });
+  }
+
+  // ---- appends --------------------------------------------------------------------------------
+
+  async appendEntries(claim: StreamClaim, entries: readonly AppendEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const state = this.#claims.get(claim);
+    if (!state) throw new StaleEpochError(claim.streamId, claim.epoch);
+    let start = 0;
+    while (start < entries.length) {
+      const bucket = bucketOf(entries[start].seq);
+      let end = start;
+      while (end < entries.length && bucketOf(entries[end].seq) === bucket) end++;
+      if (bucket > state.lastBucket) await this.#openBucket(claim, state, bucket, entries[start].seq - 1);
+      await this.#appendToBucket(claim, bucket, entries.slice(start, end));
+      start = end;
+    }
+  }
+
+  async #openBucket(claim: StreamClaim, state: ClaimState, bucket: number, baseSeq: number): Promise<void> {
+    const rs = await run(this.#c, this.#o, this.#q.open, [bucket, baseSeq, claim.streamId, claim.epoch]);
+    if (!rs.wasApplied()) throw new StaleEpochError(claim.streamId, claim.epoch);
+    await this.#stamp(claim.streamId, bucket, claim.epoch);
+    state.lastBucket = bucket;
+  }
+
+  async #appendToBucket(claim: StreamClaim, bucket: number, chunk: readonly AppendEntry[]): Promise<void> {
+    const { streamId, epoch } = claim;
+    const now = this.#now();
+    const queries = chunk.map((e) => ({
+      query: this.#q.insert,
+      params: [streamId, bucket, e.seq, e.time, e.payload, e.flags, e.expiresAt, e.peer ?? '', e.idemKey ?? '', ttlOf(e.expiresAt, now)],
+    }));
+    queries.push({ query: this.#q.fence, params: [chunk[chunk.length - 1].seq, streamId, bucket, epoch] });
+    const batch = this.#c.batch(queries, { prepare: true, consistency: this.#o.consistency, serialConsistency: this.#o.serialConsistency });
+    const [rs] = await Promise.all([batch, this.#writeSideTables(streamId, chunk, now)]);
+    if (rs.wasApplied()) return;
+    const part = (await this.#serialRead(this.#q.partition, [streamId, bucket])).first();
+    if (num(part?.get('epoch')) !== epoch) throw new StaleEpochError(streamId, epoch);
+    throw new DuplicateSeqError(streamId, bucket);
+  }
+
+  /** Roaming index and idempotency rows; harmless if the batch fails (reads verify them). */
+  async #writeSideTables(streamId: string, chunk: readonly AppendEntry[], now: number): Promise<void> {
+    const writes: Promise<unknown>[] = [];
+    for (const e of chunk) {
+      if (e.peer !== undefined) writes.push(run(this.#c, this.#o, this.#q.index, [streamId, e.peer, e.time, e.seq, ttlOf(e.expiresAt, now)], true));
+      if (e.idemKey !== undefined && e.idemExpiresAt !== undefined && e.idemExpiresAt > now) {
+        writes.push(run(this.#c, this.#o, this.#q.idem, [streamId, e.idemKey, e.seq, ttlOf(e.idemExpiresAt, now)], true));
+      }
+    }
+    await Promise.all(writes);
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------
+
+  async #lastBucket(streamId: string): Promise<{ lastBucket: number; baseSeq: number } | undefined> {
+    const row = (await run(this.#c, this.#o, this.#q.owner, [streamId])).first();
+    return row ? { lastBucket: num(row.get('last_bucket')), baseSeq: num(row.get('base_seq')) } : undefined;
+  }
+
+  #live(r: Row, now: number): boolean {
+    const exp = num(r.get('expires_at'));
+    return r.get('seq') !== null && (exp === 0 || exp > now);
+  }
+
+  async readEntries(streamId: string, afterSeq: number, limit: number): Promise<StoredEntry[]> {
+    const owner = await this.#lastBucket(streamId);
+    if (!owner) return [];
+    const now = this.#now();
+    const out: StoredEntry[] = [];
+    for (let b = bucketOf(afterSeq + 1); b <= owner.lastBucket && out.length < limit; b++) {
+      const rs = await run(this.#c, this.#o, this.#q.readAfter, [streamId, b, afterSeq, limit - out.length], true);
+      for (const r of rs.rows) if (this.#live(r, now)) out.push(toEntry(r));
+    }
+    return out;
+  }
+
+  async readEntriesBefore(streamId: string, beforeSeq: number, limit: number): Promise<StoredEntry[]> {
+    const owner = await this.#lastBucket(streamId);
+    if (!owner || beforeSeq <= 1) return [];
+    const now = this.#now();
+    const out: StoredEntry[] = [];
+    for (let b = Math.min(bucketOf(beforeSeq - 1), owner.lastBucket); b >= 0 && out.length < limit; b--) {
+      const rs = await run(this.#c, this.#o, this.#q.readBefore, [streamId, b, beforeSeq, limit - out.length], true);
+      for (const r of rs.rows) if (this.#live(r, now)) out.push(toEntry(r));
+    }
+    return out;
+  }
+
+  async headSeqs(streamIds: readonly string[]): Promise<Map<string, number>> {
+    const heads = await Promise.all(
+      streamIds.map(async (id): Promise<[string, number]> => {
+        const owner = await this.#lastBucket(id);
+        if (!owner) return [id, 0];
+        const part = (await run(this.#c, this.#o, this.#q.partition, [id, owner.lastBucket], true)).first();
+        return [id, Math.max(owner.baseSeq, num(part?.get('head')))];
+      }),
+    );
+    return new Map(heads);
+  }
+
+  async #row(streamId: string, seq: number): Promise<Row | undefined> {
+    const r = (await run(this.#c, this.#o, this.#q.row, [streamId, bucketOf(seq), seq], true)).first();
+    return r && this.#live(r, this.#now()) ? r : undefined;
+  }
+
+  async findIdempotent(streamId: string, keys: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (keys.length === 0) return out;
+    const rs = await run(this.#c, this.#o, this.#q.findIdem, [streamId, [...keys]], true);
+    await Promise.all(
+      rs.rows.map(async (r) => {
+        const key = r.get('idem_key') as string;
+        const seq = num(r.get('seq'));
+        const entry = await this.#row(streamId, seq);
+        if (entry?.get('idem_key') === key) out.set(key, seq);
+      }),
+    );
+    return out;
+  }
+
+  async updateEntry(streamId: string, seq: number, patch: { payload?: string; flags?: number }): Promise<boolean> {
+    const row = await this.#row(streamId, seq);
+    if (!row) return false;
+    const ttl = ttlOf(num(row.get('expires_at')), this.#now());
+    const params = [ttl, patch.payload ?? (row.get('payload') as string), patch.flags ?? num(row.get('flags')), streamId, bucketOf(seq), seq];
+    return (await run(this.#c, this.#o, this.#q.update, params)).wasApplied();
+  }
+
+  async readConversation(q: ConversationQuery): Promise<StoredEntry[]> {
+    const upper = q.before && q.before.time <= q.maxTime ? q.before : { time: q.maxTime, seq: MAX_SEQ };
+    const now = this.#now();
+    const out: StoredEntry[] = [];
+    let cursor = upper;
+    // Index rows whose entry is gone (expired, or a failed batch) are skipped; keep reading until the page is full.
+    for (;;) {
+      const rs = await run(this.#c, this.#o, this.#q.conversation, [q.streamId, q.peer, cursor.time, cursor.seq, q.minTime, q.limit], true);
+      if (rs.rows.length === 0) return out;
+      const rows = await Promise.all(rs.rows.map((r) => this.#row(q.streamId, num(r.get('seq')))));
+      rs.rows.forEach((idx, i) => {
+        const r = rows[i];
+        if (r && out.length < q.limit && r.get('peer') === q.peer && num(r.get('time')) === num(idx.get('time')) && this.#live(r, now)) out.push(toEntry(r));
+      });
+      const last = rs.rows[rs.rows.length - 1];
+      cursor = { time: num(last.get('time')), seq: num(last.get('seq')) };
+      if (out.length >= q.limit || rs.rows.length < q.limit) return out;
+    }
+  }
+}
