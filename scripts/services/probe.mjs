@@ -9,6 +9,7 @@
 // Endpoints come from the same variables the tests use (see `services.sh env`), defaulting to the
 // ports services.sh starts the servers on. The client libraries are the project's own
 // (node_modules of the repository root, found by Node's normal upward lookup).
+import { readFileSync } from 'node:fs';
 import cassandra from 'cassandra-driver';
 import kafkajs from 'kafkajs';
 import Redis from 'ioredis';
@@ -124,9 +125,15 @@ const PROBES = { cassandra: probeCassandra, kafka: probeKafka, redis: probeRedis
 function isAlive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return err.code === 'EPERM';
+  }
+  // a killed server stays a zombie until reaped, and kill(pid, 0) still succeeds on a zombie
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return true; // no /proc: trust kill(pid, 0)
   }
 }
 
@@ -159,7 +166,8 @@ async function main() {
     try {
       const msg = await probe();
       const took = ((Date.now() - since) / 1000).toFixed(1);
-      console.log(`[probe] ${name}: READY - ${msg}${waitSecs ? ` (${took}s after launch)` : ''}`);
+      const when = process.env.PROBE_T0_MS ? `${took}s after launch` : `waited ${took}s`;
+      console.log(`[probe] ${name}: READY - ${msg}${waitSecs ? ` (${when})` : ''}`);
       return 0;
     } catch (err) {
       const elapsed = Date.now() - start;

@@ -16,7 +16,7 @@ SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 ROOT=$(cd -- "$SCRIPT_DIR/../.." && pwd -P)
 RUN_DIR="$ROOT/.run"
 LOG_DIR="$RUN_DIR/logs"
-CACHE_DIR="${PARLEY_SERVICES_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parley-services}"
+CACHE_DIR="${PARLEY_SERVICES_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/parley-services}"
 
 # Versions: the poms in cassandra/ and kafka/ carry the same defaults; these win (-D on the mvn
 # command line overrides a pom property). Each version gets its own jar folder in the cache.
@@ -117,12 +117,17 @@ require_tools() {
 # Jars from Maven Central, cached per version
 # ---------------------------------------------------------------------------------------------
 
+# The jar folder is named after the version AND a hash of the pom, so editing a pom (another
+# logging binding, an exclusion) never reuses a stale classpath.
 lib_dir() { # lib_dir cassandra|kafka
+  local version pom_hash
   case "$1" in
-    cassandra) printf '%s\n' "$CACHE_DIR/cassandra-$CASSANDRA_VERSION" ;;
-    kafka) printf '%s\n' "$CACHE_DIR/kafka-$KAFKA_VERSION" ;;
+    cassandra) version=$CASSANDRA_VERSION ;;
+    kafka) version=$KAFKA_VERSION ;;
     *) die "no jars for $1" ;;
   esac
+  pom_hash=$(sha256sum "$SCRIPT_DIR/$1/pom.xml")
+  printf '%s\n' "$CACHE_DIR/$1-$version-${pom_hash:0:10}"
 }
 
 # Copies the runtime classpath of cassandra/pom.xml or kafka/pom.xml into its own cache folder,
@@ -153,13 +158,26 @@ ensure_jars() {
   fi
   count=$(find "$tmp" -maxdepth 1 -name '*.jar' | wc -l)
   touch "$tmp/.complete"
-  mv "$tmp" "$lib"
+  # -T: if a concurrent run (another checkout sharing the cache) got there first, keep its folder
+  mv -T "$tmp" "$lib" 2>/dev/null || rm -rf "$tmp"
   log "$svc: $count jars ($(du -sh "$lib" | cut -f1)) ready in $((SECONDS - started))s"
 }
 
 # ---------------------------------------------------------------------------------------------
 # Processes
 # ---------------------------------------------------------------------------------------------
+
+LOCK_FD=""
+declare -A LAUNCHED_AT_MS=() # service -> launch time (epoch ms), for the readiness report
+# One `up`/`down` at a time per checkout. The lock fd must not leak into the servers (they would
+# hold the lock for their whole life and the next `up`/`down` would block forever): see close_lock.
+take_lock() {
+  exec {LOCK_FD}>"$RUN_DIR/.lock"
+  flock -w 900 "$LOCK_FD" || die "another services.sh up/down holds $RUN_DIR/.lock for 15 min"
+}
+close_lock() {
+  if [[ -n "$LOCK_FD" ]]; then exec {LOCK_FD}>&-; fi
+}
 
 pid_file() { printf '%s\n' "$RUN_DIR/$1.pid"; }
 svc_dir() { printf '%s\n' "$RUN_DIR/$1"; }
@@ -174,22 +192,43 @@ live_pid() {
   [[ -f "$file" ]] || return 1
   pid=$(<"$file")
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -e "/proc/$pid/cwd" ]]; then
-    cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null) || return 1
+  pid_running "$pid" || return 1
+  if [[ -d "/proc/$pid" ]]; then
+    cwd=$(readlink "/proc/$pid/cwd") || return 1
     [[ "$cwd" == "$(svc_dir "$svc")" || "$cwd" == "$(svc_dir "$svc") (deleted)" ]] || return 1
   fi
   printf '%s\n' "$pid"
+}
+
+# A killed JVM stays a zombie for a moment (and for good if nobody reaps it), and kill -0 still
+# succeeds on a zombie: so also look at the state field of /proc/PID/stat ("PID (comm) STATE ...").
+pid_running() {
+  local pid=$1 stat state
+  kill -0 "$pid" 2>/dev/null || return 1
+  [[ -r "/proc/$pid/stat" ]] || return 0 # no procfs: trust kill -0
+  stat=$(<"/proc/$pid/stat") || return 1
+  state=${stat##*) }
+  [[ "${state%% *}" != [ZX] ]]
 }
 
 port_in_use() { # true if something accepts connections on 127.0.0.1:$1
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+ports_of() {
+  case "$1" in
+    cassandra) echo "$CASSANDRA_NATIVE_PORT $CASSANDRA_STORAGE_PORT" ;;
+    kafka) echo "$KAFKA_BROKER_PORT $KAFKA_CONTROLLER_PORT" ;;
+    redis) echo "$REDIS_PORT" ;;
+    *) die "unknown service $1" ;;
+  esac
+}
+
+# Checked for every service to start before any is started, so a clash leaves nothing half-up.
 check_ports_free() {
-  local svc=$1 port
-  shift
-  for port in "$@"; do
+  local svc=$1 port ports
+  read -r -a ports <<<"$(ports_of "$svc")"
+  for port in "${ports[@]}"; do
     if port_in_use "$port"; then
       die "$svc: port $port on 127.0.0.1 is taken by a process this script did not start (no live PID in $(pid_file "$svc")); stop it first"
     fi
@@ -203,8 +242,9 @@ check_ports_free() {
 launch() {
   local svc=$1 pid
   shift
-  ( cd "$(svc_dir "$svc")" && exec setsid "$@" </dev/null >"$(svc_log "$svc")" 2>&1 ) &
+  ( cd "$(svc_dir "$svc")" && close_lock && exec setsid "$@" </dev/null >"$(svc_log "$svc")" 2>&1 ) &
   pid=$!
+  LAUNCHED_AT_MS[$svc]=$(date +%s%3N)
   printf '%s\n' "$pid" >"$(pid_file "$svc")"
   log "$svc: started, PID $pid, log $(svc_log "$svc")"
 }
@@ -224,7 +264,6 @@ start_cassandra() {
   local dir lib jamm
   dir=$(svc_dir cassandra)
   lib=$(lib_dir cassandra)
-  check_ports_free cassandra "$CASSANDRA_NATIVE_PORT" "$CASSANDRA_STORAGE_PORT"
   rm -rf "$dir" # fresh node: stale data of another cluster name / DC blocks startup
   mkdir -p "$dir/conf"
   render "$SCRIPT_DIR/cassandra/cassandra.yaml" "$dir/conf/cassandra.yaml" \
@@ -241,18 +280,22 @@ start_cassandra() {
     # fail fast instead of limping on after an OOM (also silences a StartupChecks warning);
     # no heap dump: 1 GiB files in a CI workspace help nobody
     -XX:+ExitOnOutOfMemoryError
-    # no /tmp/hsperfdata mmap file (Cassandra's default; avoids GC stalls on slow disks)
+    # no mmap'ed /tmp/hsperfdata file (upstream default, CASSANDRA-9242: avoids GC stalls on
+    # slow disks; jps/jstat then don't see the process)
     -XX:+PerfDisableSharedMem
-    # assertions on, as Cassandra ships; off for chronicle (noisy, slow)
+    # assertions on, as upstream ships Cassandra, except in the chronicle libraries (upstream too)
     -ea -da:net.openhft...
+    # IPv4 sockets only (everything here is 127.0.0.1); no AWT
     -Djava.net.preferIPv4Stack=true -Djava.awt.headless=true
-    # jamm measures object sizes (memtable accounting); it must be a java agent on JDK 17
+    # jamm measures object sizes (memtable/cache accounting); loaded as an agent exactly as
+    # upstream's cassandra.in.sh does (the node did start without it in a test, but that is not
+    # a configuration upstream runs)
     -javaagent:"$jamm"
-    # jamm/chronicle attach to their own JVM
+    # lets the JVM attach to itself (jamm/sjk use the attach API; upstream jvm17-server.options)
     -Djdk.attach.allowAttachSelf=true
-    # JPMS: Cassandra 5.0 reaches into JDK internals (conf/jvm17-server.options); a missing one
-    # dies with InaccessibleObjectException. The last two opens (java.nio, java.nio.charset) are
-    # not in upstream's file; embedded 5.0 users needed them for jamm measuring buffers/charsets.
+    # JPMS: Cassandra 5.0 reaches into JDK internals; this is upstream's conf/jvm17-server.options
+    # list (a missing entry dies with InaccessibleObjectException) plus three harmless extras
+    # other embedded-5.0 setups carry: com.sun.jmx.remote.security, java.nio, java.nio.charset.
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED
     --add-exports java.base/java.lang.ref=ALL-UNNAMED
     --add-exports java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED
@@ -304,7 +347,7 @@ start_kafka() {
   local dir lib
   dir=$(svc_dir kafka)
   lib=$(lib_dir kafka)
-  check_ports_free kafka "$KAFKA_BROKER_PORT" "$KAFKA_CONTROLLER_PORT"
+  LAUNCHED_AT_MS[kafka]=$(date +%s%3N) # readiness time includes the format step
   rm -rf "$dir" # fresh log dirs: data formatted with another cluster id is refused
   mkdir -p "$dir"
   render "$SCRIPT_DIR/kafka/server.properties" "$dir/server.properties" \
@@ -331,7 +374,7 @@ start_kafka() {
     -cp "$lib/*"
   )
   # `>>`: keep the format output at the top of the log
-  ( cd "$dir" && exec setsid "$JAVA" "${jvm[@]}" kafka.Kafka "$dir/server.properties" \
+  ( cd "$dir" && close_lock && exec setsid "$JAVA" "${jvm[@]}" kafka.Kafka "$dir/server.properties" \
       </dev/null >>"$(svc_log kafka)" 2>&1 ) &
   printf '%s\n' "$!" >"$(pid_file kafka)"
   log "kafka: started, PID $!, log $(svc_log kafka)"
@@ -340,7 +383,6 @@ start_kafka() {
 start_redis() {
   local dir
   dir=$(svc_dir redis)
-  check_ports_free redis "$REDIS_PORT"
   rm -rf "$dir"
   mkdir -p "$dir"
   # foreground (--daemonize no) so that $! is the server's PID; no RDB/AOF persistence;
@@ -361,7 +403,9 @@ wait_ready() {
       *) die "unknown service $svc" ;;
     esac
     pid=$(live_pid "$svc") || pid=0
-    node "$SCRIPT_DIR/probe.mjs" "$svc" --wait "$timeout" --pid "$pid" &
+    # stdout to stderr like all progress output: `up` prints nothing on stdout
+    PROBE_T0_MS="${LAUNCHED_AT_MS[$svc]:-}" \
+      node "$SCRIPT_DIR/probe.mjs" "$svc" --wait "$timeout" --pid "$pid" >&2 &
     pids+=("$!")
   done
   i=0
@@ -381,11 +425,9 @@ wait_ready() {
 # ---------------------------------------------------------------------------------------------
 
 cmd_up() {
-  local begin=$SECONDS svc pid to_start=() lock
+  local begin=$SECONDS svc pid to_start=()
   mkdir -p "$RUN_DIR" "$LOG_DIR"
-  # one `up`/`down` at a time per checkout
-  exec {lock}>"$RUN_DIR/.lock"
-  flock "$lock"
+  take_lock
   require_tools
   log "java: $JAVA (JDK $(java_major "$JAVA")), run dir: $RUN_DIR, jar cache: $CACHE_DIR"
   for svc in "${SERVICES[@]}"; do
@@ -400,11 +442,12 @@ cmd_up() {
     fi
   done
   for svc in "${to_start[@]}"; do
+    check_ports_free "$svc"
+  done
+  for svc in "${to_start[@]}"; do
     if [[ "$svc" != redis ]]; then ensure_jars "$svc"; fi
   done
   # All three start at once; Cassandra first, since it takes longest.
-  PROBE_T0_MS=$(date +%s%3N)
-  export PROBE_T0_MS
   for svc in "${to_start[@]}"; do
     "start_$svc"
   done
@@ -419,11 +462,11 @@ cmd_up() {
 stop_pid() {
   local svc=$1 pid=$2 waited=0
   kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null && ((waited < STOP_GRACE_SECONDS * 4)); do
+  while pid_running "$pid" && ((waited < STOP_GRACE_SECONDS * 4)); do
     sleep 0.25
     waited=$((waited + 1))
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if pid_running "$pid"; then
     log "$svc: PID $pid still alive after ${STOP_GRACE_SECONDS}s; sending KILL"
     kill -KILL "$pid" 2>/dev/null || true
     sleep 0.5
@@ -431,11 +474,9 @@ stop_pid() {
 }
 
 cmd_down() {
-  local svc pid stopping=() lock
+  local svc pid stopping=()
   [[ -d "$RUN_DIR" ]] || { log "nothing to stop (no $RUN_DIR)"; return 0; }
-  mkdir -p "$LOG_DIR"
-  exec {lock}>"$RUN_DIR/.lock"
-  flock "$lock"
+  take_lock
   for svc in "${SERVICES[@]}"; do
     if pid=$(live_pid "$svc"); then
       log "$svc: stopping PID $pid"
@@ -486,6 +527,9 @@ cmd_status() {
 
 main() {
   local cmd=${1:-}
+  # The probes read the same variables as the tests; make sure they check OUR servers even if the
+  # caller's environment points the tests somewhere else.
+  eval "$(export_env_lines)"
   case "$cmd" in
     up) cmd_up ;;
     down) cmd_down ;;
