@@ -7,6 +7,9 @@
 import { Room } from '@colyseus/core';
 import { ActorGoneError } from '../src/cluster/colyseus-actors.ts';
 import type { ActorRoomOptions, RoomDeps } from './room-deps.ts';
+import { WriterClosedError } from './stream-writer.ts';
+import { StaleEpochError } from '../storage/store.ts';
+import { imError } from '../src/protocol/errors.ts';
 
 type Phase = 'creating' | 'active' | 'gone';
 
@@ -64,6 +67,10 @@ export abstract class ActorRoom extends Room {
     this.#lastActivity = Date.now();
     try {
       return await fn();
+    } catch (e) {
+      // The stream moved to another owner (or this writer died): the caller may retry; sends are idempotent.
+      if (e instanceof WriterClosedError || e instanceof StaleEpochError) throw imError('StreamUnavailable', { streamId: this.roomId });
+      throw e;
     } finally {
       this.#inflight--;
       this.#lastActivity = Date.now();

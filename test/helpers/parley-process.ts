@@ -12,6 +12,13 @@ import { ParleyClient, type ParleyClientOptions } from '../../src/client/parley-
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
+/** The test process's env minus back-end selection: a server uses Cassandra, Redis or Kafka only when a test asks for it. */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (/^(CASSANDRA_|KAFKA_|REDIS_|PARLEY_)/.test(key)) delete env[key];
+  return env;
+}
+
 export type RestResponse = Record<string, unknown> & { ActionStatus: string; ErrorCode: number; ErrorInfo: string };
 
 export interface ParleyProcessOptions {
@@ -61,7 +68,7 @@ export class ParleyProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
       cwd: ROOT,
       env: {
-        ...process.env,
+        ...inheritedEnv(),
         PARLEY_PORT: this.#port ? String(this.#port) : '0',
         PARLEY_HOST: '127.0.0.1',
         PARLEY_DATA_DIR: this.dataDir,
