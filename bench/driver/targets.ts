@@ -1,0 +1,138 @@
+/**
+ * The two systems the same driver code runs against: Parley through its client SDK
+ * (`ParleyClient`, `/connect` + inbox room) and the bare Colyseus baseline through `@colyseus/sdk`
+ * directly (`/connect` of bare-server.ts + echo/broadcast/idle room). Both hand every received
+ * entry to one sink as a `Delivery`.
+ */
+import '../../src/client/node-websocket.ts';
+import { Client, type Room } from '@colyseus/sdk';
+import { signUserSig } from '../../src/auth/user-sig.ts';
+import { ParleyClient } from '../../src/client/parley-client.ts';
+import { escapeId } from '../../src/cluster/room-ids.ts';
+import type { MsgElem, StreamEvent } from '../../src/protocol/entries.ts';
+import type { TargetSpec } from './protocol.ts';
+
+/** One entry as a device received it. */
+export interface Delivery {
+  readonly device: string;
+  readonly stream: string;
+  /** 0 when the entry has no SEQ (bare baseline, online-only). */
+  readonly seq: number;
+  /** The bench payload, if the entry carries one. */
+  readonly data: string | undefined;
+  /** The sender, when the system says. */
+  readonly from: string | undefined;
+}
+
+export type DeliverySink = (d: Delivery) => void;
+
+/** What a client does in a scenario: exchange with a peer, talk in a group, or sit idle. */
+export type Role = { readonly kind: 'c2c'; readonly peer: string } | { readonly kind: 'group'; readonly groupId: string } | { readonly kind: 'idle' };
+
+export interface BenchClient {
+  /**
+   * Sends one bench payload as this role prescribes, with a caller-chosen `random` (u32, unique in
+   * the run, so Parley's retry dedup never merges two bench messages); resolves with the
+   * acknowledged SEQ (0 if none).
+   */
+  send(data: string, random: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface LoginOptions {
+  /** Entries per sync page (Parley only). */
+  readonly pageSize?: number;
+}
+
+export interface Target {
+  login(user: string, role: Role, sink: DeliverySink, o?: LoginOptions): Promise<BenchClient>;
+  /** The stream id under which `user` receives what its role brings (as the system names it). */
+  stream(user: string, role: Role): string;
+}
+
+export const customBody = (data: string): MsgElem[] => [{ MsgType: 'TIMCustomElem', MsgContent: { Data: data } }];
+
+export function createTarget(spec: TargetSpec): Target {
+  return spec.kind === 'parley' ? parleyTarget(spec) : bareTarget(spec);
+}
+
+// ---- Parley --------------------------------------------------------------------------------------
+
+function dataOf(ev: StreamEvent): { data: string | undefined; from: string | undefined } {
+  const e = ev.entry;
+  if (e.kind !== 'c2c' && e.kind !== 'group') return { data: undefined, from: undefined };
+  const d = e.body[0]?.MsgContent.Data;
+  return { data: typeof d === 'string' ? d : undefined, from: e.from };
+}
+
+function parleyTarget(spec: TargetSpec): Target {
+  const sig = (user: string): string => signUserSig({ sdkAppId: spec.identity.sdkAppId, key: spec.identity.secretKey, identifier: user });
+  return {
+    async login(user, role, sink, o = {}) {
+      const client = await ParleyClient.login({
+        endpoint: spec.endpoint,
+        userId: user,
+        userSig: sig(user),
+        platform: 'Linux',
+        pageSize: o.pageSize,
+        requestTimeoutMs: 30_000,
+        onEvent: (ev) => sink({ device: user, stream: ev.stream, seq: ev.seq, ...dataOf(ev) }),
+      });
+      return {
+        async send(data, random) {
+          if (role.kind === 'c2c') return (await client.sendC2C(role.peer, customBody(data), { random })).seq;
+          if (role.kind === 'group') return (await client.sendGroup(role.groupId, customBody(data), { random })).seq;
+          throw new Error('an idle client does not send');
+        },
+        close: () => client.close(),
+      };
+    },
+    stream: (user, role) => (role.kind === 'group' ? `g:${role.groupId}` : `u:${user}`),
+  };
+}
+
+// ---- bare Colyseus -------------------------------------------------------------------------------
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a}~${b}` : `${b}~${a}`);
+
+function bareRoom(user: string, role: Role): { room: string; key: string } {
+  if (role.kind === 'c2c') return { room: 'echo', key: pairKey(user, role.peer) };
+  if (role.kind === 'group') return { room: 'broadcast', key: role.groupId };
+  return { room: 'idle', key: user };
+}
+
+interface BareEvent {
+  readonly stream: string;
+  readonly data: string;
+}
+
+function bareTarget(spec: TargetSpec): Target {
+  return {
+    async login(user, role, sink) {
+      const { room: kind, key } = bareRoom(user, role);
+      const res = await fetch(`${spec.endpoint}/connect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ UserID: user, Room: kind, RoomId: key }),
+      });
+      const body = (await res.json()) as { ErrorCode: number; ErrorInfo: string; SeatReservation?: unknown };
+      if (body.ErrorCode !== 0 || !body.SeatReservation) throw new Error(`bare /connect: ${body.ErrorCode} ${body.ErrorInfo}`);
+      const room: Room = await new Client(spec.endpoint).consumeSeatReservation(body.SeatReservation as Parameters<Client['consumeSeatReservation']>[0]);
+      room.onMessage('ev', (ev: BareEvent) => sink({ device: user, stream: ev.stream, seq: 0, data: ev.data, from: undefined }));
+      return {
+        async send(data) {
+          await room.request('send', { data }, { timeout: 30_000 });
+          return 0;
+        },
+        async close() {
+          await room.leave(true).catch(() => undefined);
+        },
+      };
+    },
+    stream(user, role) {
+      if (role.kind === 'idle') return `u:${user}`;
+      const { room, key } = bareRoom(user, role);
+      return `${room}_${escapeId(key)}`;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * CPU time and resident memory of a process, read from Linux /proc (the bench runs the server and
+ * the load workers as separate processes and reports which of them was CPU-bound).
+ */
+import { readFileSync } from 'node:fs';
+
+/** Kernel clock ticks per second (USER_HZ); 100 on every mainstream Linux build. */
+const CLK_TCK = 100;
+
+/** User + system CPU seconds used so far by `pid` (all its threads); NaN if it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces; fields after its closing parenthesis are fixed.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Resident set size of `pid` in bytes (VmRSS); NaN if it is gone. */
+export function rssBytes(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU use of a named set of processes over a window, as a percentage of one core. */
+export class CpuWindow {
+  readonly #pids: ReadonlyMap<string, number>;
+  readonly #start = new Map<string, number>();
+  #t0 = 0;
+
+  constructor(pids: ReadonlyMap<string, number>) {
+    this.#pids = pids;
+    this.#t0 = performance.now();
+    for (const [name, pid] of pids) this.#start.set(name, cpuSeconds(pid));
+  }
+
+  /** Percent of one core used by each process since construction (200 = both cores of a 2-core box). */
+  read(): Record<string, number> {
+    const wall = (performance.now() - this.#t0) / 1000;
+    const out: Record<string, number> = {};
+    for (const [name, pid] of this.#pids) out[name] = round1(((cpuSeconds(pid) - (this.#start.get(name) ?? 0)) / wall) * 100);
+    return out;
+  }
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;

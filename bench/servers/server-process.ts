@@ -1,0 +1,124 @@
+/**
+ * Runs the system under test as a child process, as test/helpers/parley-process.ts does for tests:
+ * Parley itself (`src/main.ts`, fresh temp data dir, free port) or the bare Colyseus baseline
+ * (`bench/baseline/bare-server.ts`). Exposes the pid (the bench reads its CPU and RSS from /proc)
+ * and, when asked, the V8 inspector URL used to profile one step.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+export type ServerKind = 'parley' | 'bare';
+
+export interface ServerOptions {
+  readonly kind: ServerKind;
+  /** Start with the V8 inspector on a free loopback port (for CPU profiles of single steps). */
+  readonly inspect?: boolean;
+  /** Extra environment for the child. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface AppIdentity {
+  readonly sdkAppId: number;
+  readonly secretKey: string;
+}
+
+const START_TIMEOUT_MS = 30_000;
+
+export class ServerProcess {
+  readonly kind: ServerKind;
+  readonly #dataDir: string | undefined;
+  readonly #child: ChildProcess;
+  #output = '';
+  #port = 0;
+
+  private constructor(kind: ServerKind, child: ChildProcess, dataDir: string | undefined) {
+    this.kind = kind;
+    this.#child = child;
+    this.#dataDir = dataDir;
+    child.stdout?.on('data', (d: Buffer) => this.#append(d));
+    child.stderr?.on('data', (d: Buffer) => this.#append(d));
+  }
+
+  static async start(o: ServerOptions): Promise<ServerProcess> {
+    const dataDir = o.kind === 'parley' ? mkdtempSync(join(tmpdir(), 'parley-bench-')) : undefined;
+    const entry = o.kind === 'parley' ? join(ROOT, 'src', 'main.ts') : join(ROOT, 'bench', 'baseline', 'bare-server.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', ...(o.inspect ? ['--inspect=127.0.0.1:0'] : []), entry], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PARLEY_PORT: '0',
+        PARLEY_HOST: '127.0.0.1',
+        ...(dataDir ? { PARLEY_DATA_DIR: dataDir } : {}),
+        PARLEY_LOG_LEVEL: 'warn',
+        ...o.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const server = new ServerProcess(o.kind, child, dataDir);
+    await server.#waitForPort();
+    return server;
+  }
+
+  get pid(): number {
+    return this.#child.pid ?? 0;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  get output(): string {
+    return this.#output;
+  }
+
+  /** The inspector's WebSocket URL, if started with `inspect`. */
+  get inspectorUrl(): string | undefined {
+    return /Debugger listening on (ws:\/\/\S+)/.exec(this.#output)?.[1];
+  }
+
+  /** Parley's SDKAppID and key, as generated into its data dir. */
+  get identity(): AppIdentity {
+    if (!this.#dataDir) return { sdkAppId: 1400000000, secretKey: 'bare-server-has-no-key' };
+    return JSON.parse(readFileSync(join(this.#dataDir, 'app-identity.json'), 'utf8')) as AppIdentity;
+  }
+
+  #append(d: Buffer): void {
+    // Keep the head (start-up lines) and a bounded tail for error messages.
+    this.#output = this.#output.length < 64_000 ? this.#output + d.toString() : this.#output.slice(0, 32_000) + d.toString().slice(-16_000);
+  }
+
+  #waitForPort(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.kind} server did not start:\n${this.#output}`)), START_TIMEOUT_MS);
+      const check = (): void => {
+        const m = /listening on port (\d+)/.exec(this.#output);
+        if (!m) return;
+        clearTimeout(timer);
+        this.#port = Number(m[1]);
+        resolve();
+      };
+      this.#child.stdout?.on('data', check);
+      this.#child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${this.kind} server exited with ${code}:\n${this.#output}`));
+      });
+    });
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its data dir. */
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    if (this.#dataDir) rmSync(this.#dataDir, { recursive: true, force: true });
+  }
+}
