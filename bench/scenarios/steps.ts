@@ -1,0 +1,145 @@
+/**
+ * One load step across all workers (offer a rate for a window, drain, merge the workers' reports)
+ * and the rate ladder that finds the knee: the rate grows by `growth` per step until a step is
+ * bad — p99 send→deliver above the bound, deliveries behind the offered rate, the clients unable
+ * to offer the rate, errors, or no drain — and the last good step is the knee.
+ */
+import { Histogram, type LatencySummary } from '../lib/histogram.ts';
+import { CpuWindow } from '../lib/proc-stats.ts';
+import type { StepReport } from '../driver/protocol.ts';
+import type { WorkerPool } from '../driver/worker-pool.ts';
+import type { KneeRules } from '../scenarios.ts';
+
+/** A process is called CPU-bound at or above this share of one core. */
+export const CPU_BOUND_PERCENT = 85;
+
+export interface StepFigures {
+  readonly index: number;
+  /** Messages per second offered by all workers together. */
+  readonly rate: number;
+  readonly offeredDeliveriesPerSec: number;
+  readonly windowMs: number;
+  readonly sent: number;
+  readonly sentPerSec: number;
+  readonly skipped: number;
+  readonly acked: number;
+  readonly failed: number;
+  readonly firstError?: string;
+  /** Deliveries received during the window, per second (the sustained delivery throughput). */
+  readonly deliveredPerSec: number;
+  readonly ack: LatencySummary;
+  readonly delivery: LatencySummary;
+  /** Percentile curve of send→deliver, [percentile, ms]. */
+  readonly deliveryCurve: readonly [number, number][];
+  /** CPU over the window, % of one core, per process (`server`, `worker0`, …). */
+  readonly cpu: Readonly<Record<string, number>>;
+  readonly drained: boolean;
+  readonly good: boolean;
+  /** Why the step is not good (empty when good). */
+  readonly reasons: readonly string[];
+  /** Processes at or above CPU_BOUND_PERCENT during the window. */
+  readonly cpuBound: readonly string[];
+}
+
+export interface StepContext {
+  readonly pool: WorkerPool;
+  readonly serverPid: number;
+  readonly stepMs: number;
+  readonly drainMs: number;
+  /** Deliveries each message makes (1 for c2c, the online members for a group). */
+  readonly deliveriesPerMessage: number;
+  readonly p99BoundMs: number;
+  readonly rules: KneeRules;
+  /** Called around the window (e.g. to profile it). */
+  readonly aroundWindow?: { start(): Promise<void>; stop(): Promise<void> };
+}
+
+export async function runStep(ctx: StepContext, index: number, rate: number): Promise<StepFigures> {
+  const pids = new Map([['server', ctx.serverPid], ...ctx.pool.pids()]);
+  await ctx.aroundWindow?.start();
+  const cpuWindow = new CpuWindow(pids);
+  let cpu: Record<string, number> = {};
+  const cpuTimer = setTimeout(() => (cpu = cpuWindow.read()), ctx.stepMs);
+  const stopper = ctx.aroundWindow ? setTimeout(() => void ctx.aroundWindow?.stop(), ctx.stepMs) : undefined;
+  const reports = await ctx.pool.all<'step'>(() => ({
+    op: 'step',
+    step: { index, rate: rate / ctx.pool.workers.length, durationMs: ctx.stepMs, drainTimeoutMs: ctx.drainMs },
+  }));
+  clearTimeout(cpuTimer);
+  clearTimeout(stopper);
+  if (Object.keys(cpu).length === 0) cpu = cpuWindow.read();
+  return figures(ctx, index, rate, reports, cpu);
+}
+
+function figures(ctx: StepContext, index: number, rate: number, reports: readonly StepReport[], cpu: Record<string, number>): StepFigures {
+  const ack = new Histogram();
+  const delivery = new Histogram();
+  const sum = (f: (r: StepReport) => number): number => reports.reduce((a, r) => a + f(r), 0);
+  for (const r of reports) {
+    ack.merge(r.ack);
+    delivery.merge(r.delivery);
+  }
+  const windowMs = Math.max(...reports.map((r) => r.windowMs));
+  const secs = windowMs / 1000;
+  const base = {
+    index,
+    rate,
+    offeredDeliveriesPerSec: rate * ctx.deliveriesPerMessage,
+    windowMs,
+    sent: sum((r) => r.sent),
+    sentPerSec: sum((r) => r.sent) / secs,
+    skipped: sum((r) => r.skipped),
+    acked: sum((r) => r.acked),
+    failed: sum((r) => r.failed),
+    firstError: reports.find((r) => r.firstError)?.firstError,
+    deliveredPerSec: sum((r) => r.deliveredInWindow) / secs,
+    ack: ack.summary(),
+    delivery: delivery.summary(),
+    deliveryCurve: delivery.curve(),
+    cpu,
+    drained: reports.every((r) => r.drained),
+    cpuBound: Object.entries(cpu).filter(([, pct]) => pct >= CPU_BOUND_PERCENT).map(([name]) => name),
+  };
+  const reasons = judge(ctx, base, sum((r) => r.offered));
+  return { ...base, good: reasons.length === 0, reasons };
+}
+
+function judge(ctx: StepContext, s: Omit<StepFigures, 'good' | 'reasons'>, offered: number): string[] {
+  const r = ctx.rules;
+  const reasons: string[] = [];
+  const p99 = s.delivery.count > 0 ? s.delivery.p99 : s.ack.p99;
+  if (p99 > ctx.p99BoundMs) reasons.push(`p99 ${p99.toFixed(1)} ms > ${ctx.p99BoundMs} ms`);
+  if (s.sent < r.sentFraction * offered) reasons.push(`clients sent ${s.sent} of ${offered} due`);
+  if (s.failed > r.maxErrorFraction * Math.max(1, s.sent)) reasons.push(`${s.failed} sends failed (${s.firstError ?? ''})`);
+  if (s.deliveredPerSec < r.deliveredFraction * s.offeredDeliveriesPerSec) {
+    reasons.push(`delivered ${Math.round(s.deliveredPerSec)}/s of ${Math.round(s.offeredDeliveriesPerSec)}/s offered`);
+  }
+  if (!s.drained) reasons.push('backlog did not drain');
+  return reasons;
+}
+
+export interface LadderResult {
+  readonly steps: readonly StepFigures[];
+  /** The last good step; undefined if even the first was bad. */
+  readonly knee?: StepFigures;
+  /** The step that ended the ladder; undefined if it ran out of steps while good. */
+  readonly firstBad?: StepFigures;
+}
+
+export async function runLadder(ctx: StepContext, startRate: number, maxSteps: number, firstIndex: number): Promise<LadderResult> {
+  const steps: StepFigures[] = [];
+  let rate = startRate;
+  for (let i = 0; i < maxSteps; i++) {
+    const s = await runStep(ctx, firstIndex + i, Math.round(rate));
+    steps.push(s);
+    process.stdout.write(`    step ${Math.round(rate)}/s: ${describeStep(s)}\n`);
+    if (!s.good) return { steps, knee: steps.at(-2), firstBad: s };
+    rate *= ctx.rules.growth;
+  }
+  return { steps, knee: steps.at(-1) };
+}
+
+export function describeStep(s: StepFigures): string {
+  const cpu = Object.entries(s.cpu).map(([k, v]) => `${k} ${v}%`).join(' ');
+  return `sent ${Math.round(s.sentPerSec)}/s delivered ${Math.round(s.deliveredPerSec)}/s p50 ${s.delivery.p50.toFixed(1)} p99 ${s.delivery.p99.toFixed(1)} ms | ${cpu}${s.good ? '' : ` | BAD: ${s.reasons.join('; ')}`}`;
+}
