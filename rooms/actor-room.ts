@@ -5,7 +5,8 @@
  * failed) refuses further calls with ActorGoneError so references retry on a fresh activation.
  */
 import { Room } from '@colyseus/core';
-import { ActorGoneError } from '../src/cluster/colyseus-actors.ts';
+import { ActorGoneError, type CallableActor } from '../src/cluster/colyseus-actors.ts';
+import type { ActorHandle } from '../src/cluster/local-actors.ts';
 import type { ActorRoomOptions, RoomDeps } from './room-deps.ts';
 import { WriterClosedError } from './stream-writer.ts';
 import { StaleEpochError } from '../storage/store.ts';
@@ -13,7 +14,7 @@ import { imError } from '../src/protocol/errors.ts';
 
 type Phase = 'creating' | 'active' | 'gone';
 
-export abstract class ActorRoom extends Room {
+export abstract class ActorRoom extends Room implements CallableActor, ActorHandle {
   protected deps!: RoomDeps;
   #phase: Phase = 'creating';
   #ready!: Promise<void>;
@@ -43,11 +44,19 @@ export abstract class ActorRoom extends Room {
   /** Releases resources when the room passivates or disposes. */
   protected abstract release(): void;
 
+  /** The methods other actors and commands may call through a reference. */
+  protected abstract readonly callable: ReadonlySet<string>;
+
+  acceptsCall(method: string): boolean {
+    return this.callable.has(method);
+  }
+
   async activate(): Promise<void> {
     try {
       await this.load();
       this.#phase = 'active';
       this.deps.im.metrics.actorsActive.inc({ type: this.roomName });
+      this.deps.localActors.add(this);
       this.#lastActivity = Date.now();
       const every = Math.max(50, Math.floor(this.deps.settings.idlePassivateMs / 4));
       this.#idleTimer = setInterval(() => this.#checkIdle(), every).unref();
@@ -89,21 +98,27 @@ export abstract class ActorRoom extends Room {
   }
 
   /** Stops serving and disposes the room; connected clients are told to reconnect with `closeCode`. */
-  protected async passivate(closeCode?: number): Promise<void> {
+  async passivate(closeCode?: number): Promise<void> {
     if (this.#phase === 'gone') return;
-    if (this.#phase === 'active') this.deps.im.metrics.actorsActive.dec({ type: this.roomName });
-    this.#phase = 'gone';
-    clearInterval(this.#idleTimer);
+    this.#leave();
     this.release();
     await this.disconnect(closeCode);
   }
 
   override onDispose(): void {
     if (this.#phase !== 'gone') {
-      if (this.#phase === 'active') this.deps.im.metrics.actorsActive.dec({ type: this.roomName });
-      this.#phase = 'gone';
-      clearInterval(this.#idleTimer);
+      this.#leave();
       this.release();
     }
+  }
+
+  /** Marks the actor gone: no more calls, not counted, not audited. */
+  #leave(): void {
+    if (this.#phase === 'active') {
+      this.deps.im.metrics.actorsActive.dec({ type: this.roomName });
+      this.deps.localActors.delete(this);
+    }
+    this.#phase = 'gone';
+    clearInterval(this.#idleTimer);
   }
 }

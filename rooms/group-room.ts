@@ -35,7 +35,10 @@ interface Loaded {
   readonly stream: GroupStream;
 }
 
+const GROUP_METHODS: ReadonlySet<string> = new Set<keyof GroupActor>(['create', 'info', 'addMembers', 'removeMembers', 'sendMessage']);
+
 export class GroupRoom extends ActorRoom implements GroupActor {
+  protected readonly callable = GROUP_METHODS;
   #groupId = '';
   /** Undefined while no group with this id exists. */
   #state: Loaded | undefined;

@@ -27,7 +27,10 @@ interface RequestContext {
   reject(reason: unknown): unknown;
 }
 
+const INBOX_METHODS: ReadonlySet<string> = new Set<keyof InboxActor>(['deliverC2C', 'appendNotice', 'pushLive', 'kickDevices']);
+
 export class InboxRoom extends ActorRoom implements InboxActor {
+  protected readonly callable = INBOX_METHODS;
   #userId = '';
   #accountKnown = false;
   #stream!: InboxStream;

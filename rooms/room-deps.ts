@@ -1,11 +1,14 @@
 /** What actor rooms receive from the composition root (as the room handler's default options). */
 import type { Authenticator } from '../src/auth/authenticator.ts';
 import type { FanOut } from '../src/cluster/fan-out.ts';
+import type { LocalActors } from '../src/cluster/local-actors.ts';
 import type { ImContext } from '../src/im/context.ts';
 
 export interface RoomDeps {
   readonly im: ImContext;
   readonly fanOut: FanOut;
+  /** Where active actors register, for the ownership audit. */
+  readonly localActors: LocalActors;
   readonly auth: Authenticator;
   readonly settings: {
     /** An actor with no clients and no calls for this long passivates, ms. */

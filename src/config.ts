@@ -40,6 +40,11 @@ const envSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('parley'),
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(6),
   KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
+  PARLEY_CLUSTER_NAME: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('parley'),
+  PARLEY_CALL_TIMEOUT_MS: positiveInt.default(2000),
+  PARLEY_HEARTBEAT_MS: positiveInt.default(2000),
+  PARLEY_NODE_TTL_MS: positiveInt.default(6000),
+  PARLEY_AUDIT_EVERY_MS: positiveInt.default(3000),
   /** Seconds a dependency may take to answer at start before the server gives up with a clear error. */
   PARLEY_CONNECT_TIMEOUT_S: positiveInt.default(10),
 });
@@ -96,6 +101,17 @@ export interface Config {
   };
   /** How long each dependency may take to answer at start, ms. */
   readonly connectTimeoutMs: number;
+  readonly cluster: {
+    /** Prefix of the cluster's Redis keys and channels (several clusters may share a Redis). */
+    readonly name: string;
+    /** A call to an actor on another node fails over after this long, ms. */
+    readonly callTimeoutMs: number;
+    readonly heartbeatMs: number;
+    /** A node silent for this long is dead: its actors re-activate elsewhere, ms. */
+    readonly nodeTtlMs: number;
+    /** How often actors check they are still the routed instance, ms. */
+    readonly auditEveryMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -149,7 +165,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, partitions: e.KAFKA_TOPIC_PARTITIONS, replicationFactor: e.KAFKA_REPLICATION_FACTOR }
       : undefined,
     connectTimeoutMs: e.PARLEY_CONNECT_TIMEOUT_S * 1000,
+    cluster: {
+      name: e.PARLEY_CLUSTER_NAME,
+      callTimeoutMs: e.PARLEY_CALL_TIMEOUT_MS,
+      heartbeatMs: e.PARLEY_HEARTBEAT_MS,
+      nodeTtlMs: e.PARLEY_NODE_TTL_MS,
+      auditEveryMs: e.PARLEY_AUDIT_EVERY_MS,
+    },
   };
+  if (config.redis && !config.cassandra) {
+    throw new ConfigError('invalid configuration:\n  REDIS_URL makes this node part of a cluster, which needs the shared Cassandra store: set CASSANDRA_CONTACT_POINTS too');
+  }
   return deepFreeze(config);
 }
 

@@ -17,8 +17,7 @@ import { openimService } from './api/endpoints/openim.ts';
 import { restRouter } from './api/rest-router.ts';
 import { type AppIdentity, loadAppIdentity } from './auth/app-identity.ts';
 import { Authenticator } from './auth/authenticator.ts';
-import { ColyseusActors } from './cluster/colyseus-actors.ts';
-import { LocalFanOut } from './cluster/fan-out.ts';
+import { createClusterNode } from './cluster/cluster-node.ts';
 import { GROUP_ROOM, INBOX_ROOM } from './cluster/room-ids.ts';
 import type { Config } from './config.ts';
 import type { ImContext } from './im/context.ts';
@@ -45,10 +44,20 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   let accepting = false;
   const now = Date.now;
   const metrics = createMetrics();
+  const node = createClusterNode({
+    redis: config.redis && backends.redis ? { url: config.redis.url, client: backends.redis.redis } : undefined,
+    clusterName: config.cluster.name,
+    callTimeoutMs: config.cluster.callTimeoutMs,
+    heartbeatMs: config.cluster.heartbeatMs,
+    nodeTtlMs: config.cluster.nodeTtlMs,
+    auditEveryMs: config.cluster.auditEveryMs,
+    now,
+    log,
+  });
   const im: ImContext = {
     metrics,
     store,
-    actors: new ColyseusActors({ remoteCallTimeoutMs: 2000, maxAttempts: 20 }),
+    actors: node.actors,
     identity,
     limits: config.limits,
     now,
@@ -57,7 +66,8 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   const auth = new Authenticator(identity, store.accounts, now);
   const deps: RoomDeps = {
     im,
-    fanOut: new LocalFanOut(),
+    fanOut: node.fanOut,
+    localActors: node.localActors,
     auth,
     settings: { idlePassivateMs: config.actors.idlePassivateMs, reconnectWindowS: config.server.reconnectWindowS },
   };
@@ -69,12 +79,15 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     },
     transport: new WebSocketTransport({ maxPayload: MAX_WS_PAYLOAD }),
     publicAddress: config.server.publicAddress,
+    presence: node.presence,
+    driver: node.driver,
+    selectProcessIdToCreateRoom: node.selectProcessIdToCreateRoom,
     gracefullyShutdown: false,
     greet: false,
     express: (app) => {
       app.disable('x-powered-by');
       app.use(restRouter({ im, auth, services: [accountService, openimService, groupService], maxBodyBytes: config.limits.maxBodyBytes, log }));
-      app.use(connectRouter({ im, auth, log }));
+      app.use(connectRouter({ im, auth, actors: node.actors, log }));
       app.get('/metrics', (_req, res) => {
         metrics.registry.metrics().then(
           (text) => res.type(metrics.registry.contentType).send(text),
@@ -89,6 +102,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   await server.listen(config.server.port, config.server.host);
   const address = server.transport.server?.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
+  await node.start();
   accepting = true;
   log.info({ store: backends.storeKind, redis: Boolean(backends.redis), kafka: Boolean(backends.kafka) }, 'back ends ready');
 
@@ -99,7 +113,9 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     log,
     async stop() {
       accepting = false;
+      await node.leave();
       await server.gracefullyShutdown(false);
+      await node.stop();
       await backends.close();
     },
   };

@@ -6,6 +6,7 @@
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.ts';
+import type { ColyseusActors } from '../cluster/colyseus-actors.ts';
 import { reserveInboxSeat } from '../cluster/seat-reservations.ts';
 import type { ImContext } from '../im/context.ts';
 import { connectRequest } from '../protocol/client-ops.ts';
@@ -15,6 +16,7 @@ import { toRestError } from './rest-error.ts';
 export interface ConnectDeps {
   readonly im: ImContext;
   readonly auth: Authenticator;
+  readonly actors: ColyseusActors;
   readonly log: Logger;
 }
 
@@ -30,7 +32,7 @@ export function connectRouter(deps: ConnectDeps): express.Router {
       const { UserID, UserSig, Platform } = parsed.data;
       await deps.auth.user(UserID, UserSig);
       await deps.im.store.accounts.importAccounts([{ userId: UserID }], deps.im.now());
-      const reservation = await reserveInboxSeat(UserID, UserSig, Platform, req.headers);
+      const reservation = await reserveInboxSeat(deps.actors, UserID, UserSig, Platform, req.headers);
       res.json({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', SeatReservation: reservation });
     } catch (e) {
       res.json(toRestError(e, 'AccountInternal', deps.log, 'connect'));

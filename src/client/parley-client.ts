@@ -29,6 +29,8 @@ import { StreamTracker } from './stream-tracker.ts';
 export interface ParleyClientOptions {
   /** Base URL of any Parley node, e.g. `http://127.0.0.1:2567`. */
   readonly endpoint: string;
+  /** Further nodes to log in through when `endpoint` does not answer (a cluster without a load balancer). */
+  readonly fallbackEndpoints?: readonly string[];
   readonly userId: string;
   readonly userSig: string;
   readonly platform?: Platform;
@@ -58,7 +60,9 @@ const RELOGIN_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
 
 export class ParleyClient {
   readonly #o: ParleyClientOptions;
-  readonly #sdk: Client;
+  readonly #endpoints: readonly string[];
+  /** Index of the endpoint that answered last. */
+  #endpointAt = 0;
   #room: Room | undefined;
   #state: ConnectionState = 'connecting';
   #closeCode = 0;
@@ -70,7 +74,7 @@ export class ParleyClient {
 
   private constructor(o: ParleyClientOptions) {
     this.#o = o;
-    this.#sdk = new Client(o.endpoint);
+    this.#endpoints = [o.endpoint, ...(o.fallbackEndpoints ?? [])];
   }
 
   /** Logs in, joins the inbox and syncs everything missed since the given cursors. */
@@ -168,16 +172,39 @@ export class ParleyClient {
 
   // ---- connection ------------------------------------------------------------------------------
 
+  /** Asks each endpoint in turn (starting with the last that answered) for a seat in the inbox. */
+  async #reserve(): Promise<{ endpoint: string; reservation: unknown }> {
+    let lastError: unknown;
+    for (let i = 0; i < this.#endpoints.length; i++) {
+      const at = (this.#endpointAt + i) % this.#endpoints.length;
+      const endpoint = this.#endpoints[at];
+      let body: { ErrorCode: number; ErrorInfo: string; SeatReservation?: unknown };
+      try {
+        const res = await fetch(`${endpoint}/connect`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ UserID: this.#o.userId, UserSig: this.#o.userSig, Platform: this.#o.platform }),
+        });
+        body = (await res.json()) as typeof body;
+      } catch (e) {
+        lastError = e; // this node does not answer: try the next one
+        continue;
+      }
+      if (body.ErrorCode !== 0 || !body.SeatReservation) throw new ParleyError(body.ErrorCode, body.ErrorInfo);
+      this.#endpointAt = at;
+      return { endpoint, reservation: body.SeatReservation };
+    }
+    throw lastError instanceof Error ? lastError : new Error('no endpoint answered');
+  }
+
   async #connect(): Promise<void> {
-    const res = await fetch(`${this.#o.endpoint}/connect`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ UserID: this.#o.userId, UserSig: this.#o.userSig, Platform: this.#o.platform }),
-    });
-    const body = (await res.json()) as { ErrorCode: number; ErrorInfo: string; SeatReservation?: unknown };
-    if (body.ErrorCode !== 0 || !body.SeatReservation) throw new ParleyError(body.ErrorCode, body.ErrorInfo);
-    const room = await this.#sdk.consumeSeatReservation(body.SeatReservation as Parameters<Client['consumeSeatReservation']>[0]);
+    const { endpoint, reservation } = await this.#reserve();
+    const room = await new Client(endpoint).consumeSeatReservation(reservation as Parameters<Client['consumeSeatReservation']>[0]);
+    // Resume the session for a short while; if its node is gone, log in again through /connect.
     room.reconnection.minUptime = 0;
+    room.reconnection.maxRetries = 4;
+    room.reconnection.minDelay = 100;
+    room.reconnection.maxDelay = 1000;
     room.onMessage(ServerMessage.Event, (ev: StreamEvent) => this.#onLive(ev));
     room.onDrop(() => this.#setState('reconnecting'));
     room.onReconnect(() => {

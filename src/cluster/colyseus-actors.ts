@@ -1,12 +1,16 @@
 /**
- * Actor references over Colyseus rooms: ensure-then-call. A call finds the room by id (activating
- * it if needed — the driver's atomic insert keeps it to one instance), then calls the method on
- * the local instance directly or on a remote one through the presence bus. A room that is
- * passivating refuses calls with ActorGoneError and the call is retried on a fresh activation.
+ * Actor references over Colyseus rooms: ensure-then-call. A call finds the room by id — activating
+ * it if needed, placed by the process-selection hook; the driver's atomic insert keeps it to one
+ * instance — then calls the method on the local instance directly, or on the hosting node over the
+ * node bus. A room that passivated or moved answers "gone" and is located again; a node that does
+ * not answer in time is health-checked (a dead one loses its listings) and the call is retried, so
+ * the actor re-activates elsewhere.
  */
 import { type Room, matchMaker } from '@colyseus/core';
-import { ImError, imError } from '../protocol/errors.ts';
+import type { Logger } from 'pino';
 import type { ActorRef, Actors, GroupActor, InboxActor } from '../im/actor-api.ts';
+import { ImError, imError } from '../protocol/errors.ts';
+import { CallTimeoutError, type CallOutcome, type NodeBus, RoomGoneError } from './node-bus.ts';
 import { GROUP_ROOM, INBOX_ROOM, groupRoomId, inboxRoomId } from './room-ids.ts';
 
 /** Thrown by an actor that is passivating or failed to activate; the caller retries on a new activation. */
@@ -17,22 +21,34 @@ export class ActorGoneError extends Error {
   }
 }
 
-export interface ColyseusActorsOptions {
-  /** Timeout of a call to a room on another process, ms. */
-  readonly remoteCallTimeoutMs: number;
-  /** Attempts before a call gives up on an actor that keeps passivating. */
-  readonly maxAttempts: number;
+/** What a room must offer to be called through a reference. */
+export interface CallableActor {
+  /** Whether `method` is part of the actor's call surface (and not any other Room method). */
+  acceptsCall(method: string): boolean;
 }
 
+export interface ColyseusActorsOptions {
+  readonly bus: NodeBus;
+  /** Attempts before a call gives up on an actor that keeps moving. */
+  readonly maxAttempts: number;
+  readonly log: Logger;
+}
+
+/** Remembered room locations; beyond it the oldest are forgotten (and looked up again when needed). */
+const MAX_LOCATIONS = 50_000;
+
 type Method = (...args: unknown[]) => Promise<unknown>;
+type Located = { readonly local: Room & Record<string, Method> } | { readonly node: string };
 
 export class ColyseusActors implements Actors {
-  readonly #opts: ColyseusActorsOptions;
+  readonly #o: ColyseusActorsOptions;
   /** Ensures in flight per room id, so concurrent first calls in this process create the room once. */
-  readonly #ensuring = new Map<string, Promise<unknown>>();
+  readonly #ensuring = new Map<string, Promise<string>>();
+  /** roomId → processId of the node hosting it. */
+  readonly #where = new Map<string, string>();
 
-  constructor(opts: ColyseusActorsOptions) {
-    this.#opts = opts;
+  constructor(o: ColyseusActorsOptions) {
+    this.#o = o;
   }
 
   inbox(userId: string): ActorRef<InboxActor> {
@@ -43,38 +59,83 @@ export class ColyseusActors implements Actors {
     return this.#ref(GROUP_ROOM, groupRoomId(groupId));
   }
 
+  /** Makes sure the room exists somewhere; returns the processId hosting it. */
+  async ensure(roomName: string, roomId: string): Promise<string> {
+    if (matchMaker.getLocalRoomById(roomId)) return matchMaker.processId;
+    const known = this.#where.get(roomId);
+    if (known) return known;
+    let pending = this.#ensuring.get(roomId);
+    if (!pending) {
+      pending = (async () => {
+        const listing = (await matchMaker.getRoomById(roomId)) ?? (await matchMaker.createRoom(roomName, { id: roomId }));
+        this.#remember(roomId, listing.processId);
+        return listing.processId;
+      })();
+      this.#ensuring.set(roomId, pending);
+      void pending.finally(() => this.#ensuring.delete(roomId)).catch(() => undefined);
+    }
+    return pending;
+  }
+
+  /** Forgets where a room is and checks its node: a dead node's listings are removed. */
+  async recover(roomId: string, node: string | undefined): Promise<void> {
+    this.#where.delete(roomId);
+    if (node && node !== matchMaker.processId) await matchMaker.healthCheckProcessId(node).catch(() => undefined);
+  }
+
+  #remember(roomId: string, node: string): void {
+    if (this.#where.size >= MAX_LOCATIONS) this.#where.delete(this.#where.keys().next().value as string);
+    this.#where.set(roomId, node);
+  }
+
   #ref<T>(roomName: string, roomId: string): ActorRef<T> {
     return { call: (method, ...args) => this.#call(roomName, roomId, method, args) as never };
   }
 
+  async #locate(roomName: string, roomId: string): Promise<Located> {
+    const node = await this.ensure(roomName, roomId);
+    const local = matchMaker.getLocalRoomById(roomId) as (Room & Record<string, Method>) | undefined;
+    if (local) return { local };
+    if (node === matchMaker.processId) throw new RoomGoneError(roomId);
+    return { node };
+  }
+
   async #call(roomName: string, roomId: string, method: string, args: unknown[]): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
+      let node: string | undefined;
       try {
-        await this.#ensure(roomName, roomId);
-        const local = matchMaker.getLocalRoomById(roomId) as (Room & Record<string, Method>) | undefined;
-        if (local) return await local[method](...args);
-        return await matchMaker.remoteRoomCall(roomId, method as never, args, this.#opts.remoteCallTimeoutMs);
+        const where = await this.#locate(roomName, roomId);
+        if ('local' in where) return await where.local[method](...args);
+        node = where.node;
+        return await this.#o.bus.call(node, roomId, method, args);
       } catch (e) {
-        if (!(e instanceof ActorGoneError) || attempt >= this.#opts.maxAttempts) throw asCallError(e, roomId);
-        await new Promise((r) => setTimeout(r, Math.min(5 * attempt, 50)));
+        const moved = e instanceof ActorGoneError || e instanceof RoomGoneError || e instanceof CallTimeoutError;
+        if (!moved || attempt >= this.#o.maxAttempts) throw asCallError(e, roomId);
+        await this.recover(roomId, e instanceof CallTimeoutError ? node : undefined);
+        await new Promise((r) => setTimeout(r, Math.min(10 * attempt, 200)));
       }
     }
   }
 
-  async #ensure(roomName: string, roomId: string): Promise<void> {
-    if (matchMaker.getLocalRoomById(roomId)) return;
-    let pending = this.#ensuring.get(roomId);
-    if (!pending) {
-      pending = (async () => (await matchMaker.getRoomById(roomId)) ?? (await matchMaker.createRoom(roomName, { id: roomId })))();
-      this.#ensuring.set(roomId, pending);
-      void pending.finally(() => this.#ensuring.delete(roomId)).catch(() => undefined);
+  /** Serves a call that arrived over the bus for a room hosted here. */
+  async serveRemote(roomId: string, method: string, args: readonly unknown[]): Promise<CallOutcome> {
+    const room = matchMaker.getLocalRoomById(roomId) as (Room & CallableActor & Record<string, Method>) | undefined;
+    if (!room || typeof room.acceptsCall !== 'function' || !room.acceptsCall(method)) return { ok: false, kind: 'gone' };
+    try {
+      return { ok: true, value: await room[method](...args) };
+    } catch (e) {
+      if (e instanceof ImError) return { ok: false, kind: 'im', name: e.errorName, info: e.info };
+      if (e instanceof ActorGoneError) return { ok: false, kind: 'gone' };
+      this.#o.log.error({ err: e, roomId, method }, 'remote actor call failed');
+      return { ok: false, kind: 'internal', message: e instanceof Error ? e.message : String(e) };
     }
-    await pending;
   }
 }
 
 function asCallError(e: unknown, roomId: string): unknown {
   if (e instanceof ImError) return e;
-  if (e instanceof ActorGoneError) return imError('StreamUnavailable', { streamId: roomId });
+  if (e instanceof ActorGoneError || e instanceof RoomGoneError || e instanceof CallTimeoutError) {
+    return imError('StreamUnavailable', { streamId: roomId });
+  }
   return e;
 }

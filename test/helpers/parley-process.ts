@@ -24,6 +24,8 @@ export type RestResponse = Record<string, unknown> & { ActionStatus: string; Err
 export interface ParleyProcessOptions {
   readonly env?: Record<string, string>;
   readonly dataDir?: string;
+  /** A fixed port (a cluster node must know its public address before it starts); default: any free port. */
+  readonly port?: number;
 }
 
 export class ParleyProcess {
@@ -38,6 +40,7 @@ export class ParleyProcess {
     this.#ownsDataDir = o.dataDir === undefined;
     this.dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
     this.#env = o.env ?? {};
+    this.#port = o.port ?? 0;
   }
 
   static async start(o: ParleyProcessOptions = {}): Promise<ParleyProcess> {
@@ -59,8 +62,22 @@ export class ParleyProcess {
     return this.#output;
   }
 
+  /** The app identity: fixed by env (a cluster shares one), or generated into the data dir. */
   get identity(): { sdkAppId: number; secretKey: string } {
+    if (this.#env.PARLEY_SDKAPPID && this.#env.PARLEY_SECRET_KEY) {
+      return { sdkAppId: Number(this.#env.PARLEY_SDKAPPID), secretKey: this.#env.PARLEY_SECRET_KEY };
+    }
     return JSON.parse(readFileSync(join(this.dataDir, 'app-identity.json'), 'utf8')) as { sdkAppId: number; secretKey: string };
+  }
+
+  /** The process id, for signals other than kill (SIGSTOP/SIGCONT). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  /** Sends a signal without waiting (SIGSTOP, SIGCONT). */
+  signal(signal: NodeJS.Signals): void {
+    this.#child?.kill(signal);
   }
 
   async #spawn(): Promise<void> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ParleyProcess } from '../helpers/parley-process.ts';
+import { cassandraEnv, unavailable } from '../helpers/services.ts';
 
 /** Starting must fail with a message naming the dependency, not hang: the test's own timeout bounds it. */
 async function startFailure(env: Record<string, string>): Promise<string> {
@@ -32,7 +33,11 @@ describe('start-up with bad configuration', () => {
     expect(await startFailure({ KAFKA_BROKERS: '127.0.0.1:1' })).toMatch(/cannot start: Kafka at 127\.0\.0\.1:1/);
   });
 
-  it('fails with a clear message when Redis does not answer', async () => {
-    expect(await startFailure({ REDIS_URL: 'redis://127.0.0.1:1' })).toMatch(/cannot start: Redis at redis:\/\/127\.0\.0\.1:1/);
+  it('refuses Redis (a cluster) without the shared Cassandra store', async () => {
+    expect(await startFailure({ REDIS_URL: 'redis://127.0.0.1:1' })).toMatch(/REDIS_URL makes this node part of a cluster, which needs the shared Cassandra store/);
+  });
+
+  it.skipIf(unavailable('cassandra') !== undefined)('fails with a clear message when Redis does not answer', async () => {
+    expect(await startFailure({ ...cassandraEnv(), REDIS_URL: 'redis://127.0.0.1:1' })).toMatch(/cannot start: Redis at redis:\/\/127\.0\.0\.1:1/);
   });
 });

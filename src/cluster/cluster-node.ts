@@ -1,0 +1,123 @@
+/**
+ * Everything that makes this process a node: Colyseus presence and driver, the node bus, actor
+ * references, fan-out, and — in a cluster — the node registry, placement and ownership audit.
+ * Embedded mode (no Redis) runs the same actors and bus in process; a cluster shares Redis.
+ */
+import { LocalPresence, type MatchMakerDriver, type Presence, matchMaker } from '@colyseus/core';
+import { RedisPresence } from '@colyseus/redis-presence';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { ClusterFanOut } from './cluster-fan-out.ts';
+import { ColyseusActors } from './colyseus-actors.ts';
+import { type FanOut, LocalFanOut } from './fan-out.ts';
+import { LocalActors } from './local-actors.ts';
+import { NodeBus } from './node-bus.ts';
+import { NodeRegistry } from './node-registry.ts';
+import { OwnershipAudit } from './ownership-audit.ts';
+import { placeRoom } from './placement.ts';
+import { RedisPresenceDirectory } from './presence-directory.ts';
+import { SingleActivationRedisDriver } from './single-activation-driver.ts';
+
+export interface ClusterNodeOptions {
+  /** Set for a cluster: the Redis URL (for Colyseus presence) and a connection (driver, directory, registry). */
+  readonly redis?: { readonly url: string; readonly client: Redis };
+  /** Prefix of the cluster's own Redis keys and channels. */
+  readonly clusterName: string;
+  readonly callTimeoutMs: number;
+  readonly heartbeatMs: number;
+  readonly nodeTtlMs: number;
+  readonly auditEveryMs: number;
+  readonly now: () => number;
+  readonly log: Logger;
+}
+
+export interface ClusterNode {
+  readonly presence: Presence;
+  readonly driver?: MatchMakerDriver;
+  readonly selectProcessIdToCreateRoom?: (roomName: string, options: { id?: string }) => Promise<string>;
+  readonly actors: ColyseusActors;
+  readonly fanOut: FanOut;
+  readonly localActors: LocalActors;
+  /** Joins the cluster; call once Colyseus listens (its processId is this node's id). */
+  start(): Promise<void>;
+  /** Leaves the cluster before the rooms are disposed, so nothing new is placed here. */
+  leave(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
+  const presence: Presence = o.redis ? new RedisPresence(o.redis.url) : new LocalPresence();
+  const bus = new NodeBus(presence, o.callTimeoutMs, o.clusterName);
+  const actors = new ColyseusActors({ bus, maxAttempts: 20, log: o.log });
+  const localActors = new LocalActors();
+  if (!o.redis) {
+    const fanOut = new LocalFanOut();
+    return {
+      presence,
+      actors,
+      fanOut,
+      localActors,
+      start: () =>
+        bus.start(matchMaker.processId, {
+          onCall: (roomId, method, args) => actors.serveRemote(roomId, method, args),
+          onDeliver: (users, event) => fanOut.toUsers(users, event),
+          onPresence: () => undefined,
+          onNodeDown: () => undefined,
+        }),
+      leave: async () => undefined,
+      stop: () => bus.stop(),
+    };
+  }
+
+  const redis = o.redis.client;
+  const directory = new RedisPresenceDirectory(redis, o.clusterName);
+  const fanOut = new ClusterFanOut(bus, directory, o.now);
+  const driver = new SingleActivationRedisDriver(redis);
+  let registry: NodeRegistry | undefined;
+  const audit = new OwnershipAudit(driver, localActors, { nodeId: () => matchMaker.processId, everyMs: o.auditEveryMs, log: o.log });
+
+  return {
+    presence,
+    driver,
+    selectProcessIdToCreateRoom: async (_roomName, options) =>
+      placeRoom(options.id ?? String(Math.random()), registry?.liveNodes ?? []) ?? matchMaker.processId,
+    actors,
+    fanOut,
+    localActors,
+    async start() {
+      const nodeId = matchMaker.processId;
+      await bus.start(nodeId, {
+        onCall: (roomId, method, args) => actors.serveRemote(roomId, method, args),
+        onDeliver: (users, event) => fanOut.deliverLocal(users, event),
+        onPresence: (userId, node, online, at) => fanOut.notePresence(userId, node, online, at),
+        onNodeDown: (node) => fanOut.noteNodeDown(node),
+      });
+      await fanOut.load();
+      registry = new NodeRegistry(redis, {
+        nodeId,
+        clusterName: o.clusterName,
+        heartbeatMs: o.heartbeatMs,
+        ttlMs: o.nodeTtlMs,
+        log: o.log,
+        onNodeDown: async (node) => {
+          await directory.clearNode(node);
+          fanOut.noteNodeDown(node);
+          bus.broadcast({ t: 'node-down', node });
+          await matchMaker.healthCheckProcessId(node).catch(() => undefined);
+        },
+      });
+      await registry.start();
+      audit.start();
+    },
+    async leave() {
+      audit.stop();
+      await registry?.stop();
+      const nodeId = matchMaker.processId;
+      await directory.clearNode(nodeId);
+      bus.broadcast({ t: 'node-down', node: nodeId });
+    },
+    async stop() {
+      await bus.stop();
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The node bus: every message between Parley nodes is one `BusMessage`, carried over the Colyseus
+ * presence pub/sub (Redis in a cluster, in-process in embedded mode). Each node listens on its own
+ * channel and on a channel for all nodes. Calls to actors are request/reply with correlation ids and
+ * a timeout kept here, once; deliveries and presence changes are fire-and-forget.
+ */
+import type { Presence } from '@colyseus/core';
+import type { StreamEvent } from '../protocol/entries.ts';
+import { ImError, errors, type ErrorName } from '../protocol/errors.ts';
+
+/** An actor call's outcome as it crosses the bus. */
+export type CallOutcome =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly kind: 'im'; readonly name: ErrorName; readonly info: string }
+  /** The room is not (or no longer) on the node that was asked: locate it again. */
+  | { readonly ok: false; readonly kind: 'gone' }
+  | { readonly ok: false; readonly kind: 'internal'; readonly message: string };
+
+export type BusMessage =
+  | { readonly t: 'call'; readonly id: number; readonly from: string; readonly roomId: string; readonly method: string; readonly args: readonly unknown[] }
+  | { readonly t: 'reply'; readonly id: number; readonly outcome: CallOutcome }
+  /** Live event for the listed users, all hosted by the receiving node. */
+  | { readonly t: 'deliver'; readonly users: readonly string[]; readonly event: StreamEvent }
+  /** A user's inbox went online on `node` (or offline there when `online` is false). */
+  | { readonly t: 'presence'; readonly userId: string; readonly node: string; readonly online: boolean; readonly at: number }
+  /** A node stopped (crash or shutdown): forget what it hosted. */
+  | { readonly t: 'node-down'; readonly node: string };
+
+export interface BusHandlers {
+  onCall(roomId: string, method: string, args: readonly unknown[]): Promise<CallOutcome>;
+  onDeliver(users: readonly string[], event: StreamEvent): void;
+  onPresence(userId: string, node: string, online: boolean, at: number): void;
+  onNodeDown(node: string): void;
+}
+
+/** The call did not answer in time; the node may be dead or paused. */
+export class CallTimeoutError extends Error {
+  constructor(readonly node: string, roomId: string, method: string, ms: number) {
+    super(`call ${method} on ${roomId} at node ${node}: no answer within ${ms} ms`);
+    this.name = 'CallTimeoutError';
+  }
+}
+
+/** The asked node does not host the room (anymore). */
+export class RoomGoneError extends Error {
+  constructor(roomId: string) {
+    super(`room ${roomId} is not on the node asked`);
+    this.name = 'RoomGoneError';
+  }
+}
+
+
+interface Pending {
+  readonly resolve: (v: unknown) => void;
+  readonly reject: (e: unknown) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+export class NodeBus {
+  #nodeId = '';
+  readonly #presence: Presence;
+  readonly #callTimeoutMs: number;
+  #nextId = 1;
+  /** Calls awaiting a reply; each is bounded by the call timeout. */
+  readonly #pending = new Map<number, Pending>();
+  #handlers: BusHandlers | undefined;
+  /** Channel names are prefixed with the cluster name, so clusters can share one Redis. */
+  readonly #ns: string;
+
+  constructor(presence: Presence, callTimeoutMs: number, clusterName: string) {
+    this.#presence = presence;
+    this.#callTimeoutMs = callTimeoutMs;
+    this.#ns = clusterName;
+  }
+
+  #nodeChannel(node: string): string {
+    return `${this.#ns}:node:${node}`;
+  }
+
+  get #allChannel(): string {
+    return `${this.#ns}:nodes`;
+  }
+
+  /** This node's id (its Colyseus processId), known once the bus started. */
+  get nodeId(): string {
+    return this.#nodeId;
+  }
+
+  async start(nodeId: string, handlers: BusHandlers): Promise<void> {
+    this.#nodeId = nodeId;
+    this.#handlers = handlers;
+    const receive = (m: BusMessage): void => this.#receive(m);
+    await this.#presence.subscribe(this.#nodeChannel(this.nodeId), receive);
+    await this.#presence.subscribe(this.#allChannel, receive);
+  }
+
+  async stop(): Promise<void> {
+    this.#presence.unsubscribe(this.#nodeChannel(this.nodeId));
+    this.#presence.unsubscribe(this.#allChannel);
+    for (const [id, p] of this.#pending) {
+      clearTimeout(p.timer);
+      p.reject(new Error('node bus stopped'));
+      this.#pending.delete(id);
+    }
+  }
+
+  /** Calls `method` on the actor room `roomId` hosted by `node`; rejects with ImError, RoomGoneError or CallTimeoutError. */
+  call(node: string, roomId: string, method: string, args: readonly unknown[]): Promise<unknown> {
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new CallTimeoutError(node, roomId, method, this.#callTimeoutMs));
+      }, this.#callTimeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+      this.#publish(node, { t: 'call', id, from: this.nodeId, roomId, method, args });
+    });
+  }
+
+  deliver(node: string, users: readonly string[], event: StreamEvent): void {
+    this.#publish(node, { t: 'deliver', users, event });
+  }
+
+  broadcast(message: Extract<BusMessage, { t: 'presence' | 'node-down' }>): void {
+    void this.#presence.publish(this.#allChannel, message);
+  }
+
+  #publish(node: string, message: BusMessage): void {
+    void this.#presence.publish(this.#nodeChannel(node), message);
+  }
+
+  #receive(m: BusMessage): void {
+    const h = this.#handlers;
+    if (!h) return;
+    switch (m.t) {
+      case 'call':
+        void h.onCall(m.roomId, m.method, m.args).then((outcome) => this.#publish(m.from, { t: 'reply', id: m.id, outcome }));
+        return;
+      case 'reply':
+        this.#settle(m.id, m.outcome);
+        return;
+      case 'deliver':
+        h.onDeliver(m.users, m.event);
+        return;
+      case 'presence':
+        if (m.node !== this.nodeId) h.onPresence(m.userId, m.node, m.online, m.at);
+        return;
+      case 'node-down':
+        h.onNodeDown(m.node);
+        return;
+    }
+  }
+
+  #settle(id: number, outcome: CallOutcome): void {
+    const p = this.#pending.get(id);
+    if (!p) return;
+    this.#pending.delete(id);
+    clearTimeout(p.timer);
+    if (outcome.ok) p.resolve(outcome.value);
+    else if (outcome.kind === 'im') p.reject(Object.hasOwn(errors, outcome.name) ? new ImError(outcome.name, outcome.info) : new Error(outcome.info));
+    else if (outcome.kind === 'gone') p.reject(new RoomGoneError('?'));
+    else p.reject(new Error(`remote actor failed: ${outcome.message}`));
+  }
+}
