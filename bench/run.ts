@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--only=c2c,group-fanout,rest-sendmsg,rest-send_group_msg,connect,sync]
- * [--targets=parley,bare] [--no-profile] [--workers=N]`: runs every scenario against Parley and the
+ * [--targets=parley,bare] [--no-profile] [--workers=N] [--set=connect.connections=5000 …]`: runs every scenario against Parley and the
  * bare Colyseus baseline, each on a fresh server child process, with the load in separate worker
  * processes; writes JSON, Markdown and SVG plots to bench/results (see bench/README.md).
  */
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import type { TargetKind } from './driver/protocol.ts';
 import { WorkerPool } from './driver/worker-pool.ts';
 import { gitInfo, machineInfo } from './lib/machine.ts';
-import { type BenchResult, type Outcome, type RateScenarioResult } from './report/result.ts';
+import { machineBusy } from './lib/proc-stats.ts';
+import { type Background, type BenchResult, type Outcome, type RateScenarioResult } from './report/result.ts';
 import { writeResults } from './report/write-results.ts';
 import { runConnect } from './scenarios/connect.ts';
 import { type RunEnv, runRateScenario } from './scenarios/rate-scenario.ts';
@@ -26,6 +27,8 @@ interface Args {
   readonly targets: readonly TargetKind[];
   readonly profile: boolean | undefined;
   readonly workers: number | undefined;
+  /** `--set=path=value` overrides of scenario parameters, e.g. `connect.connections=5000`. */
+  readonly overrides: readonly (readonly [string, number])[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -39,12 +42,60 @@ function parseArgs(argv: readonly string[]): Args {
     targets: (value('targets')?.split(',') ?? ['parley', 'bare']) as TargetKind[],
     profile: argv.includes('--no-profile') ? false : undefined,
     workers: value('workers') ? Number(value('workers')) : undefined,
+    overrides: argv
+      .filter((a) => a.startsWith('--set='))
+      .map((a) => {
+        const [path, v] = a.slice('--set='.length).split('=');
+        if (!path || !Number.isFinite(Number(v))) throw new Error(`--set needs path=number, got ${a}`);
+        return [path, Number(v)] as const;
+      }),
   };
+}
+
+/** Applies `--set` overrides to a copy of the mode's parameters (numbers only). */
+function withOverrides(params: ModeParams, overrides: Args['overrides']): ModeParams {
+  const copy = structuredClone(params) as unknown as Record<string, unknown>;
+  for (const [path, v] of overrides) {
+    const keys = path.split('.');
+    const last = keys.pop()!;
+    let node = copy;
+    for (const k of keys) {
+      if (typeof node[k] !== 'object' || node[k] === null) throw new Error(`--set: no parameter group ${k} in ${path}`);
+      node = node[k] as Record<string, unknown>;
+    }
+    if (typeof node[last] !== 'number') throw new Error(`--set: ${path} is not a numeric parameter`);
+    node[last] = v;
+  }
+  return copy as unknown as ModeParams;
 }
 
 const runIdOf = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
+/** Background CPU (% of one core) below which the machine counts as quiet enough to measure. */
+const QUIET_PERCENT = 30;
+const background: Background[] = [];
+
+/**
+ * The box is shared (other services, test suites): before each run, wait until everything else
+ * on it uses under QUIET_PERCENT of a core, up to `maxWaitS`; record what was measured.
+ */
+async function waitForQuiet(label: string, maxWaitS: number): Promise<void> {
+  const t0 = performance.now();
+  for (;;) {
+    const busy = await machineBusy(maxWaitS > 0 ? 1000 : 300);
+    const waited = (performance.now() - t0) / 1000;
+    if (busy < QUIET_PERCENT || waited >= maxWaitS) {
+      background.push({ run: label, cpuPercent: busy, waitedS: Math.round(waited) });
+      if (busy >= QUIET_PERCENT) process.stdout.write(`  (machine busy ${busy}% of a core before ${label}; measuring anyway)\n`);
+      return;
+    }
+  }
+}
+
+let quietWaitS = 0;
+
 async function attempt<T>(label: string, f: () => Promise<T>): Promise<Outcome<T>> {
+  await waitForQuiet(label, quietWaitS);
   const t0 = performance.now();
   process.stdout.write(`  ${label}\n`);
   try {
@@ -85,7 +136,7 @@ async function runAll(args: Args, env: RunEnv): Promise<Pick<BenchResult, 'rate'
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const base = scenarios[args.mode];
-  const params: ModeParams = { ...base, profile: args.profile ?? base.profile, workers: args.workers ?? base.workers };
+  const params: ModeParams = withOverrides({ ...base, profile: args.profile ?? base.profile, workers: args.workers ?? base.workers }, args.overrides);
   const started = new Date();
   const runId = runIdOf(started);
   const resultsDir = join(ROOT, 'bench', 'results');
@@ -93,6 +144,7 @@ async function main(): Promise<void> {
   mkdirSync(profileDir, { recursive: true });
   const git = gitInfo(ROOT);
   process.stdout.write(`bench ${args.mode} run ${runId} (${params.workers} load workers, commit ${git.commit.slice(0, 10)}${git.dirty ? ', dirty' : ''})\n`);
+  quietWaitS = args.mode === 'quick' ? 0 : 60;
   const pool = new WorkerPool(params.workers);
   try {
     const env: RunEnv = { pool, params, rules: scenarios.knee, payloadBytes: scenarios.payloadBytes, profileDir, runId };
@@ -110,6 +162,7 @@ async function main(): Promise<void> {
         knee: scenarios.knee,
         payloadBytes: scenarios.payloadBytes,
         workers: params.workers,
+        background,
       },
       ...results,
     };

@@ -29,10 +29,28 @@ export function rssBytes(pid: number): number {
   }
 }
 
-/** CPU use of a named set of processes over a window, as a percentage of one core. */
+/** Machine-wide CPU counters from /proc/stat, in clock ticks summed over all cores. */
+function machineTicks(): { busy: number; total: number; steal: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const total = user + nice + system + idle + iowait + irq + softirq + steal;
+    return { busy: total - idle - iowait, total, steal };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN, steal: Number.NaN };
+  }
+}
+
+/**
+ * CPU use over a window, as a percentage of one core: each named process, plus `machine` (all
+ * cores busy, including the kernel and other tenants), `others` (machine minus the named
+ * processes: anything else running on the box, e.g. other services or test suites) and `steal`
+ * (time the hypervisor gave to other VMs).
+ */
 export class CpuWindow {
   readonly #pids: ReadonlyMap<string, number>;
   readonly #start = new Map<string, number>();
+  readonly #machine = machineTicks();
   #t0 = 0;
 
   constructor(pids: ReadonlyMap<string, number>) {
@@ -41,13 +59,24 @@ export class CpuWindow {
     for (const [name, pid] of pids) this.#start.set(name, cpuSeconds(pid));
   }
 
-  /** Percent of one core used by each process since construction (200 = both cores of a 2-core box). */
+  /** Percent of one core per entry since construction (200 = both cores of a 2-core box). */
   read(): Record<string, number> {
     const wall = (performance.now() - this.#t0) / 1000;
     const out: Record<string, number> = {};
     for (const [name, pid] of this.#pids) out[name] = round1(((cpuSeconds(pid) - (this.#start.get(name) ?? 0)) / wall) * 100);
+    const m = machineTicks();
+    out.machine = round1(((m.busy - this.#machine.busy) / CLK_TCK / wall) * 100);
+    out.others = round1(Math.max(0, out.machine - Object.values(out).slice(0, this.#pids.size).reduce((a, v) => a + v, 0)));
+    out.steal = round1(((m.steal - this.#machine.steal) / CLK_TCK / wall) * 100);
     return out;
   }
+}
+
+/** CPU of everything on the machine over `ms` milliseconds, % of one core. */
+export async function machineBusy(ms: number): Promise<number> {
+  const w = new CpuWindow(new Map());
+  await new Promise((r) => setTimeout(r, ms));
+  return w.read().machine;
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;

@@ -5,6 +5,7 @@
  */
 import type { IntegrityReport } from '../integrity.ts';
 import { Histogram, type LatencySummary } from '../lib/histogram.ts';
+import type { ProfileSummary } from '../profile/cpu-profile.ts';
 import type { ConnectRun } from '../scenarios/connect.ts';
 import type { RateRun } from '../scenarios/rate-scenario.ts';
 import type { StepFigures } from '../scenarios/steps.ts';
@@ -134,19 +135,23 @@ function integrityRows(r: BenchResult): string[] {
   ];
 }
 
+function profileLines(title: string, file: string, summary: ProfileSummary): string[] {
+  return [
+    `**${title}** (server busy ${summary.busyPct} % of ${summary.durationMs} ms sampled; \`${file.split('/bench/').pop()}\`)`,
+    '',
+    `- by area: ${summary.byArea.slice(0, 8).map((a) => `${a.name} ${a.selfPct} %`).join(', ')}`,
+    `- top functions (self time, % of busy): ${summary.topFunctions.slice(0, 10).map((f) => `\`${f.name}\` ${f.selfPct} %`).join(', ')}`,
+    '',
+  ];
+}
+
 function profileSection(r: BenchResult): string[] {
   const out: string[] = [];
   for (const [name, s] of Object.entries(r.rate)) {
     const p = ran(s?.parley)?.profile;
-    if (!p) continue;
-    out.push(
-      `**${name}** at ${n0(p.rate)} msg/s (server busy ${p.summary.busyPct} % of ${p.summary.durationMs} ms; \`${p.file.split('/bench/').pop()}\`)`,
-      '',
-      `- by area: ${p.summary.byArea.slice(0, 8).map((a) => `${a.name} ${a.selfPct} %`).join(', ')}`,
-      `- top functions (self time): ${p.summary.topFunctions.slice(0, 10).map((f) => `\`${f.name}\` ${f.selfPct} %`).join(', ')}`,
-      '',
-    );
+    if (p) out.push(...profileLines(`${name} at ${n0(p.rate)} msg/s`, p.file, p.summary));
   }
+  for (const p of ran(r.connect?.parley)?.profiles ?? []) out.push(...profileLines(`connect, ${p.phase === 'ramp' ? 'the whole ramp' : 'holding the idle connections'}`, p.file, p.summary));
   return out.length ? out : ['no profile recorded (quick mode, or `--no-profile`)'];
 }
 
@@ -159,6 +164,8 @@ export function markdownOf(r: BenchResult, plots: readonly Plot[], files: Readon
     `Machine: ${m.machine.cpuModel}, ${cores} cores, ${(m.machine.ramBytes / 2 ** 30).toFixed(0)} GB RAM, ${m.machine.os}, Node ${m.machine.node}, open-file limit ${m.machine.openFilesLimit ?? '?'}. ` +
       `Commit \`${m.git.commit.slice(0, 12)}\`${m.git.dirty ? ' (work tree had uncommitted changes)' : ''}; store ${m.store}. ` +
       `Server, ${m.workers} load-worker processes and the orchestrator share the machine. Steps of ${m.params.stepSeconds} s, rate ×${m.knee.growth} per step, ${m.payloadBytes}-byte payload. Run took ${m.durationS} s.`,
+    '',
+    `Background CPU of other tenants before each run (% of one core): ${m.background.map((b) => `${b.run} ${b.cpuPercent}${b.waitedS ? ` (waited ${b.waitedS} s)` : ''}`).join('; ')}.`,
     '',
     '## Targets',
     '',
@@ -186,7 +193,7 @@ export function markdownOf(r: BenchResult, plots: readonly Plot[], files: Readon
     '',
     ...integrityRows(r),
     '',
-    '## Server CPU profiles (Parley, one step at the first bad rate)',
+    '## Server CPU profiles (Parley: one step at the first bad rate per scenario; the connect ramp and idle hold)',
     '',
     ...profileSection(r),
     '',

@@ -9,7 +9,7 @@ import type { ConnectRun } from '../scenarios/connect.ts';
 import type { RateRun } from '../scenarios/rate-scenario.ts';
 import type { RateScenarioName } from '../scenarios/shapes.ts';
 import type { StepFigures } from '../scenarios/steps.ts';
-import { CPU_BOUND_PERCENT } from '../scenarios/steps.ts';
+import { CPU_BOUND_PERCENT, isProcess } from '../scenarios/steps.ts';
 import type { KneeRules, Mode, ModeParams } from '../scenarios.ts';
 
 /** A scenario that threw: what it said. */
@@ -31,6 +31,15 @@ export interface RateScenarioResult {
   readonly bare?: Outcome<RateRun>;
 }
 
+/** What else was running on the (shared) machine before a run started. */
+export interface Background {
+  readonly run: string;
+  /** Machine-wide CPU over a short window while the bench was idle, % of one core. */
+  readonly cpuPercent: number;
+  /** How long the bench waited for the machine to calm down. */
+  readonly waitedS: number;
+}
+
 export interface BenchResult {
   readonly meta: {
     readonly runId: string;
@@ -45,23 +54,31 @@ export interface BenchResult {
     readonly knee: KneeRules;
     readonly payloadBytes: number;
     readonly workers: number;
+    /** CPU used by everything else on the machine just before each run. */
+    readonly background: readonly Background[];
   };
   readonly rate: Partial<Record<RateScenarioName, RateScenarioResult>>;
   readonly connect?: { readonly parley?: Outcome<ConnectRun>; readonly bare?: Outcome<ConnectRun> };
   readonly sync?: Outcome<SyncReport>;
 }
 
-/** What held a step back, from the CPU of each process over its window. */
+/**
+ * What held a step back, from CPU over its window: a process at or above CPU_BOUND_PERCENT of a
+ * core (its event loop is then saturated), or the machine's cores all busy (the processes then
+ * share the CPU; `others` names what else ran on the box).
+ */
 export function limitedBy(s: StepFigures | undefined, cores: number): string {
   if (!s) return 'n/a';
-  const server = (s.cpu.server ?? 0) >= CPU_BOUND_PERCENT;
-  const clients = Object.entries(s.cpu).filter(([k, v]) => k !== 'server' && v >= CPU_BOUND_PERCENT).map(([k]) => k);
-  const total = Object.values(s.cpu).reduce((a, v) => a + v, 0);
+  const c = s.cpu;
+  const server = (c.server ?? 0) >= CPU_BOUND_PERCENT;
+  const clients = Object.entries(c).filter(([k, v]) => isProcess(k) && k !== 'server' && v >= CPU_BOUND_PERCENT).map(([k]) => k);
+  const machineFull = (c.machine ?? 0) >= cores * 90;
   const parts: string[] = [];
-  if (server) parts.push(`server CPU (${s.cpu.server}%)`);
-  if (clients.length) parts.push(`client CPU (${clients.map((c) => `${c} ${s.cpu[c]}%`).join(', ')})`);
-  if (!server && !clients.length) parts.push(total >= cores * 90 ? `machine CPU (${Math.round(total)}% of ${cores * 100}%)` : `neither process CPU-bound (server ${s.cpu.server ?? 0}%): latency or I/O`);
-  return parts.join(' and ');
+  if (server) parts.push(`server CPU (${c.server}%)`);
+  if (clients.length) parts.push(`client CPU (${clients.map((k) => `${k} ${c[k]}%`).join(', ')})`);
+  if (machineFull) parts.push(`machine CPU (${c.machine}% of ${cores * 100}%${(c.others ?? 0) >= 20 ? `, other tenants ${c.others}%` : ''})`);
+  if (!parts.length) parts.push(`no CPU saturated (server ${c.server ?? 0}%, machine ${c.machine ?? '?'}%): latency or waiting`);
+  return parts.join(' + ');
 }
 
 /** The step a scenario is judged by when it has no knee: the first step, as a floor. */

@@ -13,6 +13,9 @@ import type { KneeRules } from '../scenarios.ts';
 /** A process is called CPU-bound at or above this share of one core. */
 export const CPU_BOUND_PERCENT = 85;
 
+/** Entries of a CPU record that are processes of the run (not machine totals). */
+export const isProcess = (name: string): boolean => name !== 'machine' && name !== 'others' && name !== 'steal';
+
 export interface StepFigures {
   readonly index: number;
   /** Messages per second offered by all workers together. */
@@ -31,7 +34,7 @@ export interface StepFigures {
   readonly delivery: LatencySummary;
   /** Percentile curve of send→deliver, [percentile, ms]. */
   readonly deliveryCurve: readonly [number, number][];
-  /** CPU over the window, % of one core, per process (`server`, `worker0`, …). */
+  /** CPU over the window, % of one core: per process (`server`, `worker0`, …, `bench`), `machine`, `others`, `steal`. */
   readonly cpu: Readonly<Record<string, number>>;
   readonly drained: boolean;
   readonly good: boolean;
@@ -55,7 +58,7 @@ export interface StepContext {
 }
 
 export async function runStep(ctx: StepContext, index: number, rate: number): Promise<StepFigures> {
-  const pids = new Map([['server', ctx.serverPid], ...ctx.pool.pids()]);
+  const pids = new Map([['server', ctx.serverPid], ...ctx.pool.pids(), ['bench', process.pid]]);
   await ctx.aroundWindow?.start();
   const cpuWindow = new CpuWindow(pids);
   let cpu: Record<string, number> = {};
@@ -98,7 +101,7 @@ function figures(ctx: StepContext, index: number, rate: number, reports: readonl
     deliveryCurve: delivery.curve(),
     cpu,
     drained: reports.every((r) => r.drained),
-    cpuBound: Object.entries(cpu).filter(([, pct]) => pct >= CPU_BOUND_PERCENT).map(([name]) => name),
+    cpuBound: Object.entries(cpu).filter(([name, pct]) => isProcess(name) && pct >= CPU_BOUND_PERCENT).map(([name]) => name),
   };
   const reasons = judge(ctx, base, sum((r) => r.offered));
   return { ...base, good: reasons.length === 0, reasons };
