@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TargetKind } from './driver/protocol.ts';
 import { WorkerPool } from './driver/worker-pool.ts';
 import { gitInfo, machineInfo } from './lib/machine.ts';
-import { machineBusy } from './lib/proc-stats.ts';
+import { QUIET_PERCENT, waitForQuiet } from './lib/quiet.ts';
 import { type Background, type BenchResult, type Outcome, type RateScenarioResult } from './report/result.ts';
 import { writeResults } from './report/write-results.ts';
 import { runConnect } from './scenarios/connect.ts';
@@ -71,31 +71,14 @@ function withOverrides(params: ModeParams, overrides: Args['overrides']): ModePa
 
 const runIdOf = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
-/** Background CPU (% of one core) below which the machine counts as quiet enough to measure. */
-const QUIET_PERCENT = 30;
 const background: Background[] = [];
-
-/**
- * The box is shared (other services, test suites): before each run, wait until everything else
- * on it uses under QUIET_PERCENT of a core, up to `maxWaitS`; record what was measured.
- */
-async function waitForQuiet(label: string, maxWaitS: number): Promise<void> {
-  const t0 = performance.now();
-  for (;;) {
-    const busy = await machineBusy(maxWaitS > 0 ? 1000 : 300);
-    const waited = (performance.now() - t0) / 1000;
-    if (busy < QUIET_PERCENT || waited >= maxWaitS) {
-      background.push({ run: label, cpuPercent: busy, waitedS: Math.round(waited) });
-      if (busy >= QUIET_PERCENT) process.stdout.write(`  (machine busy ${busy}% of a core before ${label}; measuring anyway)\n`);
-      return;
-    }
-  }
-}
-
 let quietWaitS = 0;
 
+/** Runs one scenario on one target once the machine is quiet; a failure is recorded, not thrown. */
 async function attempt<T>(label: string, f: () => Promise<T>): Promise<Outcome<T>> {
-  await waitForQuiet(label, quietWaitS);
+  const quiet = await waitForQuiet(quietWaitS);
+  background.push({ run: label, ...quiet });
+  if (quiet.cpuPercent >= QUIET_PERCENT) process.stdout.write(`  (machine busy ${quiet.cpuPercent}% of a core before ${label}; measuring anyway)\n`);
   const t0 = performance.now();
   process.stdout.write(`  ${label}\n`);
   try {
@@ -147,7 +130,7 @@ async function main(): Promise<void> {
   quietWaitS = args.mode === 'quick' ? 0 : 60;
   const pool = new WorkerPool(params.workers);
   try {
-    const env: RunEnv = { pool, params, rules: scenarios.knee, payloadBytes: scenarios.payloadBytes, profileDir, runId };
+    const env: RunEnv = { pool, params, rules: scenarios.knee, payloadBytes: scenarios.payloadBytes, profileDir, runId, quietWaitS };
     const results = await runAll(args, env);
     const result: BenchResult = {
       meta: {

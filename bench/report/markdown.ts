@@ -55,7 +55,7 @@ function kneeRow(name: string, s: RateScenarioResult, cores: number): string {
 function stepTable(title: string, run: RateRun): string[] {
   const cpuNames = Object.keys(run.ladder.steps[0]?.cpu ?? {});
   const row = (kind: string, s: StepFigures): string =>
-    `| ${kind} | ${n0(s.rate)} | ${n0(s.sentPerSec)} | ${n0(s.deliveredPerSec)} | ${lat(s.ack)} | ${ms(s.delivery.p50)} / ${ms(s.delivery.p90)} / ${ms(s.delivery.p99)} / ${ms(s.delivery.max)} | ${cpuNames.map((c) => `${s.cpu[c] ?? '–'}`).join(' / ')} | ${s.good ? 'good' : s.reasons.join('; ')} |`;
+    `| ${kind} | ${n0(s.rate)} | ${n0(s.sentPerSec)} | ${n0(s.deliveredPerSec)} | ${lat(s.ack)} | ${ms(s.delivery.p50)} / ${ms(s.delivery.p90)} / ${ms(s.delivery.p99)} / ${ms(s.delivery.max)} | ${cpuNames.map((c) => `${s.cpu[c] ?? '–'}`).join(' / ')} | ${s.good ? 'good' : s.reasons.join('; ')}${s.spoiled?.length ? ` (after ${s.spoiled.length} run(s) spoiled by other tenants at ${s.spoiled.map((x) => `${x.othersCpu}%`).join(', ')} CPU)` : ''} |`;
   return [
     `**${title}** — ${run.clients} clients, login p50/p99/max ${lat(run.login)} ms`,
     '',

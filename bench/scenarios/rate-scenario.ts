@@ -16,7 +16,7 @@ import { RestClient } from '../servers/rest-client.ts';
 import { ServerProcess } from '../servers/server-process.ts';
 import type { KneeRules, ModeParams } from '../scenarios.ts';
 import type { Shape } from './shapes.ts';
-import { type LadderResult, type StepContext, type StepFigures, describeStep, runLadder, runStep } from './steps.ts';
+import { type LadderResult, type StepContext, type StepFigures, describeStep, runCleanStep, runLadder, runStep } from './steps.ts';
 
 export interface RunEnv {
   readonly pool: WorkerPool;
@@ -26,6 +26,8 @@ export interface RunEnv {
   /** Where `.cpuprofile` files go, and the prefix of their names. */
   readonly profileDir: string;
   readonly runId: string;
+  /** Longest wait for a quiet machine before a step (0 = never wait, just measure). */
+  readonly quietWaitS: number;
 }
 
 export interface ProfileResult {
@@ -67,10 +69,11 @@ export async function runRateScenario(env: RunEnv, shape: Shape, target: TargetK
       deliveriesPerMessage: shape.deliveriesPerMessage,
       p99BoundMs: shape.p99BoundMs,
       rules: env.rules,
+      quietWaitS: env.quietWaitS,
     };
     const checks: StepFigures[] = [];
     for (const [i, rate] of shape.checkRates.entries()) {
-      const s = await runStep(ctx, 1000 + i, rate);
+      const s = await runCleanStep(ctx, 1000 + 10 * i, rate);
       process.stdout.write(`    check ${rate}/s: ${describeStep(s)}\n`);
       checks.push(s);
     }
