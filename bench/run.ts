@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TargetKind } from './driver/protocol.ts';
 import { WorkerPool } from './driver/worker-pool.ts';
 import { gitInfo, machineInfo } from './lib/machine.ts';
-import { QUIET_PERCENT, waitForQuiet } from './lib/quiet.ts';
+import { QUIET_PERCENT, QuietGate } from './lib/quiet.ts';
 import { type Background, type BenchResult, type Outcome, type RateScenarioResult } from './report/result.ts';
 import { writeResults } from './report/write-results.ts';
 import { runConnect } from './scenarios/connect.ts';
@@ -72,13 +72,16 @@ function withOverrides(params: ModeParams, overrides: Args['overrides']): ModePa
 const runIdOf = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
 const background: Background[] = [];
-let quietWaitS = 0;
+/** Full runs wait at most this long for a quiet machine before a scenario, and this long in all. */
+const SCENARIO_QUIET_WAIT_S = 30;
+const RUN_QUIET_BUDGET_S = 180;
+let quiet = new QuietGate(0);
 
 /** Runs one scenario on one target once the machine is quiet; a failure is recorded, not thrown. */
 async function attempt<T>(label: string, f: () => Promise<T>): Promise<Outcome<T>> {
-  const quiet = await waitForQuiet(quietWaitS);
-  background.push({ run: label, ...quiet });
-  if (quiet.cpuPercent >= QUIET_PERCENT) process.stdout.write(`  (machine busy ${quiet.cpuPercent}% of a core before ${label}; measuring anyway)\n`);
+  const reading = await quiet.wait(SCENARIO_QUIET_WAIT_S);
+  background.push({ run: label, ...reading });
+  if (reading.cpuPercent >= QUIET_PERCENT) process.stdout.write(`  (machine busy ${reading.cpuPercent}% of a core before ${label}; measuring anyway)\n`);
   const t0 = performance.now();
   process.stdout.write(`  ${label}\n`);
   try {
@@ -127,10 +130,10 @@ async function main(): Promise<void> {
   mkdirSync(profileDir, { recursive: true });
   const git = gitInfo(ROOT);
   process.stdout.write(`bench ${args.mode} run ${runId} (${params.workers} load workers, commit ${git.commit.slice(0, 10)}${git.dirty ? ', dirty' : ''})\n`);
-  quietWaitS = args.mode === 'quick' ? 0 : 60;
+  quiet = new QuietGate(args.mode === 'quick' ? 0 : RUN_QUIET_BUDGET_S);
   const pool = new WorkerPool(params.workers);
   try {
-    const env: RunEnv = { pool, params, rules: scenarios.knee, payloadBytes: scenarios.payloadBytes, profileDir, runId, quietWaitS };
+    const env: RunEnv = { pool, params, rules: scenarios.knee, payloadBytes: scenarios.payloadBytes, profileDir, runId, quiet };
     const results = await runAll(args, env);
     const result: BenchResult = {
       meta: {

@@ -4,7 +4,7 @@
  * directly (`/connect` of bare-server.ts + echo/broadcast/idle room). Both hand every received
  * entry to one sink as a `Delivery`.
  */
-import '../../src/client/node-websocket.ts';
+import './node-websocket.ts';
 import { Client, type Room } from '@colyseus/sdk';
 import { signUserSig } from '../../src/auth/user-sig.ts';
 import { ParleyClient } from '../../src/client/parley-client.ts';

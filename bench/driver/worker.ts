@@ -3,7 +3,7 @@
  * REST callers) for one scenario at a time, on requests received over IPC (see protocol.ts).
  * Started with the worker index as its only argument.
  */
-import '../../src/client/node-websocket.ts';
+import './node-websocket.ts';
 import type { RequestEnvelope, ResponseEnvelope, WorkerRequest } from './protocol.ts';
 import { Session } from './session.ts';
 import { runSync } from './sync-run.ts';

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type IntegrityReport, mergeIntegrity } from '../integrity.ts';
 import { Histogram, type LatencySummary } from '../lib/histogram.ts';
+import type { QuietGate } from '../lib/quiet.ts';
 import { rssBytes } from '../lib/proc-stats.ts';
 import type { TargetKind } from '../driver/protocol.ts';
 import type { WorkerPool } from '../driver/worker-pool.ts';
@@ -26,8 +27,8 @@ export interface RunEnv {
   /** Where `.cpuprofile` files go, and the prefix of their names. */
   readonly profileDir: string;
   readonly runId: string;
-  /** Longest wait for a quiet machine before a step (0 = never wait, just measure). */
-  readonly quietWaitS: number;
+  /** Waits for a quiet machine before steps, within the run's budget. */
+  readonly quiet: QuietGate;
 }
 
 export interface ProfileResult {
@@ -69,7 +70,7 @@ export async function runRateScenario(env: RunEnv, shape: Shape, target: TargetK
       deliveriesPerMessage: shape.deliveriesPerMessage,
       p99BoundMs: shape.p99BoundMs,
       rules: env.rules,
-      quietWaitS: env.quietWaitS,
+      quiet: env.quiet,
     };
     const checks: StepFigures[] = [];
     for (const [i, rate] of shape.checkRates.entries()) {

@@ -9,7 +9,7 @@ import { CpuWindow } from '../lib/proc-stats.ts';
 import type { StepReport } from '../driver/protocol.ts';
 import type { WorkerPool } from '../driver/worker-pool.ts';
 import type { KneeRules } from '../scenarios.ts';
-import { waitForQuiet } from '../lib/quiet.ts';
+import type { QuietGate } from '../lib/quiet.ts';
 
 /** A process is called CPU-bound at or above this share of one core. */
 export const CPU_BOUND_PERCENT = 85;
@@ -50,6 +50,8 @@ export interface StepFigures {
 /** Other tenants' CPU (% of one core) above which a bad step does not count and is repeated. */
 export const INTERFERENCE_PERCENT = 25;
 const MAX_REPEATS = 2;
+/** Longest wait for a quiet machine before one step. */
+const STEP_QUIET_WAIT_S = 10;
 
 /**
  * Runs a step after waiting for a quiet machine; a bad step during which other tenants used more
@@ -60,9 +62,9 @@ const MAX_REPEATS = 2;
 export async function runCleanStep(ctx: StepContext, index: number, rate: number): Promise<StepFigures> {
   const spoiled: { reasons: readonly string[]; othersCpu: number }[] = [];
   // Quick runs (no quiet wait) neither wait nor repeat: they must stay short.
-  const repeats = ctx.quietWaitS > 0 ? MAX_REPEATS : 0;
+  const repeats = ctx.quiet.waits ? MAX_REPEATS : 0;
   for (let attempt = 0; ; attempt++) {
-    if (ctx.quietWaitS > 0) await waitForQuiet(ctx.quietWaitS);
+    if (ctx.quiet.waits) await ctx.quiet.wait(STEP_QUIET_WAIT_S);
     const s = await runStep(ctx, index + attempt, rate);
     const others = s.cpu.others ?? 0;
     if (s.good || others <= INTERFERENCE_PERCENT || attempt >= repeats) return spoiled.length ? { ...s, spoiled } : s;
@@ -80,8 +82,8 @@ export interface StepContext {
   readonly deliveriesPerMessage: number;
   readonly p99BoundMs: number;
   readonly rules: KneeRules;
-  /** Longest wait for a quiet machine before a step, seconds (0 = measure at once). */
-  readonly quietWaitS: number;
+  /** Waits for a quiet machine before a step; a gate that never waits also disables repeats. */
+  readonly quiet: QuietGate;
   /** Called around the window (e.g. to profile it). */
   readonly aroundWindow?: { start(): Promise<void>; stop(): Promise<void> };
 }
