@@ -4,7 +4,7 @@
  * loads state. Calls wait for activation; a room that passivates (idle, or its stream writer
  * failed) refuses further calls with ActorGoneError so references retry on a fresh activation.
  */
-import { Room } from '@colyseus/core';
+import { Room, matchMaker } from '@colyseus/core';
 import { ActorGoneError, type CallableActor } from '../src/cluster/colyseus-actors.ts';
 import type { ActorHandle } from '../src/cluster/local-actors.ts';
 import type { ActorRoomOptions, RoomDeps } from './room-deps.ts';
@@ -25,6 +25,11 @@ export abstract class ActorRoom extends Room implements CallableActor, ActorHand
   #idleTimer: NodeJS.Timeout | undefined;
 
   override onCreate(options: ActorRoomOptions): void {
+    // A node that was paused may be asked to create an actor it still runs (its listing was swept).
+    // A second instance would replace the first in the matchmaker's map and orphan it; refuse instead:
+    // the running one restores its listing, or the ownership audit retires it.
+    const existing = matchMaker.getLocalRoomById(options.id);
+    if (existing && existing !== this) throw new Error(`actor ${options.id} is already active on this node`);
     this.roomId = options.id;
     this.deps = options.deps;
     this.autoDispose = false;

@@ -73,9 +73,9 @@ export class InboxRoom extends ActorRoom implements InboxActor {
   }
 
   protected release(): void {
-    this.#stream.close();
-    this.#devices.clear();
-    this.deps.fanOut.offline(this.#userId, this);
+    this.#stream?.close();
+    this.#devices?.clear();
+    this.deps?.fanOut.offline(this.#userId, this);
   }
 
   // ---- devices -------------------------------------------------------------------------------

@@ -1,10 +1,15 @@
 /** `npm start`: reads the config, starts Parley, prints how to reach it, stops cleanly on SIGTERM/SIGINT. */
+// Colyseus reads the global WebSocket when a session resumes; Node 20 has none.
+import './shims/node-websocket.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DependencyUnavailableError } from './ops/dependency.ts';
-import { startParley } from './server.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Colyseus takes its inter-process timeout (seat reservations on another node, health checks) from
+  // the environment when it is first imported; align it with Parley's call timeout before that.
+  process.env.COLYSEUS_PRESENCE_SHORT_TIMEOUT = String(config.cluster.callTimeoutMs);
+  const { startParley } = await import('./server.ts');
   const parley = await startParley(config);
   const host = config.server.publicAddress ?? `127.0.0.1:${parley.port}`;
   const admin = [...parley.identity.admins][0] ?? 'administrator';

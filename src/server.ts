@@ -113,10 +113,14 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     log,
     async stop() {
       accepting = false;
+      const t0 = Date.now();
       await node.leave();
+      log.info({ ms: Date.now() - t0 }, 'left the cluster');
       await server.gracefullyShutdown(false);
+      log.info({ ms: Date.now() - t0 }, 'rooms disposed');
       await node.stop();
       await backends.close();
+      log.info({ ms: Date.now() - t0 }, 'stopped');
     },
   };
 }

@@ -271,8 +271,9 @@ start_cassandra() {
   jamm=$(find "$lib" -maxdepth 1 -name 'jamm-*.jar' | head -n 1)
   [[ -n "$jamm" ]] || die "cassandra: no jamm jar in $lib"
   local jvm=(
-    # heap fixed at 1 GiB (Cassandra sizes memtables and caches from the max heap)
-    -Xms1G -Xmx1G
+    # heap fixed at 2 GiB (Cassandra sizes memtables and caches from the max heap); the test suites
+    # create a keyspace per server, and 1 GiB ran out after a few dozen keyspaces
+    -Xms2G -Xmx2G
     # Cassandra's own thread stack size (conf/jvm-server.options)
     -Xss256k
     # G1 with Cassandra's pause target (conf/jvm17-server.options)

@@ -5,7 +5,7 @@
  * `/connect`) and syncs from the cursors. Requests made while reconnecting wait for the
  * connection; sends are idempotent (the SDK picks `random` once per message and reuses it on retry).
  */
-import './node-websocket.ts';
+import '../shims/node-websocket.ts';
 import { Client, type Room } from '@colyseus/sdk';
 import { randomInt } from 'node:crypto';
 import { closeAction } from '../protocol/close-codes.ts';
@@ -36,8 +36,10 @@ export interface ParleyClientOptions {
   readonly platform?: Platform;
   /** Cursors kept by the app from an earlier session (stream id → last SEQ seen). */
   readonly cursors?: Readonly<Record<string, number>>;
-  /** Per request, ms. */
+  /** Per request, ms; a request unanswered this long moves the session to another node. */
   readonly requestTimeoutMs?: number;
+  /** Per `/connect` attempt, ms (a node may need a few seconds to fail over a crashed peer's actors). */
+  readonly connectTimeoutMs?: number;
   /** Entries per sync page. */
   readonly pageSize?: number;
   /** Receives events from the first sync on (same as calling `onEvent` before login). */
@@ -71,6 +73,7 @@ export class ParleyClient {
   readonly #eventListeners = new Set<Listener<StreamEvent>>();
   readonly #stateListeners = new Set<Listener<ConnectionState>>();
   #connectedWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  #relogging = false;
 
   private constructor(o: ParleyClientOptions) {
     this.#o = o;
@@ -85,6 +88,10 @@ export class ParleyClient {
     await c.#connect();
     await c.sync();
     return c;
+  }
+
+  get #timeoutMs(): number {
+    return this.#o.requestTimeoutMs ?? 15_000;
   }
 
   get userId(): string {
@@ -136,12 +143,14 @@ export class ParleyClient {
     for (;;) {
       const room = await this.#connected();
       try {
-        return (await room.request(op, args, { timeout: this.#o.requestTimeoutMs ?? 15_000 })) as OpTypes[K]['result'];
+        return (await room.request(op, args, { timeout: this.#timeoutMs })) as OpTypes[K]['result'];
       } catch (e) {
         const err = e as Error & { name?: string; reason?: WireError };
         if (err.name === 'rejected' && err.reason) throw new ParleyError(err.reason.code, err.reason.info);
         if (this.#state === 'closed') throw e;
-        if (room === this.#room && room.connection.isOpen) throw e;
+        // No answer on an open socket: the node is stuck or gone. Move to another and retry (sends are idempotent).
+        if (/timed out/.test(err.message)) this.#abandon(room);
+        else if (room === this.#room && room.connection.isOpen) throw e;
       }
     }
   }
@@ -181,6 +190,7 @@ export class ParleyClient {
       let body: { ErrorCode: number; ErrorInfo: string; SeatReservation?: unknown };
       try {
         const res = await fetch(`${endpoint}/connect`, {
+          signal: AbortSignal.timeout(this.#o.connectTimeoutMs ?? 5000),
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ UserID: this.#o.userId, UserSig: this.#o.userSig, Platform: this.#o.platform }),
@@ -202,12 +212,13 @@ export class ParleyClient {
     const room = await new Client(endpoint).consumeSeatReservation(reservation as Parameters<Client['consumeSeatReservation']>[0]);
     // Resume the session for a short while; if its node is gone, log in again through /connect.
     room.reconnection.minUptime = 0;
-    room.reconnection.maxRetries = 4;
+    room.reconnection.maxRetries = 3;
     room.reconnection.minDelay = 100;
-    room.reconnection.maxDelay = 1000;
+    room.reconnection.maxDelay = 500;
     room.onMessage(ServerMessage.Event, (ev: StreamEvent) => this.#onLive(ev));
-    room.onDrop(() => this.#setState('reconnecting'));
+    room.onDrop(() => room === this.#room && this.#setState('reconnecting'));
     room.onReconnect(() => {
+      if (room !== this.#room) return;
       this.#setState('connected');
       void this.sync().catch(() => undefined);
     });
@@ -225,21 +236,40 @@ export class ParleyClient {
       this.#rejectWaiters(new ParleyError(code, `session closed (${code})`));
       return;
     }
+    await this.#relogin();
+  }
+
+  /** Gives up on a connection that stopped answering (its node may be paused) and logs in again. */
+  #abandon(room: Room): void {
+    if (room !== this.#room) return;
+    this.#room = undefined;
+    (room.connection as unknown as { transport?: { ws?: { terminate?(): void } } }).transport?.ws?.terminate?.();
+    void this.#relogin();
+  }
+
+  /** Logs in again through /connect (any endpoint) with backoff, then syncs; one at a time. */
+  async #relogin(): Promise<void> {
+    if (this.#relogging) return;
+    this.#relogging = true;
     this.#setState('reconnecting');
-    for (let attempt = 0; this.#state === 'reconnecting'; attempt++) {
-      await new Promise((r) => setTimeout(r, RELOGIN_DELAYS_MS[Math.min(attempt, RELOGIN_DELAYS_MS.length - 1)]));
-      try {
-        await this.#connect();
-        await this.sync();
-        return;
-      } catch (e) {
-        if (e instanceof ParleyError && e.code >= 70001 && e.code <= 70020) {
-          this.#closeCode = e.code;
-          this.#setState('closed');
-          this.#rejectWaiters(e);
+    try {
+      for (let attempt = 0; this.#state === 'reconnecting'; attempt++) {
+        await new Promise((r) => setTimeout(r, RELOGIN_DELAYS_MS[Math.min(attempt, RELOGIN_DELAYS_MS.length - 1)]));
+        try {
+          await this.#connect();
+          await this.sync();
           return;
+        } catch (e) {
+          if (e instanceof ParleyError && e.code >= 70001 && e.code <= 70020) {
+            this.#closeCode = e.code;
+            this.#setState('closed');
+            this.#rejectWaiters(e);
+            return;
+          }
         }
       }
+    } finally {
+      this.#relogging = false;
     }
   }
 

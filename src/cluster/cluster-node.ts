@@ -48,7 +48,8 @@ export interface ClusterNode {
 export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
   const presence: Presence = o.redis ? new RedisPresence(o.redis.url) : new LocalPresence();
   const bus = new NodeBus(presence, o.callTimeoutMs, o.clusterName);
-  const actors = new ColyseusActors({ bus, maxAttempts: 20, log: o.log });
+  let registry: NodeRegistry | undefined;
+  const actors = new ColyseusActors({ bus, maxAttempts: 20, log: o.log, isGone: (node) => registry?.isGone(node) ?? false });
   const localActors = new LocalActors();
   if (!o.redis) {
     const fanOut = new LocalFanOut();
@@ -73,14 +74,13 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
   const directory = new RedisPresenceDirectory(redis, o.clusterName);
   const fanOut = new ClusterFanOut(bus, directory, o.now);
   const driver = new SingleActivationRedisDriver(redis);
-  let registry: NodeRegistry | undefined;
   const audit = new OwnershipAudit(driver, localActors, { nodeId: () => matchMaker.processId, everyMs: o.auditEveryMs, log: o.log });
 
   return {
     presence,
     driver,
     selectProcessIdToCreateRoom: async (_roomName, options) =>
-      placeRoom(options.id ?? String(Math.random()), registry?.liveNodes ?? []) ?? matchMaker.processId,
+      placeRoom(options.id ?? String(Math.random()), (registry?.liveNodes ?? []).filter((n) => !actors.isSuspect(n))) ?? matchMaker.processId,
     actors,
     fanOut,
     localActors,

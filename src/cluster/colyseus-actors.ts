@@ -31,8 +31,13 @@ export interface ColyseusActorsOptions {
   readonly bus: NodeBus;
   /** Attempts before a call gives up on an actor that keeps moving. */
   readonly maxAttempts: number;
+  /** Whether the cluster already knows `node` is gone (its listings can be dropped without a health check). */
+  readonly isGone?: (node: string) => boolean;
   readonly log: Logger;
 }
+
+/** How long a node that failed a health check is kept out of placement, ms. */
+const SUSPECT_MS = 15_000;
 
 /** Remembered room locations; beyond it the oldest are forgotten (and looked up again when needed). */
 const MAX_LOCATIONS = 50_000;
@@ -46,6 +51,8 @@ export class ColyseusActors implements Actors {
   readonly #ensuring = new Map<string, Promise<string>>();
   /** roomId → processId of the node hosting it. */
   readonly #where = new Map<string, string>();
+  /** Nodes that failed a health check, and when: kept out of placement for a while. Bounded by the cluster's size. */
+  readonly #suspects = new Map<string, number>();
 
   constructor(o: ColyseusActorsOptions) {
     this.#o = o;
@@ -67,7 +74,12 @@ export class ColyseusActors implements Actors {
     let pending = this.#ensuring.get(roomId);
     if (!pending) {
       pending = (async () => {
-        const listing = (await matchMaker.getRoomById(roomId)) ?? (await matchMaker.createRoom(roomName, { id: roomId }));
+        let listing = await matchMaker.getRoomById(roomId);
+        if (listing && this.#o.isGone?.(listing.processId)) {
+          await this.recover(roomId, listing.processId);
+          listing = await matchMaker.getRoomById(roomId);
+        }
+        listing ??= await matchMaker.createRoom(roomName, { id: roomId });
         this.#remember(roomId, listing.processId);
         return listing.processId;
       })();
@@ -80,7 +92,22 @@ export class ColyseusActors implements Actors {
   /** Forgets where a room is and checks its node: a dead node's listings are removed. */
   async recover(roomId: string, node: string | undefined): Promise<void> {
     this.#where.delete(roomId);
-    if (node && node !== matchMaker.processId) await matchMaker.healthCheckProcessId(node).catch(() => undefined);
+    if (!node || node === matchMaker.processId) return;
+    if (this.#o.isGone?.(node)) {
+      await matchMaker.driver.cleanup?.(node).catch(() => undefined);
+      return;
+    }
+    const alive = await matchMaker.healthCheckProcessId(node).catch(() => false);
+    if (!alive) this.#suspects.set(node, Date.now());
+  }
+
+  /** Whether `node` failed a health check in the last SUSPECT_MS (so nothing new should be placed there). */
+  isSuspect(node: string): boolean {
+    const at = this.#suspects.get(node);
+    if (at === undefined) return false;
+    if (Date.now() - at < SUSPECT_MS) return true;
+    this.#suspects.delete(node);
+    return false;
   }
 
   #remember(roomId: string, node: string): void {

@@ -95,8 +95,8 @@ export class NodeBus {
   }
 
   async stop(): Promise<void> {
-    this.#presence.unsubscribe(this.#nodeChannel(this.nodeId));
-    this.#presence.unsubscribe(this.#allChannel);
+    // The presence connection may already be closed by Colyseus' shutdown; nothing is left to unsubscribe then.
+    await Promise.allSettled([this.#presence.unsubscribe(this.#nodeChannel(this.nodeId)), this.#presence.unsubscribe(this.#allChannel)]);
     for (const [id, p] of this.#pending) {
       clearTimeout(p.timer);
       p.reject(new Error('node bus stopped'));

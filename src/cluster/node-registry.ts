@@ -25,6 +25,8 @@ export class NodeRegistry {
   #live: readonly string[];
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
+  /** Nodes found dead; bounded by how many nodes ever left while this one ran. */
+  readonly #buried = new Set<string>();
 
   get #nodesKey(): string {
     return `${this.#o.clusterName}:cluster:nodes`;
@@ -43,6 +45,11 @@ export class NodeRegistry {
   /** Nodes alive at the last heartbeat, this one included, sorted. */
   get liveNodes(): readonly string[] {
     return this.#live;
+  }
+
+  /** Whether `node` was seen and has since been buried (a crashed or departed node). */
+  isGone(node: string): boolean {
+    return this.#buried.has(node);
   }
 
   async start(): Promise<void> {
@@ -75,7 +82,10 @@ export class NodeRegistry {
     const live: string[] = [];
     for (let i = 0; i < nodes.length; i++) {
       if (alive[i] === 1 || nodes[i] === this.#o.nodeId) live.push(nodes[i]);
-      else await this.#bury(nodes[i]);
+      else {
+        this.#buried.add(nodes[i]);
+        await this.#bury(nodes[i]);
+      }
     }
     this.#live = live.sort();
   }

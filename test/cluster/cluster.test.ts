@@ -1,8 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '../../src/client/parley-client.ts';
-import { groupRoomId } from '../../src/cluster/room-ids.ts';
+import { groupRoomId, inboxRoomId } from '../../src/cluster/room-ids.ts';
 import type { StreamEvent } from '../../src/protocol/entries.ts';
+import { type ExpectedStream, type IntegrityReport, type ObservedStream, type SentEntry, checkIntegrity } from '../../bench/integrity.ts';
 import { ParleyCluster } from '../helpers/parley-cluster.ts';
 import { unavailable } from '../helpers/services.ts';
 import { eventually, text, waitFor } from '../helpers/wait.ts';
@@ -97,5 +98,147 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes on Redis and Cassan
       redis.disconnect();
       expect(typeof listing.processId).toBe('string');
     });
+  });
+});
+
+/** A chat load over the cluster: each user sends to the next; every send and every receipt is logged. */
+class ChatLoad {
+  readonly clients: ParleyClient[] = [];
+  readonly sent = new Map<string, SentEntry[]>();
+  readonly observed = new Map<string, { seqs: number[]; ids: (string | undefined)[] }>();
+  #stop = false;
+  #loops: Promise<void>[] = [];
+
+  constructor(readonly users: readonly string[]) {}
+
+  /** The stream (and device) a message from `from` lands in: the receiver's inbox and the sender's own. */
+  #expect(stream: string, entry: SentEntry): void {
+    const list = this.sent.get(stream) ?? [];
+    list.push(entry);
+    this.sent.set(stream, list);
+  }
+
+  onEvent(user: string, ev: StreamEvent): void {
+    if (!ev.stream.startsWith('u:')) return;
+    const o = this.observed.get(ev.stream) ?? { seqs: [], ids: [] };
+    o.seqs.push(ev.seq);
+    o.ids.push(ev.entry.kind === 'c2c' ? textOf(ev) : undefined);
+    this.observed.set(ev.stream, o);
+  }
+
+  start(intervalMs: number): void {
+    this.#loops = this.clients.map(async (c, i) => {
+      const to = this.users[(i + 1) % this.users.length];
+      for (let k = 0; !this.#stop; k++) {
+        const id = `${c.userId}>${to}#${k}`;
+        try {
+          const ack = await c.sendC2C(to, text(id));
+          this.#expect(`u:${to}`, { id });
+          this.#expect(`u:${c.userId}`, { id, seq: ack.seq });
+        } catch {
+          this.#expect(`u:${to}`, { id, unconfirmed: true });
+          this.#expect(`u:${c.userId}`, { id, unconfirmed: true });
+        }
+        await new Promise((r) => setTimeout(r, intervalMs));
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stop = true;
+    await Promise.all(this.#loops);
+  }
+
+  /** Every device syncs, then the whole run is checked: nothing acknowledged lost, nothing twice, no SEQ gap or reuse. */
+  async check(): Promise<IntegrityReport> {
+    await Promise.all(this.clients.map((c) => c.sync()));
+    const heads = new Map<string, number>();
+    for (const c of this.clients) heads.set(`u:${c.userId}`, (await c.call('sync', { after: 0, limit: 1 })).head);
+    const expected: ExpectedStream[] = [...this.sent].map(([stream, entries]) => ({ device: stream, stream, entries, startAfter: 0, head: heads.get(stream) }));
+    const observed: ObservedStream[] = [...this.observed].map(([stream, o]) => ({ device: stream, stream, seqs: o.seqs, ids: o.ids }));
+    return checkIntegrity(expected, observed);
+  }
+}
+
+describe.skipIf(missing !== undefined)('a cluster of 3 nodes under faults', () => {
+  const env = { PARLEY_NODE_TTL_MS: '4000', PARLEY_HEARTBEAT_MS: '1000', PARLEY_AUDIT_EVERY_MS: '1500', PARLEY_CALL_TIMEOUT_MS: '1500' };
+
+  it('loses no acknowledged message and reuses no SEQ when one node is killed and another paused, and the killed node’s clients are back within 10 s', async () => {
+    const cluster = await ParleyCluster.start({ nodes: 3, redisDb: 1, env });
+    const users = Array.from({ length: 9 }, (_, i) => `fault${i}`);
+    await cluster.nodes[0].importAccounts(users);
+    const load = new ChatLoad(users);
+    for (const [i, u] of users.entries()) {
+      load.clients.push(await cluster.login(u, i % 3, { requestTimeoutMs: 3000, onEvent: (ev) => load.onEvent(u, ev) }));
+    }
+    try {
+      load.start(40);
+      await new Promise((r) => setTimeout(r, 3000));
+
+      // The clients whose inbox actor lives on node 1 are the killed node's clients.
+      const redis = new Redis(cluster.redisUrl);
+      const hostedOnVictim = new Set<string>();
+      for (const u of users) {
+        const listing = JSON.parse((await redis.hget('roomcaches', inboxRoomId(u))) ?? '{}') as { publicAddress?: string };
+        if (listing.publicAddress === `127.0.0.1:${cluster.nodes[1].port}`) hostedOnVictim.add(u);
+      }
+      redis.disconnect();
+      const killedAt = Date.now();
+      const backAfter = new Map<string, number>();
+      for (const c of load.clients) {
+        c.onState((s) => {
+          if (s === 'connected' && hostedOnVictim.has(c.userId) && !backAfter.has(c.userId)) backAfter.set(c.userId, Date.now() - killedAt);
+        });
+      }
+      await cluster.nodes[1].kill('SIGKILL');
+      await waitFor(() => [...hostedOnVictim].every((u) => backAfter.has(u)), 'the killed node’s clients to be back', 15_000).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 1000));
+
+      cluster.nodes[2].signal('SIGSTOP');
+      await new Promise((r) => setTimeout(r, 6000));
+      cluster.nodes[2].signal('SIGCONT');
+      await new Promise((r) => setTimeout(r, 4000));
+      await load.stop();
+
+      expect(hostedOnVictim.size).toBeGreaterThan(0);
+      for (const u of hostedOnVictim) {
+        expect({ user: u, back: backAfter.has(u) }).toEqual({ user: u, back: true });
+        expect(backAfter.get(u)).toBeLessThan(10_000);
+      }
+      const report = await load.check();
+      expect(report.problems).toEqual([]);
+      expect(report.ok).toBe(true);
+      expect(report.totals.received).toBeGreaterThan(500);
+    } finally {
+      await Promise.all(load.clients.map((c) => c.close()));
+      await cluster.stop();
+    }
+  });
+
+  it('moves a stopping node’s clients elsewhere without losing acknowledged messages (SIGTERM under load)', async () => {
+    const cluster = await ParleyCluster.start({ nodes: 3, redisDb: 1, env });
+    const users = Array.from({ length: 6 }, (_, i) => `term${i}`);
+    await cluster.nodes[0].importAccounts(users);
+    const load = new ChatLoad(users);
+    for (const [i, u] of users.entries()) {
+      load.clients.push(await cluster.login(u, i % 3, { requestTimeoutMs: 3000, onEvent: (ev) => load.onEvent(u, ev) }));
+    }
+    try {
+      load.start(40);
+      await new Promise((r) => setTimeout(r, 2000));
+      const stopping = Date.now();
+      await cluster.nodes[1].kill('SIGTERM');
+      const exitedAfter = Date.now() - stopping;
+      await new Promise((r) => setTimeout(r, 4000));
+      await load.stop();
+      expect(exitedAfter).toBeLessThan(10_000);
+      await waitFor(() => load.clients.every((c) => c.state === 'connected'), 'every client to be connected again');
+      const report = await load.check();
+      expect(report.problems).toEqual([]);
+      expect(report.ok).toBe(true);
+    } finally {
+      await Promise.all(load.clients.map((c) => c.close()));
+      await cluster.stop();
+    }
   });
 });

@@ -11,6 +11,8 @@ export interface StoreContractOptions {
   readonly create: () => Promise<Store>;
   /** Why the whole suite cannot run here (e.g. the back end is not reachable); undefined = run. */
   readonly unavailable?: () => string | undefined;
+  /** Removes what `create` made, after the store closed. */
+  readonly destroy?: () => Promise<void>;
 }
 
 let streamCounter = 0;
@@ -37,6 +39,7 @@ export function runStoreContract(o: StoreContractOptions): void {
 
     afterAll(async () => {
       await store?.close();
+      await o.destroy?.();
     });
 
     describe('messages', () => {

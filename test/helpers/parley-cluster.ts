@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { ParleyClient, type ParleyClientOptions } from '../../src/client/parley-client.ts';
 import { ParleyProcess, type RestResponse } from './parley-process.ts';
-import { cassandraEnv } from './services.ts';
+import { cassandraEnv, dropKeyspace } from './services.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,10 +31,12 @@ export interface ParleyClusterOptions {
 export class ParleyCluster {
   readonly nodes: ParleyProcess[];
   readonly redisUrl: string;
+  readonly #keyspace: string;
 
-  private constructor(nodes: ParleyProcess[], redisUrl: string) {
+  private constructor(nodes: ParleyProcess[], redisUrl: string, keyspace: string) {
     this.nodes = nodes;
     this.redisUrl = redisUrl;
+    this.#keyspace = keyspace;
   }
 
   static async start(o: ParleyClusterOptions): Promise<ParleyCluster> {
@@ -42,20 +44,30 @@ export class ParleyCluster {
     const redis = new Redis(redisUrl);
     await redis.flushdb();
     redis.disconnect();
-    const shared = {
-      ...cassandraEnv(),
+    const cassandra = cassandraEnv();
+    const shared: Record<string, string> = {
+      ...cassandra,
       REDIS_URL: redisUrl,
       PARLEY_CLUSTER_NAME: `test-${randomBytes(4).toString('hex')}`,
       PARLEY_SDKAPPID: String(1_400_000_000 + Math.floor(Math.random() * 90_000_000)),
       PARLEY_SECRET_KEY: randomBytes(24).toString('hex'),
       ...o.env,
     };
-    const ports = await Promise.all(Array.from({ length: o.nodes }, () => freePort()));
-    const env = (port: number) => ({ ...shared, PARLEY_PUBLIC_ADDRESS: `127.0.0.1:${port}` });
+    // A free port can be taken by someone else before the node binds it: try another one then.
+    const startNode = async (): Promise<ParleyProcess> => {
+      for (let attempt = 1; ; attempt++) {
+        const port = await freePort();
+        try {
+          return await ParleyProcess.start({ port, env: { ...shared, PARLEY_PUBLIC_ADDRESS: `127.0.0.1:${port}` } });
+        } catch (e) {
+          if (attempt >= 3 || !String(e).includes('EADDRINUSE')) throw e;
+        }
+      }
+    };
     // The first node applies the schema; the others start together.
-    const first = await ParleyProcess.start({ port: ports[0], env: env(ports[0]) });
-    const rest = await Promise.all(ports.slice(1).map((port) => ParleyProcess.start({ port, env: env(port) })));
-    return new ParleyCluster([first, ...rest], redisUrl);
+    const first = await startNode();
+    const rest = await Promise.all(Array.from({ length: o.nodes - 1 }, () => startNode()));
+    return new ParleyCluster([first, ...rest], redisUrl, cassandra.CASSANDRA_KEYSPACE);
   }
 
   get urls(): string[] {
@@ -79,6 +91,7 @@ export class ParleyCluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.nodes.map((n) => n.stop()));
+    await Promise.all(this.nodes.map((n) => n.stop({ keepKeyspace: true })));
+    await dropKeyspace(this.#keyspace).catch(() => undefined);
   }
 }

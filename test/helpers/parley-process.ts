@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signUserSig } from '../../src/auth/user-sig.ts';
 import { ParleyClient, type ParleyClientOptions } from '../../src/client/parley-client.ts';
+import { dropKeyspace } from './services.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -162,8 +163,11 @@ export class ParleyProcess {
     await this.#spawn();
   }
 
-  async stop(): Promise<void> {
+  /** Stops the server; `keepKeyspace` when other nodes of a cluster still use it. */
+  async stop(o: { keepKeyspace?: boolean } = {}): Promise<void> {
     await this.kill('SIGTERM');
     if (this.#ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    const keyspace = this.#env.CASSANDRA_KEYSPACE;
+    if (keyspace && !o.keepKeyspace) await dropKeyspace(keyspace).catch(() => undefined);
   }
 }

@@ -50,3 +50,19 @@ export function storeModes(): StoreMode[] {
 export function storeEnv(mode: StoreMode): Record<string, string> {
   return mode === 'cassandra' ? cassandraEnv() : {};
 }
+
+/** Drops a keyspace the tests created (Cassandra keeps memtables per table, so keyspaces are not left behind). */
+export async function dropKeyspace(keyspace: string): Promise<void> {
+  if (!keyspace.startsWith('parley_test_') && !keyspace.startsWith('parley_contract_')) return;
+  const { default: cassandra } = await import('cassandra-driver');
+  const client = new cassandra.Client({
+    contactPoints: (process.env.CASSANDRA_CONTACT_POINTS ?? '').split(','),
+    localDataCenter: process.env.CASSANDRA_LOCAL_DC ?? 'datacenter1',
+    protocolOptions: { maxVersion: 4 },
+  });
+  try {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
+  } finally {
+    await client.shutdown();
+  }
+}

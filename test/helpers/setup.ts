@@ -1,2 +1,2 @@
 // Every test file may use the real client SDK on Node 20: install the global WebSocket first.
-import '../../src/client/node-websocket.ts';
+import '../../src/shims/node-websocket.ts';

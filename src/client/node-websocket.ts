@@ -1,9 +1,0 @@
-/**
- * Node 20 has no global WebSocket, and @colyseus/sdk reads `WebSocket.OPEN` when a session resumes.
- * Importing this module first installs the `ws` implementation as the global (Node 22+ and browsers
- * already have one, and are left alone).
- */
-import { WebSocket as NodeWebSocket } from 'ws';
-
-const g = globalThis as { WebSocket?: unknown };
-g.WebSocket ??= NodeWebSocket;
