@@ -74,7 +74,7 @@ const runIdOf = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replac
 const background: Background[] = [];
 /** Full runs wait at most this long for a quiet machine before a scenario, and this long in all. */
 const SCENARIO_QUIET_WAIT_S = 30;
-const RUN_QUIET_BUDGET_S = 180;
+const RUN_QUIET_BUDGET_S = 240;
 let quiet = new QuietGate(0);
 
 /** Runs one scenario on one target once the machine is quiet; a failure is recorded, not thrown. */
