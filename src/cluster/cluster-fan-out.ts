@@ -46,7 +46,7 @@ export class ClusterFanOut implements FanOut {
     this.#sinks.set(userId, sink);
     const at = this.#now();
     this.#where.set(userId, { node: this.#me, at });
-    void this.#directory.set(userId, this.#me);
+    this.#directory.set(userId, this.#me).catch(() => undefined); // the bus message keeps the mirrors right
     this.#bus.broadcast({ t: 'presence', userId, node: this.#me, online: true, at });
   }
 
@@ -54,7 +54,7 @@ export class ClusterFanOut implements FanOut {
     if (this.#sinks.get(userId) !== sink) return;
     this.#sinks.delete(userId);
     if (this.#where.get(userId)?.node === this.#me) this.#where.delete(userId);
-    void this.#directory.clearIf(userId, this.#me);
+    this.#directory.clearIf(userId, this.#me).catch(() => undefined);
     this.#bus.broadcast({ t: 'presence', userId, node: this.#me, online: false, at: this.#now() });
   }
 

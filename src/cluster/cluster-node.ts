@@ -4,7 +4,6 @@
  * Embedded mode (no Redis) runs the same actors and bus in process; a cluster shares Redis.
  */
 import { LocalPresence, type MatchMakerDriver, type Presence, matchMaker } from '@colyseus/core';
-import { RedisPresence } from '@colyseus/redis-presence';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ClusterFanOut } from './cluster-fan-out.ts';
@@ -15,6 +14,7 @@ import { NodeBus } from './node-bus.ts';
 import { NodeRegistry } from './node-registry.ts';
 import { OwnershipAudit } from './ownership-audit.ts';
 import { placeRoom } from './placement.ts';
+import { QuietRedisPresence } from './quiet-redis-presence.ts';
 import { RedisPresenceDirectory } from './presence-directory.ts';
 import { SingleActivationRedisDriver } from './single-activation-driver.ts';
 
@@ -46,7 +46,7 @@ export interface ClusterNode {
 }
 
 export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
-  const presence: Presence = o.redis ? new RedisPresence(o.redis.url) : new LocalPresence();
+  const presence: Presence = o.redis ? new QuietRedisPresence(o.redis.url) : new LocalPresence();
   const bus = new NodeBus(presence, o.callTimeoutMs, o.clusterName);
   let registry: NodeRegistry | undefined;
   const actors = new ColyseusActors({ bus, maxAttempts: 20, log: o.log, isGone: (node) => registry?.isGone(node) ?? false });

@@ -122,11 +122,16 @@ export class NodeBus {
   }
 
   broadcast(message: Extract<BusMessage, { t: 'presence' | 'node-down' }>): void {
-    void this.#presence.publish(this.#allChannel, message);
+    this.#send(this.#allChannel, message);
   }
 
   #publish(node: string, message: BusMessage): void {
-    void this.#presence.publish(this.#nodeChannel(node), message);
+    this.#send(this.#nodeChannel(node), message);
+  }
+
+  /** Fire-and-forget: a message lost to a broken connection is a lost live delivery, which clients recover by SEQ. */
+  #send(channel: string, message: BusMessage): void {
+    Promise.resolve(this.#presence.publish(channel, message)).catch(() => undefined);
   }
 
   #receive(m: BusMessage): void {
