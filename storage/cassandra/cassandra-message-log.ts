@@ -22,6 +22,8 @@ const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 /** What this process knows about a claim beyond the interface fields. */
 interface ClaimState {
   lastBucket: number;
+  /** The append in flight: appends of one claim run one after another, so a bucket is opened only after the previous one is complete. */
+  tail: Promise<void>;
 }
 
 /** Raised when an append would store a SEQ that is already stored. */
@@ -60,17 +62,17 @@ export class CassandraMessageLog implements MessageLog {
       create: `INSERT INTO ${ks}.streams (stream_id, epoch, last_bucket, base_seq, emitted_upto) VALUES (?, 1, 0, 0, 0) IF NOT EXISTS`,
       bump: `UPDATE ${ks}.streams SET epoch = ? WHERE stream_id = ? IF epoch = ?`,
       open: `UPDATE ${ks}.streams SET last_bucket = ?, base_seq = ? WHERE stream_id = ? IF epoch = ?`,
-      stampNew: `UPDATE ${ks}.entries SET epoch = ? WHERE stream_id = ? AND bucket = ? IF epoch = null`,
-      stampOld: `UPDATE ${ks}.entries SET epoch = ? WHERE stream_id = ? AND bucket = ? IF epoch < ?`,
-      partition: `SELECT epoch, head FROM ${ks}.entries WHERE stream_id = ? AND bucket = ? LIMIT 1`,
-      insert: `INSERT INTO ${ks}.entries (stream_id, bucket, seq, time, payload, flags, expires_at, peer, idem_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?`,
-      fence: `UPDATE ${ks}.entries SET head = ? WHERE stream_id = ? AND bucket = ? IF epoch = ?`,
+      stampNew: `UPDATE ${ks}.stream_entries SET epoch = ? WHERE stream_id = ? AND bucket = ? IF epoch = null`,
+      stampOld: `UPDATE ${ks}.stream_entries SET epoch = ? WHERE stream_id = ? AND bucket = ? IF epoch < ?`,
+      partition: `SELECT epoch, head FROM ${ks}.stream_entries WHERE stream_id = ? AND bucket = ? LIMIT 1`,
+      insert: `INSERT INTO ${ks}.stream_entries (stream_id, bucket, seq, time, payload, flags, expires_at, peer, idem_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?`,
+      fence: `UPDATE ${ks}.stream_entries SET head = ? WHERE stream_id = ? AND bucket = ? IF epoch = ?`,
       index: `INSERT INTO ${ks}.conversation_index (stream_id, peer, time, seq) VALUES (?, ?, ?, ?) USING TTL ?`,
       idem: `INSERT INTO ${ks}.idempotency (stream_id, idem_key, seq) VALUES (?, ?, ?) USING TTL ?`,
-      readAfter: `SELECT seq, time, payload, flags, expires_at FROM ${ks}.entries WHERE stream_id = ? AND bucket = ? AND seq > ? LIMIT ?`,
-      readBefore: `SELECT seq, time, payload, flags, expires_at FROM ${ks}.entries WHERE stream_id = ? AND bucket = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-      row: `SELECT seq, time, payload, flags, expires_at, peer, idem_key FROM ${ks}.entries WHERE stream_id = ? AND bucket = ? AND seq = ?`,
-      update: `UPDATE ${ks}.entries USING TTL ? SET payload = ?, flags = ? WHERE stream_id = ? AND bucket = ? AND seq = ? IF EXISTS`,
+      readAfter: `SELECT seq, time, payload, flags, expires_at FROM ${ks}.stream_entries WHERE stream_id = ? AND bucket = ? AND seq > ? LIMIT ?`,
+      readBefore: `SELECT seq, time, payload, flags, expires_at FROM ${ks}.stream_entries WHERE stream_id = ? AND bucket = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      row: `SELECT seq, time, payload, flags, expires_at, peer, idem_key FROM ${ks}.stream_entries WHERE stream_id = ? AND bucket = ? AND seq = ?`,
+      update: `UPDATE ${ks}.stream_entries USING TTL ? SET payload = ?, flags = ? WHERE stream_id = ? AND bucket = ? AND seq = ? IF EXISTS`,
       findIdem: `SELECT idem_key, seq FROM ${ks}.idempotency WHERE stream_id = ? AND idem_key IN ?`,
       conversation: `SELECT time, seq FROM ${ks}.conversation_index WHERE stream_id = ? AND peer = ? AND (time, seq) < (?, ?) AND (time) >= (?) LIMIT ?`,
     };
@@ -97,7 +99,7 @@ export class CassandraMessageLog implements MessageLog {
       await this.#stamp(streamId, lastBucket, epoch);
       const part = (await this.#serialRead(this.#q.partition, [streamId, lastBucket])).first();
       const claim: StreamClaim = { streamId, epoch, lastSeq: Math.max(baseSeq, num(part?.get('head'))) };
-      this.#claims.set(claim, { lastBucket });
+      this.#claims.set(claim, { lastBucket, tail: Promise.resolve() });
       return claim;
     }
   }
@@ -118,6 +120,12 @@ export class CassandraMessageLog implements MessageLog {
     if (entries.length === 0) return;
     const state = this.#claims.get(claim);
     if (!state) throw new StaleEpochError(claim.streamId, claim.epoch);
+    const done = state.tail.then(() => this.#append(claim, state, entries));
+    state.tail = done.catch(() => undefined);
+    return done;
+  }
+
+  async #append(claim: StreamClaim, state: ClaimState, entries: readonly AppendEntry[]): Promise<void> {
     let start = 0;
     while (start < entries.length) {
       const bucket = bucketOf(entries[start].seq);
