@@ -1,0 +1,31 @@
+/**
+ * The event bus port: durable, at-least-once delivery of ParleyEvents to consumer groups, in order
+ * per event key. Two adapters pass one contract suite (test/contract/event-bus-contract.ts): an
+ * in-process log on SQLite (embedded mode; a crash loses nothing published) and Kafka
+ * (`parley.events`, keyed by `event.key`).
+ */
+import type { ParleyEvent } from './event-types.ts';
+
+/** Handles a batch of events of one partition, in order. Resolving commits them; rejecting redelivers them later. */
+export type EventHandler = (events: readonly ParleyEvent[]) => Promise<void>;
+
+export interface SubscribeOptions {
+  /** Consumer group: each group sees every event once (at least once); members of one group share the work. */
+  readonly group: string;
+  /** Where a group without a committed position starts: the oldest retained event, or only new ones. */
+  readonly from?: 'earliest' | 'latest';
+}
+
+export interface Subscription {
+  /** Stops consuming after the batch in hand; uncommitted events go to the next member of the group. */
+  stop(): Promise<void>;
+  /** Events published but not yet committed by this group, when the adapter can tell cheaply. */
+  lag(): Promise<number | undefined>;
+}
+
+export interface EventBus {
+  /** Resolves once the events are durable (SQLite commit; Kafka acks=all). */
+  publish(events: readonly ParleyEvent[]): Promise<void>;
+  subscribe(handler: EventHandler, options: SubscribeOptions): Promise<Subscription>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,111 @@
+/**
+ * Parley's domain events: what app servers consume from `parley.events` (and what webhooks and the
+ * chat-record archiver are fed from). Versioned JSON; `docs/events.md` documents each type with an
+ * example. Consumers must be idempotent on `id`: delivery is at least once, in order per `key`.
+ *
+ * Compatibility: fields are only ever added within a version; a type's meaning never changes.
+ * A consumer ignores types and fields it does not know.
+ */
+import type { C2CMessage, GroupMessage, GroupTip, MsgElem } from '../protocol/entries.ts';
+import type { Platform } from '../protocol/client-ops.ts';
+
+export const EVENT_VERSION = 1;
+
+interface EventBase<T extends string, D> {
+  /** Schema version of the envelope and of `data`. */
+  readonly v: typeof EVENT_VERSION;
+  /** Unique and stable: a re-emitted event has the same id. */
+  readonly id: string;
+  readonly type: T;
+  /** When the action happened, Unix ms. */
+  readonly time: number;
+  /** Partition key: events with one key are delivered in order (a stream id: `u:<user>`, `g:<group>`). */
+  readonly key: string;
+  readonly data: D;
+}
+
+export interface C2CMessageData {
+  /** SEQ in the receiver's inbox stream (`key`). */
+  readonly seq: number;
+  readonly message: C2CMessage;
+}
+
+export interface GroupMessageData {
+  readonly seq: number;
+  readonly message: GroupMessage;
+}
+
+export interface GroupMemberData {
+  readonly groupId: string;
+  readonly groupType: string;
+  /** SEQ of the tip in the group stream; 0 when the group type stores no tips. */
+  readonly seq: number;
+  readonly operator: string;
+  readonly members: readonly string[];
+  /** Why members left: removed by someone else, or quit. */
+  readonly reason?: 'kicked' | 'quit';
+}
+
+export interface GroupCreatedData {
+  readonly groupId: string;
+  readonly groupType: string;
+  readonly owner: string;
+  readonly operator: string;
+  readonly name: string;
+  readonly members: readonly string[];
+  readonly appDefinedData: Readonly<Record<string, string>>;
+}
+
+export interface AccountImportedData {
+  readonly userIds: readonly string[];
+}
+
+export interface StateChangedData {
+  readonly userId: string;
+  readonly action: 'Login' | 'Logout' | 'Disconnect';
+  readonly reason: 'Register' | 'Unregister' | 'LinkClose' | 'TimeOut' | 'Kicked';
+  readonly platform: Platform;
+}
+
+export type ParleyEvent =
+  | EventBase<'account.imported', AccountImportedData>
+  | EventBase<'c2c.message', C2CMessageData>
+  | EventBase<'group.created', GroupCreatedData>
+  | EventBase<'group.message', GroupMessageData>
+  | EventBase<'group.member_joined', GroupMemberData>
+  | EventBase<'group.member_left', GroupMemberData>
+  | EventBase<'state.changed', StateChangedData>;
+
+export type EventType = ParleyEvent['type'];
+
+type DataOf<T extends EventType> = Extract<ParleyEvent, { type: T }>['data'];
+
+export function makeEvent<T extends EventType>(type: T, id: string, key: string, time: number, data: DataOf<T>): Extract<ParleyEvent, { type: T }> {
+  return { v: EVENT_VERSION, id, type, time, key, data } as Extract<ParleyEvent, { type: T }>;
+}
+
+/** Message bodies in events are Tencent MsgBody arrays, as sent. */
+export type EventMsgBody = readonly MsgElem[];
+
+/** The event (if any) a stored stream entry stands for; `id` is `<stream>#<seq>`, stable across re-emission. */
+export function eventOfEntry(streamId: string, seq: number, entry: C2CMessage | GroupMessage | GroupTip | { kind: string }, groupType?: string): ParleyEvent | undefined {
+  const id = `${streamId}#${seq}`;
+  switch (entry.kind) {
+    case 'c2c': {
+      const m = entry as C2CMessage;
+      // A C2C message is one business event: it is emitted from the receiver's inbox only.
+      return streamId === `u:${m.to}` ? makeEvent('c2c.message', id, streamId, m.time, { seq, message: m }) : undefined;
+    }
+    case 'group': {
+      const m = entry as GroupMessage;
+      return makeEvent('group.message', id, streamId, m.time, { seq, message: m });
+    }
+    case 'tip': {
+      const t = entry as GroupTip;
+      const data: GroupMemberData = { groupId: t.groupId, groupType: groupType ?? '', seq, operator: t.operator, members: t.members, ...(t.tip === 'join' ? {} : { reason: t.tip === 'kick' ? 'kicked' : 'quit' }) };
+      return makeEvent(t.tip === 'join' ? 'group.member_joined' : 'group.member_left', id, streamId, t.time, data);
+    }
+    default:
+      return undefined;
+  }
+}

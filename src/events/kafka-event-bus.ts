@@ -1,0 +1,92 @@
+/**
+ * The event bus on Kafka: events go to one topic keyed by `event.key` (so per-stream order holds in
+ * its partition), produced with acks from all in-sync replicas by an idempotent producer. Consumers
+ * are Kafka consumer groups that commit a batch only after its handler resolved; a handler that
+ * throws has its batch redelivered (kafkajs restarts the consumer from the last commit).
+ */
+import { type Consumer, type Kafka, Partitioners, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { EventBus, EventHandler, SubscribeOptions, Subscription } from './event-bus.ts';
+import type { ParleyEvent } from './event-types.ts';
+
+export interface KafkaEventBusOptions {
+  readonly kafka: Kafka;
+  readonly topic: string;
+  readonly log: Logger;
+}
+
+export class KafkaEventBus implements EventBus {
+  readonly #o: KafkaEventBusOptions;
+  readonly #producer: Producer;
+  #connected: Promise<void> | undefined;
+  readonly #consumers = new Set<Consumer>();
+
+  constructor(o: KafkaEventBusOptions) {
+    this.#o = o;
+    this.#producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  }
+
+  async publish(events: readonly ParleyEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    this.#connected ??= this.#producer.connect();
+    await this.#connected;
+    await this.#producer.send({
+      topic: this.#o.topic,
+      acks: -1,
+      messages: events.map((e) => ({ key: e.key, value: JSON.stringify(e) })),
+    });
+  }
+
+  async subscribe(handler: EventHandler, o: SubscribeOptions): Promise<Subscription> {
+    const { kafka, topic, log } = this.#o;
+    const consumer = kafka.consumer({ groupId: o.group, retry: { retries: 1_000_000, initialRetryTime: 200, maxRetryTime: 5000 } });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: (o.from ?? 'earliest') === 'earliest' });
+    this.#consumers.add(consumer);
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const events = batch.messages.map((m) => JSON.parse(m.value?.toString() ?? 'null') as ParleyEvent).filter((e) => e !== null);
+        try {
+          await handler(events);
+        } catch (e) {
+          log.warn({ err: e, group: o.group, partition: batch.partition }, 'event handler failed; redelivering');
+          throw e;
+        }
+        const last = batch.messages[batch.messages.length - 1].offset;
+        resolveOffset(last);
+        await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+        await heartbeat();
+      },
+    });
+    return {
+      stop: async () => {
+        this.#consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+      lag: () => this.#lag(o.group),
+    };
+  }
+
+  async #lag(group: string): Promise<number | undefined> {
+    const admin = this.#o.kafka.admin();
+    try {
+      await admin.connect();
+      const [ends, committed] = await Promise.all([
+        admin.fetchTopicOffsets(this.#o.topic),
+        admin.fetchOffsets({ groupId: group, topics: [this.#o.topic] }),
+      ]);
+      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      return ends.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, done.get(p.partition) ?? 0)), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.#consumers) await c.disconnect().catch(() => undefined);
+    if (this.#connected) await this.#producer.disconnect();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The embedded event bus: a durable log in SQLite (`events.db` in the data dir) with a committed
+ * position per consumer group. Publishing is a commit, so an event survives a crash from the moment
+ * `publish` resolves. Consumers run in this process; the log is totally ordered, hence ordered per
+ * key. One member per group (there is one process).
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { EventBus, EventHandler, SubscribeOptions, Subscription } from './event-bus.ts';
+import type { ParleyEvent } from './event-types.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  key      TEXT NOT NULL,
+  time     INTEGER NOT NULL,
+  payload  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS consumer_positions (
+  grp       TEXT PRIMARY KEY,
+  committed INTEGER NOT NULL
+) WITHOUT ROWID;
+`;
+
+export interface LocalEventBusOptions {
+  /** File path, or ':memory:' for tests. */
+  readonly file: string;
+  /** Events older than this are deleted, committed or not, ms. */
+  readonly retentionMs: number;
+  /** Largest batch handed to a handler. */
+  readonly batchSize?: number;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+/** A failing handler is retried after this long, doubling up to the cap, ms. */
+const RETRY_MS = [100, 200, 500, 1000, 2000, 5000];
+
+export class LocalEventBus implements EventBus {
+  readonly #db: BetterSqlite3.Database;
+  readonly #o: LocalEventBusOptions;
+  /** Wakes consumers waiting for new events; one waiter per running subscription. */
+  readonly #waiters = new Set<() => void>();
+  readonly #groups = new Set<string>();
+  readonly #purge: NodeJS.Timeout;
+
+  constructor(o: LocalEventBusOptions) {
+    this.#o = o;
+    this.#db = new BetterSqlite3(o.file);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.exec(SCHEMA);
+    this.#purge = setInterval(() => this.#deleteExpired(), 60_000).unref();
+  }
+
+  async publish(events: readonly ParleyEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const insert = this.#db.prepare('INSERT INTO events (key, time, payload) VALUES (?, ?, ?)');
+    this.#db.transaction(() => {
+      for (const e of events) insert.run(e.key, e.time, JSON.stringify(e));
+    })();
+    for (const wake of this.#waiters) wake();
+  }
+
+  async subscribe(handler: EventHandler, o: SubscribeOptions): Promise<Subscription> {
+    if (this.#groups.has(o.group)) throw new Error(`consumer group ${o.group} already has a member in this process`);
+    this.#groups.add(o.group);
+    const row = this.#db.prepare('SELECT committed FROM consumer_positions WHERE grp = ?').get(o.group) as { committed: number } | undefined;
+    let committed = row?.committed ?? (o.from === 'latest' ? this.#head() : 0);
+    let stopped = false;
+    let wake: () => void = () => undefined;
+    const read = this.#db.prepare('SELECT position, payload FROM events WHERE position > ? ORDER BY position LIMIT ?');
+    const commit = this.#db.prepare('INSERT INTO consumer_positions (grp, committed) VALUES (?, ?) ON CONFLICT (grp) DO UPDATE SET committed = excluded.committed');
+
+    const loop = (async () => {
+      for (let failures = 0; !stopped; ) {
+        const rows = read.all(committed, this.#o.batchSize ?? 500) as { position: number; payload: string }[];
+        if (rows.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            this.#waiters.add(resolve);
+          });
+          this.#waiters.delete(wake);
+          continue;
+        }
+        try {
+          await handler(rows.map((r) => JSON.parse(r.payload) as ParleyEvent));
+          committed = rows[rows.length - 1].position;
+          commit.run(o.group, committed);
+          failures = 0;
+        } catch (e) {
+          this.#o.log.warn({ err: e, group: o.group }, 'event handler failed; redelivering');
+          await new Promise((r) => setTimeout(r, RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]));
+        }
+      }
+    })();
+
+    return {
+      stop: async () => {
+        stopped = true;
+        wake();
+        await loop;
+        this.#groups.delete(o.group);
+      },
+      lag: async () => this.#head() - committed,
+    };
+  }
+
+  #head(): number {
+    return (this.#db.prepare('SELECT max(position) AS p FROM events').get() as { p: number | null }).p ?? 0;
+  }
+
+  #deleteExpired(): void {
+    const now = (this.#o.now ?? Date.now)();
+    this.#db.prepare('DELETE FROM events WHERE time < ?').run(now - this.#o.retentionMs);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#purge);
+    this.#db.close();
+  }
+}
