@@ -32,7 +32,7 @@ function latencySeries(name: string, curve: readonly (readonly [number, number])
   return curve && curve.length ? [{ name, points: curve.map(([p, ms]) => [tailX(p), Math.max(ms, 0.01)] as const) }] : [];
 }
 
-function throughputPlot(name: string, describe: string, parley?: RateRun, bare?: RateRun): Plot {
+function throughputPlot(name: string, parley?: RateRun, bare?: RateRun): Plot {
   const pts = (r: RateRun | undefined): [number, number][] =>
     [...(r?.ladder.steps ?? [])].sort((a, b) => a.offeredDeliveriesPerSec - b.offeredDeliveriesPerSec).map((s) => [s.offeredDeliveriesPerSec, Math.max(1, s.deliveredPerSec)]);
   const all = [...pts(parley), ...pts(bare)].map((p) => p[0]);
@@ -47,7 +47,7 @@ function throughputPlot(name: string, describe: string, parley?: RateRun, bare?:
     name: `${name}-throughput`,
     title: `${name}: delivered vs offered`,
     svg: lineChart(series, {
-      title: `${name}: deliveries/s vs offered (${describe})`.slice(0, 110),
+      title: `${name}: delivered vs offered deliveries per second`,
       x: { label: 'offered deliveries/s', log: true },
       y: { label: 'delivered deliveries/s (during the step)', log: true },
     }),
@@ -102,7 +102,7 @@ export function plotsOf(r: BenchResult): Plot[] {
     const parley = ran(s.parley);
     const bare = ran(s.bare);
     if (!parley && !bare) continue;
-    plots.push(throughputPlot(name, s.describe, parley, bare), latencyPlot(name, s.p99BoundMs, parley, bare));
+    plots.push(throughputPlot(name, parley, bare), latencyPlot(name, s.p99BoundMs, parley, bare));
   }
   const cp = ran(r.connect?.parley);
   const cb = ran(r.connect?.bare);

@@ -100,7 +100,8 @@ function frame(o: ChartOptions, w: number, h: number, xs: Scale, ys: Scale): str
 function legend(names: readonly string[], w: number): string[] {
   return names.map((n, i) => {
     const y = M.top + 14 + i * 16;
-    const x = w - M.right - 200;
+    // Top left: the throughput and latency curves rise to the right, so that corner stays clear.
+    const x = M.left + 10;
     return `<rect x="${x}" y="${y - 8}" width="12" height="4" fill="${COLORS[i % COLORS.length]}"/><text x="${x + 18}" y="${y - 3}" font-size="11" dominant-baseline="middle">${esc(n)}</text>`;
   });
 }
