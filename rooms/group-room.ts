@@ -27,6 +27,8 @@ import { GroupStream } from './group/group-stream.ts';
 import { addMembers, removeMembers } from './group/membership.ts';
 import { notifyInboxes } from './group/notices.ts';
 import { commitObserver } from './commit-metrics.ts';
+import { emitterFor } from './emitter-for.ts';
+import { makeEvent } from '../src/events/event-types.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
 
 interface Loaded {
@@ -35,7 +37,7 @@ interface Loaded {
   readonly stream: GroupStream;
 }
 
-const GROUP_METHODS: ReadonlySet<string> = new Set<keyof GroupActor>(['create', 'info', 'addMembers', 'removeMembers', 'sendMessage']);
+const GROUP_METHODS: ReadonlySet<string> = new Set<keyof GroupActor>(['create', 'info', 'addMembers', 'removeMembers', 'sendMessage', 'flushEvents']);
 
 export class GroupRoom extends ActorRoom implements GroupActor {
   protected readonly callable = GROUP_METHODS;
@@ -53,10 +55,10 @@ export class GroupRoom extends ActorRoom implements GroupActor {
     const record = await store.groups.getGroup(this.#groupId);
     if (!record) return;
     const members = new Map((await store.groups.listMembers(this.#groupId)).map((r) => [r.userId, memberFromRecord(r)]));
-    this.#state = { group: groupFromRecord(record), members, stream: await this.#openStream() };
+    this.#state = { group: groupFromRecord(record), members, stream: await this.#openStream(record.type) };
   }
 
-  async #openStream(): Promise<GroupStream> {
+  async #openStream(type: string): Promise<GroupStream> {
     const im = this.deps.im;
     const streamId = groupStream(this.#groupId);
     const claim = await im.store.messages.claimStream(streamId);
@@ -68,6 +70,7 @@ export class GroupRoom extends ActorRoom implements GroupActor {
         now: im.now,
         dedupWindowMs: im.limits.dedupWindowS * 1000,
         onCommit: commitObserver(im.metrics, 'g'),
+        emitter: emitterFor(im, streamId, type),
         onFatal: (e) => {
           im.log.warn({ err: e, groupId: this.#groupId }, 'group writer failed; passivating');
           void this.passivate(CloseCode.ActorMoved);
@@ -118,7 +121,18 @@ export class GroupRoom extends ActorRoom implements GroupActor {
         const existing = await im.store.groups.getGroup(this.#groupId);
         throw this.#taken(spec, existing?.owner ?? '');
       }
-      this.#state = { group: groupFromRecord(record), members: new Map(members.map((m) => [m.userId, m])), stream: await this.#openStream() };
+      this.#state = { group: groupFromRecord(record), members: new Map(members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type) };
+      await im.events.publish([
+        makeEvent('group.created', `g:${this.#groupId}#created`, groupStream(this.#groupId), now, {
+          groupId: this.#groupId,
+          groupType: spec.type,
+          owner: spec.owner,
+          operator: spec.operator,
+          name: spec.name,
+          members: members.map((m) => m.userId),
+          appDefinedData: spec.appDefinedData,
+        }),
+      ]);
       await notifyInboxes(im, members.map((m) => m.userId), { notice: 'group.joined', groupId: this.#groupId, groupSeq: 0, operator: spec.operator, time: now });
       return { groupId: this.#groupId };
     });
@@ -128,6 +142,12 @@ export class GroupRoom extends ActorRoom implements GroupActor {
     return spec.idWasChosen && owner !== '' && owner === spec.owner
       ? imError('GroupIdTakenBySelf', { groupId: this.#groupId })
       : imError('GroupIdTaken', { groupId: this.#groupId });
+  }
+
+  flushEvents(): Promise<void> {
+    return this.serve(async () => {
+      await this.#state?.stream.flushEvents();
+    });
   }
 
   info(): Promise<GroupInfo> {

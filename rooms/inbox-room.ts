@@ -17,6 +17,9 @@ import { type DeviceInfo, Devices } from './inbox/devices.ts';
 import { InboxStream } from './inbox/inbox-stream.ts';
 import { toRpcError } from './inbox/rpc-error.ts';
 import { commitObserver } from './commit-metrics.ts';
+import { emitterFor } from './emitter-for.ts';
+import { type StateChangedData, makeEvent } from '../src/events/event-types.ts';
+import { inboxStream } from '../src/protocol/streams.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
 
 interface JoinOptions {
@@ -27,7 +30,7 @@ interface RequestContext {
   reject(reason: unknown): unknown;
 }
 
-const INBOX_METHODS: ReadonlySet<string> = new Set<keyof InboxActor>(['deliverC2C', 'appendNotice', 'pushLive', 'kickDevices']);
+const INBOX_METHODS: ReadonlySet<string> = new Set<keyof InboxActor>(['deliverC2C', 'appendNotice', 'pushLive', 'kickDevices', 'flushEvents']);
 
 export class InboxRoom extends ActorRoom implements InboxActor {
   protected readonly callable = INBOX_METHODS;
@@ -54,6 +57,7 @@ export class InboxRoom extends ActorRoom implements InboxActor {
       noticeRetentionS: im.limits.offlineRetentionS,
       push: (event) => this.pushLive(event),
       onCommit: commitObserver(im.metrics, 'u'),
+      emitter: emitterFor(im, inboxStream(this.#userId)),
       onFatal: (e) => {
         im.log.warn({ err: e, userId: this.#userId }, 'inbox writer failed; passivating');
         void this.passivate(CloseCode.ActorMoved);
@@ -91,6 +95,7 @@ export class InboxRoom extends ActorRoom implements InboxActor {
       this.#accountKnown = true;
       const info: DeviceInfo = { platform: options.platform ?? 'Web', sigExpiresAt: (sig.time + sig.expire) * 1000 };
       this.#devices.attach(client, info);
+      this.#stateChanged('Login', 'Register', info.platform);
       this.deps.im.metrics.connections.inc();
       this.deps.fanOut.online(this.#userId, this);
     });
@@ -100,9 +105,22 @@ export class InboxRoom extends ActorRoom implements InboxActor {
     await this.allowReconnection(client, this.deps.settings.reconnectWindowS);
   }
 
-  override onLeave(client: Client): void {
-    if (this.#devices.detach(client)) this.deps.im.metrics.connections.dec();
+  override onLeave(client: Client, code?: number): void {
+    if (this.#devices.detach(client)) {
+      this.deps.im.metrics.connections.dec();
+      const info = client.userData as DeviceInfo;
+      const consented = code === 4000 || code === 1000;
+      this.#stateChanged(consented ? 'Logout' : 'Disconnect', consented ? 'Unregister' : code === CloseCode.Kicked ? 'Kicked' : 'LinkClose', info.platform);
+    }
     if (this.clients.length === 0) this.deps.fanOut.offline(this.#userId, this);
+  }
+
+  /** State changes are published fire-and-forget: a lost one only delays a webhook, never a message. */
+  #stateChanged(action: StateChangedData['action'], reason: StateChangedData['reason'], platform: Platform): void {
+    const im = this.deps.im;
+    const time = im.now();
+    const event = makeEvent('state.changed', `state:${this.#userId}:${time}:${action}:${platform}`, inboxStream(this.#userId), time, { userId: this.#userId, action, reason, platform });
+    im.events.publish([event]).catch((e: unknown) => im.log.warn({ err: e }, 'state change event not published'));
   }
 
   async #runOp(client: Client, op: string, handler: OpHandler, args: unknown, ctx: RequestContext): Promise<unknown> {
@@ -137,6 +155,10 @@ export class InboxRoom extends ActorRoom implements InboxActor {
   pushLive(event: StreamEvent): Promise<void> {
     this.#devices.push(event);
     return Promise.resolve();
+  }
+
+  flushEvents(): Promise<void> {
+    return this.serve(() => this.#stream.flushEvents());
   }
 
   kickDevices(): Promise<void> {

@@ -35,6 +35,8 @@ export interface StreamWriterOptions {
   readonly onFatal: (error: unknown) => void;
   /** Told of each successful commit: entries written and how long the store took, seconds. */
   readonly onCommit?: (entries: number, seconds: number) => void;
+  /** Told of what each successful commit stored: SEQ and value of each new entry, ascending. */
+  readonly onCommitted?: (items: readonly { seq: number; value: unknown }[]) => void;
 }
 
 interface Queued {
@@ -141,7 +143,10 @@ export class StreamWriter {
       this.#fail(e, batch);
       return;
     }
-    if (entries.length > 0) this.#opts.onCommit?.(entries.length, (performance.now() - started) / 1000);
+    if (entries.length > 0) {
+      this.#opts.onCommit?.(entries.length, (performance.now() - started) / 1000);
+      this.#opts.onCommitted?.(results.flatMap((r) => (r && !r.duplicate ? [{ seq: r.seq, value: r.value }] : [])));
+    }
     this.#lastSeq = seq;
     this.#durableSeq = seq;
     for (const [key, s] of inBatch) this.#recent.set(key, { seq: s, at: now });

@@ -9,7 +9,10 @@ import { openSqliteStore } from '../storage/sqlite/sqlite-store.ts';
 import type { Store } from '../storage/store.ts';
 import { type RedisConnection, connectRedis } from './cluster/redis-connection.ts';
 import type { Config } from './config.ts';
+import type { EventBus } from './events/event-bus.ts';
 import { type KafkaConnection, connectKafka } from './events/kafka-connection.ts';
+import { KafkaEventBus } from './events/kafka-event-bus.ts';
+import { LocalEventBus } from './events/local-event-bus.ts';
 import { DependencyUnavailableError } from './ops/dependency.ts';
 import type { DependencyCheck } from './ops/health.ts';
 
@@ -18,6 +21,8 @@ export interface Backends {
   readonly storeKind: 'sqlite' | 'cassandra';
   readonly redis?: RedisConnection;
   readonly kafka?: KafkaConnection;
+  /** Kafka's `parley.events` when Kafka is configured, else the in-process log in the data dir. */
+  readonly events: EventBus;
   readonly checks: readonly DependencyCheck[];
   close(): Promise<void>;
 }
@@ -47,6 +52,10 @@ export async function openBackends(config: Config, log: Logger): Promise<Backend
     if (redis) opened.push(redis);
     const kafka = config.kafka ? await connectKafka(config.kafka, config.connectTimeoutMs, log) : undefined;
     if (kafka) opened.push(kafka);
+    const events: EventBus = kafka
+      ? new KafkaEventBus({ kafka: kafka.kafka, topic: kafka.topics.events, log })
+      : new LocalEventBus({ file: join(config.app.dataDir, 'events.db'), retentionMs: config.events.retentionMs, log });
+    opened.push(events);
     const checks: DependencyCheck[] = [
       { name: 'store', check: () => store.ping() },
       ...(redis ? [{ name: 'redis', check: () => redis.health() }] : []),
@@ -57,6 +66,7 @@ export async function openBackends(config: Config, log: Logger): Promise<Backend
       storeKind: config.cassandra ? 'cassandra' : 'sqlite',
       redis,
       kafka,
+      events,
       checks,
       async close() {
         for (const o of opened.reverse()) await o.close().catch((e: unknown) => log.warn({ err: e }, 'closing a back end failed'));

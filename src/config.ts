@@ -38,8 +38,13 @@ const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   KAFKA_BROKERS: list.optional(),
   KAFKA_CLIENT_ID: z.string().default('parley'),
+  KAFKA_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ - only').default('parley'),
   KAFKA_TOPIC_PARTITIONS: positiveInt.default(6),
   KAFKA_REPLICATION_FACTOR: positiveInt.default(1),
+  PARLEY_EVENT_RETENTION_S: positiveInt.default(7 * 86400),
+  PARLEY_EMISSION_SWEEP_MS: positiveInt.default(30_000),
+  /** Fault injection for tests, comma-separated (see ImContext.faults). Never set in production. */
+  PARLEY_FAULT: list.default([]),
   PARLEY_CLUSTER_NAME: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('parley'),
   PARLEY_CALL_TIMEOUT_MS: positiveInt.default(2000),
   PARLEY_HEARTBEAT_MS: positiveInt.default(2000),
@@ -98,9 +103,18 @@ export interface Config {
     readonly clientId: string;
     readonly partitions: number;
     readonly replicationFactor: number;
+    readonly topicPrefix: string;
   };
   /** How long each dependency may take to answer at start, ms. */
   readonly connectTimeoutMs: number;
+  readonly events: {
+    /** How long the in-process event log keeps events, ms (Kafka keeps them per its topic config). */
+    readonly retentionMs: number;
+    /** How often streams with unpublished events are swept, ms. */
+    readonly sweepEveryMs: number;
+  };
+  /** Fault injection points switched on (tests only). */
+  readonly faults: ReadonlySet<string>;
   readonly cluster: {
     /** Prefix of the cluster's Redis keys and channels (several clusters may share a Redis). */
     readonly name: string;
@@ -162,9 +176,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     redis: e.REDIS_URL ? { url: e.REDIS_URL } : undefined,
     kafka: e.KAFKA_BROKERS?.length
-      ? { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, partitions: e.KAFKA_TOPIC_PARTITIONS, replicationFactor: e.KAFKA_REPLICATION_FACTOR }
+      ? { brokers: e.KAFKA_BROKERS, clientId: e.KAFKA_CLIENT_ID, partitions: e.KAFKA_TOPIC_PARTITIONS, replicationFactor: e.KAFKA_REPLICATION_FACTOR, topicPrefix: e.KAFKA_TOPIC_PREFIX }
       : undefined,
     connectTimeoutMs: e.PARLEY_CONNECT_TIMEOUT_S * 1000,
+    events: { retentionMs: e.PARLEY_EVENT_RETENTION_S * 1000, sweepEveryMs: e.PARLEY_EMISSION_SWEEP_MS },
+    faults: new Set(e.PARLEY_FAULT),
     cluster: {
       name: e.PARLEY_CLUSTER_NAME,
       callTimeoutMs: e.PARLEY_CALL_TIMEOUT_MS,

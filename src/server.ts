@@ -24,6 +24,7 @@ import type { ImContext } from './im/context.ts';
 import { createMetrics } from './ops/metrics.ts';
 import { healthRoutes } from './ops/health.ts';
 import { openBackends } from './backends.ts';
+import { EmissionSweep } from './events/emission-sweep.ts';
 
 /** Largest WebSocket frame accepted: a 12 KB message plus protocol overhead (the transport's default is 4 KiB). */
 const MAX_WS_PAYLOAD = 64 * 1024;
@@ -62,6 +63,8 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     limits: config.limits,
     now,
     log,
+    events: backends.events,
+    faults: config.faults,
   };
   const auth = new Authenticator(identity, store.accounts, now);
   const deps: RoomDeps = {
@@ -103,6 +106,8 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   const address = server.transport.server?.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   await node.start();
+  const sweep = new EmissionSweep({ log: store.messages, actors: node.actors, logger: log, firstAfterMs: 2000, everyMs: config.events.sweepEveryMs, batch: 1000 });
+  sweep.start();
   accepting = true;
   log.info({ store: backends.storeKind, redis: Boolean(backends.redis), kafka: Boolean(backends.kafka) }, 'back ends ready');
 
@@ -114,6 +119,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     async stop() {
       accepting = false;
       const t0 = Date.now();
+      await sweep.stop();
       await node.leave();
       log.info({ ms: Date.now() - t0 }, 'left the cluster');
       await server.gracefullyShutdown(false);

@@ -87,6 +87,16 @@ export interface MessageLog {
 
   /** Roaming index: entries of `streamId` whose peer is `peer`, newest first (time, then SEQ). */
   readConversation(q: ConversationQuery): Promise<StoredEntry[]>;
+
+  /**
+   * Event emission bookkeeping (DESIGN §5): the highest SEQ whose event was published. A stream
+   * whose emission may lag its head is in the backlog from its claim until `markEmitted` releases it.
+   */
+  emittedUpto(streamId: string): Promise<number>;
+  /** Records that events up to `upto` were published (never moves back); `release` = the owner is done and caught up. */
+  markEmitted(streamId: string, upto: number, release: boolean): Promise<void>;
+  /** Streams whose events may not all be published (a crashed owner's, or ones still owned). */
+  emissionBacklog(limit: number): Promise<string[]>;
 }
 
 export interface AccountRecord {

@@ -5,6 +5,7 @@
 import type { FanOut } from '../../src/cluster/fan-out.ts';
 import type { Entry, StreamEvent } from '../../src/protocol/entries.ts';
 import type { MessageLog, StoredEntry, StreamClaim } from '../../storage/store.ts';
+import type { Committed, StreamEmitter } from '../stream-emitter.ts';
 import { StreamWriter, type WriteOutcome } from '../stream-writer.ts';
 
 export interface GroupStreamOptions {
@@ -15,6 +16,7 @@ export interface GroupStreamOptions {
   readonly dedupWindowMs: number;
   readonly onFatal: (e: unknown) => void;
   readonly onCommit?: (entries: number, seconds: number) => void;
+  readonly emitter: StreamEmitter;
 }
 
 const WRITER_LIMITS = { maxBatch: 512, maxQueue: 20_000 };
@@ -31,7 +33,15 @@ export class GroupStream {
 
   constructor(o: GroupStreamOptions, claim: StreamClaim) {
     this.#o = o;
-    this.#writer = new StreamWriter(o.log, claim, { ...WRITER_LIMITS, dedupWindowMs: o.dedupWindowMs, now: o.now, onFatal: o.onFatal, onCommit: o.onCommit });
+    this.#writer = new StreamWriter(o.log, claim, {
+      ...WRITER_LIMITS,
+      dedupWindowMs: o.dedupWindowMs,
+      now: o.now,
+      onFatal: o.onFatal,
+      onCommit: o.onCommit,
+      onCommitted: (items) => o.emitter.committed(items.map((i): Committed => ({ seq: i.seq, entry: i.value as Entry }))),
+    });
+    void o.emitter.catchUp(claim.lastSeq);
   }
 
   /** The highest committed SEQ; the next message gets a higher one. */
@@ -44,7 +54,7 @@ export class GroupStream {
   }
 
   /** Stores `spec.entry` and, once committed, pushes it to the online users among `audience`. */
-  async append(spec: AppendSpec, audience: () => Iterable<string>): Promise<WriteOutcome<undefined>> {
+  async append(spec: AppendSpec, audience: () => Iterable<string>): Promise<WriteOutcome<Entry>> {
     const payload = JSON.stringify(spec.entry);
     const out = await this.#writer.write({
       idemKey: spec.idemKey,
@@ -58,7 +68,7 @@ export class GroupStream {
           idemKey: spec.idemKey,
           idemExpiresAt: spec.idemKey ? spec.time + this.#o.dedupWindowMs : undefined,
         },
-        value: undefined,
+        value: spec.entry,
       }),
     });
     if (!out.duplicate) this.#o.fanOut.toUsers(audience(), { stream: this.#o.streamId, seq: out.seq, entry: spec.entry });
@@ -77,7 +87,13 @@ export class GroupStream {
     return rows[0]?.seq === seq ? rows[0] : undefined;
   }
 
+  /** Publishes what may be missing (the backlog sweep asks after a crash). */
+  async flushEvents(): Promise<void> {
+    await this.#o.emitter.catchUp(this.head);
+  }
+
   close(): void {
     this.#writer.close();
+    void this.#o.emitter.settle(this.head);
   }
 }

@@ -9,6 +9,7 @@ import { type GroupState, type Member, TYPE_RULES, emptyMemberProfile, memberToR
 import { checkCanAddMembers, checkCanRemove } from '../../src/im/groups/group-rules.ts';
 import type { GroupTip, GroupTipType } from '../../src/protocol/entries.ts';
 import { imError } from '../../src/protocol/errors.ts';
+import { eventOfEntry } from '../../src/events/event-types.ts';
 import type { GroupStream } from './group-stream.ts';
 import { notifyInboxes } from './notices.ts';
 
@@ -24,8 +25,14 @@ const operatorMember = (s: MembershipState, caller: Caller): Member | undefined 
 async function tip(im: ImContext, s: MembershipState, type: GroupTipType, operator: string, members: readonly string[], audience: Iterable<string>): Promise<void> {
   const time = im.now();
   const entry: GroupTip = { kind: 'tip', groupId: s.group.groupId, tip: type, operator, members, time };
-  if (TYPE_RULES[s.group.type].storedTips) await s.stream.append({ entry, time }, () => audience);
-  else s.stream.pushOnline(entry, audience);
+  if (TYPE_RULES[s.group.type].storedTips) {
+    await s.stream.append({ entry, time }, () => audience);
+    return;
+  }
+  // Tips this type does not store still happened: publish their event directly (SEQ 0).
+  s.stream.pushOnline(entry, audience);
+  const ev = eventOfEntry(`g:${s.group.groupId}`, 0, entry, s.group.type);
+  if (ev) await im.events.publish([{ ...ev, id: `g:${s.group.groupId}#${type}:${time}:${members.join(',')}` }]);
 }
 
 export async function addMembers(im: ImContext, s: MembershipState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult> {

@@ -8,6 +8,7 @@ import { entryOf } from '../../src/im/stream-page.ts';
 import type { C2CMessage, Entry, InboxNotice, StreamEvent } from '../../src/protocol/entries.ts';
 import { inboxStream } from '../../src/protocol/streams.ts';
 import type { AppendEntry, MessageLog } from '../../storage/store.ts';
+import type { Committed, StreamEmitter } from '../stream-emitter.ts';
 import { StreamWriter } from '../stream-writer.ts';
 
 export interface InboxStreamOptions {
@@ -21,6 +22,8 @@ export interface InboxStreamOptions {
   /** The writer failed: the actor must passivate. */
   readonly onFatal: (e: unknown) => void;
   readonly onCommit?: (entries: number, seconds: number) => void;
+  /** Publishes the stream's events. */
+  readonly emitter: StreamEmitter;
 }
 
 const WRITER_LIMITS = { maxBatch: 256, maxQueue: 10_000 };
@@ -39,9 +42,17 @@ export class InboxStream {
 
   #getWriter(): Promise<StreamWriter> {
     this.#writer ??= this.#o.log.claimStream(this.streamId).then((claim) => {
-      const w = new StreamWriter(this.#o.log, claim, { ...WRITER_LIMITS, dedupWindowMs: this.#o.dedupWindowMs, now: this.#o.now, onFatal: this.#o.onFatal, onCommit: this.#o.onCommit });
+      const w = new StreamWriter(this.#o.log, claim, {
+        ...WRITER_LIMITS,
+        dedupWindowMs: this.#o.dedupWindowMs,
+        now: this.#o.now,
+        onFatal: this.#o.onFatal,
+        onCommit: this.#o.onCommit,
+        onCommitted: (items) => this.#o.emitter.committed(items.map((i): Committed => ({ seq: i.seq, entry: i.value as Entry }))),
+      });
       if (this.#closed) w.close();
       this.#claimed = w;
+      void this.#o.emitter.catchUp(claim.lastSeq);
       return w;
     });
     this.#writer.catch(() => (this.#writer = undefined));
@@ -87,7 +98,7 @@ export class InboxStream {
     const out = await writer.write({
       make: (seq) => ({
         entry: { seq, time: notice.time, payload, flags: 0, expiresAt: notice.time + this.#o.noticeRetentionS * 1000 },
-        value: undefined,
+        value: entry,
       }),
     });
     if (!out.duplicate) this.#o.push({ stream: this.streamId, seq: out.seq, entry });
@@ -99,8 +110,23 @@ export class InboxStream {
     return this.#writer === undefined || (this.#claimed?.idle ?? false);
   }
 
+  /** Publishes whatever events of this inbox may be missing (after a crash of its previous owner). */
+  async flushEvents(): Promise<void> {
+    const head = this.#claimed?.durableSeq ?? (await this.#o.log.headSeqs([this.streamId])).get(this.streamId) ?? 0;
+    await this.#o.emitter.catchUp(head);
+    if (!this.#claimed) await this.#o.emitter.settle(head);
+  }
+
+  /** The highest committed SEQ, once the stream was claimed. */
+  get head(): number | undefined {
+    return this.#claimed?.durableSeq;
+  }
+
   close(): void {
     this.#closed = true;
-    void this.#writer?.then((w) => w.close()).catch(() => undefined);
+    void this.#writer?.then((w) => {
+      w.close();
+      return this.#o.emitter.settle(w.durableSeq);
+    }).catch(() => undefined);
   }
 }

@@ -6,22 +6,23 @@ import { Kafka, type Admin, logLevel } from 'kafkajs';
 import type { Logger } from 'pino';
 import { DependencyUnavailableError, withTimeout } from '../ops/dependency.ts';
 
-/** Topics Parley uses; keys decide partitions (stream id for events, user id for push). */
-export const TOPICS = {
-  events: 'parley.events',
-  broadcast: 'parley.broadcast',
-  push: 'parley.push',
-} as const;
+/** Topics Parley uses, under a prefix (default `parley`); keys decide partitions (stream id for events, user id for push). */
+export function topicNames(prefix: string): { readonly events: string; readonly broadcast: string; readonly push: string } {
+  return { events: `${prefix}.events`, broadcast: `${prefix}.broadcast`, push: `${prefix}.push` };
+}
 
 export interface KafkaConfig {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly partitions: number;
   readonly replicationFactor: number;
+  /** Prefix of the topic names (`<prefix>.events` …). */
+  readonly topicPrefix: string;
 }
 
 export interface KafkaConnection {
   readonly kafka: Kafka;
+  readonly topics: ReturnType<typeof topicNames>;
   /** Resolves when a broker answers a metadata request. */
   health(): Promise<void>;
   close(): Promise<void>;
@@ -40,7 +41,7 @@ export async function connectKafka(cfg: KafkaConfig, timeoutMs: number, log: Log
   try {
     await withTimeout(admin.connect(), timeoutMs, 'connect');
     const existing = new Set(await withTimeout(admin.listTopics(), timeoutMs, 'list topics'));
-    const missing = Object.values(TOPICS).filter((t) => !existing.has(t));
+    const missing = Object.values(topicNames(cfg.topicPrefix)).filter((t) => !existing.has(t));
     if (missing.length > 0) {
       await withTimeout(
         admin.createTopics({
@@ -58,6 +59,7 @@ export async function connectKafka(cfg: KafkaConfig, timeoutMs: number, log: Log
   }
   return {
     kafka,
+    topics: topicNames(cfg.topicPrefix),
     async health() {
       const cluster = await withTimeout(admin.describeCluster(), 3000, 'describe cluster');
       if (cluster.brokers.length === 0) throw new Error('no brokers');

@@ -2,6 +2,7 @@
 import { imError } from '../protocol/errors.ts';
 import type { ImContext } from './context.ts';
 import { isValidUserId } from './ids.ts';
+import { makeEvent } from '../events/event-types.ts';
 
 export const MAX_ACCOUNTS_PER_CALL = 100;
 
@@ -21,6 +22,13 @@ export async function importAccount(ctx: ImContext, input: ImportAccountInput): 
     }
   }
   await ctx.store.accounts.importAccounts([input], ctx.now());
+  await publishImported(ctx, [input.userId]);
+}
+
+async function publishImported(ctx: ImContext, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const now = ctx.now();
+  await ctx.events.publish([makeEvent('account.imported', `account:${now}:${userIds.join(',')}`, `u:${userIds[0]}`, now, { userIds })]);
 }
 
 /** Imports the valid ids and returns the ones that could not be imported. */
@@ -29,6 +37,7 @@ export async function importAccounts(ctx: ImContext, userIds: readonly string[])
   const failed = userIds.filter((id) => !isValidUserId(id));
   const ok = [...new Set(userIds.filter((id) => isValidUserId(id)))];
   await ctx.store.accounts.importAccounts(ok.map((userId) => ({ userId })), ctx.now());
+  await publishImported(ctx, ok);
   return { failed };
 }
 

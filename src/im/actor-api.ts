@@ -49,6 +49,8 @@ export interface InboxActor {
   pushLive(event: StreamEvent): Promise<void>;
   /** Closes every device session (REST kick). */
   kickDevices(): Promise<void>;
+  /** Publishes the inbox's events that may be missing (the emission backlog sweep). */
+  flushEvents(): Promise<void>;
 }
 
 export interface CreateGroupSpec {
@@ -96,4 +98,6 @@ export interface GroupActor {
   addMembers(operator: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult>;
   removeMembers(operator: Caller, userIds: readonly string[], silence: boolean, reason: string): Promise<void>;
   sendMessage(spec: GroupSendSpec): Promise<GroupSendResult>;
+  /** Publishes the group's events that may be missing (the emission backlog sweep). */
+  flushEvents(): Promise<void>;
 }

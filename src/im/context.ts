@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../../storage/store.ts';
 import type { AppIdentity } from '../auth/app-identity.ts';
+import type { EventBus } from '../events/event-bus.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { Actors } from './actor-api.ts';
 
@@ -20,4 +21,8 @@ export interface ImContext {
   readonly now: () => number;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** Where domain events go (the streams' own events are published by their actors). */
+  readonly events: EventBus;
+  /** Fault injection for tests (PARLEY_FAULT): `exit-before-emit` kills the process after a commit, before its events are published. */
+  readonly faults?: ReadonlySet<string>;
 }

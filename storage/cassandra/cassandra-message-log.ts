@@ -17,6 +17,13 @@ import { type CqlClient, type CqlOptions, type Row, num, run } from './cql.ts';
 /** Entries per bucket partition (bucket = seq / BUCKET_SIZE). */
 export const BUCKET_SIZE = 1000;
 const bucketOf = (seq: number): number => Math.floor(seq / BUCKET_SIZE);
+/** Partitions of the emission backlog. */
+const BACKLOG_SHARDS = 16;
+const shardOf = (streamId: string): number => {
+  let h = 0;
+  for (let i = 0; i < streamId.length; i++) h = (h * 31 + streamId.charCodeAt(i)) | 0;
+  return Math.abs(h) % BACKLOG_SHARDS;
+};
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
 /** What this process knows about a claim beyond the interface fields. */
@@ -74,6 +81,11 @@ export class CassandraMessageLog implements MessageLog {
       row: `SELECT seq, time, payload, flags, expires_at, peer, idem_key FROM ${ks}.stream_entries WHERE stream_id = ? AND bucket = ? AND seq = ?`,
       update: `UPDATE ${ks}.stream_entries USING TTL ? SET payload = ?, flags = ? WHERE stream_id = ? AND bucket = ? AND seq = ? IF EXISTS`,
       findIdem: `SELECT idem_key, seq FROM ${ks}.idempotency WHERE stream_id = ? AND idem_key IN ?`,
+      emitted: `SELECT emitted_upto FROM ${ks}.streams WHERE stream_id = ?`,
+      markEmitted: `UPDATE ${ks}.streams SET emitted_upto = ? WHERE stream_id = ?`,
+      backlogAdd: `INSERT INTO ${ks}.emission_backlog (shard, stream_id) VALUES (?, ?)`,
+      backlogDel: `DELETE FROM ${ks}.emission_backlog WHERE shard = ? AND stream_id = ?`,
+      backlog: `SELECT stream_id FROM ${ks}.emission_backlog WHERE shard = ? LIMIT ?`,
       conversation: `SELECT time, seq FROM ${ks}.conversation_index WHERE stream_id = ? AND peer = ? AND (time, seq) < (?, ?) AND (time) >= (?) LIMIT ?`,
     };
   }
@@ -97,6 +109,7 @@ export class CassandraMessageLog implements MessageLog {
         if (!(await run(this.#c, this.#o, this.#q.bump, [epoch, streamId, current])).wasApplied()) continue;
       }
       await this.#stamp(streamId, lastBucket, epoch);
+      await run(this.#c, this.#o, this.#q.backlogAdd, [shardOf(streamId), streamId], true);
       const part = (await this.#serialRead(this.#q.partition, [streamId, lastBucket])).first();
       const claim: StreamClaim = { streamId, epoch, lastSeq: Math.max(baseSeq, num(part?.get('head'))) };
       this.#claims.set(claim, { lastBucket, tail: Promise.resolve() });
@@ -266,5 +279,26 @@ export class CassandraMessageLog implements MessageLog {
       cursor = { time: num(last.get('time')), seq: num(last.get('seq')) };
       if (out.length >= q.limit || rs.rows.length < q.limit) return out;
     }
+  }
+
+  // ---- event emission -------------------------------------------------------------------------
+
+  async emittedUpto(streamId: string): Promise<number> {
+    return num((await run(this.#c, this.#o, this.#q.emitted, [streamId], true)).first()?.get('emitted_upto'));
+  }
+
+  /** Only the stream's single owner writes its emission position, so a plain write after a read keeps it monotonic. */
+  async markEmitted(streamId: string, upto: number, release: boolean): Promise<void> {
+    if (upto > (await this.emittedUpto(streamId))) await run(this.#c, this.#o, this.#q.markEmitted, [upto, streamId], true);
+    if (release) await run(this.#c, this.#o, this.#q.backlogDel, [shardOf(streamId), streamId], true);
+  }
+
+  async emissionBacklog(limit: number): Promise<string[]> {
+    const out: string[] = [];
+    for (let shard = 0; shard < BACKLOG_SHARDS && out.length < limit; shard++) {
+      const rs = await run(this.#c, this.#o, this.#q.backlog, [shard, limit - out.length], true);
+      for (const r of rs.rows) out.push(r.get('stream_id') as string);
+    }
+    return out;
   }
 }

@@ -86,6 +86,9 @@ export class SqliteMessageLog implements MessageLog {
         `UPDATE entries SET payload = coalesce(?, payload), flags = coalesce(?, flags)
          WHERE stream_id = ? AND seq = ? AND (expires_at = 0 OR expires_at > ?)`,
       ),
+      emitted: db.prepare('SELECT emitted_upto FROM streams WHERE stream_id = ?'),
+      markEmitted: db.prepare('UPDATE streams SET emitted_upto = ? WHERE stream_id = ? AND emitted_upto < ?'),
+      backlog: db.prepare('SELECT stream_id FROM streams WHERE emitted_upto < last_seq LIMIT ?'),
       conversation: db.prepare(
         `SELECT e.seq, e.time, e.payload, e.flags, e.expires_at FROM conversation_index c
          JOIN entries e ON e.stream_id = c.stream_id AND e.seq = c.seq
@@ -202,6 +205,19 @@ export class SqliteMessageLog implements MessageLog {
       q.streamId, q.peer, q.minTime, q.maxTime, beforeTime, beforeTime, beforeSeq, this.#opts.now(), q.limit,
     ) as EntryRow[];
     return rows.map(toEntry);
+  }
+
+  async emittedUpto(streamId: string): Promise<number> {
+    return (this.#sql.emitted.get(streamId) as { emitted_upto: number } | undefined)?.emitted_upto ?? 0;
+  }
+
+  async markEmitted(streamId: string, upto: number): Promise<void> {
+    this.#sql.markEmitted.run(upto, streamId, upto);
+  }
+
+  /** In SQLite the backlog is simply every stream whose emission is behind its head. */
+  async emissionBacklog(limit: number): Promise<string[]> {
+    return (this.#sql.backlog.all(limit) as { stream_id: string }[]).map((r) => r.stream_id);
   }
 
   /** Deletes expired entries, index rows and idempotency keys; returns how many entries went. */

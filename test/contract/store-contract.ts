@@ -153,6 +153,24 @@ export function runStoreContract(o: StoreContractOptions): void {
       });
     });
 
+    describe('event emission bookkeeping', () => {
+      it('tracks what was emitted, lists a lagging stream in the backlog, and releases it once caught up', async () => {
+        const s = freshStream();
+        const claim = await store.messages.claimStream(s);
+        expect(await store.messages.emittedUpto(s)).toBe(0);
+        await store.messages.appendEntries(claim, [entry(1), entry(2), entry(3)]);
+        expect(await store.messages.emissionBacklog(10_000)).toContain(s);
+        await store.messages.markEmitted(s, 2, false);
+        expect(await store.messages.emittedUpto(s)).toBe(2);
+        await store.messages.markEmitted(s, 1, false);
+        expect(await store.messages.emittedUpto(s)).toBe(2);
+        expect(await store.messages.emissionBacklog(10_000)).toContain(s);
+        await store.messages.markEmitted(s, 3, true);
+        expect(await store.messages.emittedUpto(s)).toBe(3);
+        expect(await store.messages.emissionBacklog(10_000)).not.toContain(s);
+      });
+    });
+
     describe('accounts', () => {
       it('imports accounts once, updates given fields, and finds only existing ones', async () => {
         const id = `acct-${process.pid}-${Date.now()}`;
