@@ -80,3 +80,49 @@ export async function machineBusy(ms: number): Promise<number> {
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+/** Share of samples the main thread of a process spent in each scheduler state, percent. */
+export interface ThreadStates {
+  /** On a CPU or waiting for one (R). */
+  readonly running: number;
+  /** Blocked in uninterruptible I/O (D), e.g. a file write waiting for page writeback. */
+  readonly ioWait: number;
+  /** Sleeping (S), for Node mostly the event loop waiting in epoll: idle. */
+  readonly sleeping: number;
+  readonly samples: number;
+}
+
+/**
+ * Samples the scheduler state of a process's main thread (its event loop, for Node) every few
+ * milliseconds from /proc/<pid>/task/<pid>/stat. Tells a saturated event loop (running + ioWait
+ * near 100 %) from an idle one, which CPU percentages alone cannot when the loop blocks on disk.
+ */
+export class MainThreadSampler {
+  readonly #path: string;
+  readonly #counts = { R: 0, D: 0, S: 0 };
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(pid: number, everyMs = 4) {
+    this.#path = `/proc/${pid}/task/${pid}/stat`;
+    this.#timer = setInterval(() => this.#sample(), everyMs);
+  }
+
+  #sample(): void {
+    try {
+      const stat = readFileSync(this.#path, 'utf8');
+      const state = stat.charAt(stat.lastIndexOf(')') + 2);
+      if (state === 'R') this.#counts.R++;
+      else if (state === 'D') this.#counts.D++;
+      else this.#counts.S++;
+    } catch {
+      // the process is gone: nothing to sample
+    }
+  }
+
+  stop(): ThreadStates {
+    clearInterval(this.#timer);
+    const n = this.#counts.R + this.#counts.D + this.#counts.S;
+    const pct = (x: number): number => (n ? round1((x / n) * 100) : 0);
+    return { running: pct(this.#counts.R), ioWait: pct(this.#counts.D), sleeping: pct(this.#counts.S), samples: n };
+  }
+}

@@ -62,12 +62,12 @@ function kneeRow(name: string, s: RateScenarioResult, cores: number): string {
 function stepTable(title: string, run: RateRun): string[] {
   const cpuNames = Object.keys(run.ladder.steps[0]?.cpu ?? {});
   const row = (kind: string, s: StepFigures): string =>
-    `| ${kind} | ${n0(s.rate)} | ${n0(s.sentPerSec)} | ${n0(s.deliveredPerSec)} | ${lat(s.ack)} | ${ms(s.delivery.p50)} / ${ms(s.delivery.p90)} / ${ms(s.delivery.p99)} / ${ms(s.delivery.max)} | ${cpuNames.map((c) => `${s.cpu[c] ?? '–'}`).join(' / ')} | ${s.good ? 'good' : s.reasons.join('; ')}${s.interfered ? ' — **inconclusive: other tenants loaded the machine in every attempt**' : ''}${s.spoiled?.length ? ` (after ${s.spoiled.length} run(s) spoiled by other tenants at ${s.spoiled.map((x) => `${x.othersCpu}%`).join(', ')} CPU)` : ''} |`;
+    `| ${kind} | ${n0(s.rate)} | ${n0(s.sentPerSec)} | ${n0(s.deliveredPerSec)} | ${lat(s.ack)} | ${ms(s.delivery.p50)} / ${ms(s.delivery.p90)} / ${ms(s.delivery.p99)} / ${ms(s.delivery.max)} | ${cpuNames.map((c) => `${s.cpu[c] ?? '–'}`).join(' / ')} | ${s.serverThread ? `${s.serverThread.running} / ${s.serverThread.ioWait}` : '–'} | ${s.good ? 'good' : s.reasons.join('; ')}${s.interfered ? ' — **inconclusive: other tenants loaded the machine in every attempt**' : ''}${s.spoiled?.length ? ` (after ${s.spoiled.length} run(s) spoiled by other tenants at ${s.spoiled.map((x) => `${x.othersCpu}%`).join(', ')} CPU)` : ''} |`;
   return [
     `**${title}** — ${run.clients} clients, login p50/p99/max ${lat(run.login)} ms`,
     '',
-    `| step | offered msg/s | sent/s | delivered/s | ack p50/p99/max ms | deliver p50/p90/p99/max ms | CPU % ${cpuNames.join(' / ')} | verdict |`,
-    '|---|---|---|---|---|---|---|---|',
+    `| step | offered msg/s | sent/s | delivered/s | ack p50/p99/max ms | deliver p50/p90/p99/max ms | CPU % ${cpuNames.join(' / ')} | server main thread % running / on disk I/O | verdict |`,
+    '|---|---|---|---|---|---|---|---|---|',
     ...run.checks.map((s) => row('check', s)),
     ...run.ladder.steps.map((s) => row(s === run.ladder.knee ? '**knee**' : 'ladder', s)),
     ...(run.profile ? [row('profiled', run.profile.step)] : []),
@@ -180,7 +180,7 @@ export function markdownOf(r: BenchResult, plots: readonly Plot[], files: Readon
     '',
     '## Knees and baseline ratios',
     '',
-    'Knee = the last step with p99 send→deliver under the bound, deliveries keeping up with the offered rate, clients able to offer it, no errors, and a drained backlog. Ratio = Parley deliveries/s at its knee ÷ bare Colyseus deliveries/s at its knee. "Limited by" = CPU of each process during the first bad step (≥ 85 % of a core = bound). "≥" marks a knee whose next step was spoiled by other tenants\' CPU in every attempt (a lower bound).',
+    'Knee = the last step with p99 send→deliver under the bound, deliveries keeping up with the offered rate, clients able to offer it, no errors, and a drained backlog. Ratio = Parley deliveries/s at its knee ÷ bare Colyseus deliveries/s at its knee. "Limited by" = what was saturated during the first bad step: the server\'s event loop (≥ 85 % of a core, or its main thread running or blocked on disk ≥ 90 % of the window), a load worker (≥ 85 %), or the whole machine. "≥" marks a knee whose next step was spoiled by other tenants\' CPU in every attempt (a lower bound).',
     '',
     '| scenario | Parley knee | bare knee | ratio | limited by (Parley) | limited by (bare) |',
     '|---|---|---|---|---|---|',

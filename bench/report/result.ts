@@ -62,22 +62,28 @@ export interface BenchResult {
   readonly sync?: Outcome<SyncReport>;
 }
 
+/** The server's main thread running or blocked on I/O this share of the window counts as a saturated event loop. */
+const LOOP_SATURATED_PERCENT = 90;
+
 /**
- * What held a step back, from CPU over its window: a process at or above CPU_BOUND_PERCENT of a
- * core (its event loop is then saturated), or the machine's cores all busy (the processes then
- * share the CPU; `others` names what else ran on the box).
+ * What held a step back: the server's event loop (its CPU at or above CPU_BOUND_PERCENT of a core,
+ * or its main thread running or blocked on disk for LOOP_SATURATED_PERCENT of the window), a load
+ * worker at or above CPU_BOUND_PERCENT, or the machine's cores all busy (the processes then share
+ * the CPU; `others` names what else ran on the box).
  */
 export function limitedBy(s: StepFigures | undefined, cores: number): string {
   if (!s) return 'n/a';
   const c = s.cpu;
-  const server = (c.server ?? 0) >= CPU_BOUND_PERCENT;
+  const t = s.serverThread;
+  const loopBusy = t ? t.running + t.ioWait : 0;
+  const server = (c.server ?? 0) >= CPU_BOUND_PERCENT || loopBusy >= LOOP_SATURATED_PERCENT;
   const clients = Object.entries(c).filter(([k, v]) => isProcess(k) && k !== 'server' && v >= CPU_BOUND_PERCENT).map(([k]) => k);
   const machineFull = (c.machine ?? 0) >= cores * 90;
   const parts: string[] = [];
-  if (server) parts.push(`server CPU (${c.server}%)`);
+  if (server) parts.push(`server event loop (${c.server}% CPU${t ? `; main thread ${t.running}% running, ${t.ioWait}% blocked on disk I/O` : ''})`);
   if (clients.length) parts.push(`client CPU (${clients.map((k) => `${k} ${c[k]}%`).join(', ')})`);
   if (machineFull) parts.push(`machine CPU (${c.machine}% of ${cores * 100}%${(c.others ?? 0) >= 20 ? `, other tenants ${c.others}%` : ''})`);
-  if (!parts.length) parts.push(`no CPU saturated (server ${c.server ?? 0}%, machine ${c.machine ?? '?'}%): latency or waiting`);
+  if (!parts.length) parts.push(`nothing saturated (server ${c.server ?? 0}% CPU${t ? `, main thread ${t.running}% running, ${t.ioWait}% on disk I/O` : ''}, machine ${c.machine ?? '?'}%)`);
   return parts.join(' + ');
 }
 

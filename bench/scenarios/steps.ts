@@ -5,7 +5,7 @@
  * to offer the rate, errors, or no drain — and the last good step is the knee.
  */
 import { Histogram, type LatencySummary } from '../lib/histogram.ts';
-import { CpuWindow } from '../lib/proc-stats.ts';
+import { CpuWindow, MainThreadSampler, type ThreadStates } from '../lib/proc-stats.ts';
 import type { StepReport } from '../driver/protocol.ts';
 import type { WorkerPool } from '../driver/worker-pool.ts';
 import type { KneeRules } from '../scenarios.ts';
@@ -43,6 +43,8 @@ export interface StepFigures {
   readonly reasons: readonly string[];
   /** Processes at or above CPU_BOUND_PERCENT during the window. */
   readonly cpuBound: readonly string[];
+  /** Scheduler states of the server's main thread (its event loop) over the window. */
+  readonly serverThread?: ThreadStates;
   /** Earlier runs of this rate that were bad while other tenants loaded the machine, and were repeated. */
   readonly spoiled?: readonly { readonly reasons: readonly string[]; readonly othersCpu: number }[];
   /** Bad, but other tenants loaded the machine in every attempt: the knee below it is only a lower bound. */
@@ -95,8 +97,13 @@ export async function runStep(ctx: StepContext, index: number, rate: number): Pr
   const pids = new Map([['server', ctx.serverPid], ...ctx.pool.pids(), ['bench', process.pid]]);
   await ctx.aroundWindow?.start();
   const cpuWindow = new CpuWindow(pids);
+  const thread = new MainThreadSampler(ctx.serverPid);
   let cpu: Record<string, number> = {};
-  const cpuTimer = setTimeout(() => (cpu = cpuWindow.read()), ctx.stepMs);
+  let serverThread: ThreadStates | undefined;
+  const cpuTimer = setTimeout(() => {
+    cpu = cpuWindow.read();
+    serverThread = thread.stop();
+  }, ctx.stepMs);
   const stopper = ctx.aroundWindow ? setTimeout(() => void ctx.aroundWindow?.stop(), ctx.stepMs) : undefined;
   const reports = await ctx.pool.all<'step'>(() => ({
     op: 'step',
@@ -105,7 +112,8 @@ export async function runStep(ctx: StepContext, index: number, rate: number): Pr
   clearTimeout(cpuTimer);
   clearTimeout(stopper);
   if (Object.keys(cpu).length === 0) cpu = cpuWindow.read();
-  return figures(ctx, index, rate, reports, cpu);
+  serverThread ??= thread.stop();
+  return { ...figures(ctx, index, rate, reports, cpu), serverThread };
 }
 
 function figures(ctx: StepContext, index: number, rate: number, reports: readonly StepReport[], cpu: Record<string, number>): StepFigures {
@@ -178,5 +186,6 @@ export async function runLadder(ctx: StepContext, startRate: number, maxSteps: n
 
 export function describeStep(s: StepFigures): string {
   const cpu = Object.entries(s.cpu).map(([k, v]) => `${k} ${v}%`).join(' ');
-  return `sent ${Math.round(s.sentPerSec)}/s delivered ${Math.round(s.deliveredPerSec)}/s p50 ${s.delivery.p50.toFixed(1)} p99 ${s.delivery.p99.toFixed(1)} ms | ${cpu}${s.good ? '' : ` | BAD: ${s.reasons.join('; ')}`}`;
+  const loop = s.serverThread ? ` | server loop ${s.serverThread.running}% running ${s.serverThread.ioWait}% disk` : '';
+  return `sent ${Math.round(s.sentPerSec)}/s delivered ${Math.round(s.deliveredPerSec)}/s p50 ${s.delivery.p50.toFixed(1)} p99 ${s.delivery.p99.toFixed(1)} ms | ${cpu}${loop}${s.good ? '' : ` | BAD: ${s.reasons.join('; ')}`}`;
 }
