@@ -173,7 +173,7 @@ export class GroupRoom extends ActorRoom implements GroupActor {
       const time = im.now();
       const sender = spec.caller.kind === 'user' ? s.members.get(spec.caller.userId) : undefined;
       checkCanSend(s.group, spec.caller, sender, time);
-      const entry: GroupMessage = {
+      let entry: GroupMessage = {
         kind: 'group',
         groupId: this.#groupId,
         from: spec.from,
@@ -183,7 +183,14 @@ export class GroupRoom extends ActorRoom implements GroupActor {
         cloudCustomData: spec.cloudCustomData,
         priority: spec.priority,
         flags: 0,
+        ...(spec.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
       };
+      if (!spec.forbidBeforeCallback) {
+        const decision = await im.hooks.beforeGroupSend({ caller: spec.caller, groupType: s.group.type, message: entry, onlineOnly: spec.onlineOnly });
+        if (decision.action === 'reject') throw decision.error;
+        if (decision.action === 'drop') return { seq: 0, time };
+        if (decision.action === 'rewrite') entry = { ...entry, body: decision.body ?? entry.body, cloudCustomData: decision.cloudCustomData ?? entry.cloudCustomData };
+      }
       if (spec.onlineOnly || !TYPE_RULES[s.group.type].history) {
         s.stream.pushOnline(entry, s.members.keys());
         return { seq: 0, time };

@@ -25,6 +25,7 @@ import { createMetrics } from './ops/metrics.ts';
 import { healthRoutes } from './ops/health.ts';
 import { openBackends } from './backends.ts';
 import { EmissionSweep } from './events/emission-sweep.ts';
+import { ALLOW_ALL } from './im/hooks.ts';
 
 /** Largest WebSocket frame accepted: a 12 KB message plus protocol overhead (the transport's default is 4 KiB). */
 const MAX_WS_PAYLOAD = 64 * 1024;
@@ -64,6 +65,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     now,
     log,
     events: backends.events,
+    hooks: ALLOW_ALL,
     faults: config.faults,
   };
   const auth = new Authenticator(identity, store.accounts, now);

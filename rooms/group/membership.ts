@@ -37,7 +37,11 @@ async function tip(im: ImContext, s: MembershipState, type: GroupTipType, operat
 
 export async function addMembers(im: ImContext, s: MembershipState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult> {
   checkCanAddMembers(s.group, caller, operatorMember(s, caller));
-  const fresh = userIds.filter((u) => !s.members.has(u));
+  let fresh = userIds.filter((u) => !s.members.has(u));
+  const decision = await im.hooks.beforeInvite({ caller, groupId: s.group.groupId, groupType: s.group.type, members: fresh });
+  if (decision.action === 'reject') throw decision.error;
+  const refused = 'refused' in decision ? new Set(decision.refused) : new Set<string>();
+  fresh = fresh.filter((u) => !refused.has(u));
   if (s.members.size + fresh.length > s.group.profile.maxMemberCount) {
     throw imError('GroupFull', { groupId: s.group.groupId, max: s.group.profile.maxMemberCount });
   }
@@ -50,7 +54,7 @@ export async function addMembers(im: ImContext, s: MembershipState, caller: Call
     if (!silence) await tip(im, s, 'join', caller.userId, fresh, s.members.keys());
     await notifyInboxes(im, fresh, { notice: 'group.joined', groupId: s.group.groupId, groupSeq: joinSeq, operator: caller.userId, time: now });
   }
-  return { results: userIds.map((userId) => ({ userId, result: fresh.includes(userId) ? 1 : 2 })) };
+  return { results: userIds.map((userId) => ({ userId, result: fresh.includes(userId) ? 1 : refused.has(userId) ? 0 : 2 })) };
 }
 
 export async function removeMembers(im: ImContext, s: MembershipState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<void> {

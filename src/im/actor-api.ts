@@ -82,6 +82,8 @@ export interface GroupSendSpec {
   readonly cloudCustomData?: string;
   readonly priority: GroupMessage['priority'];
   readonly onlineOnly: boolean;
+  readonly forbidBeforeCallback: boolean;
+  readonly forbidAfterCallback: boolean;
 }
 
 export interface GroupSendResult {

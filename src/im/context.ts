@@ -5,6 +5,7 @@ import type { AppIdentity } from '../auth/app-identity.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { Actors } from './actor-api.ts';
+import type { Hooks } from './hooks.ts';
 
 export interface ImLimits {
   readonly maxMsgBytes: number;
@@ -21,6 +22,8 @@ export interface ImContext {
   readonly now: () => number;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** Before-callbacks to the app server. */
+  readonly hooks: Hooks;
   /** Where domain events go (the streams' own events are published by their actors). */
   readonly events: EventBus;
   /** Fault injection for tests (PARLEY_FAULT): `exit-before-emit` kills the process after a commit, before its events are published. */

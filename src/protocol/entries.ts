@@ -25,6 +25,8 @@ export interface C2CMessage {
   readonly body: readonly MsgElem[];
   readonly cloudCustomData?: string;
   readonly flags: number;
+  /** The sender asked for no after-send callback (Tencent ForbidAfterSendMsgCallback). */
+  readonly noAfterCallback?: true;
 }
 
 export type MsgPriority = 'High' | 'Normal' | 'Low' | 'Lowest';
@@ -39,6 +41,8 @@ export interface GroupMessage {
   readonly cloudCustomData?: string;
   readonly priority: MsgPriority;
   readonly flags: number;
+  /** The sender asked for no after-send callback (Tencent ForbidAfterSendMsgCallback). */
+  readonly noAfterCallback?: true;
 }
 
 export type GroupTipType = 'join' | 'quit' | 'kick';

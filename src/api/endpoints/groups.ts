@@ -155,6 +155,7 @@ export const groupService: Service = {
         CloudCustomData: str('GroupInvalidParam').optional(),
         OnlineOnlyFlag: flag('GroupInvalidParam').optional(),
         MsgOnlineOnlyFlag: flag('GroupInvalidParam').optional(),
+        ForbidCallbackControl: z.array(z.string({ error: 'GroupInvalidParam' }), { error: 'GroupInvalidParam' }).optional(),
       }),
       handle: async (ctx, caller, r) => {
         const out = await sendGroupMessage(ctx, caller, {
@@ -165,6 +166,8 @@ export const groupService: Service = {
           cloudCustomData: r.CloudCustomData,
           priority: r.MsgPriority,
           onlineOnly: (r.OnlineOnlyFlag ?? r.MsgOnlineOnlyFlag) === 1,
+          forbidBeforeCallback: r.ForbidCallbackControl?.includes('ForbidBeforeSendMsgCallback') ?? false,
+          forbidAfterCallback: r.ForbidCallbackControl?.includes('ForbidAfterSendMsgCallback') ?? false,
         });
         return { MsgTime: Math.floor(out.time / 1000), MsgSeq: out.seq, MsgDropReason: '' };
       },

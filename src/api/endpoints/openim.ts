@@ -20,7 +20,13 @@ const messageFields = {
   MsgRandom: u32('MsgRandomInvalid'),
   MsgBody: z.array(z.unknown(), { error: 'MsgBodyNotArray' }),
   CloudCustomData: str('C2CInvalidParam').optional(),
+  ForbidCallbackControl: z.array(z.string({ error: 'C2CInvalidParam' }), { error: 'C2CInvalidParam' }).optional(),
 };
+
+const forbids = (list: readonly string[] | undefined) => ({
+  forbidBeforeCallback: list?.includes('ForbidBeforeSendMsgCallback') ?? false,
+  forbidAfterCallback: list?.includes('ForbidAfterSendMsgCallback') ?? false,
+});
 
 const senderSync = (v: 1 | 2 | undefined): SenderSync => (v === 1 ? 'push' : v === 2 ? 'skip' : 'store');
 
@@ -47,6 +53,7 @@ export const openimService: Service = {
           msgSeq: r.MsgSeq,
           lifetimeS: lifetime(r.MsgLifeTime, ctx.limits.offlineRetentionS),
           senderSync: senderSync(r.SyncOtherMachine),
+          ...forbids(r.ForbidCallbackControl),
         });
         return { MsgTime: Math.floor(out.time / 1000), MsgKey: out.msgKey };
       },

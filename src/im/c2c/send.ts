@@ -24,6 +24,9 @@ export interface SendC2CInput {
   /** Offline retention, seconds; 0 = online only. */
   readonly lifetimeS: number;
   readonly senderSync: SenderSync;
+  /** Tencent ForbidCallbackControl: skip the before-send / after-send callback for this message. */
+  readonly forbidBeforeCallback?: boolean;
+  readonly forbidAfterCallback?: boolean;
 }
 
 export interface SendC2COutput {
@@ -46,6 +49,7 @@ export function buildC2CMessage(input: SendC2CInput, now: number, body: C2CMessa
     body,
     cloudCustomData: input.cloudCustomData,
     flags: 0,
+    ...(input.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
   };
 }
 
@@ -59,7 +63,14 @@ export async function checkSender(ctx: ImContext, caller: Caller, from: string):
 export async function sendC2C(ctx: ImContext, caller: Caller, input: SendC2CInput): Promise<SendC2COutput> {
   const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, C2C_BODY_ERRORS);
   await checkSender(ctx, caller, input.from);
-  const msg = buildC2CMessage(input, ctx.now(), body);
+  let msg = buildC2CMessage(input, ctx.now(), body);
+  if (!input.forbidBeforeCallback) {
+    const decision = await ctx.hooks.beforeC2CSend({ caller, message: msg, onlineOnly: input.lifetimeS === 0 });
+    if (decision.action === 'reject') throw decision.error;
+    // Dropped by the app server: the sender is told it was sent, nothing is stored or delivered.
+    if (decision.action === 'drop') return { msgKey: msg.msgKey, time: msg.time, seq: 0 };
+    if (decision.action === 'rewrite') msg = { ...msg, body: decision.body ?? msg.body, cloudCustomData: decision.cloudCustomData ?? msg.cloudCustomData };
+  }
   return deliverBothSides(ctx, msg, input.lifetimeS, input.senderSync);
 }
 

@@ -84,6 +84,8 @@ export async function createGroup(ctx: ImContext, caller: Caller, input: CreateG
   if (!Number.isInteger(maxMemberCount) || maxMemberCount < 1) throw imError('GroupInvalidParam', { detail: 'MaxMemberCount must be a positive integer' });
   if (members.length + (owner ? 1 : 0) > maxMemberCount) throw imError('GroupFull', { groupId: input.groupId ?? '', max: maxMemberCount });
   await checkAccountsExist(ctx, [...(owner ? [owner] : []), ...members.map((m) => m.userId)]);
+  const decision = await ctx.hooks.beforeCreateGroup({ caller, groupType: type, owner, name: input.name, members: members.map((m) => m.userId) });
+  if (decision.action === 'reject') throw decision.error;
   if (input.groupId !== undefined) checkCustomGroupId(input.groupId, type);
   const base = {
     idWasChosen: input.groupId !== undefined,

@@ -16,6 +16,8 @@ export interface SendGroupInput {
   readonly cloudCustomData?: string;
   readonly priority?: GroupMessage['priority'];
   readonly onlineOnly?: boolean;
+  readonly forbidBeforeCallback?: boolean;
+  readonly forbidAfterCallback?: boolean;
 }
 
 export async function sendGroupMessage(ctx: ImContext, caller: Caller, input: SendGroupInput): Promise<GroupSendResult> {
@@ -32,5 +34,7 @@ export async function sendGroupMessage(ctx: ImContext, caller: Caller, input: Se
     cloudCustomData: input.cloudCustomData,
     priority: input.priority ?? 'Normal',
     onlineOnly: input.onlineOnly ?? false,
+    forbidBeforeCallback: input.forbidBeforeCallback ?? false,
+    forbidAfterCallback: input.forbidAfterCallback ?? false,
   });
 }
