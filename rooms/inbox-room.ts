@@ -5,6 +5,7 @@
  */
 import { type Client, ServerError } from '@colyseus/core';
 import { actorIdOf } from '../src/cluster/room-ids.ts';
+import { LiveEvent } from '../src/cluster/fan-out.ts';
 import type { C2CDeliverOptions, C2CDelivery, InboxActor } from '../src/im/actor-api.ts';
 import { CloseCode } from '../src/protocol/close-codes.ts';
 import type { Platform } from '../src/protocol/client-ops.ts';
@@ -151,10 +152,14 @@ export class InboxRoom extends ActorRoom implements InboxActor {
     return this.serve(() => this.#stream.appendNotice(notice));
   }
 
-  /** Also the DeviceSink of src/cluster/fan-out.ts: never throws. */
   pushLive(event: StreamEvent): Promise<void> {
-    this.#devices.push(event);
+    this.deliver(new LiveEvent(event));
     return Promise.resolve();
+  }
+
+  /** The DeviceSink of src/cluster/fan-out.ts: never throws. */
+  deliver(live: LiveEvent): void {
+    this.#devices.push(live);
   }
 
   flushEvents(): Promise<void> {

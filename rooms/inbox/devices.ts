@@ -7,6 +7,7 @@ import type { Counter } from 'prom-client';
 import { CloseCode } from '../../src/protocol/close-codes.ts';
 import { ServerMessage, type Platform } from '../../src/protocol/client-ops.ts';
 import type { StreamEvent } from '../../src/protocol/entries.ts';
+import type { LiveEvent } from '../../src/cluster/fan-out.ts';
 
 export interface DeviceInfo {
   readonly platform: Platform;
@@ -55,11 +56,11 @@ export class Devices {
     return this.#expiry.delete(client);
   }
 
-  push(event: StreamEvent): void {
-    let bytes: Buffer | undefined;
+  /** Sends to every connected device; the event is encoded once for all of them (and for other inboxes sharing `live`). */
+  push(live: LiveEvent): void {
     let n = 0;
     for (const c of this.#clients) {
-      c.enqueueRaw((bytes ??= encodeEvent(event)));
+      c.enqueueRaw((live.bytes ??= encodeEvent(live.event)));
       n++;
     }
     if (n > 0) this.#deliveries.inc(n);

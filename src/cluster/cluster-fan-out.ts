@@ -6,7 +6,7 @@
  * catches up by SEQ on the next event or sync.
  */
 import type { StreamEvent } from '../protocol/entries.ts';
-import type { DeviceSink, FanOut } from './fan-out.ts';
+import { type DeviceSink, type FanOut, LiveEvent } from './fan-out.ts';
 import type { NodeBus } from './node-bus.ts';
 import type { PresenceDirectory } from './presence-directory.ts';
 
@@ -59,6 +59,7 @@ export class ClusterFanOut implements FanOut {
   }
 
   toUsers(userIds: Iterable<string>, event: StreamEvent): number {
+    const live = new LiveEvent(event);
     let n = 0;
     let remote: Map<string, string[]> | undefined;
     for (const id of userIds) {
@@ -66,7 +67,7 @@ export class ClusterFanOut implements FanOut {
       if (!loc) continue;
       n++;
       if (loc.node === this.#me) {
-        this.#sinks.get(id)?.pushLive(event);
+        this.#sinks.get(id)?.deliver(live);
       } else {
         remote ??= new Map();
         const list = remote.get(loc.node);
@@ -80,7 +81,8 @@ export class ClusterFanOut implements FanOut {
 
   /** A deliver message from another node: hand the event to the local devices. */
   deliverLocal(users: readonly string[], event: StreamEvent): void {
-    for (const id of users) this.#sinks.get(id)?.pushLive(event);
+    const live = new LiveEvent(event);
+    for (const id of users) this.#sinks.get(id)?.deliver(live);
   }
 
   notePresence(userId: string, node: string, online: boolean, at: number): void {

@@ -5,10 +5,20 @@
  */
 import type { StreamEvent } from '../protocol/entries.ts';
 
+/**
+ * An event on its way to devices. It is encoded for the wire at most once, by the first sink that
+ * needs the bytes, however many inboxes it reaches (a group message to 500 online members: one encode).
+ */
+export class LiveEvent {
+  bytes: Uint8Array | undefined;
+
+  constructor(readonly event: StreamEvent) {}
+}
+
 /** An inbox room with devices online on this node. */
 export interface DeviceSink {
   /** Sends the event to every connected device of the user; never throws. */
-  pushLive(event: StreamEvent): void;
+  deliver(live: LiveEvent): void;
 }
 
 export interface FanOut {
@@ -33,11 +43,12 @@ export class LocalFanOut implements FanOut {
   }
 
   toUsers(userIds: Iterable<string>, event: StreamEvent): number {
+    const live = new LiveEvent(event);
     let n = 0;
     for (const id of userIds) {
       const sink = this.#sinks.get(id);
       if (sink) {
-        sink.pushLive(event);
+        sink.deliver(live);
         n++;
       }
     }
