@@ -5,12 +5,14 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { CALLBACK_COMMANDS } from './events/callbacks/callback-commands.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const list = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+const bool = z.enum(['1', '0', 'true', 'false', 'yes', 'no'], { error: 'must be true or false (1/0, yes/no)' }).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 const envSchema = z.object({
   PARLEY_PORT: port.default(2567),
@@ -52,6 +54,17 @@ const envSchema = z.object({
   PARLEY_AUDIT_EVERY_MS: positiveInt.default(3000),
   /** Seconds a dependency may take to answer at start before the server gives up with a clear error. */
   PARLEY_CONNECT_TIMEOUT_S: positiveInt.default(10),
+  PARLEY_CALLBACK_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL').optional(),
+  PARLEY_CALLBACK_TOKEN: z.string().min(1).optional(),
+  PARLEY_CALLBACK_COMMANDS: list
+    .superRefine((l, ctx) => {
+      const bad = l.filter((c) => !CALLBACK_COMMANDS.includes(c));
+      if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `unsupported: ${bad.join(', ')} (supported: ${CALLBACK_COMMANDS.join(', ')})` });
+    })
+    .optional(),
+  PARLEY_CALLBACK_FAIL_CLOSED: bool.default(false),
+  PARLEY_CALLBACK_TIMEOUT_MS: positiveInt.default(2000),
+  PARLEY_CALLBACK_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
 });
 
 export interface Config {
@@ -115,6 +128,20 @@ export interface Config {
   };
   /** Fault injection points switched on (tests only). */
   readonly faults: ReadonlySet<string>;
+  /** Tencent-style HTTP callbacks to the app server (spec §7); set when PARLEY_CALLBACK_URL is. */
+  readonly callbacks?: {
+    readonly url: string;
+    /** Adds `Sign`/`RequestTime` to each callback URL when set. */
+    readonly token?: string;
+    /** The commands switched on; every supported one when PARLEY_CALLBACK_COMMANDS is unset. */
+    readonly commands: readonly string[];
+    /** A before-callback that times out or fails rejects the action (80003) instead of allowing it. */
+    readonly failClosed: boolean;
+    /** How long one callback request may take, ms. */
+    readonly timeoutMs: number;
+    /** How often a failed after-callback is retried (exponential backoff) before it is logged and skipped. */
+    readonly retries: number;
+  };
   readonly cluster: {
     /** Prefix of the cluster's Redis keys and channels (several clusters may share a Redis). */
     readonly name: string;
@@ -181,6 +208,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     connectTimeoutMs: e.PARLEY_CONNECT_TIMEOUT_S * 1000,
     events: { retentionMs: e.PARLEY_EVENT_RETENTION_S * 1000, sweepEveryMs: e.PARLEY_EMISSION_SWEEP_MS },
     faults: new Set(e.PARLEY_FAULT),
+    callbacks: e.PARLEY_CALLBACK_URL
+      ? {
+          url: e.PARLEY_CALLBACK_URL,
+          token: e.PARLEY_CALLBACK_TOKEN,
+          commands: e.PARLEY_CALLBACK_COMMANDS ?? [...CALLBACK_COMMANDS],
+          failClosed: e.PARLEY_CALLBACK_FAIL_CLOSED,
+          timeoutMs: e.PARLEY_CALLBACK_TIMEOUT_MS,
+          retries: e.PARLEY_CALLBACK_RETRIES,
+        }
+      : undefined,
     cluster: {
       name: e.PARLEY_CLUSTER_NAME,
       callTimeoutMs: e.PARLEY_CALL_TIMEOUT_MS,

@@ -26,6 +26,7 @@ import { healthRoutes } from './ops/health.ts';
 import { openBackends } from './backends.ts';
 import { EmissionSweep } from './events/emission-sweep.ts';
 import { ALLOW_ALL } from './im/hooks.ts';
+import { createCallbacks } from './events/callbacks/start-callbacks.ts';
 
 /** Largest WebSocket frame accepted: a 12 KB message plus protocol overhead (the transport's default is 4 KiB). */
 const MAX_WS_PAYLOAD = 64 * 1024;
@@ -56,6 +57,13 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     now,
     log,
   });
+  const callbacks = config.callbacks
+    ? createCallbacks({ config: config.callbacks, bus: backends.events, sdkAppId: identity.sdkAppId, groups: store.groups, maxMsgBytes: config.limits.maxMsgBytes, now, log })
+    : undefined;
+  // Group before-callbacks run inside actor calls, which a cluster times out after PARLEY_CALL_TIMEOUT_MS.
+  if (config.callbacks && config.redis && config.callbacks.timeoutMs >= config.cluster.callTimeoutMs) {
+    log.warn('PARLEY_CALLBACK_TIMEOUT_MS should be below PARLEY_CALL_TIMEOUT_MS in a cluster: a slow group before-callback would time out the actor call');
+  }
   const im: ImContext = {
     metrics,
     store,
@@ -65,7 +73,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     now,
     log,
     events: backends.events,
-    hooks: ALLOW_ALL,
+    hooks: callbacks?.hooks ?? ALLOW_ALL,
     faults: config.faults,
   };
   const auth = new Authenticator(identity, store.accounts, now);
@@ -110,6 +118,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   await node.start();
   const sweep = new EmissionSweep({ log: store.messages, actors: node.actors, logger: log, firstAfterMs: 2000, everyMs: config.events.sweepEveryMs, batch: 1000 });
   sweep.start();
+  await callbacks?.start();
   accepting = true;
   log.info({ store: backends.storeKind, redis: Boolean(backends.redis), kafka: Boolean(backends.kafka) }, 'back ends ready');
 
@@ -127,6 +136,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       await server.gracefullyShutdown(false);
       log.info({ ms: Date.now() - t0 }, 'rooms disposed');
       await node.stop();
+      await callbacks?.stop();
       await backends.close();
       log.info({ ms: Date.now() - t0 }, 'stopped');
     },

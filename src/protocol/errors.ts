@@ -10,6 +10,11 @@
 
 export interface ErrorDef {
   readonly code: number;
+  /**
+   * Set on entries whose code the app server picks (a before-callback's own answer, spec §7.2): the
+   * entry stands for every code in [code, maxCode], and an error built from it carries the app's code.
+   */
+  readonly maxCode?: number;
   readonly message: string;
 }
 
@@ -75,6 +80,13 @@ export const errors = {
   GroupSenderMuted: { code: 10017, message: '{userId} is muted in group {groupId}' },
   GroupNoRoaming: { code: 10044, message: 'group type {type} keeps no message history' },
 
+  // App server callbacks (spec §7.2): a before-callback vetoed the action, or answered its own code
+  C2CCallbackRejected: { code: 20006, message: 'the app server rejected the message (C2C.CallbackBeforeSendMsg)' },
+  C2CCallbackAppError: { code: 120001, maxCode: 130000, message: '{info}' },
+  GroupCallbackRejected: { code: 10016, message: 'the app server rejected the request ({command})' },
+  GroupCallbackAppError: { code: 10100, maxCode: 10200, message: '{info}' },
+  CallbackFailed: { code: 80003, message: 'the app server callback {command} failed ({detail}) and the app blocks on callback failures' },
+
   // Client connection (Parley's /connect route and client RPC)
   ClientBadRequest: { code: 70402, message: '{detail}' },
   NotGroupMember: { code: 10007, message: '{userId} is not a member of group {groupId}' },
@@ -84,15 +96,26 @@ export const errors = {
 export type ErrorName = keyof typeof errors;
 export type ErrorParams = Record<string, string | number | undefined>;
 
+/** The entries whose code the app server picks within a range (`maxCode` set). */
+export type AppCodeErrorName = { [K in ErrorName]: (typeof errors)[K] extends { readonly maxCode: number } ? K : never }[ErrorName];
+
+/** True when `code` lies in the range of catalogue entry `name` (for an ordinary entry: is its code). */
+export function codeFits(name: ErrorName, code: number): boolean {
+  const def: ErrorDef = errors[name];
+  return Number.isInteger(code) && code >= def.code && code <= (def.maxCode ?? def.code);
+}
+
 /** An error Parley reports to a caller: a Tencent code and a human-readable `info`. */
 export class ImError extends Error {
   readonly code: number;
   readonly errorName: ErrorName;
 
-  constructor(name: ErrorName, info: string) {
+  /** `code` is only for entries with a range (an app server's own code); it must lie in that range. */
+  constructor(name: ErrorName, info: string, code: number = errors[name].code) {
     super(info);
+    if (!codeFits(name, code)) throw new RangeError(`code ${code} is outside the range of ${name}`);
     this.name = 'ImError';
-    this.code = errors[name].code;
+    this.code = code;
     this.errorName = name;
   }
 
@@ -107,6 +130,14 @@ export function imError(name: ErrorName, params: ErrorParams = {}): ImError {
   return new ImError(name, info);
 }
 
+/**
+ * Builds the range entry `name` with the app server's own `code` and `info` (its ErrorInfo), e.g. a
+ * C2C before-callback answering 120005. Throws RangeError when `code` is outside the entry's range.
+ */
+export function appCodeError(name: AppCodeErrorName, code: number, info: string): ImError {
+  return new ImError(name, info, code);
+}
+
 export function isImError(e: unknown): e is ImError {
   return e instanceof ImError;
 }
@@ -117,7 +148,7 @@ export interface WireError {
   readonly info: string;
 }
 
-/** Every numeric code in the catalogue, for docs and SDK type checks. */
+/** Every numeric code in the catalogue (the first code of a range entry), for docs and SDK type checks. */
 export function catalogueCodes(): ReadonlySet<number> {
   return new Set(Object.values(errors).map((e) => e.code));
 }

@@ -1,0 +1,167 @@
+/**
+ * Callback bodies (spec §7.3), built from the before-hook events and from the domain events. Field
+ * names are Tencent's; message and group times are Unix seconds where Tencent uses seconds
+ * (`MsgTime`), `EventTime` is Unix ms.
+ */
+import type { Caller } from '../../im/caller.ts';
+import type { BeforeC2CSendEvent, BeforeCreateGroupEvent, BeforeGroupSendEvent, BeforeInviteEvent } from '../../im/hooks.ts';
+import type { C2CMessage, GroupMessage } from '../../protocol/entries.ts';
+import type { ParleyEvent } from '../event-types.ts';
+import type { AfterCommand } from './callback-commands.ts';
+
+export type Payload = Readonly<Record<string, unknown>>;
+
+/** A client applies to join a group (Group.CallbackBeforeApplyJoinGroup); no call site raises it yet. */
+export interface BeforeApplyJoinEvent {
+  readonly caller: Caller;
+  readonly groupId: string;
+  readonly groupType: string;
+}
+
+const seconds = (ms: number): number => Math.floor(ms / 1000);
+const accounts = (ids: readonly string[]) => ids.map((id) => ({ Member_Account: id }));
+
+/** OptPlatform of a caller: `RESTAPI` for App admins, the device platform for clients. */
+export const platformOf = (c: Caller): string => (c.kind === 'admin' ? 'RESTAPI' : c.platform);
+
+function c2cFields(m: C2CMessage, onlineOnly: boolean): Payload {
+  return {
+    From_Account: m.from,
+    To_Account: m.to,
+    MsgSeq: m.msgSeq,
+    MsgRandom: m.random,
+    MsgTime: seconds(m.time),
+    MsgKey: m.msgKey,
+    OnlineOnlyFlag: onlineOnly ? 1 : 0,
+    MsgBody: m.body,
+    CloudCustomData: m.cloudCustomData ?? '',
+  };
+}
+
+function groupSendFields(m: GroupMessage, groupType: string, operator: string, onlineOnly: boolean): Payload {
+  return {
+    GroupId: m.groupId,
+    Type: groupType,
+    From_Account: m.from,
+    Operator_Account: operator,
+    Random: m.random,
+    OnlineOnlyFlag: onlineOnly ? 1 : 0,
+    MsgBody: m.body,
+    CloudCustomData: m.cloudCustomData ?? '',
+  };
+}
+
+export const beforeC2CSendPayload = (e: BeforeC2CSendEvent): Payload => c2cFields(e.message, e.onlineOnly);
+
+export const beforeGroupSendPayload = (e: BeforeGroupSendEvent, now: number): Payload => ({
+  ...groupSendFields(e.message, e.groupType, e.caller.userId, e.onlineOnly),
+  EventTime: now,
+});
+
+/** `CreateGroupNum` (how many groups the operator created before) is not sent: Parley does not count them. */
+export const beforeCreateGroupPayload = (e: BeforeCreateGroupEvent, now: number): Payload => ({
+  Operator_Account: e.caller.userId,
+  Owner_Account: e.owner,
+  Type: e.groupType,
+  Name: e.name,
+  MemberList: accounts(e.members),
+  EventTime: now,
+});
+
+export const beforeInvitePayload = (e: BeforeInviteEvent, now: number): Payload => ({
+  GroupId: e.groupId,
+  Type: e.groupType,
+  Operator_Account: e.caller.userId,
+  DestinationMembers: accounts(e.members),
+  EventTime: now,
+});
+
+export const beforeApplyJoinPayload = (e: BeforeApplyJoinEvent, now: number): Payload => ({
+  GroupId: e.groupId,
+  Type: e.groupType,
+  Requestor_Account: e.caller.userId,
+  EventTime: now,
+});
+
+/** An after-callback to send for a domain event. */
+export interface AfterCallback {
+  readonly command: AfterCommand;
+  readonly payload: Payload;
+  /** OptPlatform; `Unknown` where the event does not record the sender's device. */
+  readonly platform: string;
+}
+
+/** The group whose type an event's callback needs but the event does not carry (a message event, or a tip without it). */
+export function groupTypeNeeded(e: ParleyEvent): string | undefined {
+  if (e.type === 'group.message') return e.data.message.groupId;
+  if ((e.type === 'group.member_joined' || e.type === 'group.member_left') && !e.data.groupType) return e.data.groupId;
+  return undefined;
+}
+
+/** State.StateChange names the iPhone platform `IOS` (spec §7.1). */
+const statePlatform = (p: string): string => (p === 'iOS' ? 'IOS' : p);
+
+/**
+ * The after-callback a domain event stands for, if any. Messages sent with
+ * ForbidAfterSendMsgCallback have none. Only stored messages have events, so online-only messages
+ * (OnlineOnlyFlag 1, MsgLifeTime 0) get no after-callback. `groupType` is the group's type when
+ * `groupTypeNeeded(e)` named a group.
+ */
+export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback | undefined {
+  switch (e.type) {
+    case 'c2c.message': {
+      const m = e.data.message;
+      if (m.noAfterCallback) return undefined;
+      // Parley does not keep unread counts, hence UnreadMsgNum -1 (Tencent's "unknown").
+      const payload = { ...c2cFields(m, false), SendMsgResult: 0, ErrorInfo: 'send msg succeed', UnreadMsgNum: -1 };
+      return { command: 'C2C.CallbackAfterSendMsg', payload, platform: 'Unknown' };
+    }
+    case 'group.message': {
+      const m = e.data.message;
+      if (m.noAfterCallback) return undefined;
+      const payload = { ...groupSendFields(m, groupType, m.from, false), MsgSeq: e.data.seq, MsgTime: seconds(m.time), EventTime: e.time };
+      return { command: 'Group.CallbackAfterSendMsg', payload, platform: 'Unknown' };
+    }
+    case 'group.created': {
+      const d = e.data;
+      const payload = {
+        GroupId: d.groupId,
+        Operator_Account: d.operator,
+        Owner_Account: d.owner,
+        Type: d.groupType,
+        Name: d.name,
+        // Tencent lists the initial members besides the owner.
+        MemberList: accounts(d.members.filter((m) => m !== d.owner)),
+        UserDefinedDataList: Object.entries(d.appDefinedData).map(([Key, Value]) => ({ Key, Value })),
+        EventTime: e.time,
+      };
+      return { command: 'Group.CallbackAfterCreateGroup', payload, platform: 'Unknown' };
+    }
+    case 'group.member_joined': {
+      const d = e.data;
+      const payload = { GroupId: d.groupId, Type: d.groupType || groupType, JoinType: 'Invited', Operator_Account: d.operator, NewMemberList: accounts(d.members), EventTime: e.time };
+      return { command: 'Group.CallbackAfterNewMemberJoin', payload, platform: 'Unknown' };
+    }
+    case 'group.member_left': {
+      const d = e.data;
+      const payload = {
+        GroupId: d.groupId,
+        Type: d.groupType || groupType,
+        ExitType: d.reason === 'quit' ? 'Quit' : 'Kicked',
+        Operator_Account: d.operator,
+        ExitMemberList: accounts(d.members),
+        EventTime: e.time,
+      };
+      return { command: 'Group.CallbackAfterMemberExit', payload, platform: 'Unknown' };
+    }
+    case 'state.changed': {
+      const d = e.data;
+      // Tencent's reasons are Register, Unregister, LinkClose and TimeOut: a session the server ended on purpose (a kick) is an Unregister.
+      const reason = d.reason === 'Kicked' ? 'Unregister' : d.reason;
+      const payload = { EventTime: e.time, Info: { Action: d.action, To_Account: d.userId, Reason: reason } };
+      return { command: 'State.StateChange', payload, platform: statePlatform(d.platform) };
+    }
+    case 'account.imported':
+      return undefined;
+  }
+}
