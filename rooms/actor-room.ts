@@ -33,6 +33,9 @@ export abstract class ActorRoom extends Room implements CallableActor, ActorHand
     this.roomId = options.id;
     this.deps = options.deps;
     this.autoDispose = false;
+    // Actor rooms keep no synchronized state: the default patch timer (20 ticks a second in every room)
+    // would be most of an idle node's CPU. Once a minute keeps Colyseus' room clock alive.
+    this.patchRate = 60_000;
     this.#ready = new Promise<void>((resolve, reject) => {
       this.#markReady = resolve;
       this.#failReady = reject;

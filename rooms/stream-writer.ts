@@ -70,7 +70,10 @@ export class StreamWriter {
     this.#log = log;
     this.#claim = claim;
     this.#opts = opts;
-    this.#askStoreUntil = opts.now() + opts.dedupWindowMs;
+    // Keys stored before this claim expire within a window of the stream's newest entry; a new
+    // stream has none. When the adapter cannot tell, assume the newest entry is from just now.
+    const newest = claim.lastSeq === 0 ? undefined : claim.lastTime || opts.now();
+    this.#askStoreUntil = newest === undefined ? 0 : newest + opts.dedupWindowMs;
     this.#lastSeq = claim.lastSeq;
     this.#durableSeq = claim.lastSeq;
   }

@@ -11,6 +11,12 @@ export interface StreamClaim {
   readonly streamId: string;
   readonly epoch: number;
   readonly lastSeq: number;
+  /**
+   * Time of the newest entry stored when the claim was taken (0 = none, or unknown to the adapter
+   * when `lastSeq` > 0 — then treat it as "recent"). Idempotency keys of earlier entries expire
+   * within one window of it, so a writer need not look them up after that.
+   */
+  readonly lastTime?: number;
 }
 
 /** One stored entry of an append-only stream. */
@@ -33,6 +39,7 @@ export interface AppendEntry extends StoredEntry {
   readonly peer?: string;
   /** Idempotency key: `findIdempotent` maps it to this entry's SEQ until `idemExpiresAt`. */
   readonly idemKey?: string;
+  /** At most `time` plus the writer's dedup window (writers rely on it to skip lookups of old keys). */
   readonly idemExpiresAt?: number;
 }
 
@@ -162,11 +169,45 @@ export interface GroupStore {
   groupsOfUser(userId: string): Promise<UserGroupRecord[]>;
 }
 
+/** Chat types of chat-record files (Tencent `ChatType` of `open_msg_svc/get_history`). */
+export type ArchiveChatType = 'C2C' | 'Group';
+
+/** One finalized chat-record file: the messages of one chat type in one hour, as archived by one node. */
+export interface ArchiveFileRecord {
+  readonly chatType: ArchiveChatType;
+  /** Start of the hour the file covers, Unix ms (UTC, a multiple of 3,600,000). */
+  readonly hour: number;
+  /** File name, unique in the cluster (it names the node that wrote it); served as `<baseUrl>/archive/<file>`. */
+  readonly file: string;
+  /** Base URL of the node that holds and serves the file, e.g. `http://10.0.0.5:2567`. */
+  readonly baseUrl: string;
+  /** Bytes and MD5 (lowercase hex) of the JSON text before gzip. */
+  readonly fileSize: number;
+  readonly fileMd5: string;
+  /** Bytes and MD5 (lowercase hex) of the gzip file as served. */
+  readonly gzipSize: number;
+  readonly gzipMd5: string;
+}
+
+/**
+ * The cluster-wide catalogue of chat-record files. Several nodes may record files for one hour
+ * (each consumes some partitions of the event stream); `listFiles` returns all of them.
+ */
+export interface ArchiveCatalog {
+  /** Records a file; recording the same (chatType, hour, file) again replaces the earlier record. */
+  recordFile(file: ArchiveFileRecord): Promise<void>;
+  /** Every recorded file of one chat type and hour, ordered by file name; empty when there is none. */
+  listFiles(chatType: ArchiveChatType, hour: number): Promise<ArchiveFileRecord[]>;
+  /** Forgets the files of hours starting before `time` (Unix ms), of every node; returns how many records went. */
+  deleteBefore(time: number): Promise<number>;
+}
+
 /** The whole store an adapter provides. */
 export interface Store {
   readonly messages: MessageLog;
   readonly accounts: AccountStore;
   readonly groups: GroupStore;
+  readonly archive: ArchiveCatalog;
   /** A readiness probe for /health: resolves when the back end answers. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { ClusterFanOut } from './cluster-fan-out.ts';
 import { ColyseusActors } from './colyseus-actors.ts';
 import { type FanOut, LocalFanOut } from './fan-out.ts';
+import { IndexedLocalDriver } from './indexed-local-driver.ts';
 import { LocalActors } from './local-actors.ts';
 import { NodeBus } from './node-bus.ts';
 import { NodeRegistry } from './node-registry.ts';
@@ -55,6 +56,7 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
     const fanOut = new LocalFanOut();
     return {
       presence,
+      driver: new IndexedLocalDriver(),
       actors,
       fanOut,
       localActors,

@@ -72,6 +72,7 @@ export class CassandraMessageLog implements MessageLog {
       stampNew: `UPDATE ${ks}.stream_entries SET epoch = ? WHERE stream_id = ? AND bucket = ? IF epoch = null`,
       stampOld: `UPDATE ${ks}.stream_entries SET epoch = ? WHERE stream_id = ? AND bucket = ? IF epoch < ?`,
       partition: `SELECT epoch, head FROM ${ks}.stream_entries WHERE stream_id = ? AND bucket = ? LIMIT 1`,
+      newest: `SELECT time FROM ${ks}.stream_entries WHERE stream_id = ? AND bucket = ? ORDER BY seq DESC LIMIT 1`,
       insert: `INSERT INTO ${ks}.stream_entries (stream_id, bucket, seq, time, payload, flags, expires_at, peer, idem_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS USING TTL ?`,
       fence: `UPDATE ${ks}.stream_entries SET head = ? WHERE stream_id = ? AND bucket = ? IF epoch = ?`,
       index: `INSERT INTO ${ks}.conversation_index (stream_id, peer, time, seq) VALUES (?, ?, ?, ?) USING TTL ?`,
@@ -111,7 +112,8 @@ export class CassandraMessageLog implements MessageLog {
       await this.#stamp(streamId, lastBucket, epoch);
       await run(this.#c, this.#o, this.#q.backlogAdd, [shardOf(streamId), streamId], true);
       const part = (await this.#serialRead(this.#q.partition, [streamId, lastBucket])).first();
-      const claim: StreamClaim = { streamId, epoch, lastSeq: Math.max(baseSeq, num(part?.get('head'))) };
+      const newest = (await run(this.#c, this.#o, this.#q.newest, [streamId, lastBucket], true)).first();
+      const claim: StreamClaim = { streamId, epoch, lastSeq: Math.max(baseSeq, num(part?.get('head'))), lastTime: num(newest?.get('time')) };
       this.#claims.set(claim, { lastBucket, tail: Promise.resolve() });
       return claim;
     }

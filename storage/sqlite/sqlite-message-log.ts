@@ -59,6 +59,7 @@ export class SqliteMessageLog implements MessageLog {
          ON CONFLICT (stream_id) DO UPDATE SET epoch = epoch + 1 RETURNING epoch, last_seq`,
       ),
       maxSeq: db.prepare('SELECT max(seq) AS seq FROM entries WHERE stream_id = ?'),
+      lastTime: db.prepare('SELECT time FROM entries WHERE stream_id = ? ORDER BY seq DESC LIMIT 1'),
       owner: db.prepare('SELECT epoch FROM streams WHERE stream_id = ?'),
       setLast: db.prepare('UPDATE streams SET last_seq = ? WHERE stream_id = ? AND last_seq < ?'),
       insert: db.prepare(
@@ -104,7 +105,8 @@ export class SqliteMessageLog implements MessageLog {
     return this.#db.transaction(() => {
       const row = this.#sql.claim.get(streamId) as { epoch: number; last_seq: number };
       const stored = (this.#sql.maxSeq.get(streamId) as { seq: number | null }).seq ?? 0;
-      return { streamId, epoch: row.epoch, lastSeq: Math.max(row.last_seq, stored) };
+      const last = this.#sql.lastTime.get(streamId) as { time: number } | undefined;
+      return { streamId, epoch: row.epoch, lastSeq: Math.max(row.last_seq, stored), lastTime: last?.time ?? 0 };
     })();
   }
 
@@ -130,12 +132,28 @@ export class SqliteMessageLog implements MessageLog {
     this.#pending = [];
     const outcomes: unknown[] = new Array(batch.length);
     try {
+      // The common case: one transaction for the whole batch; stale claims are skipped, not failed inside it.
       this.#db.transaction(() => {
-        for (let i = 0; i < batch.length; i++) outcomes[i] = this.#applyOne(batch[i]);
+        for (let i = 0; i < batch.length; i++) {
+          outcomes[i] = this.#staleness(batch[i]);
+          if (outcomes[i] === undefined) this.#write(batch[i]);
+        }
       })();
-    } catch (e) {
-      for (const p of batch) p.reject(e);
-      return;
+    } catch {
+      // Something broke the batch (e.g. a SEQ already stored): redo it one append per transaction,
+      // so only the culprit fails.
+      for (let i = 0; i < batch.length; i++) {
+        try {
+          this.#db.transaction(() => {
+            const stale = this.#staleness(batch[i]);
+            if (stale) throw stale;
+            this.#write(batch[i]);
+          })();
+          outcomes[i] = undefined;
+        } catch (e) {
+          outcomes[i] = e;
+        }
+      }
     }
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i];
@@ -144,26 +162,23 @@ export class SqliteMessageLog implements MessageLog {
     }
   }
 
-  /** Applies one append inside a savepoint; returns the error that rolled it back, if any. */
-  #applyOne(p: PendingAppend): unknown {
-    try {
-      this.#db.transaction(() => {
-        const { streamId, epoch } = p.claim;
-        const owner = this.#sql.owner.get(streamId) as { epoch: number } | undefined;
-        if (!owner || owner.epoch !== epoch) throw new StaleEpochError(streamId, epoch);
-        let last = 0;
-        for (const e of p.entries) {
-          this.#sql.insert.run(streamId, e.seq, e.time, e.payload, e.flags, e.expiresAt);
-          if (e.peer !== undefined) this.#sql.index.run(streamId, e.peer, e.time, e.seq, e.expiresAt);
-          if (e.idemKey !== undefined) this.#sql.idem.run(streamId, e.idemKey, e.seq, e.idemExpiresAt ?? 0);
-          if (e.seq > last) last = e.seq;
-        }
-        this.#sql.setLast.run(last, streamId, last);
-      })();
-      return undefined;
-    } catch (e) {
-      return e;
+  /** The error an append gets because its claim no longer owns the stream; undefined if it does. */
+  #staleness(p: PendingAppend): StaleEpochError | undefined {
+    const { streamId, epoch } = p.claim;
+    const owner = this.#sql.owner.get(streamId) as { epoch: number } | undefined;
+    return !owner || owner.epoch !== epoch ? new StaleEpochError(streamId, epoch) : undefined;
+  }
+
+  #write(p: PendingAppend): void {
+    const streamId = p.claim.streamId;
+    let last = 0;
+    for (const e of p.entries) {
+      this.#sql.insert.run(streamId, e.seq, e.time, e.payload, e.flags, e.expiresAt);
+      if (e.peer !== undefined) this.#sql.index.run(streamId, e.peer, e.time, e.seq, e.expiresAt);
+      if (e.idemKey !== undefined) this.#sql.idem.run(streamId, e.idemKey, e.seq, e.idemExpiresAt ?? 0);
+      if (e.seq > last) last = e.seq;
     }
+    this.#sql.setLast.run(last, streamId, last);
   }
 
   async readEntries(streamId: string, afterSeq: number, limit: number): Promise<StoredEntry[]> {

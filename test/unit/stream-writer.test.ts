@@ -8,7 +8,7 @@ const store = (): Store => openSqliteStore({ file: ':memory:', synchronous: 'NOR
 const req = (text: string, idemKey?: string) => ({
   idemKey,
   make: (seq: number) => ({
-    entry: { seq, time: 1, payload: JSON.stringify(text), flags: 0, expiresAt: 0, idemKey, idemExpiresAt: idemKey ? Date.now() + 60_000 : undefined } satisfies AppendEntry,
+    entry: { seq, time: Date.now(), payload: JSON.stringify(text), flags: 0, expiresAt: 0, idemKey, idemExpiresAt: idemKey ? Date.now() + 60_000 : undefined } satisfies AppendEntry,
     value: text,
   }),
 });
