@@ -151,7 +151,7 @@ export class ColyseusActors implements Actors {
     try {
       return { ok: true, value: await room[method](...args) };
     } catch (e) {
-      if (e instanceof ImError) return { ok: false, kind: 'im', name: e.errorName, info: e.info };
+      if (e instanceof ImError) return { ok: false, kind: 'im', name: e.errorName, code: e.code, info: e.info };
       if (e instanceof ActorGoneError) return { ok: false, kind: 'gone' };
       this.#o.log.error({ err: e, roomId, method }, 'remote actor call failed');
       return { ok: false, kind: 'internal', message: e instanceof Error ? e.message : String(e) };

@@ -6,12 +6,12 @@
  */
 import type { Presence } from '@colyseus/core';
 import type { StreamEvent } from '../protocol/entries.ts';
-import { ImError, errors, type ErrorName } from '../protocol/errors.ts';
+import { ImError, codeFits, errors, type ErrorName } from '../protocol/errors.ts';
 
 /** An actor call's outcome as it crosses the bus. */
 export type CallOutcome =
   | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly kind: 'im'; readonly name: ErrorName; readonly info: string }
+  | { readonly ok: false; readonly kind: 'im'; readonly name: ErrorName; readonly code: number; readonly info: string }
   /** The room is not (or no longer) on the node that was asked: locate it again. */
   | { readonly ok: false; readonly kind: 'gone' }
   | { readonly ok: false; readonly kind: 'internal'; readonly message: string };
@@ -162,8 +162,14 @@ export class NodeBus {
     this.#pending.delete(id);
     clearTimeout(p.timer);
     if (outcome.ok) p.resolve(outcome.value);
-    else if (outcome.kind === 'im') p.reject(Object.hasOwn(errors, outcome.name) ? new ImError(outcome.name, outcome.info) : new Error(outcome.info));
+    else if (outcome.kind === 'im') p.reject(toImError(outcome.name, outcome.code, outcome.info));
     else if (outcome.kind === 'gone') p.reject(new RoomGoneError('?'));
     else p.reject(new Error(`remote actor failed: ${outcome.message}`));
   }
+}
+
+/** Rebuilds a catalogue error from the wire, keeping an app server's own code where the entry allows a range. */
+function toImError(name: ErrorName, code: number, info: string): Error {
+  if (!Object.hasOwn(errors, name)) return new Error(info);
+  return new ImError(name, info, codeFits(name, code) ? code : errors[name].code);
 }
