@@ -52,6 +52,11 @@ const envSchema = z.object({
   PARLEY_HEARTBEAT_MS: positiveInt.default(2000),
   PARLEY_NODE_TTL_MS: positiveInt.default(6000),
   PARLEY_AUDIT_EVERY_MS: positiveInt.default(3000),
+  /** Testing/ops knob: shifts Parley's clock (message times, hour boundaries, expiries) by this many ms. Leave 0 in production. */
+  PARLEY_CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
+  PARLEY_ARCHIVE_GRACE_S: z.coerce.number().int().min(0).default(300),
+  PARLEY_ARCHIVE_RETENTION_DAYS: positiveInt.default(7),
+  PARLEY_ARCHIVE_URL_TTL_S: positiveInt.default(3600),
   /** Seconds a dependency may take to answer at start before the server gives up with a clear error. */
   PARLEY_CONNECT_TIMEOUT_S: positiveInt.default(10),
   PARLEY_CALLBACK_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL').optional(),
@@ -125,6 +130,17 @@ export interface Config {
     readonly retentionMs: number;
     /** How often streams with unpublished events are swept, ms. */
     readonly sweepEveryMs: number;
+  };
+  /** Added to the system clock wherever Parley reads the time (tests and ops drills only), ms. */
+  readonly clockOffsetMs: number;
+  /** Chat-record download (`open_msg_svc/get_history`). */
+  readonly archive: {
+    /** How long after an hour ends its files are finalized, ms; later events go to a late part of the hour. */
+    readonly graceMs: number;
+    /** How long files are kept: hours that started longer ago are expired and deleted, ms. */
+    readonly retentionMs: number;
+    /** How long a download URL works, seconds. */
+    readonly urlTtlS: number;
   };
   /** Fault injection points switched on (tests only). */
   readonly faults: ReadonlySet<string>;
@@ -207,6 +223,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     connectTimeoutMs: e.PARLEY_CONNECT_TIMEOUT_S * 1000,
     events: { retentionMs: e.PARLEY_EVENT_RETENTION_S * 1000, sweepEveryMs: e.PARLEY_EMISSION_SWEEP_MS },
+    clockOffsetMs: e.PARLEY_CLOCK_OFFSET_MS,
+    archive: { graceMs: e.PARLEY_ARCHIVE_GRACE_S * 1000, retentionMs: e.PARLEY_ARCHIVE_RETENTION_DAYS * 86_400_000, urlTtlS: e.PARLEY_ARCHIVE_URL_TTL_S },
     faults: new Set(e.PARLEY_FAULT),
     callbacks: e.PARLEY_CALLBACK_URL
       ? {

@@ -25,6 +25,7 @@ import { createMetrics } from './ops/metrics.ts';
 import { healthRoutes } from './ops/health.ts';
 import { openBackends } from './backends.ts';
 import { EmissionSweep } from './events/emission-sweep.ts';
+import { createChatArchive } from './events/archive/chat-archive.ts';
 import { ALLOW_ALL } from './im/hooks.ts';
 import { createCallbacks } from './events/callbacks/start-callbacks.ts';
 
@@ -45,7 +46,8 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   const backends = await openBackends(config, log);
   const store = backends.store;
   let accepting = false;
-  const now = Date.now;
+  // PARLEY_CLOCK_OFFSET_MS shifts Parley's clock (tests, ops drills); 0 leaves it alone.
+  const now = config.clockOffsetMs === 0 ? Date.now : (): number => Date.now() + config.clockOffsetMs;
   const metrics = createMetrics();
   const node = createClusterNode({
     redis: config.redis && backends.redis ? { url: config.redis.url, client: backends.redis.redis } : undefined,
@@ -77,6 +79,10 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     faults: config.faults,
   };
   const auth = new Authenticator(identity, store.accounts, now);
+  const archive = createChatArchive(
+    { bus: backends.events, catalog: store.archive, metrics, now, log, identity },
+    { dataDir: config.app.dataDir, group: `${config.kafka?.topicPrefix ?? 'parley'}-archive`, ...config.archive },
+  );
   const deps: RoomDeps = {
     im,
     fanOut: node.fanOut,
@@ -99,8 +105,9 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     greet: false,
     express: (app) => {
       app.disable('x-powered-by');
-      app.use(restRouter({ im, auth, services: [accountService, openimService, groupService], maxBodyBytes: config.limits.maxBodyBytes, log }));
+      app.use(restRouter({ im, auth, services: [accountService, openimService, groupService, archive.service], maxBodyBytes: config.limits.maxBodyBytes, log }));
       app.use(connectRouter({ im, auth, actors: node.actors, log }));
+      app.use(archive.router);
       app.get('/metrics', (_req, res) => {
         metrics.registry.metrics().then(
           (text) => res.type(metrics.registry.contentType).send(text),
@@ -118,6 +125,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   await node.start();
   const sweep = new EmissionSweep({ log: store.messages, actors: node.actors, logger: log, firstAfterMs: 2000, everyMs: config.events.sweepEveryMs, batch: 1000 });
   sweep.start();
+  await archive.start(`http://${config.server.publicAddress ?? `127.0.0.1:${port}`}`);
   await callbacks?.start();
   accepting = true;
   log.info({ store: backends.storeKind, redis: Boolean(backends.redis), kafka: Boolean(backends.kafka) }, 'back ends ready');
@@ -131,6 +139,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       accepting = false;
       const t0 = Date.now();
       await sweep.stop();
+      await archive.stop();
       await node.leave();
       log.info({ ms: Date.now() - t0 }, 'left the cluster');
       await server.gracefullyShutdown(false);

@@ -27,6 +27,14 @@ export interface Metrics {
   readonly actorsActive: Gauge<'type'>;
   /** Connected devices on this node. */
   readonly connections: Gauge;
+  /** Events on the stream not yet committed by this node's chat-record archiver (`parley-archive` group). */
+  readonly archiveLag: Gauge;
+  /** Messages written to chat-record journals on this node, by chat type (`C2C`, `Group`). */
+  readonly archivedMessages: Counter<'chat_type'>;
+  /** Chat-record files finalized (gzipped and catalogued) on this node, by chat type. */
+  readonly archiveFiles: Counter<'chat_type'>;
+  /** Start of the newest hour this node finalized a chat-record file for, Unix seconds (0 = none yet). */
+  readonly archiveLastFinalizedHour: Gauge;
 }
 
 export function createMetrics(): Metrics {
@@ -44,6 +52,10 @@ export function createMetrics(): Metrics {
     clientOpDuration: new Histogram({ name: 'parley_client_op_seconds', help: 'Client operation duration', labelNames: ['op', 'code'], buckets: LATENCY_BUCKETS, ...reg }),
     actorsActive: new Gauge({ name: 'parley_actors_active', help: 'Active actors on this node', labelNames: ['type'], ...reg }),
     connections: new Gauge({ name: 'parley_connections', help: 'Connected devices on this node', ...reg }),
+    archiveLag: new Gauge({ name: 'parley_archive_lag_events', help: 'Events not yet committed by the chat-record archiver', ...reg }),
+    archivedMessages: new Counter({ name: 'parley_archive_messages_total', help: 'Messages written to chat-record files', labelNames: ['chat_type'], ...reg }),
+    archiveFiles: new Counter({ name: 'parley_archive_files_total', help: 'Chat-record files finalized', labelNames: ['chat_type'], ...reg }),
+    archiveLastFinalizedHour: new Gauge({ name: 'parley_archive_last_finalized_hour_seconds', help: 'Start of the newest finalized chat-record hour, Unix seconds', ...reg }),
   };
 }
 

@@ -87,6 +87,13 @@ export const errors = {
   GroupCallbackAppError: { code: 10100, maxCode: 10200, message: '{info}' },
   CallbackFailed: { code: 80003, message: 'the app server callback {command} failed ({detail}) and the app blocks on callback failures' },
 
+  // Chat-record download (open_msg_svc, spec §3.9: 1001–1005)
+  HistoryBodyJson: { code: 1002, message: 'Fail to Parse json data of body, Please check it' },
+  HistoryInvalidParam: { code: 1002, message: '{detail}' },
+  HistoryInternal: { code: 1003, message: 'internal error' },
+  HistoryNotReady: { code: 1004, message: 'no chat-record file for {chatType} {msgTime}: not generated yet, or no messages in that hour' },
+  HistoryExpired: { code: 1005, message: 'chat-record files for {msgTime} have expired (files are kept {days} days)' },
+
   // Client connection (Parley's /connect route and client RPC)
   ClientBadRequest: { code: 70402, message: '{detail}' },
   NotGroupMember: { code: 10007, message: '{userId} is not a member of group {groupId}' },

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import type { Store } from '../store.ts';
+import { CassandraArchiveCatalog } from './cassandra-archive-catalog.ts';
 import { CassandraAccountStore } from './cassandra-account-store.ts';
 import { CassandraGroupStore } from './cassandra-group-store.ts';
 import { CassandraMessageLog } from './cassandra-message-log.ts';
@@ -85,6 +86,7 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
     messages: new CassandraMessageLog(client, cql, now),
     accounts: new CassandraAccountStore(client, cql),
     groups: new CassandraGroupStore(client, cql),
+    archive: new CassandraArchiveCatalog(client, cql),
     async ping() {
       await client.execute('SELECT release_version FROM system.local');
     },

@@ -61,6 +61,19 @@ CREATE TABLE IF NOT EXISTS members (
   PRIMARY KEY (group_id, user_id)
 ) WITHOUT ROWID;
 
+-- chat-record files (open_msg_svc/get_history); mirrors archive_files in schema.cql
+CREATE TABLE IF NOT EXISTS archive_files (
+  chat_type TEXT NOT NULL,
+  hour      INTEGER NOT NULL,
+  file      TEXT NOT NULL,
+  base_url  TEXT NOT NULL,
+  file_size INTEGER NOT NULL,
+  file_md5  TEXT NOT NULL,
+  gzip_size INTEGER NOT NULL,
+  gzip_md5  TEXT NOT NULL,
+  PRIMARY KEY (chat_type, hour, file)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS user_groups (
   user_id   TEXT NOT NULL,
   group_id  TEXT NOT NULL,

@@ -3,7 +3,7 @@
  * `runStoreContract({ name, create })`. A test an adapter cannot pass is skipped by name with a reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppendEntry, StaleEpochError, type Store } from '../../storage/store.ts';
+import { type AppendEntry, type ArchiveFileRecord, StaleEpochError, type Store } from '../../storage/store.ts';
 
 export interface StoreContractOptions {
   readonly name: string;
@@ -222,6 +222,56 @@ export function runStoreContract(o: StoreContractOptions): void {
         await store.groups.updateGroup(id, { profile: '{"name":"new"}' });
         await store.groups.updateGroup(id, { owner: 'p' });
         expect(await store.groups.getGroup(id)).toMatchObject({ owner: 'p', profile: '{"name":"new"}' });
+      });
+    });
+
+    describe('archive catalogue', () => {
+      const H = 3_600_000;
+      // Hours far from real ones and unique to this run, so the suite never meets other data.
+      const base = (Math.floor(Date.now() / H) + 100_000 + (process.pid % 1000) * 100) * H;
+      const file = (chatType: 'C2C' | 'Group', hour: number, name: string, extra: Partial<ArchiveFileRecord> = {}): ArchiveFileRecord => ({
+        chatType,
+        hour,
+        file: name,
+        baseUrl: 'http://10.0.0.1:2567',
+        fileSize: 1234,
+        fileMd5: 'a'.repeat(32),
+        gzipSize: 321,
+        gzipMd5: 'b'.repeat(32),
+        ...extra,
+      });
+
+      it('lists the files of one chat type and hour from every node, by file name', async () => {
+        const hour = base + 10 * H;
+        const b = file('C2C', hour, `C2C-${hour}-nodeb-0.json.gz`, { baseUrl: 'http://10.0.0.2:2567', fileSize: 2 ** 40 });
+        const a = file('C2C', hour, `C2C-${hour}-nodea-0.json.gz`);
+        await store.archive.recordFile(b);
+        await store.archive.recordFile(a);
+        await store.archive.recordFile(file('Group', hour, `Group-${hour}-nodea-0.json.gz`));
+        await store.archive.recordFile(file('C2C', hour + H, `C2C-${hour + H}-nodea-0.json.gz`));
+        expect(await store.archive.listFiles('C2C', hour)).toEqual([a, b]);
+        expect((await store.archive.listFiles('Group', hour)).map((f) => f.file)).toEqual([`Group-${hour}-nodea-0.json.gz`]);
+        expect(await store.archive.listFiles('Group', hour + 2 * H)).toEqual([]);
+      });
+
+      it('replaces a file recorded again under the same name', async () => {
+        const hour = base + 20 * H;
+        await store.archive.recordFile(file('Group', hour, 'same.json.gz'));
+        await store.archive.recordFile(file('Group', hour, 'same.json.gz', { fileSize: 99, fileMd5: 'c'.repeat(32) }));
+        expect(await store.archive.listFiles('Group', hour)).toEqual([file('Group', hour, 'same.json.gz', { fileSize: 99, fileMd5: 'c'.repeat(32) })]);
+      });
+
+      it('forgets the files of hours before a time, of both chat types, and keeps the rest', async () => {
+        const old = base - 50 * H;
+        await store.archive.recordFile(file('C2C', old, 'old-c2c-1.json.gz'));
+        await store.archive.recordFile(file('C2C', old, 'old-c2c-2.json.gz'));
+        await store.archive.recordFile(file('Group', old + H, 'old-group.json.gz'));
+        await store.archive.recordFile(file('Group', old + 2 * H, 'kept.json.gz'));
+        expect(await store.archive.deleteBefore(old + 2 * H)).toBe(3);
+        expect(await store.archive.listFiles('C2C', old)).toEqual([]);
+        expect(await store.archive.listFiles('Group', old + H)).toEqual([]);
+        expect((await store.archive.listFiles('Group', old + 2 * H)).map((f) => f.file)).toEqual(['kept.json.gz']);
+        expect((await store.archive.listFiles('C2C', base + 10 * H)).length).toBe(2);
       });
     });
 
