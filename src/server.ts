@@ -58,6 +58,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     auditEveryMs: config.cluster.auditEveryMs,
     now,
     log,
+    countBusMessage: (type) => metrics.busMessages.inc({ type }),
   });
   const callbacks = config.callbacks
     ? createCallbacks({ config: config.callbacks, bus: backends.events, sdkAppId: identity.sdkAppId, groups: store.groups, maxMsgBytes: config.limits.maxMsgBytes, now, log })

@@ -30,6 +30,8 @@ export interface ClusterNodeOptions {
   readonly auditEveryMs: number;
   readonly now: () => number;
   readonly log: Logger;
+  /** Counts bus messages by type (metrics). */
+  readonly countBusMessage?: (type: string) => void;
 }
 
 export interface ClusterNode {
@@ -48,7 +50,7 @@ export interface ClusterNode {
 
 export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
   const presence: Presence = o.redis ? new QuietRedisPresence(o.redis.url) : new LocalPresence();
-  const bus = new NodeBus(presence, o.callTimeoutMs, o.clusterName);
+  const bus = new NodeBus(presence, o.callTimeoutMs, o.clusterName, o.countBusMessage);
   let registry: NodeRegistry | undefined;
   const actors = new ColyseusActors({ bus, maxAttempts: 20, log: o.log, isGone: (node) => registry?.isGone(node) ?? false });
   const localActors = new LocalActors();

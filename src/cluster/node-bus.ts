@@ -67,10 +67,14 @@ export class NodeBus {
   /** Channel names are prefixed with the cluster name, so clusters can share one Redis. */
   readonly #ns: string;
 
-  constructor(presence: Presence, callTimeoutMs: number, clusterName: string) {
+  readonly #counted: ((type: BusMessage['t']) => void) | undefined;
+
+  /** `count` is told of each message published (for the bus metrics). */
+  constructor(presence: Presence, callTimeoutMs: number, clusterName: string, count?: (type: BusMessage['t']) => void) {
     this.#presence = presence;
     this.#callTimeoutMs = callTimeoutMs;
     this.#ns = clusterName;
+    this.#counted = count;
   }
 
   #nodeChannel(node: string): string {
@@ -131,6 +135,7 @@ export class NodeBus {
 
   /** Fire-and-forget: a message lost to a broken connection is a lost live delivery, which clients recover by SEQ. */
   #send(channel: string, message: BusMessage): void {
+    this.#counted?.(message.t);
     Promise.resolve(this.#presence.publish(channel, message)).catch(() => undefined);
   }
 

@@ -27,6 +27,8 @@ export interface Metrics {
   readonly actorsActive: Gauge<'type'>;
   /** Connected devices on this node. */
   readonly connections: Gauge;
+  /** Messages this node published on the node bus, by type (`call`, `reply`, `deliver`, `presence`, `node-down`). */
+  readonly busMessages: Counter<'type'>;
   /** Events on the stream not yet committed by this node's chat-record archiver (`parley-archive` group). */
   readonly archiveLag: Gauge;
   /** Messages written to chat-record journals on this node, by chat type (`C2C`, `Group`). */
@@ -52,6 +54,7 @@ export function createMetrics(): Metrics {
     clientOpDuration: new Histogram({ name: 'parley_client_op_seconds', help: 'Client operation duration', labelNames: ['op', 'code'], buckets: LATENCY_BUCKETS, ...reg }),
     actorsActive: new Gauge({ name: 'parley_actors_active', help: 'Active actors on this node', labelNames: ['type'], ...reg }),
     connections: new Gauge({ name: 'parley_connections', help: 'Connected devices on this node', ...reg }),
+    busMessages: new Counter({ name: 'parley_bus_messages_total', help: 'Messages published on the node bus', labelNames: ['type'], ...reg }),
     archiveLag: new Gauge({ name: 'parley_archive_lag_events', help: 'Events not yet committed by the chat-record archiver', ...reg }),
     archivedMessages: new Counter({ name: 'parley_archive_messages_total', help: 'Messages written to chat-record files', labelNames: ['chat_type'], ...reg }),
     archiveFiles: new Counter({ name: 'parley_archive_files_total', help: 'Chat-record files finalized', labelNames: ['chat_type'], ...reg }),
