@@ -27,6 +27,7 @@ import { openBackends } from './backends.ts';
 import { EmissionSweep } from './events/emission-sweep.ts';
 import { createChatArchive } from './events/archive/chat-archive.ts';
 import { ALLOW_ALL } from './im/hooks.ts';
+import { AccountDirectory } from './im/account-directory.ts';
 import { createCallbacks } from './events/callbacks/start-callbacks.ts';
 
 /** Largest WebSocket frame accepted: a 12 KB message plus protocol overhead (the transport's default is 4 KiB). */
@@ -71,6 +72,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     metrics,
     store,
     actors: node.actors,
+    accounts: new AccountDirectory(store.accounts),
     identity,
     limits: config.limits,
     now,

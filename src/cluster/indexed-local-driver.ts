@@ -13,9 +13,15 @@ export class IndexedLocalDriver implements MatchMakerDriver {
     return this.#rooms.has(roomId);
   }
 
+  #matches(room: IRoomCache, conditions: Partial<IRoomCache>): boolean {
+    for (const [k, v] of Object.entries(conditions)) {
+      if (v !== undefined && (room as unknown as Record<string, unknown>)[k] !== v) return false;
+    }
+    return true;
+  }
+
   #matching(conditions: Partial<IRoomCache>): IRoomCache[] {
-    const entries = Object.entries(conditions).filter(([, v]) => v !== undefined);
-    return [...this.#rooms.values()].filter((room) => entries.every(([k, v]) => (room as unknown as Record<string, unknown>)[k] === v));
+    return [...this.#rooms.values()].filter((room) => this.#matches(room, conditions));
   }
 
   async query(conditions: Partial<IRoomCache>, _sort?: SortOptions): Promise<IRoomCache[]> {
@@ -25,7 +31,7 @@ export class IndexedLocalDriver implements MatchMakerDriver {
   async findOne(conditions: Partial<IRoomCache>, _sort?: SortOptions): Promise<IRoomCache> {
     if (conditions.roomId !== undefined) {
       const room = this.#rooms.get(conditions.roomId);
-      return (room && this.#matching(conditions).includes(room) ? room : undefined) as IRoomCache;
+      return (room && this.#matches(room, conditions) ? room : undefined) as IRoomCache;
     }
     return this.#matching(conditions)[0] as IRoomCache;
   }

@@ -33,6 +33,9 @@ export interface LocalEventBusOptions {
   readonly now?: () => number;
 }
 
+/** How long a woken consumer waits for more events before reading, ms. */
+const COALESCE_MS = 5;
+
 /** A failing handler is retried after this long, doubling up to the cap, ms. */
 const RETRY_MS = [100, 200, 500, 1000, 2000, 5000];
 
@@ -81,6 +84,8 @@ export class LocalEventBus implements EventBus {
             this.#waiters.add(resolve);
           });
           this.#waiters.delete(wake);
+          // Let publishes of the next few ms join this batch: fewer, larger reads and commits.
+          if (!stopped) await new Promise((r) => setTimeout(r, COALESCE_MS));
           continue;
         }
         try {

@@ -4,6 +4,7 @@ import type { Store } from '../../storage/store.ts';
 import type { AppIdentity } from '../auth/app-identity.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { Metrics } from '../ops/metrics.ts';
+import type { AccountDirectory } from './account-directory.ts';
 import type { Actors } from './actor-api.ts';
 import type { Hooks } from './hooks.ts';
 
@@ -16,6 +17,8 @@ export interface ImLimits {
 export interface ImContext {
   readonly store: Store;
   readonly actors: Actors;
+  /** Existence checks of accounts (cached; use the store for anything else about accounts). */
+  readonly accounts: AccountDirectory;
   readonly identity: AppIdentity;
   readonly limits: ImLimits;
   /** Unix ms. Injected so tests can move time. */

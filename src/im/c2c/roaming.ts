@@ -49,8 +49,8 @@ async function positionOf(ctx: ImContext, q: RoamQuery, msgKey: string): Promise
 }
 
 export async function getRoamMessages(ctx: ImContext, q: RoamQuery): Promise<RoamPage> {
-  const accounts = await ctx.store.accounts.getAccounts([q.operator, q.peer]);
-  for (const id of [q.operator, q.peer]) if (!accounts.has(id)) throw imError('AccountNotFound', { userId: id });
+  const [unknown] = await ctx.accounts.missing([q.operator, q.peer]);
+  if (unknown !== undefined) throw imError('AccountNotFound', { userId: unknown });
   const limit = Math.min(Math.max(q.maxCount, 1), MAX_PAGE);
   const before = q.lastMsgKey ? await positionOf(ctx, q, q.lastMsgKey) : undefined;
   const rows: StoredEntry[] = await ctx.store.messages.readConversation({

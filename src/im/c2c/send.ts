@@ -56,8 +56,7 @@ export function buildC2CMessage(input: SendC2CInput, now: number, body: C2CMessa
 /** Checks that an admin-chosen sender exists (a logged-in user always does). */
 export async function checkSender(ctx: ImContext, caller: Caller, from: string): Promise<void> {
   if (!isAdmin(caller) || from === caller.userId) return;
-  const found = await ctx.store.accounts.getAccounts([from]);
-  if (!found.has(from)) throw imError('FromAccountNotFound', { userId: from });
+  if (!(await ctx.accounts.exists(from))) throw imError('FromAccountNotFound', { userId: from });
 }
 
 export async function sendC2C(ctx: ImContext, caller: Caller, input: SendC2CInput): Promise<SendC2COutput> {

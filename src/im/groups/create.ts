@@ -66,8 +66,7 @@ function memberSpecs(input: CreateGroupInput, type: GroupType, owner: string): C
 }
 
 async function checkAccountsExist(ctx: ImContext, ids: readonly string[]): Promise<void> {
-  const found = await ctx.store.accounts.getAccounts(ids);
-  const missing = ids.filter((id) => !found.has(id));
+  const missing = await ctx.accounts.missing(ids);
   if (missing.length > 0) throw imError('GroupMemberAccountNotFound', { userId: missing.join(', ') });
 }
 

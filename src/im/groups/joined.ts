@@ -23,8 +23,7 @@ export interface JoinedGroup {
 export const MAX_JOINED_PAGE = 5000;
 
 export async function getJoinedGroups(ctx: ImContext, q: JoinedQuery): Promise<{ total: number; groups: JoinedGroup[] }> {
-  const found = await ctx.store.accounts.getAccounts([q.userId]);
-  if (!found.has(q.userId)) throw imError('GroupMemberAccountNotFound', { userId: q.userId });
+  if (!(await ctx.accounts.exists(q.userId))) throw imError('GroupMemberAccountNotFound', { userId: q.userId });
   const rows = await ctx.store.groups.groupsOfUser(q.userId);
   const all: JoinedGroup[] = [];
   const heads = await ctx.store.messages.headSeqs(rows.map((r) => groupStream(r.groupId)));

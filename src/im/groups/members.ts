@@ -19,10 +19,9 @@ export async function addGroupMembers(
     throw imError('GroupTooManyAccounts', { field: 'MemberList', count: userIds.length, max: MAX_ADD_MEMBERS });
   }
   const unique = [...new Set(userIds)];
-  const found = await ctx.store.accounts.getAccounts(unique);
-  const missing = unique.filter((id) => !found.has(id));
+  const missing = await ctx.accounts.missing(unique);
   if (missing.length === unique.length) throw imError('GroupMemberAccountNotFound', { userId: missing.join(', ') });
-  const r = await ctx.actors.group(groupId).call('addMembers', caller, unique.filter((id) => found.has(id)), silence);
+  const r = await ctx.actors.group(groupId).call('addMembers', caller, unique.filter((id) => !missing.includes(id)), silence);
   return { results: [...r.results, ...missing.map((userId) => ({ userId, result: 0 as const }))] };
 }
 

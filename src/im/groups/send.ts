@@ -23,8 +23,7 @@ export interface SendGroupInput {
 export async function sendGroupMessage(ctx: ImContext, caller: Caller, input: SendGroupInput): Promise<GroupSendResult> {
   const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, GROUP_BODY_ERRORS);
   if (caller.kind === 'admin' && input.from !== caller.userId) {
-    const found = await ctx.store.accounts.getAccounts([input.from]);
-    if (!found.has(input.from)) throw imError('GroupMemberAccountNotFound', { userId: input.from });
+    if (!(await ctx.accounts.exists(input.from))) throw imError('GroupMemberAccountNotFound', { userId: input.from });
   }
   return ctx.actors.group(input.groupId).call('sendMessage', {
     caller,
