@@ -46,6 +46,10 @@ export class LocalEventBus implements EventBus {
   readonly #waiters = new Set<() => void>();
   readonly #groups = new Set<string>();
   readonly #purge: NodeJS.Timeout;
+  readonly #insert: BetterSqlite3.Statement;
+  /** Publishes waiting for the next commit (at most one turn of the event loop). */
+  #pending: { events: readonly ParleyEvent[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  #flushing: NodeJS.Immediate | undefined;
 
   constructor(o: LocalEventBusOptions) {
     this.#o = o;
@@ -53,15 +57,36 @@ export class LocalEventBus implements EventBus {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
     this.#db.exec(SCHEMA);
+    this.#insert = this.#db.prepare('INSERT INTO events (key, time, payload) VALUES (?, ?, ?)');
     this.#purge = setInterval(() => this.#deleteExpired(), 60_000).unref();
   }
 
-  async publish(events: readonly ParleyEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const insert = this.#db.prepare('INSERT INTO events (key, time, payload) VALUES (?, ?, ?)');
-    this.#db.transaction(() => {
-      for (const e of events) insert.run(e.key, e.time, JSON.stringify(e));
-    })();
+  /**
+   * Publishes are group-committed like appends: calls within one turn of the event loop share one
+   * transaction (every actor publishes after each of its commits; one transaction each was a tenth
+   * of a busy server's time). Resolves once committed.
+   */
+  publish(events: readonly ParleyEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ events, resolve, reject });
+      this.#flushing ??= setImmediate(() => this.#flush());
+    });
+  }
+
+  #flush(): void {
+    this.#flushing = undefined;
+    const batch = this.#pending;
+    this.#pending = [];
+    try {
+      this.#db.transaction(() => {
+        for (const p of batch) for (const e of p.events) this.#insert.run(e.key, e.time, JSON.stringify(e));
+      })();
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    for (const p of batch) p.resolve();
     for (const wake of this.#waiters) wake();
   }
 
@@ -122,6 +147,10 @@ export class LocalEventBus implements EventBus {
 
   async close(): Promise<void> {
     clearInterval(this.#purge);
+    if (this.#flushing) {
+      clearImmediate(this.#flushing);
+      this.#flush();
+    }
     this.#db.close();
   }
 }

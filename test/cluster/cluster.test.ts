@@ -163,14 +163,20 @@ class ChatLoad {
 describe.skipIf(missing !== undefined)('a cluster of 3 nodes under faults', () => {
   const env = { PARLEY_NODE_TTL_MS: '4000', PARLEY_HEARTBEAT_MS: '1000', PARLEY_AUDIT_EVERY_MS: '1500', PARLEY_CALL_TIMEOUT_MS: '1500' };
 
-  it('loses no acknowledged message and reuses no SEQ when one node is killed and another paused, and the killed node’s clients are back within 10 s', async () => {
+  /** A 3-node cluster with `n` users logged in across its nodes, ready to chat. */
+  async function clusterUnderLoad(prefix: string, n: number): Promise<{ cluster: ParleyCluster; load: ChatLoad; users: string[] }> {
     const cluster = await ParleyCluster.start({ nodes: 3, redisDb: 1, env });
-    const users = Array.from({ length: 9 }, (_, i) => `fault${i}`);
+    const users = Array.from({ length: n }, (_, i) => `${prefix}${i}`);
     await cluster.nodes[0].importAccounts(users);
     const load = new ChatLoad(users);
     for (const [i, u] of users.entries()) {
       load.clients.push(await cluster.login(u, i % 3, { requestTimeoutMs: 3000, onEvent: (ev) => load.onEvent(u, ev) }));
     }
+    return { cluster, load, users };
+  }
+
+  it('loses no acknowledged message and reuses no SEQ when one node is killed and another paused, and the killed node’s clients are back within 10 s', async () => {
+    const { cluster, load, users } = await clusterUnderLoad('fault', 9);
     try {
       load.start(40);
       await new Promise((r) => setTimeout(r, 3000));
@@ -216,13 +222,7 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes under faults', () =
   });
 
   it('moves a stopping node’s clients elsewhere without losing acknowledged messages (SIGTERM under load)', async () => {
-    const cluster = await ParleyCluster.start({ nodes: 3, redisDb: 1, env });
-    const users = Array.from({ length: 6 }, (_, i) => `term${i}`);
-    await cluster.nodes[0].importAccounts(users);
-    const load = new ChatLoad(users);
-    for (const [i, u] of users.entries()) {
-      load.clients.push(await cluster.login(u, i % 3, { requestTimeoutMs: 3000, onEvent: (ev) => load.onEvent(u, ev) }));
-    }
+    const { cluster, load } = await clusterUnderLoad('term', 6);
     try {
       load.start(40);
       await new Promise((r) => setTimeout(r, 2000));
