@@ -34,6 +34,7 @@ async function openStore(config: Config): Promise<Store> {
       synchronous: config.sqlite.synchronous,
       groupCommitMs: config.sqlite.groupCommitMs,
       purgeEveryMs: 60_000,
+      checkpointEveryMs: 1000,
     });
   }
   try {
