@@ -151,6 +151,9 @@ export class ParleyClient {
         // No answer on an open socket: the node is stuck or gone. Move to another and retry (sends are idempotent).
         if (/timed out/.test(err.message)) this.#abandon(room);
         else if (room === this.#room && room.connection.isOpen) throw e;
+        // The socket is closing but its close event has not run yet: wait for onDrop/onLeave to settle
+        // the session. Retrying at once would spin in microtasks and starve that very event.
+        else if (room === this.#room) this.#setState('reconnecting');
       }
     }
   }

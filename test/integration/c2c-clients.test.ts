@@ -64,6 +64,16 @@ describe.each(storeModes())('C2C between real clients (%s store)', (mode) => {
     expect(webGot).toEqual(sent);
   });
 
+  it('holds a send made just after its own socket dropped until the session is back, then sends it once', async () => {
+    const hank = await login('hank');
+    await server.importAccounts(['ivy']);
+    hank.dropConnection();
+    const r = await hank.sendC2C('ivy', text('after the drop'));
+    expect(r.seq).toBeGreaterThan(0);
+    const page = await hank.call('sync', { after: 0 });
+    expect(page.events.filter((e) => e.entry.kind === 'c2c' && e.entry.to === 'ivy').map(textOf)).toEqual(['after the drop']);
+  });
+
   it('delivers messages sent while the receiver was offline on its next login, by sync', async () => {
     const carol = await login('carol');
     await server.importAccounts(['dave']);
