@@ -59,6 +59,31 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'clo
 type Listener<T> = (value: T) => void;
 
 const RELOGIN_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
+/** Longest close() waits for the server to confirm a consented leave. */
+const LEAVE_TIMEOUT_MS = 2000;
+
+/** Drops a room's socket at once, as a network failure would, without telling the server. */
+function terminate(room: Room): void {
+  (room.connection as unknown as { transport?: { ws?: { terminate?(): void } } } | undefined)?.transport?.ws?.terminate?.();
+}
+
+/**
+ * Leaves a room for good: no more reconnection attempts, a consented leave when its socket is open
+ * (bounded: a leave sent on a dead socket is never confirmed), else the socket is dropped.
+ */
+async function leaveForGood(room: Room): Promise<void> {
+  room.reconnection.maxRetries = 0;
+  if (room.connection.isOpen) {
+    let timer: NodeJS.Timeout | undefined;
+    const left = await Promise.race([
+      room.leave(true).then(() => true, () => false),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), LEAVE_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (left) return;
+  }
+  terminate(room);
+}
 
 export class ParleyClient {
   readonly #o: ParleyClientOptions;
@@ -174,12 +199,14 @@ export class ParleyClient {
   async close(): Promise<void> {
     this.#setState('closed');
     this.#rejectWaiters(new Error('client closed'));
-    await this.#room?.leave(true).catch(() => undefined);
+    const room = this.#room;
+    this.#room = undefined;
+    if (room) await leaveForGood(room);
   }
 
   /** For tests and tools: drops the socket as a network failure would, without telling the server. */
   dropConnection(): void {
-    (this.#room?.connection as unknown as { transport?: { ws?: { terminate?(): void } } } | undefined)?.transport?.ws?.terminate?.();
+    if (this.#room) terminate(this.#room);
   }
 
   // ---- connection ------------------------------------------------------------------------------
@@ -221,7 +248,8 @@ export class ParleyClient {
     room.onMessage(ServerMessage.Event, (ev: StreamEvent) => this.#onLive(ev));
     room.onDrop(() => room === this.#room && this.#setState('reconnecting'));
     room.onReconnect(() => {
-      if (room !== this.#room) return;
+      // A room given up on (closed, or abandoned as stuck) that got its session back anyway: leave it.
+      if (room !== this.#room) return void leaveForGood(room);
       this.#setState('connected');
       void this.sync().catch(() => undefined);
     });
@@ -246,7 +274,8 @@ export class ParleyClient {
   #abandon(room: Room): void {
     if (room !== this.#room) return;
     this.#room = undefined;
-    (room.connection as unknown as { transport?: { ws?: { terminate?(): void } } }).transport?.ws?.terminate?.();
+    room.reconnection.maxRetries = 0;
+    terminate(room);
     void this.#relogin();
   }
 

@@ -74,6 +74,16 @@ describe.each(storeModes())('C2C between real clients (%s store)', (mode) => {
     expect(page.events.filter((e) => e.entry.kind === 'c2c' && e.entry.to === 'ivy').map(textOf)).toEqual(['after the drop']);
   });
 
+  it('closes a session whose socket just dropped without waiting for a leave no server can confirm', async () => {
+    const jack = await server.login('jack');
+    jack.dropConnection();
+    await jack.close();
+    expect(jack.state).toBe('closed');
+    // It stays closed: the SDK's reconnection does not bring it back.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(jack.state).toBe('closed');
+  }, 5000);
+
   it('delivers messages sent while the receiver was offline on its next login, by sync', async () => {
     const carol = await login('carol');
     await server.importAccounts(['dave']);
