@@ -8,12 +8,15 @@ export class DependencyUnavailableError extends Error {
   }
 }
 
-/** Rejects with "<what>: no answer within <ms> ms" if `p` takes longer. */
+/**
+ * Rejects with "<what>: no answer within <ms> ms" if `p` takes longer. The timer is deliberately
+ * ref'd: a client library waiting between retries may hold no handle of its own, and an unref'd
+ * timer would then let the event loop empty and the process exit 0 without a word.
+ */
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    timer.unref();
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -57,12 +57,15 @@ export function openSqliteStore(o: SqliteStoreOptions): Store {
 
 function startCheckpointer(file: string, everyMs: number): { stop(): Promise<void> } {
   const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { file, everyMs } });
+  // Unref'd while it runs, so it never keeps a finished process alive; ref'd again while we wait for
+  // it to stop, or a close() with nothing else pending would let the event loop empty mid-await.
   worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
-    stop: () =>
-      new Promise<void>((resolve) => {
-        worker.once('exit', () => resolve());
-        worker.postMessage('stop');
-      }),
+    async stop() {
+      worker.ref();
+      worker.postMessage('stop');
+      await exited;
+    },
   };
 }
