@@ -46,10 +46,18 @@ describe.each(storeModes())('chat-record download (%s store)', (mode) => {
     const body = { From_Account: from, To_Account: to, MsgRandom: random, MsgSeq: random + 1000, MsgBody: text(`c2c ${random}`), ...extra };
     const r = await server.rest(batch ? 'openim/batchsendmsg' : 'openim/sendmsg', body);
     expect(r.ErrorCode).toBe(0);
-    const time = batch ? Math.floor(serverNow() / 1000) : (r.MsgTime as number);
     for (const t of batch ? to : [to]) {
+      const time = batch ? await storedTime(t, from, random) : (r.MsgTime as number);
       c2c.push({ From_Account: from, To_Account: t, MsgTimestamp: time, MsgSeq: random + 1000, MsgRandom: random, MsgBody: text(`c2c ${random}`), CloudCustomData: (extra.CloudCustomData as string | undefined) ?? '' });
     }
+  }
+
+  /** batchsendmsg answers without a MsgTime (as Tencent's does): read the stored one from the receiver's roaming history. */
+  async function storedTime(receiver: string, peer: string, random: number): Promise<number> {
+    const r = await server.rest('openim/admin_getroammsg', { Operator_Account: receiver, Peer_Account: peer, MaxCnt: 100, MinTime: 0, MaxTime: 4_000_000_000 });
+    const m = (r.MsgList as { MsgRandom: number; MsgTimeStamp: number }[]).find((x) => x.MsgRandom === random);
+    expect(m, `message ${random} in ${receiver}'s roaming history`).toBeDefined();
+    return (m as { MsgTimeStamp: number }).MsgTimeStamp;
   }
 
   async function sendGroup(from: string, random: number, extra: Record<string, unknown> = {}): Promise<void> {
