@@ -68,8 +68,8 @@ function stepTable(title: string, run: RateRun): string[] {
     '',
     `| step | offered msg/s | sent/s | delivered/s | ack p50/p99/max ms | deliver p50/p90/p99/max ms | CPU % ${cpuNames.join(' / ')} | server main thread % running / on disk I/O | verdict |`,
     '|---|---|---|---|---|---|---|---|---|',
-    ...run.checks.map((s) => row('check', s)),
     ...run.ladder.steps.map((s) => row(s === run.ladder.knee ? '**knee**' : 'ladder', s)),
+    ...run.checks.map((s) => row('check', s)),
     ...(run.profile ? [row('profiled', run.profile.step)] : []),
     '',
   ];

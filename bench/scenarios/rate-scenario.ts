@@ -1,6 +1,6 @@
 /**
  * Runs one rate-driven shape against one target: a fresh server, the shape's preparation, logins
- * on every worker, the check steps, the ladder to the knee, optionally one profiled step at the
+ * on every worker, the ladder to the knee, the check steps, optionally one profiled step at the
  * first bad rate (Parley), then the integrity check over all workers' logs.
  */
 import { writeFileSync } from 'node:fs';
@@ -72,13 +72,15 @@ export async function runRateScenario(env: RunEnv, shape: Shape, target: TargetK
       rules: env.rules,
       quiet: env.quiet,
     };
+    // The ladder runs first, on a fresh server: a check step far past the knee leaves a backlog, a
+    // long WAL and garbage behind it, which would otherwise spoil the ladder's first steps.
+    const ladder = await runLadder(ctx, shape.startRate, env.params.maxSteps, 1);
     const checks: StepFigures[] = [];
     for (const [i, rate] of shape.checkRates.entries()) {
       const s = await runCleanStep(ctx, 1000 + 10 * i, rate);
       process.stdout.write(`    check ${rate}/s: ${describeStep(s)}\n`);
       checks.push(s);
     }
-    const ladder = await runLadder(ctx, shape.startRate, env.params.maxSteps, 1);
     const profile = profiling ? await profileStep(env, ctx, server, shape, ladder) : undefined;
     const integrity = await checkAll(env.pool);
     await env.pool.all<'close'>(() => ({ op: 'close' }));
