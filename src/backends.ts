@@ -27,6 +27,9 @@ export interface Backends {
   close(): Promise<void>;
 }
 
+/** SQLite files on the hot path (the store, the embedded event log) checkpoint on a thread this often. */
+const WAL_CHECKPOINT_EVERY_MS = 1000;
+
 async function openStore(config: Config): Promise<Store> {
   if (!config.cassandra) {
     return openSqliteStore({
@@ -34,7 +37,7 @@ async function openStore(config: Config): Promise<Store> {
       synchronous: config.sqlite.synchronous,
       groupCommitMs: config.sqlite.groupCommitMs,
       purgeEveryMs: 60_000,
-      checkpointEveryMs: 1000,
+      checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS,
     });
   }
   try {
@@ -55,7 +58,7 @@ export async function openBackends(config: Config, log: Logger): Promise<Backend
     if (kafka) opened.push(kafka);
     const events: EventBus = kafka
       ? new KafkaEventBus({ kafka: kafka.kafka, topic: kafka.topics.events, log })
-      : new LocalEventBus({ file: join(config.app.dataDir, 'events.db'), retentionMs: config.events.retentionMs, log });
+      : new LocalEventBus({ file: join(config.app.dataDir, 'events.db'), retentionMs: config.events.retentionMs, log, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
     opened.push(events);
     const checks: DependencyCheck[] = [
       { name: 'store', check: () => store.ping() },

@@ -6,6 +6,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { type Checkpointer, checkpointInBackground } from '../../storage/sqlite/checkpointer.ts';
 import type { EventBus, EventHandler, SubscribeOptions, Subscription } from './event-bus.ts';
 import type { ParleyEvent } from './event-types.ts';
 
@@ -31,6 +32,8 @@ export interface LocalEventBusOptions {
   readonly batchSize?: number;
   readonly log: Logger;
   readonly now?: () => number;
+  /** Checkpoint the WAL on a worker thread every this many ms (0 or unset = SQLite's own, in-commit). */
+  readonly checkpointEveryMs?: number;
 }
 
 /** How long a woken consumer waits for more events before reading, ms. */
@@ -47,6 +50,7 @@ export class LocalEventBus implements EventBus {
   readonly #groups = new Set<string>();
   readonly #purge: NodeJS.Timeout;
   readonly #insert: BetterSqlite3.Statement;
+  readonly #checkpointer: Checkpointer | undefined;
   /** Publishes waiting for the next commit (at most one turn of the event loop). */
   #pending: { events: readonly ParleyEvent[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
   #flushing: NodeJS.Immediate | undefined;
@@ -56,6 +60,7 @@ export class LocalEventBus implements EventBus {
     this.#db = new BetterSqlite3(o.file);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL');
+    this.#checkpointer = checkpointInBackground(this.#db, o.file, o.checkpointEveryMs);
     this.#db.exec(SCHEMA);
     this.#insert = this.#db.prepare('INSERT INTO events (key, time, payload) VALUES (?, ?, ?)');
     this.#purge = setInterval(() => this.#deleteExpired(), 60_000).unref();
@@ -151,6 +156,7 @@ export class LocalEventBus implements EventBus {
       clearImmediate(this.#flushing);
       this.#flush();
     }
+    await this.#checkpointer?.stop();
     this.#db.close();
   }
 }

@@ -2,9 +2,9 @@
  * The embedded Store: one SQLite file (WAL) under the data dir. `synchronous = NORMAL` in WAL mode
  * makes every commit survive a process crash (SIGKILL); FULL also survives power loss.
  */
-import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Store } from '../store.ts';
+import { checkpointInBackground } from './checkpointer.ts';
 import { SqliteArchiveCatalog } from './sqlite-archive-catalog.ts';
 import { SqliteAccountStore } from './sqlite-account-store.ts';
 import { SqliteGroupStore } from './sqlite-group-store.ts';
@@ -28,10 +28,8 @@ export function openSqliteStore(o: SqliteStoreOptions): Store {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${o.synchronous}`);
   db.pragma('busy_timeout = 5000');
-  // Checkpoints copy WAL frames into the database file; done inside a commit they stall the event loop
-  // for tens of ms. With a checkpoint thread, commits only append to the WAL. Reads are memory-mapped.
-  const checkpointer = o.checkpointEveryMs && o.file !== ':memory:' ? startCheckpointer(o.file, o.checkpointEveryMs) : undefined;
-  db.pragma(`wal_autocheckpoint = ${checkpointer ? 0 : 1000}`);
+  const checkpointer = checkpointInBackground(db, o.file, o.checkpointEveryMs);
+  // Reads are memory-mapped.
   db.pragma('mmap_size = 268435456');
   db.pragma('journal_size_limit = 67108864');
   db.exec(SCHEMA);
@@ -51,21 +49,6 @@ export function openSqliteStore(o: SqliteStoreOptions): Store {
       messages.flush();
       await checkpointer?.stop();
       db.close();
-    },
-  };
-}
-
-function startCheckpointer(file: string, everyMs: number): { stop(): Promise<void> } {
-  const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), { workerData: { file, everyMs } });
-  // Unref'd while it runs, so it never keeps a finished process alive; ref'd again while we wait for
-  // it to stop, or a close() with nothing else pending would let the event loop empty mid-await.
-  worker.unref();
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  return {
-    async stop() {
-      worker.ref();
-      worker.postMessage('stop');
-      await exited;
     },
   };
 }
