@@ -29,6 +29,8 @@ interface Args {
   readonly workers: number | undefined;
   /** `--set=path=value` overrides of scenario parameters, e.g. `connect.connections=5000`. */
   readonly overrides: readonly (readonly [string, number])[];
+  /** The arguments that narrow or change a run (all but `--quick`); none for a run of record. */
+  readonly narrowedBy: readonly string[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -49,6 +51,7 @@ function parseArgs(argv: readonly string[]): Args {
         if (!path || !Number.isFinite(Number(v))) throw new Error(`--set needs path=number, got ${a}`);
         return [path, Number(v)] as const;
       }),
+    narrowedBy: argv.filter((a) => a !== '--quick'),
   };
 }
 
@@ -149,6 +152,7 @@ async function main(): Promise<void> {
         payloadBytes: scenarios.payloadBytes,
         workers: params.workers,
         background,
+        narrowedBy: args.narrowedBy,
       },
       ...results,
     };

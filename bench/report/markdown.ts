@@ -168,6 +168,7 @@ export function markdownOf(r: BenchResult, plots: readonly Plot[], files: Readon
   return [
     `# Parley benchmark — ${m.mode} run ${m.runId}`,
     '',
+    ...(m.narrowedBy?.length ? [`Narrowed run (not a run of record): \`${m.narrowedBy.join(' ')}\`.`, ''] : []),
     `Machine: ${m.machine.cpuModel}, ${cores} cores, ${(m.machine.ramBytes / 2 ** 30).toFixed(0)} GB RAM, ${m.machine.os}, Node ${m.machine.node}, open-file limit ${m.machine.openFilesLimit ?? '?'}. ` +
       `Commit \`${m.git.commit.slice(0, 12)}\`${m.git.dirty ? ' (work tree had uncommitted changes)' : ''}; store ${m.store}. ` +
       `Server, ${m.workers} load-worker processes and the orchestrator share the machine. Steps of ${m.params.stepSeconds} s, rate ×${m.knee.growth} per step, ${m.payloadBytes}-byte payload. Run took ${m.durationS} s.`,

@@ -56,6 +56,8 @@ export interface BenchResult {
     readonly workers: number;
     /** CPU used by everything else on the machine just before each run. */
     readonly background: readonly Background[];
+    /** Arguments that narrowed or changed the run (`--only`, `--set`, …); absent in older results. */
+    readonly narrowedBy?: readonly string[];
   };
   readonly rate: Partial<Record<RateScenarioName, RateScenarioResult>>;
   readonly connect?: { readonly parley?: Outcome<ConnectRun>; readonly bare?: Outcome<ConnectRun> };

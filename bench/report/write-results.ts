@@ -1,7 +1,9 @@
 /**
- * Writes a run to bench/results: `<run>-<mode>.json`, `<run>-<mode>.md`, one SVG per plot
- * (`<run>-<mode>-<plot>.svg`) and `latest.md`. After a full run, the files of older full runs move
- * to `results/archive/` (ignored by git), so the committed files are always the latest full run.
+ * Writes a run to bench/results: `<run>-<kind>.json`, `<run>-<kind>.md` and one SVG per plot
+ * (`<run>-<kind>-<plot>.svg`), where kind is `full`, `quick` or `partial`. Only a run of record — a
+ * full run of every scenario on both targets with default parameters on the embedded store — writes
+ * `latest.md` and moves older full runs to `results/archive/` (ignored by git), so the committed
+ * files are always the latest full run and a narrowed run never displaces it.
  */
 import { mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,14 +24,20 @@ function archiveOlderFullRuns(dir: string, runId: string): void {
 /** Writes every file of the run; returns their paths relative to `dir`. */
 export function writeResults(dir: string, r: BenchResult): string[] {
   mkdirSync(dir, { recursive: true });
-  const stem = `${r.meta.runId}-${r.meta.mode}`;
-  if (r.meta.mode === 'full') archiveOlderFullRuns(dir, r.meta.runId);
+  const ofRecord = isOfRecord(r);
+  const kind = ofRecord || r.meta.mode === 'quick' ? r.meta.mode : 'partial';
+  const stem = `${r.meta.runId}-${kind}`;
+  if (ofRecord) archiveOlderFullRuns(dir, r.meta.runId);
   const plots = plotsOf(r);
   const files = new Map(plots.map((p) => [p.name, `${stem}-${p.name}.svg`]));
   for (const p of plots) writeFileSync(join(dir, files.get(p.name)!), p.svg);
   writeFileSync(join(dir, `${stem}.json`), `${JSON.stringify(r, null, 1)}\n`);
   const md = markdownOf(r, plots, files);
   writeFileSync(join(dir, `${stem}.md`), md);
-  writeFileSync(join(dir, 'latest.md'), md);
-  return [`${stem}.json`, `${stem}.md`, 'latest.md', ...files.values()];
+  if (ofRecord) writeFileSync(join(dir, 'latest.md'), md);
+  return [`${stem}.json`, `${stem}.md`, ...(ofRecord ? ['latest.md'] : []), ...files.values()];
+}
+
+function isOfRecord(r: BenchResult): boolean {
+  return r.meta.mode === 'full' && (r.meta.narrowedBy?.length ?? 0) === 0 && r.meta.store === 'sqlite';
 }
