@@ -26,6 +26,11 @@ export interface Subscription {
 export interface EventBus {
   /** Resolves once the events are durable (SQLite commit; Kafka acks=all). */
   publish(events: readonly ParleyEvent[]): Promise<void>;
+  /**
+   * Resolves once the subscription is registered, not once events flow: a Kafka group may wait for a
+   * crashed member's session to time out before it gets partitions, and a server must not wait on
+   * that to start. A new group `from: 'latest'` starts at the end as of its first assignment.
+   */
   subscribe(handler: EventHandler, options: SubscribeOptions): Promise<Subscription>;
   close(): Promise<void>;
 }

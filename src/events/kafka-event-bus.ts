@@ -6,8 +6,15 @@
  */
 import { type Consumer, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { withTimeout } from '../ops/dependency.ts';
 import type { EventBus, EventHandler, SubscribeOptions, Subscription } from './event-bus.ts';
 import type { ParleyEvent } from './event-types.ts';
+
+/** Longest a fetch waits for new events on the broker, ms (kafkajs's default is 5 s). */
+const FETCH_WAIT_MS = 1000;
+
+/** How long a stopping consumer may take to leave its group, ms: a fetch in flight, then LeaveGroup. */
+const LEAVE_TIMEOUT_MS = 5000;
 
 export interface KafkaEventBusOptions {
   readonly kafka: Kafka;
@@ -19,7 +26,8 @@ export class KafkaEventBus implements EventBus {
   readonly #o: KafkaEventBusOptions;
   readonly #producer: Producer;
   #connected: Promise<void> | undefined;
-  readonly #consumers = new Set<Consumer>();
+  /** Running consumers and their groups. */
+  readonly #consumers = new Map<Consumer, string>();
 
   constructor(o: KafkaEventBusOptions) {
     this.#o = o;
@@ -39,11 +47,14 @@ export class KafkaEventBus implements EventBus {
 
   async subscribe(handler: EventHandler, o: SubscribeOptions): Promise<Subscription> {
     const { kafka, topic, log } = this.#o;
-    const consumer = kafka.consumer({ groupId: o.group, retry: { retries: 1_000_000, initialRetryTime: 200, maxRetryTime: 5000 } });
+    // A stopping consumer leaves once its fetch returns: keep the long poll short so leaving is quick.
+    const consumer = kafka.consumer({ groupId: o.group, maxWaitTimeInMs: FETCH_WAIT_MS, retry: { retries: 1_000_000, initialRetryTime: 200, maxRetryTime: 5000 } });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: (o.from ?? 'earliest') === 'earliest' });
-    this.#consumers.add(consumer);
-    await consumer.run({
+    this.#consumers.set(consumer, o.group);
+    // run() resolves only after the group join, which waits out a crashed member's session (30 s):
+    // joining goes on in the background, retried by kafkajs; only a final failure is reported here.
+    const running = consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
@@ -61,10 +72,11 @@ export class KafkaEventBus implements EventBus {
         await heartbeat();
       },
     });
+    running.catch((e: unknown) => log.error({ err: e, group: o.group }, 'event consumer could not join its group'));
     return {
       stop: async () => {
         this.#consumers.delete(consumer);
-        await consumer.disconnect();
+        await this.#leave(consumer, o.group);
       },
       lag: () => this.#lag(o.group),
     };
@@ -85,8 +97,19 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
+  /**
+   * A consumer still joining its group (waiting out a crashed member) cannot leave until the join
+   * completes, up to a session timeout; shutdown does not wait that long. Nothing is lost: it has
+   * committed nothing, and the broker expires the member.
+   */
+  async #leave(consumer: Consumer, group: string): Promise<void> {
+    await withTimeout(consumer.disconnect(), LEAVE_TIMEOUT_MS, 'leave the group').catch((e: unknown) =>
+      this.#o.log.warn({ err: e, group }, 'event consumer left without saying goodbye; the broker will expire it'),
+    );
+  }
+
   async close(): Promise<void> {
-    for (const c of this.#consumers) await c.disconnect().catch(() => undefined);
+    for (const [c, group] of this.#consumers) await this.#leave(c, group);
     if (this.#connected) await this.#producer.disconnect();
   }
 }
