@@ -6,7 +6,7 @@
  * not answer in time is health-checked (a dead one loses its listings) and the call is retried, so
  * the actor re-activates elsewhere.
  */
-import { type Room, matchMaker } from '@colyseus/core';
+import { type IRoomCache, type Room, matchMaker } from '@colyseus/core';
 import type { Logger } from 'pino';
 import type { ActorRef, Actors, GroupActor, InboxActor } from '../im/actor-api.ts';
 import { ImError, imError } from '../protocol/errors.ts';
@@ -79,7 +79,7 @@ export class ColyseusActors implements Actors {
           await this.recover(roomId, listing.processId);
           listing = await matchMaker.getRoomById(roomId);
         }
-        listing ??= await matchMaker.createRoom(roomName, { id: roomId });
+        listing ??= await this.#create(roomName, roomId);
         this.#remember(roomId, listing.processId);
         return listing.processId;
       })();
@@ -87,6 +87,21 @@ export class ColyseusActors implements Actors {
       void pending.finally(() => this.#ensuring.delete(roomId)).catch(() => undefined);
     }
     return pending;
+  }
+
+  /**
+   * Creates the room on the node placement picks. Concurrent first calls from several nodes all ask
+   * that node; one that arrives after the room is up there is refused (a second local instance would
+   * disturb the live one), so a failed create whose room now exists simply lost the race: use it.
+   */
+  async #create(roomName: string, roomId: string): Promise<IRoomCache> {
+    try {
+      return await matchMaker.createRoom(roomName, { id: roomId });
+    } catch (e) {
+      const winner = await matchMaker.getRoomById(roomId);
+      if (winner) return winner;
+      throw e;
+    }
   }
 
   /** Forgets where a room is and checks its node: a dead node's listings are removed. */
