@@ -13,6 +13,9 @@ import type { ParleyEvent } from './event-types.ts';
 /** Longest a fetch waits for new events on the broker, ms (kafkajs's default is 5 s). */
 const FETCH_WAIT_MS = 1000;
 
+/** kafkajs's default session timeout, ms; consumers heartbeat every third of it. */
+const DEFAULT_SESSION_MS = 30_000;
+
 /** How long a stopping consumer may take to leave its group, ms: a fetch in flight, then LeaveGroup. */
 const LEAVE_TIMEOUT_MS = 5000;
 
@@ -20,6 +23,8 @@ export interface KafkaEventBusOptions {
   readonly kafka: Kafka;
   readonly topic: string;
   readonly log: Logger;
+  /** How long the broker waits for a silent consumer before handing its partitions on, ms (default 30 s). */
+  readonly sessionTimeoutMs?: number;
 }
 
 export class KafkaEventBus implements EventBus {
@@ -48,7 +53,15 @@ export class KafkaEventBus implements EventBus {
   async subscribe(handler: EventHandler, o: SubscribeOptions): Promise<Subscription> {
     const { kafka, topic, log } = this.#o;
     // A stopping consumer leaves once its fetch returns: keep the long poll short so leaving is quick.
-    const consumer = kafka.consumer({ groupId: o.group, maxWaitTimeInMs: FETCH_WAIT_MS, retry: { retries: 1_000_000, initialRetryTime: 200, maxRetryTime: 5000 } });
+    const sessionTimeout = this.#o.sessionTimeoutMs ?? DEFAULT_SESSION_MS;
+    const heartbeatInterval = Math.floor(sessionTimeout / 3);
+    const consumer = kafka.consumer({
+      groupId: o.group,
+      sessionTimeout,
+      heartbeatInterval,
+      maxWaitTimeInMs: FETCH_WAIT_MS,
+      retry: { retries: 1_000_000, initialRetryTime: 200, maxRetryTime: 5000 },
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: (o.from ?? 'earliest') === 'earliest' });
     this.#consumers.set(consumer, o.group);
@@ -60,11 +73,16 @@ export class KafkaEventBus implements EventBus {
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const events = batch.messages.map((m) => JSON.parse(m.value?.toString() ?? 'null') as ParleyEvent).filter((e) => e !== null);
+        // A handler may take longer than the session timeout (a webhook retried with backoff): keep
+        // heartbeating meanwhile, or the broker would hand the partition to another member mid-batch.
+        const beating = setInterval(() => void heartbeat().catch(() => undefined), heartbeatInterval);
         try {
           await handler(events);
         } catch (e) {
           log.warn({ err: e, group: o.group, partition: batch.partition }, 'event handler failed; redelivering');
           throw e;
+        } finally {
+          clearInterval(beating);
         }
         const last = batch.messages[batch.messages.length - 1].offset;
         resolveOffset(last);
