@@ -9,26 +9,21 @@
  * Writes bench/results/cluster-<time>.json and cluster-latest.md.
  */
 import '../driver/node-websocket.ts';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { signUserSig } from '../../src/auth/user-sig.ts';
 import { ParleyClient } from '../../src/client/parley-client.ts';
 import { inboxRoomId } from '../../src/cluster/room-ids.ts';
 import type { StreamEvent } from '../../src/protocol/entries.ts';
+import { freePort, runToExit, writeSideRun } from '../lib/side-run.ts';
 import { RestClient } from '../servers/rest-client.ts';
+import { ServerProcess } from '../servers/server-process.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const RESULTS = join(ROOT, 'bench', 'results');
 
 interface Node {
   readonly url: string;
   readonly address: string;
-  readonly child: ChildProcess;
+  readonly server: ServerProcess;
 }
 
 interface Cluster {
@@ -38,34 +33,11 @@ interface Cluster {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function startNode(env: Record<string, string>): Promise<Node> {
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PARLEY_PORT: String(port), PARLEY_HOST: '127.0.0.1', PARLEY_PUBLIC_ADDRESS: address, PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-cb-')), PARLEY_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      if (out.includes('listening on port')) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`node exited ${code}: ${out}`)));
-  });
-  return { url: `http://${address}`, address, child };
+  const server = await ServerProcess.start({ kind: 'parley', port, env: { ...env, PARLEY_PUBLIC_ADDRESS: address } });
+  return { url: server.url, address, server };
 }
 
 async function startCluster(n: number, db: number): Promise<Cluster> {
@@ -91,10 +63,7 @@ async function startCluster(n: number, db: number): Promise<Cluster> {
     identity,
     redisUrl,
     stop: async () => {
-      await Promise.all(nodes.map((node) => new Promise<void>((resolve) => {
-        node.child.once('exit', () => resolve());
-        node.child.kill('SIGTERM');
-      })));
+      await Promise.all(nodes.map((node) => node.server.stop()));
     },
   };
 }
@@ -247,16 +216,7 @@ async function main(): Promise<void> {
     `REST sendmsg, 64 concurrent callers: 1 node ${tp1}/s, 3 nodes ${tp3}/s (ratio ${result.restSendmsgPerSecond.ratio}; the nodes share the same 2 cores and one Cassandra).`,
     '',
   ].join('\n');
-  const stamp = result.time.replace(/[-:]/g, '').slice(0, 15);
-  writeFileSync(join(RESULTS, `cluster-${stamp}.json`), JSON.stringify(result, null, 2));
-  writeFileSync(join(RESULTS, 'cluster-latest.md'), md);
-  process.stdout.write(md);
+  writeSideRun('cluster', result.time, result, md);
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runToExit(main);

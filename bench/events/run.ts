@@ -6,66 +6,19 @@
  *   at a steady 500 messages/s (needs the services: `npm run services:up`).
  * Writes bench/results/events-<time>.json and events-latest.md.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
-import { createServer as netServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { ParleyEvent } from '../../src/events/event-types.ts';
+import { runToExit, writeSideRun } from '../lib/side-run.ts';
 import { RestClient } from '../servers/rest-client.ts';
+import { ServerProcess } from '../servers/server-process.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const RESULTS = join(ROOT, 'bench', 'results');
 const WARM_UP = 500;
 const AFTER_COMMANDS = 'C2C.CallbackAfterSendMsg,Group.CallbackAfterSendMsg,State.StateChange';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = netServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startParley(env: Record<string, string>): Promise<{ url: string; child: ChildProcess; identity: { sdkAppId: number; secretKey: string } }> {
-  const port = await freePort();
-  const identity = { sdkAppId: 1_400_000_000 + Math.floor(Math.random() * 9e7), secretKey: randomBytes(24).toString('hex') };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts')], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      ...env,
-      PARLEY_PORT: String(port),
-      PARLEY_HOST: '127.0.0.1',
-      PARLEY_DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-eb-')),
-      PARLEY_LOG_LEVEL: 'warn',
-      PARLEY_SDKAPPID: String(identity.sdkAppId),
-      PARLEY_SECRET_KEY: identity.secretKey,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (d: Buffer): void => {
-      out += d.toString();
-      if (out.includes('listening on port')) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, child, identity };
-}
-
-const stop = (child: ChildProcess): Promise<void> =>
-  new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+/** A Parley with only `env` (no service addresses from the bench's shell): embedded unless `env` says otherwise. */
+const startParley = (env: Record<string, string>): Promise<ServerProcess> => ServerProcess.start({ kind: 'parley', isolated: true, env });
 
 /** Closed loop: 64 callers send as fast as answers come for `seconds`; returns messages/s. */
 async function sendThroughput(rest: RestClient, seconds: number): Promise<number> {
@@ -97,12 +50,12 @@ async function throughputWithAndWithoutCallbacks(): Promise<{ off: number; after
 
   const plain = await startParley({});
   const off = await sendThroughput(new RestClient(plain.url, plain.identity, 32), 10);
-  await stop(plain.child);
+  await plain.stop();
 
   const withHooks = await startParley({ PARLEY_CALLBACK_URL: hookUrl, PARLEY_CALLBACK_COMMANDS: AFTER_COMMANDS });
   const after = await sendThroughput(new RestClient(withHooks.url, withHooks.identity, 32), 10);
   await new Promise((r) => setTimeout(r, 3000));
-  await stop(withHooks.child);
+  await withHooks.stop();
   hook.close();
   return { off, after, callbacksReceived: received };
 }
@@ -136,7 +89,7 @@ async function emissionLag(): Promise<{ n: number; p50: number; p99: number; max
   const until = Date.now() + 20_000;
   while (lags.length < 5000 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   await consumer.disconnect();
-  await stop(server.child);
+  await server.stop();
   const admin = kafka.admin();
   await admin.connect();
   await admin.deleteTopics({ topics: [`${prefix}.events`, `${prefix}.broadcast`, `${prefix}.push`] }).catch(() => undefined);
@@ -158,16 +111,7 @@ async function main(): Promise<void> {
     lag ? `Emission lag on Kafka (stored → read by a consumer) at ~500 msg/s: p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms over ${lag.n} events.` : 'Emission lag: not measured (KAFKA_BROKERS unset).',
     '',
   ].join('\n');
-  const stamp = result.time.replace(/[-:]/g, '').slice(0, 15);
-  writeFileSync(join(RESULTS, `events-${stamp}.json`), JSON.stringify(result, null, 2));
-  writeFileSync(join(RESULTS, 'events-latest.md'), md);
-  process.stdout.write(md);
+  writeSideRun('events', result.time, result, md);
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runToExit(main);

@@ -19,6 +19,10 @@ export interface ServerOptions {
   readonly inspect?: boolean;
   /** Extra environment for the child. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Leave out the bench's own environment (service addresses) except PATH: the child gets only `env`. */
+  readonly isolated?: boolean;
+  /** A fixed port (a cluster node must know its public address before it starts); default: any free port. */
+  readonly port?: number;
 }
 
 export interface AppIdentity {
@@ -49,8 +53,8 @@ export class ServerProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', ...(o.inspect ? ['--inspect=127.0.0.1:0'] : []), entry], {
       cwd: ROOT,
       env: {
-        ...process.env,
-        PARLEY_PORT: '0',
+        ...(o.isolated ? { PATH: process.env.PATH } : process.env),
+        PARLEY_PORT: String(o.port ?? 0),
         PARLEY_HOST: '127.0.0.1',
         ...(dataDir ? { PARLEY_DATA_DIR: dataDir } : {}),
         PARLEY_LOG_LEVEL: 'warn',
