@@ -160,6 +160,23 @@ class ChatLoad {
   }
 }
 
+/**
+ * The node hosting the most of these users' inbox actors, and those users. Placement hashes over
+ * random process ids, so a given node may host none of a handful of users.
+ */
+async function busiestNode(cluster: ParleyCluster, users: readonly string[]): Promise<{ node: number; users: Set<string> }> {
+  const redis = new Redis(cluster.redisUrl);
+  const hosted = cluster.nodes.map(() => new Set<string>());
+  for (const u of users) {
+    const listing = JSON.parse((await redis.hget('roomcaches', inboxRoomId(u))) ?? '{}') as { publicAddress?: string };
+    const at = cluster.nodes.findIndex((n) => listing.publicAddress === `127.0.0.1:${n.port}`);
+    if (at >= 0) hosted[at].add(u);
+  }
+  redis.disconnect();
+  const node = hosted.reduce((best, h, i) => (h.size > hosted[best].size ? i : best), 0);
+  return { node, users: hosted[node] };
+}
+
 describe.skipIf(missing !== undefined)('a cluster of 3 nodes under faults', () => {
   const env = { PARLEY_NODE_TTL_MS: '4000', PARLEY_HEARTBEAT_MS: '1000', PARLEY_AUDIT_EVERY_MS: '1500', PARLEY_CALL_TIMEOUT_MS: '1500' };
 
@@ -181,14 +198,9 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes under faults', () =
       load.start(40);
       await new Promise((r) => setTimeout(r, 3000));
 
-      // The clients whose inbox actor lives on node 1 are the killed node's clients.
-      const redis = new Redis(cluster.redisUrl);
-      const hostedOnVictim = new Set<string>();
-      for (const u of users) {
-        const listing = JSON.parse((await redis.hget('roomcaches', inboxRoomId(u))) ?? '{}') as { publicAddress?: string };
-        if (listing.publicAddress === `127.0.0.1:${cluster.nodes[1].port}`) hostedOnVictim.add(u);
-      }
-      redis.disconnect();
+      // The clients whose inbox actor lives on the victim are the killed node's clients.
+      const { node: victim, users: hostedOnVictim } = await busiestNode(cluster, users);
+      const paused = (victim + 1) % cluster.nodes.length;
       const killedAt = Date.now();
       const backAfter = new Map<string, number>();
       for (const c of load.clients) {
@@ -196,13 +208,13 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes under faults', () =
           if (s === 'connected' && hostedOnVictim.has(c.userId) && !backAfter.has(c.userId)) backAfter.set(c.userId, Date.now() - killedAt);
         });
       }
-      await cluster.nodes[1].kill('SIGKILL');
+      await cluster.nodes[victim].kill('SIGKILL');
       await waitFor(() => [...hostedOnVictim].every((u) => backAfter.has(u)), 'the killed node’s clients to be back', 15_000).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 1000));
 
-      cluster.nodes[2].signal('SIGSTOP');
+      cluster.nodes[paused].signal('SIGSTOP');
       await new Promise((r) => setTimeout(r, 6000));
-      cluster.nodes[2].signal('SIGCONT');
+      cluster.nodes[paused].signal('SIGCONT');
       await new Promise((r) => setTimeout(r, 4000));
       await load.stop();
 
@@ -222,12 +234,14 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes under faults', () =
   });
 
   it('moves a stopping node’s clients elsewhere without losing acknowledged messages (SIGTERM under load)', async () => {
-    const { cluster, load } = await clusterUnderLoad('term', 6);
+    const { cluster, load, users } = await clusterUnderLoad('term', 6);
     try {
       load.start(40);
       await new Promise((r) => setTimeout(r, 2000));
+      const { node, users: moving } = await busiestNode(cluster, users);
+      expect(moving.size).toBeGreaterThan(0);
       const stopping = Date.now();
-      await cluster.nodes[1].kill('SIGTERM');
+      await cluster.nodes[node].kill('SIGTERM');
       const exitedAfter = Date.now() - stopping;
       await new Promise((r) => setTimeout(r, 4000));
       await load.stop();
