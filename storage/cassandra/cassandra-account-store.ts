@@ -4,17 +4,15 @@
  * value wins without a read (a revocation never moves back).
  */
 import type { AccountRecord, AccountStore } from '../store.ts';
-import { type CqlClient, type CqlOptions, num, run } from './cql.ts';
+import { type Cql, num } from './cql.ts';
 
 export class CassandraAccountStore implements AccountStore {
-  readonly #c: CqlClient;
-  readonly #o: CqlOptions;
+  readonly #cql: Cql;
   readonly #q: Record<string, string>;
 
-  constructor(client: CqlClient, o: CqlOptions) {
-    this.#c = client;
-    this.#o = o;
-    const ks = o.keyspace;
+  constructor(cql: Cql) {
+    this.#cql = cql;
+    const ks = cql.keyspace;
     this.#q = {
       create: `INSERT INTO ${ks}.accounts (user_id, nick, face_url, created_at) VALUES (?, ?, ?, ?) IF NOT EXISTS`,
       nick: `UPDATE ${ks}.accounts SET nick = ? WHERE user_id = ? IF EXISTS`,
@@ -27,10 +25,10 @@ export class CassandraAccountStore implements AccountStore {
   async importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number): Promise<void> {
     await Promise.all(
       accounts.map(async (a) => {
-        const created = await run(this.#c, this.#o, this.#q.create, [a.userId, a.nick ?? '', a.faceUrl ?? '', now]);
+        const created = await this.#cql.run(this.#q.create, [a.userId, a.nick ?? '', a.faceUrl ?? '', now]);
         if (created.wasApplied()) return;
-        if (a.nick !== undefined) await run(this.#c, this.#o, this.#q.nick, [a.nick, a.userId]);
-        if (a.faceUrl !== undefined) await run(this.#c, this.#o, this.#q.face, [a.faceUrl, a.userId]);
+        if (a.nick !== undefined) await this.#cql.run(this.#q.nick, [a.nick, a.userId]);
+        if (a.faceUrl !== undefined) await this.#cql.run(this.#q.face, [a.faceUrl, a.userId]);
       }),
     );
   }
@@ -38,7 +36,7 @@ export class CassandraAccountStore implements AccountStore {
   async getAccounts(userIds: readonly string[]): Promise<Map<string, AccountRecord>> {
     const out = new Map<string, AccountRecord>();
     if (userIds.length === 0) return out;
-    const rs = await run(this.#c, this.#o, this.#q.get, [[...new Set(userIds)]], true);
+    const rs = await this.#cql.run(this.#q.get, [[...new Set(userIds)]], true);
     for (const r of rs.rows) {
       if (r.get('created_at') === null) continue; // only a revocation was ever written for this id
       const userId = r.get('user_id') as string;
@@ -55,6 +53,6 @@ export class CassandraAccountStore implements AccountStore {
 
   async revokeSigsBefore(userId: string, unixSeconds: number): Promise<void> {
     // Write timestamp (µs) = the value: a later, larger revocation always wins, an earlier never does.
-    await run(this.#c, this.#o, this.#q.revoke, [unixSeconds * 1_000_000, unixSeconds, userId], true);
+    await this.#cql.run(this.#q.revoke, [unixSeconds * 1_000_000, unixSeconds, userId], true);
   }
 }

@@ -3,7 +3,7 @@
  * file. Expired files are found with a slice read and deleted row by row (no range tombstones).
  */
 import type { ArchiveCatalog, ArchiveChatType, ArchiveFileRecord } from '../store.ts';
-import { type CqlClient, type CqlOptions, type Row, num, run } from './cql.ts';
+import { type Cql, type Row, num } from './cql.ts';
 
 const CHAT_TYPES: readonly ArchiveChatType[] = ['C2C', 'Group'];
 
@@ -19,14 +19,12 @@ const toRecord = (r: Row): ArchiveFileRecord => ({
 });
 
 export class CassandraArchiveCatalog implements ArchiveCatalog {
-  readonly #c: CqlClient;
-  readonly #o: CqlOptions;
+  readonly #cql: Cql;
   readonly #q: Record<string, string>;
 
-  constructor(client: CqlClient, o: CqlOptions) {
-    this.#c = client;
-    this.#o = o;
-    const ks = o.keyspace;
+  constructor(cql: Cql) {
+    this.#cql = cql;
+    const ks = cql.keyspace;
     const cols = 'chat_type, hour, file, base_url, file_size, file_md5, gzip_size, gzip_md5';
     this.#q = {
       record: `INSERT INTO ${ks}.archive_files (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -37,21 +35,21 @@ export class CassandraArchiveCatalog implements ArchiveCatalog {
   }
 
   async recordFile(f: ArchiveFileRecord): Promise<void> {
-    await run(this.#c, this.#o, this.#q.record, [f.chatType, f.hour, f.file, f.baseUrl, f.fileSize, f.fileMd5, f.gzipSize, f.gzipMd5], true);
+    await this.#cql.run(this.#q.record, [f.chatType, f.hour, f.file, f.baseUrl, f.fileSize, f.fileMd5, f.gzipSize, f.gzipMd5], true);
   }
 
   async listFiles(chatType: ArchiveChatType, hour: number): Promise<ArchiveFileRecord[]> {
     // Clustering order (hour, file) already sorts one hour's rows by file name.
-    return (await run(this.#c, this.#o, this.#q.list, [chatType, hour], true)).rows.map(toRecord);
+    return (await this.#cql.run(this.#q.list, [chatType, hour], true)).rows.map(toRecord);
   }
 
   async deleteBefore(time: number): Promise<number> {
     let removed = 0;
     for (const chatType of CHAT_TYPES) {
       // Paged: after a long pause of the retention sweep there may be more than one page of expired rows.
-      const older = await this.#c.execute(this.#q.older, [chatType, time], { prepare: true, consistency: this.#o.consistency, fetchSize: 1000 });
+      const older = await this.#cql.paged(this.#q.older, [chatType, time]);
       for await (const r of older) {
-        await run(this.#c, this.#o, this.#q.delete, [chatType, r.get('hour'), r.get('file')], true);
+        await this.#cql.run(this.#q.delete, [chatType, r.get('hour'), r.get('file')], true);
         removed++;
       }
     }

@@ -3,7 +3,7 @@
  * user→groups index are written together in logged batches (all or nothing, eventually).
  */
 import type { GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, UserGroupRecord } from '../store.ts';
-import { type CqlClient, type CqlOptions, type Row, num, run } from './cql.ts';
+import { type Cql, type Row, num } from './cql.ts';
 
 const toMember = (r: Row): MemberRecord => ({
   userId: r.get('user_id') as string,
@@ -14,14 +14,12 @@ const toMember = (r: Row): MemberRecord => ({
 });
 
 export class CassandraGroupStore implements GroupStore {
-  readonly #c: CqlClient;
-  readonly #o: CqlOptions;
+  readonly #cql: Cql;
   readonly #q: Record<string, string>;
 
-  constructor(client: CqlClient, o: CqlOptions) {
-    this.#c = client;
-    this.#o = o;
-    const ks = o.keyspace;
+  constructor(cql: Cql) {
+    this.#cql = cql;
+    const ks = cql.keyspace;
     this.#q = {
       create: `INSERT INTO ${ks}.groups (group_id, type, owner, created_at, profile) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS`,
       get: `SELECT group_id, type, owner, created_at, profile FROM ${ks}.groups WHERE group_id = ?`,
@@ -38,31 +36,31 @@ export class CassandraGroupStore implements GroupStore {
   }
 
   async createGroup(group: GroupRecord, members: readonly MemberRecord[]): Promise<boolean> {
-    const rs = await run(this.#c, this.#o, this.#q.create, [group.groupId, group.type, group.owner, group.createdAt, group.profile]);
+    const rs = await this.#cql.run(this.#q.create, [group.groupId, group.type, group.owner, group.createdAt, group.profile]);
     if (!rs.wasApplied()) return false;
     await this.putMembers(group.groupId, group.type, members);
     return true;
   }
 
   async getGroup(groupId: string): Promise<GroupRecord | undefined> {
-    const r = (await run(this.#c, this.#o, this.#q.get, [groupId], true)).first();
+    const r = (await this.#cql.run(this.#q.get, [groupId], true)).first();
     return r ? { groupId, type: r.get('type') as GroupType, owner: r.get('owner') as string, createdAt: num(r.get('created_at')), profile: r.get('profile') as string } : undefined;
   }
 
   async updateGroup(groupId: string, patch: { owner?: string; profile?: string }): Promise<void> {
-    if (patch.owner !== undefined) await run(this.#c, this.#o, this.#q.owner, [patch.owner, groupId]);
-    if (patch.profile !== undefined) await run(this.#c, this.#o, this.#q.profile, [patch.profile, groupId]);
+    if (patch.owner !== undefined) await this.#cql.run(this.#q.owner, [patch.owner, groupId]);
+    if (patch.profile !== undefined) await this.#cql.run(this.#q.profile, [patch.profile, groupId]);
   }
 
   async listMembers(groupId: string): Promise<MemberRecord[]> {
     const rows: MemberRecord[] = [];
     // Paged: large groups exceed one page of results.
-    for await (const r of await this.#paged(this.#q.list, [groupId])) rows.push(toMember(r));
+    for await (const r of await this.#cql.paged(this.#q.list, [groupId])) rows.push(toMember(r));
     return rows.sort((a, b) => a.joinedAt - b.joinedAt || (a.userId < b.userId ? -1 : 1));
   }
 
   async getMember(groupId: string, userId: string): Promise<MemberRecord | undefined> {
-    const r = (await run(this.#c, this.#o, this.#q.member, [groupId, userId], true)).first();
+    const r = (await this.#cql.run(this.#q.member, [groupId, userId], true)).first();
     return r ? toMember(r) : undefined;
   }
 
@@ -85,21 +83,16 @@ export class CassandraGroupStore implements GroupStore {
 
   async groupsOfUser(userId: string): Promise<UserGroupRecord[]> {
     const rows: UserGroupRecord[] = [];
-    for await (const row of await this.#paged(this.#q.ofUser, [userId])) {
+    for await (const row of await this.#cql.paged(this.#q.ofUser, [userId])) {
       rows.push({ groupId: row.get('group_id') as string, type: row.get('type') as GroupType, joinSeq: num(row.get('join_seq')), joinedAt: num(row.get('joined_at')) });
     }
     return rows.sort((a, b) => a.joinedAt - b.joinedAt || (a.groupId < b.groupId ? -1 : 1));
   }
 
-  /** A query whose result is iterated page by page (1,000 rows a page). */
-  #paged(query: string, params: unknown[]): Promise<AsyncIterable<Row>> {
-    return this.#c.execute(query, params, { prepare: true, consistency: this.#o.consistency, fetchSize: 1000 });
-  }
-
   /** Logged batches of at most 100 statements (Cassandra warns on large batches). */
   async #batch(queries: { query: string; params: unknown[] }[]): Promise<void> {
     for (let i = 0; i < queries.length; i += 100) {
-      await this.#c.batch(queries.slice(i, i + 100), { prepare: true, logged: true, consistency: this.#o.consistency });
+      await this.#cql.client.batch(queries.slice(i, i + 100), { prepare: true, logged: true, consistency: this.#cql.options.consistency });
     }
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { AppendEntry, ConversationQuery, MessageLog, StoredEntry, StreamClaim } from '../store.ts';
 import { StaleEpochError } from '../store.ts';
-import { type CqlClient, type CqlOptions, type Row, num, run } from './cql.ts';
+import { type Cql, type Row, num } from './cql.ts';
 
 /** Entries per bucket partition (bucket = seq / BUCKET_SIZE). */
 export const BUCKET_SIZE = 1000;
@@ -53,17 +53,15 @@ const toEntry = (r: Row): StoredEntry => ({
 const ttlOf = (expiresAt: number, now: number): number => (expiresAt === 0 ? 0 : Math.max(1, Math.ceil((expiresAt - now) / 1000)));
 
 export class CassandraMessageLog implements MessageLog {
-  readonly #c: CqlClient;
-  readonly #o: CqlOptions;
+  readonly #cql: Cql;
   readonly #now: () => number;
   readonly #claims = new WeakMap<StreamClaim, ClaimState>();
   readonly #q: Record<string, string>;
 
-  constructor(client: CqlClient, o: CqlOptions, now: () => number) {
-    this.#c = client;
-    this.#o = o;
+  constructor(cql: Cql, now: () => number) {
+    this.#cql = cql;
     this.#now = now;
-    const ks = o.keyspace;
+    const ks = cql.keyspace;
     this.#q = {
       owner: `SELECT epoch, last_bucket, base_seq FROM ${ks}.streams WHERE stream_id = ?`,
       create: `INSERT INTO ${ks}.streams (stream_id, epoch, last_bucket, base_seq, emitted_upto) VALUES (?, 1, 0, 0, 0) IF NOT EXISTS`,
@@ -100,19 +98,19 @@ export class CassandraMessageLog implements MessageLog {
       let lastBucket = 0;
       let baseSeq = 0;
       if (!row) {
-        if (!(await run(this.#c, this.#o, this.#q.create, [streamId])).wasApplied()) continue;
+        if (!(await this.#cql.run(this.#q.create, [streamId])).wasApplied()) continue;
         epoch = 1;
       } else {
         const current = num(row.get('epoch'));
         epoch = current + 1;
         lastBucket = num(row.get('last_bucket'));
         baseSeq = num(row.get('base_seq'));
-        if (!(await run(this.#c, this.#o, this.#q.bump, [epoch, streamId, current])).wasApplied()) continue;
+        if (!(await this.#cql.run(this.#q.bump, [epoch, streamId, current])).wasApplied()) continue;
       }
       await this.#stamp(streamId, lastBucket, epoch);
-      await run(this.#c, this.#o, this.#q.backlogAdd, [shardOf(streamId), streamId], true);
+      await this.#cql.run(this.#q.backlogAdd, [shardOf(streamId), streamId], true);
       const part = (await this.#serialRead(this.#q.partition, [streamId, lastBucket])).first();
-      const newest = (await run(this.#c, this.#o, this.#q.newest, [streamId, lastBucket], true)).first();
+      const newest = (await this.#cql.run(this.#q.newest, [streamId, lastBucket], true)).first();
       const claim: StreamClaim = { streamId, epoch, lastSeq: Math.max(baseSeq, num(part?.get('head'))), lastTime: num(newest?.get('time')) };
       this.#claims.set(claim, { lastBucket, tail: Promise.resolve() });
       return claim;
@@ -121,12 +119,12 @@ export class CassandraMessageLog implements MessageLog {
 
   /** Makes `epoch` the fence of a bucket partition, unless a newer claim already stamped it. */
   async #stamp(streamId: string, bucket: number, epoch: number): Promise<void> {
-    if ((await run(this.#c, this.#o, this.#q.stampNew, [epoch, streamId, bucket])).wasApplied()) return;
-    await run(this.#c, this.#o, this.#q.stampOld, [epoch, streamId, bucket, epoch]);
+    if ((await this.#cql.run(this.#q.stampNew, [epoch, streamId, bucket])).wasApplied()) return;
+    await this.#cql.run(this.#q.stampOld, [epoch, streamId, bucket, epoch]);
   }
 
   #serialRead(query: string, params: unknown[]) {
-    return this.#c.execute(query, params, { prepare: true, consistency: this.#o.serialConsistency });
+    return this.#cql.client.execute(query, params, { prepare: true, consistency: this.#cql.options.serialConsistency });
   }
 
   // ---- appends --------------------------------------------------------------------------------
@@ -153,7 +151,7 @@ export class CassandraMessageLog implements MessageLog {
   }
 
   async #openBucket(claim: StreamClaim, state: ClaimState, bucket: number, baseSeq: number): Promise<void> {
-    const rs = await run(this.#c, this.#o, this.#q.open, [bucket, baseSeq, claim.streamId, claim.epoch]);
+    const rs = await this.#cql.run(this.#q.open, [bucket, baseSeq, claim.streamId, claim.epoch]);
     if (!rs.wasApplied()) throw new StaleEpochError(claim.streamId, claim.epoch);
     await this.#stamp(claim.streamId, bucket, claim.epoch);
     state.lastBucket = bucket;
@@ -167,7 +165,8 @@ export class CassandraMessageLog implements MessageLog {
       params: [streamId, bucket, e.seq, e.time, e.payload, e.flags, e.expiresAt, e.peer ?? '', e.idemKey ?? '', ttlOf(e.expiresAt, now)],
     }));
     queries.push({ query: this.#q.fence, params: [chunk[chunk.length - 1].seq, streamId, bucket, epoch] });
-    const batch = this.#c.batch(queries, { prepare: true, consistency: this.#o.consistency, serialConsistency: this.#o.serialConsistency });
+    const { consistency, serialConsistency } = this.#cql.options;
+    const batch = this.#cql.client.batch(queries, { prepare: true, consistency, serialConsistency });
     const [rs] = await Promise.all([batch, this.#writeSideTables(streamId, chunk, now)]);
     if (rs.wasApplied()) return;
     const part = (await this.#serialRead(this.#q.partition, [streamId, bucket])).first();
@@ -179,9 +178,9 @@ export class CassandraMessageLog implements MessageLog {
   async #writeSideTables(streamId: string, chunk: readonly AppendEntry[], now: number): Promise<void> {
     const writes: Promise<unknown>[] = [];
     for (const e of chunk) {
-      if (e.peer !== undefined) writes.push(run(this.#c, this.#o, this.#q.index, [streamId, e.peer, e.time, e.seq, ttlOf(e.expiresAt, now)], true));
+      if (e.peer !== undefined) writes.push(this.#cql.run(this.#q.index, [streamId, e.peer, e.time, e.seq, ttlOf(e.expiresAt, now)], true));
       if (e.idemKey !== undefined && e.idemExpiresAt !== undefined && e.idemExpiresAt > now) {
-        writes.push(run(this.#c, this.#o, this.#q.idem, [streamId, e.idemKey, e.seq, ttlOf(e.idemExpiresAt, now)], true));
+        writes.push(this.#cql.run(this.#q.idem, [streamId, e.idemKey, e.seq, ttlOf(e.idemExpiresAt, now)], true));
       }
     }
     await Promise.all(writes);
@@ -190,7 +189,7 @@ export class CassandraMessageLog implements MessageLog {
   // ---- reads ----------------------------------------------------------------------------------
 
   async #lastBucket(streamId: string): Promise<{ lastBucket: number; baseSeq: number } | undefined> {
-    const row = (await run(this.#c, this.#o, this.#q.owner, [streamId])).first();
+    const row = (await this.#cql.run(this.#q.owner, [streamId])).first();
     return row ? { lastBucket: num(row.get('last_bucket')), baseSeq: num(row.get('base_seq')) } : undefined;
   }
 
@@ -205,7 +204,7 @@ export class CassandraMessageLog implements MessageLog {
     const now = this.#now();
     const out: StoredEntry[] = [];
     for (let b = bucketOf(afterSeq + 1); b <= owner.lastBucket && out.length < limit; b++) {
-      const rs = await run(this.#c, this.#o, this.#q.readAfter, [streamId, b, afterSeq, limit - out.length], true);
+      const rs = await this.#cql.run(this.#q.readAfter, [streamId, b, afterSeq, limit - out.length], true);
       for (const r of rs.rows) if (this.#live(r, now)) out.push(toEntry(r));
     }
     return out;
@@ -217,7 +216,7 @@ export class CassandraMessageLog implements MessageLog {
     const now = this.#now();
     const out: StoredEntry[] = [];
     for (let b = Math.min(bucketOf(beforeSeq - 1), owner.lastBucket); b >= 0 && out.length < limit; b--) {
-      const rs = await run(this.#c, this.#o, this.#q.readBefore, [streamId, b, beforeSeq, limit - out.length], true);
+      const rs = await this.#cql.run(this.#q.readBefore, [streamId, b, beforeSeq, limit - out.length], true);
       for (const r of rs.rows) if (this.#live(r, now)) out.push(toEntry(r));
     }
     return out;
@@ -228,7 +227,7 @@ export class CassandraMessageLog implements MessageLog {
       streamIds.map(async (id): Promise<[string, number]> => {
         const owner = await this.#lastBucket(id);
         if (!owner) return [id, 0];
-        const part = (await run(this.#c, this.#o, this.#q.partition, [id, owner.lastBucket], true)).first();
+        const part = (await this.#cql.run(this.#q.partition, [id, owner.lastBucket], true)).first();
         return [id, Math.max(owner.baseSeq, num(part?.get('head')))];
       }),
     );
@@ -236,14 +235,14 @@ export class CassandraMessageLog implements MessageLog {
   }
 
   async #row(streamId: string, seq: number): Promise<Row | undefined> {
-    const r = (await run(this.#c, this.#o, this.#q.row, [streamId, bucketOf(seq), seq], true)).first();
+    const r = (await this.#cql.run(this.#q.row, [streamId, bucketOf(seq), seq], true)).first();
     return r && this.#live(r, this.#now()) ? r : undefined;
   }
 
   async findIdempotent(streamId: string, keys: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (keys.length === 0) return out;
-    const rs = await run(this.#c, this.#o, this.#q.findIdem, [streamId, [...keys]], true);
+    const rs = await this.#cql.run(this.#q.findIdem, [streamId, [...keys]], true);
     await Promise.all(
       rs.rows.map(async (r) => {
         const key = r.get('idem_key') as string;
@@ -260,7 +259,7 @@ export class CassandraMessageLog implements MessageLog {
     if (!row) return false;
     const ttl = ttlOf(num(row.get('expires_at')), this.#now());
     const params = [ttl, patch.payload ?? (row.get('payload') as string), patch.flags ?? num(row.get('flags')), streamId, bucketOf(seq), seq];
-    return (await run(this.#c, this.#o, this.#q.update, params)).wasApplied();
+    return (await this.#cql.run(this.#q.update, params)).wasApplied();
   }
 
   async readConversation(q: ConversationQuery): Promise<StoredEntry[]> {
@@ -270,7 +269,7 @@ export class CassandraMessageLog implements MessageLog {
     let cursor = upper;
     // Index rows whose entry is gone (expired, or a failed batch) are skipped; keep reading until the page is full.
     for (;;) {
-      const rs = await run(this.#c, this.#o, this.#q.conversation, [q.streamId, q.peer, cursor.time, cursor.seq, q.minTime, q.limit], true);
+      const rs = await this.#cql.run(this.#q.conversation, [q.streamId, q.peer, cursor.time, cursor.seq, q.minTime, q.limit], true);
       if (rs.rows.length === 0) return out;
       const rows = await Promise.all(rs.rows.map((r) => this.#row(q.streamId, num(r.get('seq')))));
       rs.rows.forEach((idx, i) => {
@@ -286,19 +285,19 @@ export class CassandraMessageLog implements MessageLog {
   // ---- event emission -------------------------------------------------------------------------
 
   async emittedUpto(streamId: string): Promise<number> {
-    return num((await run(this.#c, this.#o, this.#q.emitted, [streamId], true)).first()?.get('emitted_upto'));
+    return num((await this.#cql.run(this.#q.emitted, [streamId], true)).first()?.get('emitted_upto'));
   }
 
   /** Only the stream's single owner writes its emission position, so a plain write after a read keeps it monotonic. */
   async markEmitted(streamId: string, upto: number, release: boolean): Promise<void> {
-    if (upto > (await this.emittedUpto(streamId))) await run(this.#c, this.#o, this.#q.markEmitted, [upto, streamId], true);
-    if (release) await run(this.#c, this.#o, this.#q.backlogDel, [shardOf(streamId), streamId], true);
+    if (upto > (await this.emittedUpto(streamId))) await this.#cql.run(this.#q.markEmitted, [upto, streamId], true);
+    if (release) await this.#cql.run(this.#q.backlogDel, [shardOf(streamId), streamId], true);
   }
 
   async emissionBacklog(limit: number): Promise<string[]> {
     const out: string[] = [];
     for (let shard = 0; shard < BACKLOG_SHARDS && out.length < limit; shard++) {
-      const rs = await run(this.#c, this.#o, this.#q.backlog, [shard, limit - out.length], true);
+      const rs = await this.#cql.run(this.#q.backlog, [shard, limit - out.length], true);
       for (const r of rs.rows) out.push(r.get('stream_id') as string);
     }
     return out;

@@ -10,7 +10,7 @@ import { CassandraArchiveCatalog } from './cassandra-archive-catalog.ts';
 import { CassandraAccountStore } from './cassandra-account-store.ts';
 import { CassandraGroupStore } from './cassandra-group-store.ts';
 import { CassandraMessageLog } from './cassandra-message-log.ts';
-import type { CqlOptions } from './cql.ts';
+import { Cql } from './cql.ts';
 
 export interface CassandraStoreOptions {
   /** `host` or `host:port` entries. */
@@ -76,17 +76,17 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
     throw new StoreUnavailableError(`Cassandra at ${o.contactPoints.join(', ')} (dc ${o.localDataCenter}, keyspace ${o.keyspace}): ${e instanceof Error ? e.message : String(e)}`, e);
   }
   const local = o.consistency.startsWith('LOCAL');
-  const cql: CqlOptions = {
+  const cql = new Cql(client, {
     keyspace: o.keyspace,
     consistency: CONSISTENCY[o.consistency],
     serialConsistency: local ? cassandra.types.consistencies.localSerial : cassandra.types.consistencies.serial,
-  };
+  });
   const now = o.now ?? Date.now;
   return {
-    messages: new CassandraMessageLog(client, cql, now),
-    accounts: new CassandraAccountStore(client, cql),
-    groups: new CassandraGroupStore(client, cql),
-    archive: new CassandraArchiveCatalog(client, cql),
+    messages: new CassandraMessageLog(cql, now),
+    accounts: new CassandraAccountStore(cql),
+    groups: new CassandraGroupStore(cql),
+    archive: new CassandraArchiveCatalog(cql),
     async ping() {
       await client.execute('SELECT release_version FROM system.local');
     },

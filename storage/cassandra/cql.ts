@@ -1,4 +1,4 @@
-/** Small helpers shared by the Cassandra adapters: number conversion and prepared execution. */
+/** What the Cassandra adapters share: number conversion and prepared execution with Parley's options. */
 import cassandra from 'cassandra-driver';
 
 export type CqlClient = cassandra.Client;
@@ -18,9 +18,27 @@ export interface CqlOptions {
   readonly serialConsistency: number;
 }
 
-/** Executes a prepared statement with the configured consistency. */
-export async function run(client: CqlClient, o: CqlOptions, query: string, params: unknown[], idempotent = false): Promise<cassandra.types.ResultSet> {
-  return client.execute(query, params, { prepare: true, consistency: o.consistency, serialConsistency: o.serialConsistency, isIdempotent: idempotent });
+/** The client with Parley's keyspace and consistency: what every Cassandra adapter executes through. */
+export class Cql {
+  constructor(
+    readonly client: CqlClient,
+    readonly options: CqlOptions,
+  ) {}
+
+  get keyspace(): string {
+    return this.options.keyspace;
+  }
+
+  /** Executes a prepared statement with the configured consistency. */
+  run(query: string, params: unknown[], idempotent = false): Promise<cassandra.types.ResultSet> {
+    const o = this.options;
+    return this.client.execute(query, params, { prepare: true, consistency: o.consistency, serialConsistency: o.serialConsistency, isIdempotent: idempotent });
+  }
+
+  /** A query whose result is iterated page by page (1,000 rows a page). */
+  paged(query: string, params: unknown[]): Promise<AsyncIterable<Row>> {
+    return this.client.execute(query, params, { prepare: true, consistency: this.options.consistency, fetchSize: 1000 });
+  }
 }
 
 /** Whether a conditional (LWT) statement or batch applied. */
