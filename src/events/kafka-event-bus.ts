@@ -126,7 +126,9 @@ export class KafkaEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
-    for (const [c, group] of this.#consumers) await this.#leave(c, group);
+    // In parallel: each may wait out an idle fetch.
+    await Promise.all([...this.#consumers].map(([c, group]) => this.#leave(c, group)));
+    this.#consumers.clear();
     if (this.#connected) await this.#producer.disconnect();
   }
 }
