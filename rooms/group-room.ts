@@ -17,7 +17,8 @@ import {
   memberFromRecord,
   memberToRecord,
 } from '../src/im/groups/group-model.ts';
-import { checkCanSend } from '../src/im/groups/group-rules.ts';
+import { checkAtInfo, checkCanSend } from '../src/im/groups/group-rules.ts';
+import { originOf } from '../src/im/caller.ts';
 import { CloseCode } from '../src/protocol/close-codes.ts';
 import type { GroupMessage } from '../src/protocol/entries.ts';
 import { imError } from '../src/protocol/errors.ts';
@@ -173,6 +174,7 @@ export class GroupRoom extends ActorRoom implements GroupActor {
       const time = im.now();
       const sender = spec.caller.kind === 'user' ? s.members.get(spec.caller.userId) : undefined;
       checkCanSend(s.group, spec.caller, sender, time);
+      checkAtInfo(s.group, spec.atInfo);
       let entry: GroupMessage = {
         kind: 'group',
         groupId: this.#groupId,
@@ -183,7 +185,9 @@ export class GroupRoom extends ActorRoom implements GroupActor {
         cloudCustomData: spec.cloudCustomData,
         priority: spec.priority,
         flags: 0,
+        ...(spec.atInfo ? { atInfo: spec.atInfo } : {}),
         ...(spec.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
+        origin: originOf(spec.caller),
       };
       if (!spec.forbidBeforeCallback) {
         const decision = await im.hooks.beforeGroupSend({ caller: spec.caller, groupType: s.group.type, message: entry, onlineOnly: spec.onlineOnly });

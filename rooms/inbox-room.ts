@@ -8,11 +8,11 @@ import { actorIdOf } from '../src/cluster/room-ids.ts';
 import { LiveEvent } from '../src/cluster/fan-out.ts';
 import type { C2CDeliverOptions, C2CDelivery, InboxActor } from '../src/im/actor-api.ts';
 import { CloseCode } from '../src/protocol/close-codes.ts';
-import type { Platform } from '../src/protocol/client-ops.ts';
+import { type OpRequest, type Platform, REQUEST } from '../src/protocol/client-ops.ts';
 import type { C2CMessage, InboxNotice, StreamEvent } from '../src/protocol/entries.ts';
 import { imError, isImError } from '../src/protocol/errors.ts';
 import { ActorRoom } from './actor-room.ts';
-import { CLIENT_OPS, type OpHandler, observeOp } from './inbox/client-ops.ts';
+import { CLIENT_OPS, observeOp } from './inbox/client-ops.ts';
 import { secondsSince } from '../src/ops/metrics.ts';
 import { type DeviceInfo, Devices } from './inbox/devices.ts';
 import { InboxStream } from './inbox/inbox-stream.ts';
@@ -41,15 +41,15 @@ export class InboxRoom extends ActorRoom implements InboxActor {
   #devices!: Devices;
 
   /** The token is verified in onJoin, where the room (and so the user it belongs to) is known. */
-  static override async onAuth(token: string): Promise<{ token: string } | false> {
-    return token ? { token } : false;
+  static override async onAuth(token: string, _options: unknown, context: { ip?: string }): Promise<{ token: string; ip: string } | false> {
+    return token ? { token, ip: context.ip ?? '' } : false;
   }
 
   override onCreate(options: ActorRoomOptions): void {
     super.onCreate(options);
     this.#userId = actorIdOf(options.id);
-    this.#devices = new Devices(this.clients, this.deps.im.metrics.deliveries);
     const im = this.deps.im;
+    this.#devices = new Devices(this.clients, im.metrics.deliveries, im.now);
     this.#stream = new InboxStream({
       userId: this.#userId,
       log: im.store.messages,
@@ -64,13 +64,11 @@ export class InboxRoom extends ActorRoom implements InboxActor {
         void this.passivate(CloseCode.ActorMoved);
       },
     });
-    for (const [op, handler] of Object.entries(CLIENT_OPS)) {
-      this.onMessage(op, (client: Client, args: unknown, ctx: RequestContext) => this.#runOp(client, op, handler, args, ctx));
-    }
+    this.onMessage(REQUEST, (client: Client, request: unknown, ctx: RequestContext) => this.#runOp(client, request, ctx));
   }
 
   protected async load(): Promise<void> {
-    this.#accountKnown = (await this.deps.im.store.accounts.getAccounts([this.#userId])).has(this.#userId);
+    this.#accountKnown = (await this.deps.im.accounts.missing([this.#userId])).length === 0;
   }
 
   protected canPassivate(): boolean {
@@ -85,7 +83,7 @@ export class InboxRoom extends ActorRoom implements InboxActor {
 
   // ---- devices -------------------------------------------------------------------------------
 
-  override async onJoin(client: Client, options: JoinOptions = {}, auth?: { token?: string }): Promise<void> {
+  override async onJoin(client: Client, options: JoinOptions = {}, auth?: { token?: string; ip?: string }): Promise<void> {
     await this.serve(async () => {
       let sig;
       try {
@@ -94,7 +92,7 @@ export class InboxRoom extends ActorRoom implements InboxActor {
         throw new ServerError(CloseCode.Unauthorized, isImError(e) ? `${e.code}: ${e.info}` : 'unauthorized');
       }
       this.#accountKnown = true;
-      const info: DeviceInfo = { platform: options.platform ?? 'Web', sigExpiresAt: (sig.time + sig.expire) * 1000 };
+      const info: DeviceInfo = { platform: options.platform ?? 'Web', sigExpiresAt: (sig.time + sig.expire) * 1000, clientIp: auth?.ip ?? '' };
       this.#devices.attach(client, info);
       this.#stateChanged('Login', 'Register', info.platform);
       this.deps.im.metrics.connections.inc();
@@ -124,18 +122,22 @@ export class InboxRoom extends ActorRoom implements InboxActor {
     im.events.publish([event]).catch((e: unknown) => im.log.warn({ err: e }, 'state change event not published'));
   }
 
-  async #runOp(client: Client, op: string, handler: OpHandler, args: unknown, ctx: RequestContext): Promise<unknown> {
+  async #runOp(client: Client, request: unknown, ctx: RequestContext): Promise<unknown> {
     const started = performance.now();
+    const op = typeof request === 'object' && request !== null && typeof (request as OpRequest).op === 'string' ? (request as OpRequest).op : '';
     let code = 0;
     try {
+      const handler = CLIENT_OPS.get(op);
+      if (!handler) throw imError('ClientUnknownOp', { op: JSON.stringify(op) });
       const info = client.userData as DeviceInfo;
-      return await this.serve(() => handler(this.deps.im, { kind: 'user', userId: this.#userId, platform: info.platform }, args));
+      const caller = { kind: 'user', userId: this.#userId, platform: info.platform, clientIp: info.clientIp } as const;
+      return await this.serve(() => handler(this.deps.im, caller, (request as OpRequest).args));
     } catch (e) {
       const wire = toRpcError(e, this.deps.im.log, op);
       code = wire.code;
       return ctx.reject(wire);
     } finally {
-      observeOp(this.deps.im.metrics, op, code, secondsSince(started));
+      observeOp(this.deps.im.metrics, CLIENT_OPS.has(op) ? op : 'unknown', code, secondsSince(started));
     }
   }
 

@@ -30,9 +30,10 @@ export interface Backends {
 /** SQLite files on the hot path (the store, the embedded event log) checkpoint on a thread this often. */
 const WAL_CHECKPOINT_EVERY_MS = 1000;
 
-async function openStore(config: Config): Promise<Store> {
+async function openStore(config: Config, now: () => number): Promise<Store> {
   if (!config.cassandra) {
     return openSqliteStore({
+      now,
       file: join(config.app.dataDir, 'parley.db'),
       synchronous: config.sqlite.synchronous,
       groupCommitMs: config.sqlite.groupCommitMs,
@@ -41,16 +42,17 @@ async function openStore(config: Config): Promise<Store> {
     });
   }
   try {
-    return await openCassandraStore({ ...config.cassandra, connectTimeoutMs: config.connectTimeoutMs });
+    return await openCassandraStore({ ...config.cassandra, connectTimeoutMs: config.connectTimeoutMs, now });
   } catch (e) {
     throw new DependencyUnavailableError(e instanceof Error ? e.message : String(e), e);
   }
 }
 
-export async function openBackends(config: Config, log: Logger): Promise<Backends> {
+/** `now` is Parley's one clock (Unix ms): every expiry and retention rule of the back ends reads it. */
+export async function openBackends(config: Config, log: Logger, now: () => number): Promise<Backends> {
   const opened: { close(): Promise<void> }[] = [];
   try {
-    const store = await openStore(config);
+    const store = await openStore(config, now);
     opened.push(store);
     const redis = config.redis ? await connectRedis(config.redis.url, config.connectTimeoutMs) : undefined;
     if (redis) opened.push(redis);
@@ -58,7 +60,7 @@ export async function openBackends(config: Config, log: Logger): Promise<Backend
     if (kafka) opened.push(kafka);
     const events: EventBus = kafka
       ? new KafkaEventBus({ kafka: kafka.kafka, topic: kafka.topics.events, log })
-      : new LocalEventBus({ file: join(config.app.dataDir, 'events.db'), retentionMs: config.events.retentionMs, log, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
+      : new LocalEventBus({ file: join(config.app.dataDir, 'events.db'), retentionMs: config.events.retentionMs, log, now, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
     opened.push(events);
     const checks: DependencyCheck[] = [
       { name: 'store', check: () => store.ping() },

@@ -28,6 +28,7 @@ const envSchema = z.object({
   PARLEY_MAX_MSG_BYTES: positiveInt.default(12 * 1024),
   PARLEY_MAX_BODY_BYTES: positiveInt.default(12 * 1024),
   PARLEY_OFFLINE_RETENTION_S: positiveInt.default(7 * 86400),
+  PARLEY_ROAMING_RETENTION_S: positiveInt.default(7 * 86400),
   PARLEY_IDLE_PASSIVATE_MS: positiveInt.default(60_000),
   PARLEY_RECONNECT_WINDOW_S: positiveInt.default(20),
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
@@ -93,7 +94,10 @@ export interface Config {
     readonly maxMsgBytes: number;
     /** Largest REST body for ordinary commands, bytes; batch commands allow room for their lists. */
     readonly maxBodyBytes: number;
+    /** Longest wait of a message for offline devices (MsgLifeTime's ceiling), seconds. */
     readonly offlineRetentionS: number;
+    /** How long messages stay in roaming history, seconds (independent of MsgLifeTime). */
+    readonly roamingRetentionS: number;
     /** Window in which a retried send (same sender and random) is recognised. */
     readonly dedupWindowS: number;
   };
@@ -204,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxMsgBytes: e.PARLEY_MAX_MSG_BYTES,
       maxBodyBytes: e.PARLEY_MAX_BODY_BYTES,
       offlineRetentionS: e.PARLEY_OFFLINE_RETENTION_S,
+      roamingRetentionS: e.PARLEY_ROAMING_RETENTION_S,
       dedupWindowS: e.PARLEY_DEDUP_WINDOW_S,
     },
     actors: { idlePassivateMs: e.PARLEY_IDLE_PASSIVATE_MS },

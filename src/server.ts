@@ -15,6 +15,7 @@ import { accountService } from './api/endpoints/accounts.ts';
 import { groupService } from './api/endpoints/groups.ts';
 import { openimService } from './api/endpoints/openim.ts';
 import { restRouter } from './api/rest-router.ts';
+import { answerMatchmakingRefusalsAs4xx } from './api/matchmake-errors.ts';
 import { type AppIdentity, loadAppIdentity } from './auth/app-identity.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { createClusterNode } from './cluster/cluster-node.ts';
@@ -44,11 +45,11 @@ export interface Parley {
 
 export async function startParley(config: Config, log: Logger = pino({ level: config.server.logLevel })): Promise<Parley> {
   const identity = loadAppIdentity(config.app);
-  const backends = await openBackends(config, log);
+  // PARLEY_CLOCK_OFFSET_MS shifts Parley's clock (tests, ops drills); 0 leaves it alone. The one clock for every rule.
+  const now = config.clockOffsetMs === 0 ? Date.now : (): number => Date.now() + config.clockOffsetMs;
+  const backends = await openBackends(config, log, now);
   const store = backends.store;
   let accepting = false;
-  // PARLEY_CLOCK_OFFSET_MS shifts Parley's clock (tests, ops drills); 0 leaves it alone.
-  const now = config.clockOffsetMs === 0 ? Date.now : (): number => Date.now() + config.clockOffsetMs;
   const metrics = createMetrics();
   const node = createClusterNode({
     redis: config.redis && backends.redis ? { url: config.redis.url, client: backends.redis.redis } : undefined,
@@ -122,6 +123,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   });
   // Clients never create rooms: they reach their inbox through /connect, or rejoin it.
   matchMaker.controller.exposedMethods = ['joinById', 'reconnect'];
+  answerMatchmakingRefusalsAs4xx();
   await server.listen(config.server.port, config.server.host);
   const address = server.transport.server?.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;

@@ -5,6 +5,7 @@
 import type { FanOut } from '../../src/cluster/fan-out.ts';
 import type { Entry, StreamEvent } from '../../src/protocol/entries.ts';
 import type { MessageLog, StoredEntry, StreamClaim } from '../../storage/store.ts';
+import { forClients } from '../../src/im/stream-page.ts';
 import type { Committed, StreamEmitter } from '../stream-emitter.ts';
 import { StreamWriter, type WriteOutcome } from '../stream-writer.ts';
 
@@ -71,13 +72,13 @@ export class GroupStream {
         value: spec.entry,
       }),
     });
-    if (!out.duplicate) this.#o.fanOut.toUsers(audience(), { stream: this.#o.streamId, seq: out.seq, entry: spec.entry });
+    if (!out.duplicate) this.#o.fanOut.toUsers(audience(), { stream: this.#o.streamId, seq: out.seq, entry: forClients(spec.entry) });
     return out;
   }
 
   /** Pushes an entry that is not stored (seq 0). */
   pushOnline(entry: Entry, audience: Iterable<string>): void {
-    const event: StreamEvent = { stream: this.#o.streamId, seq: 0, entry };
+    const event: StreamEvent = { stream: this.#o.streamId, seq: 0, entry: forClients(entry) };
     this.#o.fanOut.toUsers(audience, event);
   }
 

@@ -6,7 +6,7 @@ import type { AddMembersResult } from '../../src/im/actor-api.ts';
 import type { Caller } from '../../src/im/caller.ts';
 import type { ImContext } from '../../src/im/context.ts';
 import { type GroupState, type Member, TYPE_RULES, emptyMemberProfile, memberToRecord } from '../../src/im/groups/group-model.ts';
-import { checkCanAddMembers, checkCanRemove } from '../../src/im/groups/group-rules.ts';
+import { checkCanAddMembers, checkCanRemove, checkTypeAllowsRemoval } from '../../src/im/groups/group-rules.ts';
 import type { GroupTip, GroupTipType } from '../../src/protocol/entries.ts';
 import { imError } from '../../src/protocol/errors.ts';
 import { eventOfEntry } from '../../src/events/event-types.ts';
@@ -58,6 +58,7 @@ export async function addMembers(im: ImContext, s: MembershipState, caller: Call
 }
 
 export async function removeMembers(im: ImContext, s: MembershipState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<void> {
+  checkTypeAllowsRemoval(s.group);
   const actor = operatorMember(s, caller);
   const targets = userIds.map((u) => s.members.get(u)).filter((m): m is Member => m !== undefined);
   for (const t of targets) checkCanRemove(s.group, caller, actor, t);

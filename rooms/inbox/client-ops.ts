@@ -8,7 +8,6 @@ import { sendC2C } from '../../src/im/c2c/send.ts';
 import type { Caller } from '../../src/im/caller.ts';
 import type { ImContext } from '../../src/im/context.ts';
 import { sendGroupMessage } from '../../src/im/groups/send.ts';
-import { randomU32 } from '../../src/im/ids.ts';
 import { joinedGroups, pullGroup, syncInbox } from '../../src/im/sync.ts';
 import { Op, groupPullArgs, sendC2CArgs, sendGroupArgs, syncArgs } from '../../src/protocol/client-ops.ts';
 import { imError } from '../../src/protocol/errors.ts';
@@ -23,7 +22,7 @@ function decode<T>(schema: z.ZodType<T>, raw: unknown): T {
   throw imError('ClientBadRequest', { detail: `${issue.path.join('.') || 'args'}: ${issue.message}` });
 }
 
-export const CLIENT_OPS: Readonly<Record<Op, OpHandler>> = {
+const HANDLERS: Readonly<Record<Op, OpHandler>> = {
   [Op.SendC2C]: (im, caller, raw) => {
     const a = decode(sendC2CArgs, raw);
     return sendC2C(im, caller, {
@@ -31,9 +30,11 @@ export const CLIENT_OPS: Readonly<Record<Op, OpHandler>> = {
       to: a.to,
       body: a.body,
       cloudCustomData: a.cloudCustomData,
-      random: a.random ?? randomU32(),
+      random: a.random,
       msgSeq: a.msgSeq,
-      lifetimeS: a.onlineOnly ? 0 : im.limits.offlineRetentionS,
+      // An online-only client message is neither kept for offline devices nor in roaming history.
+      lifetimeS: a.onlineOnly ? 0 : undefined,
+      roaming: !a.onlineOnly,
       senderSync: 'push',
     });
   },
@@ -52,11 +53,17 @@ export const CLIENT_OPS: Readonly<Record<Op, OpHandler>> = {
   [Op.Groups]: (im, caller) => joinedGroups(im, caller.userId),
 };
 
-const SEND_PATHS: Readonly<Partial<Record<string, 'c2c' | 'group'>>> = { [Op.SendC2C]: 'c2c', [Op.SendGroup]: 'group' };
+/** Op name → handler. A Map: op names come off the wire, and `__proto__` or `toString` must find nothing. */
+export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map(Object.entries(HANDLERS));
+
+const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([
+  [Op.SendC2C, 'c2c'],
+  [Op.SendGroup, 'group'],
+]);
 
 /** Records one client operation: its duration by op and code, and for sends the send latency. */
 export function observeOp(metrics: Metrics, op: string, code: number, seconds: number): void {
   metrics.clientOpDuration.observe({ op, code: String(code) }, seconds);
-  const path = SEND_PATHS[op];
+  const path = SEND_PATHS.get(op);
   if (path && code === 0) metrics.sendDuration.observe({ path, transport: 'client' }, seconds);
 }

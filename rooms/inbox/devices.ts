@@ -13,6 +13,8 @@ export interface DeviceInfo {
   readonly platform: Platform;
   /** Unix ms when the device's UserSig expires. */
   readonly sigExpiresAt: number;
+  /** The address the device connected from (callbacks' ClientIP). */
+  readonly clientIp: string;
 }
 
 /** setTimeout's largest delay; longer expiries are re-armed. */
@@ -28,10 +30,13 @@ export class Devices {
   readonly #expiry = new Map<Client, NodeJS.Timeout>();
 
   readonly #deliveries: Counter;
+  /** Parley's clock (Unix ms), which UserSig expiry is judged by. */
+  readonly #now: () => number;
 
-  constructor(clients: Iterable<Client>, deliveries: Counter) {
+  constructor(clients: Iterable<Client>, deliveries: Counter, now: () => number) {
     this.#clients = clients;
     this.#deliveries = deliveries;
+    this.#now = now;
   }
 
   /** Records a joined device and closes it with 4101 when its UserSig expires. */
@@ -41,7 +46,7 @@ export class Devices {
   }
 
   #armExpiry(client: Client, at: number): void {
-    const wait = at - Date.now();
+    const wait = at - this.#now();
     const timer = setTimeout(() => {
       if (wait > MAX_TIMER_MS) this.#armExpiry(client, at);
       else client.leave(CloseCode.UserSigExpired, 'UserSig expired');

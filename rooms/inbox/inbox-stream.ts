@@ -4,7 +4,7 @@
  * other side for roaming queries and deduplicated by (sender, receiver, random).
  */
 import type { C2CDeliverOptions, C2CDelivery } from '../../src/im/actor-api.ts';
-import { entryOf } from '../../src/im/stream-page.ts';
+import { entryOf, forClients } from '../../src/im/stream-page.ts';
 import type { C2CMessage, Entry, InboxNotice, StreamEvent } from '../../src/protocol/entries.ts';
 import { inboxStream } from '../../src/protocol/streams.ts';
 import type { AppendEntry, MessageLog } from '../../storage/store.ts';
@@ -60,12 +60,13 @@ export class InboxStream {
   }
 
   async deliverC2C(msg: C2CMessage, opts: C2CDeliverOptions): Promise<C2CDelivery> {
-    if (opts.lifetimeS === 0) {
-      if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: 0, entry: msg });
+    if (opts.storeS === 0) {
+      if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: 0, entry: forClients(msg) });
       return { seq: 0, message: msg, duplicate: false };
     }
     const peer = msg.from === this.#o.userId ? msg.to : msg.from;
-    const payload = JSON.stringify(msg);
+    const stored: C2CMessage = opts.offlineS < opts.storeS ? { ...msg, offlineUntil: msg.time + opts.offlineS * 1000 } : msg;
+    const payload = JSON.stringify(stored);
     const writer = await this.#getWriter();
     const out = await writer.write({
       idemKey: `c2c:${msg.from}>${msg.to}:${msg.random}`,
@@ -75,7 +76,7 @@ export class InboxStream {
           time: msg.time,
           payload,
           flags: msg.flags,
-          expiresAt: msg.time + opts.lifetimeS * 1000,
+          expiresAt: msg.time + opts.storeS * 1000,
           peer,
           idemKey: `c2c:${msg.from}>${msg.to}:${msg.random}`,
           idemExpiresAt: msg.time + opts.dedupWindowS * 1000,
@@ -87,7 +88,7 @@ export class InboxStream {
       const original = out.original ? (entryOf(out.original) as C2CMessage) : msg;
       return { seq: out.seq, message: original, duplicate: true };
     }
-    if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: out.seq, entry: msg });
+    if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: out.seq, entry: forClients(msg) });
     return { seq: out.seq, message: msg, duplicate: false };
   }
 

@@ -25,6 +25,12 @@ export interface RestDeps {
 /** Hard cap on what is read at all; beyond it the request fails with 93000 before parsing. */
 const READ_CAP = '1mb';
 
+/** The caller's address as Tencent reports it in callbacks (`ClientIP`): IPv4 without the `::ffff:` prefix. */
+function clientIp(req: Request): string {
+  const ip = req.socket.remoteAddress ?? '';
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
 function queryString(req: Request, name: string): string | undefined {
   const v = req.query[name];
   return typeof v === 'string' ? v : undefined;
@@ -60,12 +66,13 @@ export function restRouter(deps: RestDeps): express.Router {
       if (!sdkAppId) throw imError('SdkAppIdMissing');
       if (Number(sdkAppId) !== deps.auth.sdkAppId) throw imError('SdkAppIdInvalid', { sdkAppId });
       const identifier = queryString(req, 'identifier') ?? '';
+      if (!deps.auth.isAdmin(identifier)) throw imError(found.service.adminRequired, { identifier });
       await deps.auth.admin(identifier, queryString(req, 'usersig'));
       const size = Buffer.isBuffer(req.body) ? req.body.length : 0;
-      const limit = deps.maxBodyBytes + (ep.bodyAllowance ?? 0);
+      const limit = deps.maxBodyBytes + (ep.bodyAllowance ?? 0) + (ep.carriesMessage ? deps.im.limits.maxMsgBytes : 0);
       if (size > limit) throw imError('BodyTooLong', { size, max: limit });
       const input = decodeRequest(ep.request, parseBody(req.body, found.service), found.service.invalid);
-      const fields = await ep.handle(deps.im, { kind: 'admin', userId: identifier }, input);
+      const fields = await ep.handle(deps.im, { kind: 'admin', userId: identifier, clientIp: clientIp(req) }, input);
       res.json({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ...fields });
     } catch (e) {
       const fail = toRestError(e, internal, deps.log, `${req.params.service}/${req.params.command}`);
@@ -76,6 +83,10 @@ export function restRouter(deps: RestDeps): express.Router {
   };
 
   router.all('/v4/:service/:command', express.raw({ type: () => true, limit: READ_CAP }), (req, res) => void run(req, res));
+  // Any other path under /v4 (`/v4`, `/v4/openim`, `/v4/a/b/c`) still gets Tencent's envelope, not an HTML 404.
+  router.use('/v4', (req: Request, res: Response) => {
+    res.json(toRestError(imError('BadRequestPath', { path: req.originalUrl.split('?')[0] }), 'AccountInternal', deps.log, 'v4'));
+  });
   // Bodies past the read cap, or unreadable ones, still get a Tencent envelope.
   router.use('/v4', (err: { type?: string; length?: number }, _req: Request, res: Response, _next: express.NextFunction) => {
     const e = err.type === 'entity.too.large' ? imError('BodyTooLong', { size: err.length, max: READ_CAP }) : imError('BodyNotJson');

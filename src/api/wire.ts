@@ -29,6 +29,23 @@ export const keyValues = (err: ErrorName) =>
   z.array(z.object({ Key: z.string({ error: err }), Value: z.string({ error: err }) }, { error: err }), { error: err });
 
 /**
+ * Accepts fields under their older Tencent names too (spec §0: "accept both spellings"):
+ * `renamed({ Operator_Account: 'From_Account' }, schema)` reads `From_Account` as
+ * `Operator_Account` when the current name is absent. The current name wins when both are sent.
+ */
+export function renamed<T>(aliases: Readonly<Record<string, string>>, schema: z.ZodType<T>): z.ZodType<T> {
+  const pairs = Object.entries(aliases);
+  return z.preprocess((body) => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+    let out = body as Record<string, unknown>;
+    for (const [current, old] of pairs) {
+      if (!Object.hasOwn(out, current) && Object.hasOwn(out, old)) out = { ...out, [current]: out[old] };
+    }
+    return out;
+  }, schema) as unknown as z.ZodType<T>;
+}
+
+/**
  * Parses a request body. A failing field whose message is a catalogue name raises that error
  * (with `{field}` = the field path); other failures raise `fallback` with zod's description.
  */

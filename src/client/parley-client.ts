@@ -11,8 +11,10 @@ import { randomInt } from 'node:crypto';
 import { closeAction } from '../protocol/close-codes.ts';
 import {
   type GroupsResult,
+  type OpRequest,
   type OpTypes,
   Op,
+  REQUEST,
   type Platform,
   type SendC2CArgs,
   type SendC2CResult,
@@ -168,7 +170,8 @@ export class ParleyClient {
     for (;;) {
       const room = await this.#connected();
       try {
-        return (await room.request(op, args, { timeout: this.#timeoutMs })) as OpTypes[K]['result'];
+        const request: OpRequest = { op, args };
+        return (await room.request(REQUEST, request, { timeout: this.#timeoutMs })) as OpTypes[K]['result'];
       } catch (e) {
         const err = e as Error & { name?: string; reason?: WireError };
         if (err.name === 'rejected' && err.reason) throw new ParleyError(err.reason.code, err.reason.info);

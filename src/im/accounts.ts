@@ -1,7 +1,7 @@
 /** Account commands: import (one, many), check, kick. */
 import { imError } from '../protocol/errors.ts';
 import type { ImContext } from './context.ts';
-import { isValidUserId } from './ids.ts';
+import { isValidUserId } from '../protocol/ids.ts';
 import { makeEvent } from '../events/event-types.ts';
 
 export const MAX_ACCOUNTS_PER_CALL = 100;
@@ -15,7 +15,7 @@ export interface ImportAccountInput {
 const MAX_PROFILE_VALUE_BYTES = 500;
 
 export async function importAccount(ctx: ImContext, input: ImportAccountInput): Promise<void> {
-  if (!isValidUserId(input.userId)) throw imError('AccountInvalidParam', { detail: 'UserID must be 1 to 32 bytes' });
+  if (!isValidUserId(input.userId)) throw imError('AccountInvalidParam', { detail: 'UserID must be 1 to 32 bytes of well-formed text without control characters' });
   for (const [field, v] of [['Nick', input.nick], ['FaceUrl', input.faceUrl]] as const) {
     if (v !== undefined && Buffer.byteLength(v) > MAX_PROFILE_VALUE_BYTES) {
       throw imError('AccountInvalidParam', { detail: `${field} is longer than ${MAX_PROFILE_VALUE_BYTES} bytes` });
@@ -41,16 +41,17 @@ export async function importAccounts(ctx: ImContext, userIds: readonly string[])
   return { failed };
 }
 
+/** Whether each account exists; an id that is not a valid UserID cannot exist. */
 export async function checkAccounts(ctx: ImContext, userIds: readonly string[]): Promise<{ userId: string; imported: boolean }[]> {
   checkBatch(userIds.length);
-  const found = await ctx.store.accounts.getAccounts(userIds);
-  return userIds.map((userId) => ({ userId, imported: found.has(userId) }));
+  const missing = new Set(await ctx.accounts.missing(userIds));
+  return userIds.map((userId) => ({ userId, imported: !missing.has(userId) }));
 }
 
 /** Revokes the user's UserSigs issued until now and closes their device sessions. */
-export async function kickAccount(ctx: ImContext, userId: string): Promise<void> {
-  const found = await ctx.store.accounts.getAccounts([userId]);
-  if (!found.has(userId)) throw imError('AccountNotFound', { userId });
+export async function kickAccount(ctx: ImContext, userId: string | undefined): Promise<void> {
+  if (userId === undefined || userId === '') throw imError('AccountInvalidParam', { detail: 'UserID is required' });
+  if ((await ctx.accounts.missing([userId])).length > 0) throw imError('AccountNotFound', { userId });
   await ctx.store.accounts.revokeSigsBefore(userId, Math.floor(ctx.now() / 1000));
   await ctx.actors.inbox(userId).call('kickDevices');
 }

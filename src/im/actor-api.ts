@@ -4,7 +4,7 @@
  * or across nodes; nothing outside src/cluster knows where an actor runs. Arguments and results
  * are plain JSON values (they may cross a process boundary).
  */
-import type { C2CMessage, GroupMessage, InboxNotice, StreamEvent } from '../protocol/entries.ts';
+import type { C2CMessage, GroupAt, GroupMessage, InboxNotice, StreamEvent } from '../protocol/entries.ts';
 import type { GroupType, MemberRole } from '../../storage/store.ts';
 import type { Caller } from './caller.ts';
 import type { GroupInfo } from './groups/group-model.ts';
@@ -23,8 +23,13 @@ export interface Actors {
 }
 
 export interface C2CDeliverOptions {
-  /** Seconds the entry stays in the inbox; 0 = online only (not stored, no SEQ). */
-  readonly lifetimeS: number;
+  /** Seconds the entry is stored (offline delivery and roaming history); 0 = online only: not stored, no SEQ. */
+  readonly storeS: number;
+  /**
+   * Seconds during which devices that sync receive it, at most `storeS`: shorter when MsgLifeTime
+   * bounds offline delivery while roaming history keeps the message.
+   */
+  readonly offlineS: number;
   /** Push to the user's online devices. */
   readonly pushLive: boolean;
   /** Window in which the same sender + random is recognised as a retry, seconds. */
@@ -82,6 +87,7 @@ export interface GroupSendSpec {
   readonly cloudCustomData?: string;
   readonly priority: GroupMessage['priority'];
   readonly onlineOnly: boolean;
+  readonly atInfo?: readonly GroupAt[];
   readonly forbidBeforeCallback: boolean;
   readonly forbidAfterCallback: boolean;
 }

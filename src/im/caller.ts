@@ -1,8 +1,15 @@
-/** Who issues a command: an App admin (REST) or a logged-in user (client RPC). */
+/** Who issues a command: an App admin (REST) or a logged-in user (client RPC), and from where. */
 import type { Platform } from '../protocol/client-ops.ts';
+import type { MsgOrigin } from '../protocol/entries.ts';
 
 export type Caller =
-  | { readonly kind: 'admin'; readonly userId: string }
-  | { readonly kind: 'user'; readonly userId: string; readonly platform: Platform };
+  | { readonly kind: 'admin'; readonly userId: string; readonly clientIp?: string }
+  | { readonly kind: 'user'; readonly userId: string; readonly platform: Platform; readonly clientIp?: string };
 
 export const isAdmin = (c: Caller): boolean => c.kind === 'admin';
+
+/** OptPlatform of a caller (Tencent's callback query field): `RESTAPI` for App admins, the device platform for clients. */
+export const platformOf = (c: Caller): string => (c.kind === 'admin' ? 'RESTAPI' : c.platform);
+
+/** Where a message was sent from, as its after-callback reports it. */
+export const originOf = (c: Caller): MsgOrigin => ({ platform: platformOf(c), clientIp: c.clientIp ?? '' });

@@ -10,7 +10,10 @@ import type { Hooks } from './hooks.ts';
 
 export interface ImLimits {
   readonly maxMsgBytes: number;
+  /** How long a message waits for offline devices at most (Tencent MsgLifeTime's ceiling), seconds. */
   readonly offlineRetentionS: number;
+  /** How long messages stay in roaming history (admin_getroammsg), seconds; independent of MsgLifeTime. */
+  readonly roamingRetentionS: number;
   readonly dedupWindowS: number;
 }
 

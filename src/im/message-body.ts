@@ -9,7 +9,8 @@ import type { MsgElem } from '../protocol/entries.ts';
 
 const flag2 = z.literal(2);
 
-const CONTENT: Readonly<Record<string, z.ZodType>> = {
+/** Content schema per MsgType. A Map: names come off the wire, and `__proto__` must not find anything. */
+const CONTENT: ReadonlyMap<string, z.ZodType> = new Map(Object.entries({
   TIMTextElem: z.looseObject({ Text: z.string() }),
   TIMLocationElem: z.looseObject({ Desc: z.string(), Latitude: z.number(), Longitude: z.number() }),
   TIMFaceElem: z.looseObject({ Index: z.number().int(), Data: z.string().optional() }),
@@ -44,19 +45,21 @@ const CONTENT: Readonly<Record<string, z.ZodType>> = {
     MsgList: z.array(z.unknown()).optional(),
     JsonMsgKey: z.string().optional(),
   }),
-};
+}));
 
 export interface BodyErrors {
   /** Not an array, or empty. */
   readonly notArray: ErrorName;
-  /** An element without MsgType/MsgContent, of an unknown type, or missing a required field. */
+  /** An element without MsgType/MsgContent, or missing a required field of its type. */
   readonly invalid: ErrorName;
+  /** An element of a type Tencent does not define (spec §4.1: "unknown format → 90010"). */
+  readonly unknownType: ErrorName;
   /** Content over the size limit. */
   readonly tooLong: ErrorName;
 }
 
-export const C2C_BODY_ERRORS: BodyErrors = { notArray: 'MsgBodyNotArray', invalid: 'MsgBodyInvalid', tooLong: 'MsgTooLong' };
-export const GROUP_BODY_ERRORS: BodyErrors = { notArray: 'GroupInvalidParam', invalid: 'GroupInvalidParam', tooLong: 'MsgTooLong' };
+export const C2C_BODY_ERRORS: BodyErrors = { notArray: 'MsgBodyNotArray', invalid: 'MsgBodyInvalid', unknownType: 'C2CInvalidParam', tooLong: 'MsgTooLong' };
+export const GROUP_BODY_ERRORS: BodyErrors = { notArray: 'GroupInvalidParam', invalid: 'GroupInvalidParam', unknownType: 'GroupInvalidParam', tooLong: 'MsgTooLong' };
 
 /** Checks a MsgBody and returns it typed; throws the catalogue error chosen by `errs`. */
 export function checkMsgBody(body: unknown, cloudCustomData: string | undefined, maxBytes: number, errs: BodyErrors): MsgElem[] {
@@ -67,8 +70,8 @@ export function checkMsgBody(body: unknown, cloudCustomData: string | undefined,
     if (typeof e !== 'object' || e === null || typeof e.MsgType !== 'string' || typeof e.MsgContent !== 'object' || e.MsgContent === null) {
       throw imError(errs.invalid, { detail: `MsgBody[${i}] needs a string MsgType and an object MsgContent` });
     }
-    const schema = CONTENT[e.MsgType];
-    if (!schema) throw imError(errs.invalid, { detail: `MsgBody[${i}]: unknown MsgType ${e.MsgType}` });
+    const schema = CONTENT.get(e.MsgType);
+    if (!schema) throw imError(errs.unknownType, { detail: `MsgBody[${i}]: unknown MsgType ${JSON.stringify(e.MsgType)}` });
     const r = schema.safeParse(e.MsgContent);
     if (!r.success) {
       const issue = r.error.issues[0];

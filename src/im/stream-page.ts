@@ -9,19 +9,30 @@ export function entryOf(row: StoredEntry): Entry {
   return 'flags' in entry && entry.flags !== row.flags ? { ...entry, flags: row.flags } : entry;
 }
 
-export function eventOf(streamId: string, row: StoredEntry): StreamEvent {
-  return { stream: streamId, seq: row.seq, entry: entryOf(row) };
+/** An entry as clients may see it: without its origin (the sender's address is for the app server only) or storage bookkeeping. */
+export function forClients(entry: Entry): Entry {
+  if (!('origin' in entry) && !('offlineUntil' in entry)) return entry;
+  const { origin: _origin, offlineUntil: _until, ...rest } = entry as Entry & { origin?: unknown; offlineUntil?: unknown };
+  return rest as Entry;
 }
+
+/** Whether a syncing device still receives the entry at `now` (a short MsgLifeTime ends offline delivery before roaming). */
+const deliverableOffline = (entry: Entry, now: number): boolean => !('offlineUntil' in entry) || entry.offlineUntil === undefined || entry.offlineUntil > now;
 
 /**
  * Entries after `max(after, floor)`, at most `limit`. `floor` hides what the reader may not see
  * (a group's messages before the member joined).
  */
-export async function readPage(log: MessageLog, streamId: string, after: number, limit: number, floor = 0): Promise<StreamPage> {
+export async function readPage(log: MessageLog, streamId: string, after: number, limit: number, now: number, floor = 0): Promise<StreamPage> {
   const head = (await log.headSeqs([streamId])).get(streamId) ?? 0;
   const start = Math.max(after, floor);
   const rows = start >= head ? [] : await log.readEntries(streamId, start, limit);
   const last = rows.length > 0 ? rows[rows.length - 1].seq : start;
   const through = rows.length === limit ? last : Math.max(head, last);
-  return { events: rows.map((r) => eventOf(streamId, r)), through, head: Math.max(head, last) };
+  const events: StreamEvent[] = [];
+  for (const r of rows) {
+    const entry = entryOf(r);
+    if (deliverableOffline(entry, now)) events.push({ stream: streamId, seq: r.seq, entry: forClients(entry) });
+  }
+  return { events, through, head: Math.max(head, last) };
 }

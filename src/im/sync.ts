@@ -10,14 +10,16 @@ import { type Caller, isAdmin } from './caller.ts';
 import type { ImContext } from './context.ts';
 import { type GroupProfile, TYPE_RULES, readableAfter } from './groups/group-model.ts';
 import { readPage } from './stream-page.ts';
+import { requireGroupId } from './groups/group-id.ts';
 
 export const DEFAULT_PAGE = 200;
 
 export function syncInbox(ctx: ImContext, userId: string, after: number, limit = DEFAULT_PAGE): Promise<StreamPage> {
-  return readPage(ctx.store.messages, inboxStream(userId), after, limit);
+  return readPage(ctx.store.messages, inboxStream(userId), after, limit, ctx.now());
 }
 
 export async function pullGroup(ctx: ImContext, caller: Caller, groupId: string, after: number, limit = DEFAULT_PAGE): Promise<StreamPage> {
+  requireGroupId(groupId);
   const group = await ctx.store.groups.getGroup(groupId);
   if (!group) throw imError('GroupNotFound', { groupId });
   if (!TYPE_RULES[group.type].history) throw imError('GroupNoRoaming', { type: group.type });
@@ -27,7 +29,7 @@ export async function pullGroup(ctx: ImContext, caller: Caller, groupId: string,
     if (!member) throw imError('NotGroupMember', { userId: caller.userId, groupId });
     floor = readableAfter(group.type, member.joinSeq);
   }
-  return readPage(ctx.store.messages, groupStream(groupId), after, limit, floor);
+  return readPage(ctx.store.messages, groupStream(groupId), after, limit, ctx.now(), floor);
 }
 
 export async function joinedGroups(ctx: ImContext, userId: string): Promise<GroupsResult> {

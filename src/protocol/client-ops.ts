@@ -1,10 +1,12 @@
 /**
- * The client protocol over the inbox room: request/response operations (`room.request(op, args)`,
- * answered with the result or rejected with a `WireError`) and the events the server pushes.
- * Argument schemas are shared by server (validation) and SDK (types).
+ * The client protocol over the inbox room: request/response operations (`room.request(REQUEST,
+ * {op, args})`, answered with the result or rejected with a `WireError` — an unknown `op` too, with
+ * 60009) and the events the server pushes. Argument schemas are shared by server (validation) and
+ * SDK (types).
  */
 import { z } from 'zod';
 import type { StreamEvent } from './entries.ts';
+import { isValidGroupId, isValidUserId } from './ids.ts';
 
 export const Op = {
   SendC2C: 'c2c.send',
@@ -15,6 +17,15 @@ export const Op = {
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
+/** The one Colyseus request type every operation travels in; its payload is an `OpRequest`. */
+export const REQUEST = 'op';
+
+/** Payload of a `REQUEST`: which operation, with its arguments. */
+export interface OpRequest {
+  readonly op: string;
+  readonly args?: unknown;
+}
+
 /** Server → client message types. */
 export const ServerMessage = {
   /** A `StreamEvent`: a new entry in one of the user's streams (inbox or a group). */
@@ -22,10 +33,12 @@ export const ServerMessage = {
 } as const;
 
 const u32 = z.number().int().min(0).max(0xffffffff);
+const userId = z.string().refine(isValidUserId, 'must be a UserID: 1 to 32 bytes of well-formed text');
+const groupId = z.string().refine(isValidGroupId, 'must be a group id: 1 to 48 bytes of printable ASCII');
 const msgElem = z.object({ MsgType: z.string(), MsgContent: z.record(z.string(), z.unknown()) });
 
 export const sendC2CArgs = z.object({
-  to: z.string().min(1),
+  to: userId,
   body: z.array(msgElem).min(1),
   random: u32.optional(),
   msgSeq: u32.optional(),
@@ -42,7 +55,7 @@ export interface SendC2CResult {
 }
 
 export const sendGroupArgs = z.object({
-  groupId: z.string().min(1),
+  groupId,
   body: z.array(msgElem).min(1),
   random: u32.optional(),
   cloudCustomData: z.string().optional(),
@@ -61,7 +74,7 @@ export const syncArgs = z.object({
 });
 export type SyncArgs = z.infer<typeof syncArgs>;
 
-export const groupPullArgs = syncArgs.extend({ groupId: z.string().min(1) });
+export const groupPullArgs = syncArgs.extend({ groupId });
 export type GroupPullArgs = z.infer<typeof groupPullArgs>;
 
 /**
@@ -101,7 +114,7 @@ export interface OpTypes {
 
 /** Body of `POST /connect`. */
 export const connectRequest = z.object({
-  UserID: z.string().min(1).max(32),
+  UserID: userId,
   UserSig: z.string(),
   Platform: z.enum(['iOS', 'Android', 'Web', 'Windows', 'Mac', 'iPad', 'Linux']).optional(),
 });

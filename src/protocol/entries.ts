@@ -12,6 +12,16 @@ export interface MsgElem {
 /** Bit set in `flags` when a message was recalled (Tencent's MsgFlagBits 8). */
 export const FLAG_RECALLED = 8;
 
+/**
+ * Where a message was sent from: Tencent's `OptPlatform` (`RESTAPI` or the device platform) and the
+ * sender's `ClientIP`, for the app server's after-callbacks. Stored with the message, never shown
+ * to clients (the SDK's pages and pushes leave it out).
+ */
+export interface MsgOrigin {
+  readonly platform: string;
+  readonly clientIp: string;
+}
+
 export interface C2CMessage {
   readonly kind: 'c2c';
   readonly from: string;
@@ -25,8 +35,15 @@ export interface C2CMessage {
   readonly body: readonly MsgElem[];
   readonly cloudCustomData?: string;
   readonly flags: number;
-  /** The sender asked for no after-send callback (Tencent ForbidAfterSendMsgCallback). */
+  /** The sender asked for no after-send callback (Tencent ForbidAfterSendMsgCallback), or the command has none (batchsendmsg). */
   readonly noAfterCallback?: true;
+  readonly origin?: MsgOrigin;
+  /**
+   * Set on a stored copy whose offline delivery ends before its roaming retention (a MsgLifeTime
+   * shorter than history): after this Unix ms, syncing devices no longer receive it; it stays in
+   * roaming history.
+   */
+  readonly offlineUntil?: number;
 }
 
 export type MsgPriority = 'High' | 'Normal' | 'Low' | 'Lowest';
@@ -41,9 +58,15 @@ export interface GroupMessage {
   readonly cloudCustomData?: string;
   readonly priority: MsgPriority;
   readonly flags: number;
+  /** Mentions (Tencent GroupAtInfo): `'@all'` for GroupAtAllFlag 1, else the mentioned account, in the order of the text. */
+  readonly atInfo?: readonly GroupAt[];
   /** The sender asked for no after-send callback (Tencent ForbidAfterSendMsgCallback). */
   readonly noAfterCallback?: true;
+  readonly origin?: MsgOrigin;
 }
+
+/** One mention of a group message: everyone, or one account. */
+export type GroupAt = { readonly all: true } | { readonly userId: string };
 
 export type GroupTipType = 'join' | 'quit' | 'kick';
 

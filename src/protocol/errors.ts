@@ -25,6 +25,7 @@ export const errors = {
   BodyNotObject: { code: 60003, message: 'request body must be a JSON object' },
   SdkAppIdInvalid: { code: 60006, message: 'SDKAppID {sdkAppId} is invalid' },
   UnknownCommand: { code: 60009, message: 'unknown command v4/{service}/{command}' },
+  BadRequestPath: { code: 60009, message: '{path} is not a REST command: use /v4/<service>/<command>' },
   AdminRequired: { code: 60010, message: 'identifier {identifier} is not an App admin' },
   SdkAppIdMissing: { code: 60012, message: 'sdkappid is missing in the URL' },
   AccountNotString: { code: 60015, message: '{field} must be a string' },
@@ -42,6 +43,7 @@ export const errors = {
   UserSigAppIdMismatch: { code: 70014, message: 'SDKAppID in request ({expected}) does not match SDKAppID in UserSig ({actual})' },
   AccountNotFound: { code: 70107, message: 'account {userId} does not exist' },
   AccountInvalidParam: { code: 70402, message: '{detail}' },
+  AccountAdminRequired: { code: 70403, message: 'identifier {identifier} is not an App admin' },
   AccountInternal: { code: 70500, message: 'internal error' },
 
   // Message content (80xxx)
@@ -56,9 +58,11 @@ export const errors = {
   MsgRandomInvalid: { code: 90005, message: 'MsgRandom is missing or not an unsigned 32-bit integer' },
   MsgBodyNotArray: { code: 90007, message: 'MsgBody must be a non-empty array' },
   FromAccountNotFound: { code: 90008, message: 'From_Account {userId} does not exist' },
+  C2CAdminRequired: { code: 90009, message: 'identifier {identifier} is not an App admin' },
   BatchTooManyTargets: { code: 90011, message: 'To_Account holds {count} accounts, at most {max} are allowed' },
   ToAccountNotFound: { code: 90012, message: 'To_Account {userId} does not exist' },
   SyncOtherMachineInvalid: { code: 90031, message: 'SyncOtherMachine must be 1 or 2' },
+  OfflinePushInfoInvalid: { code: 90043, message: 'OfflinePushInfo is invalid: {detail}' },
   MsgLifeTimeInvalid: { code: 90044, message: 'MsgLifeTime must be an integer between 0 and 604800' },
   C2CInvalidParam: { code: 90010, message: '{detail}' },
   RoamMsgKeyInvalid: { code: 90054, message: 'LastMsgKey {msgKey} is malformed' },
@@ -70,6 +74,7 @@ export const errors = {
   GroupInvalidParam: { code: 10004, message: '{detail}' },
   GroupTooManyAccounts: { code: 10005, message: '{field} holds {count} accounts, at most {max} are allowed' },
   GroupNoPermission: { code: 10007, message: '{detail}' },
+  GroupAdminRequired: { code: 10007, message: 'identifier {identifier} is not an App admin' },
   GroupNotFound: { code: 10010, message: 'group {groupId} does not exist or was dismissed' },
   GroupBodyJson: { code: 10011, message: 'Fail to Parse json data of body, Please check it' },
   GroupFull: { code: 10014, message: 'group {groupId} is full ({max} members)' },
@@ -79,6 +84,7 @@ export const errors = {
   GroupIdTakenBySelf: { code: 10025, message: 'group id {groupId} is already used by you' },
   GroupSenderMuted: { code: 10017, message: '{userId} is muted in group {groupId}' },
   GroupNoRoaming: { code: 10044, message: 'group type {type} keeps no message history' },
+  GroupTooManyAts: { code: 10053, message: 'GroupAtInfo holds {count} mentions, at most {max} are allowed' },
 
   // App server callbacks (spec §7.2): a before-callback vetoed the action, or answered its own code
   C2CCallbackRejected: { code: 20006, message: 'the app server rejected the message (C2C.CallbackBeforeSendMsg)' },
@@ -90,12 +96,14 @@ export const errors = {
   // Chat-record download (open_msg_svc, spec §3.9: 1001–1005)
   HistoryBodyJson: { code: 1002, message: 'Fail to Parse json data of body, Please check it' },
   HistoryInvalidParam: { code: 1002, message: '{detail}' },
+  HistoryAdminRequired: { code: 1002, message: 'identifier {identifier} is not an App admin' },
   HistoryInternal: { code: 1003, message: 'internal error' },
   HistoryNotReady: { code: 1004, message: 'no chat-record file for {chatType} {msgTime}: not generated yet, or no messages in that hour' },
   HistoryExpired: { code: 1005, message: 'chat-record files for {msgTime} have expired (files are kept {days} days)' },
 
   // Client connection (Parley's /connect route and client RPC)
   ClientBadRequest: { code: 70402, message: '{detail}' },
+  ClientUnknownOp: { code: 60009, message: 'unknown operation {op}' },
   NotGroupMember: { code: 10007, message: '{userId} is not a member of group {groupId}' },
   StreamUnavailable: { code: 20005, message: 'stream {streamId} is moving to another owner; retry' },
 } as const satisfies Record<string, ErrorDef>;

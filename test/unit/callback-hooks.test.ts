@@ -141,7 +141,7 @@ describe('callback hooks', () => {
     const hooks = callbackHooks({ ...options, client, now: () => 42 });
     const d = await hooks.beforeApplyJoin({ caller: { kind: 'user', userId: 'u', platform: 'Web' }, groupId: 'g', groupType: 'Public' });
     expect(d).toMatchObject({ action: 'reject', error: { code: 10150 } });
-    expect(client.requests[0]).toEqual({ command: 'Group.CallbackBeforeApplyJoinGroup', platform: 'Web', payload: { GroupId: 'g', Type: 'Public', Requestor_Account: 'u', EventTime: 42 } });
+    expect(client.requests[0]).toEqual({ command: 'Group.CallbackBeforeApplyJoinGroup', platform: 'Web', clientIp: '', payload: { GroupId: 'g', Type: 'Public', Requestor_Account: 'u', EventTime: 42 } });
   });
 });
 

@@ -1,3 +1,4 @@
+import { platformOf } from '../../src/im/caller.ts';
 import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../../src/events/event-types.ts';
 import {
@@ -7,7 +8,6 @@ import {
   beforeGroupSendPayload,
   beforeInvitePayload,
   groupTypeNeeded,
-  platformOf,
 } from '../../src/events/callbacks/payloads.ts';
 import type { C2CMessage, GroupMessage } from '../../src/protocol/entries.ts';
 
@@ -75,6 +75,7 @@ describe('callback payloads (spec §7.3)', () => {
     expect(cb).toEqual({
       command: 'C2C.CallbackAfterSendMsg',
       platform: 'Unknown',
+      clientIp: '',
       payload: {
         From_Account: 'alice',
         To_Account: 'bob',
@@ -90,6 +91,13 @@ describe('callback payloads (spec §7.3)', () => {
         UnreadMsgNum: -1,
       },
     });
+  });
+
+  it('reports where a message was sent from: OptPlatform RESTAPI or the device, and the caller’s ClientIP', () => {
+    const rest = afterCallbackOf(makeEvent('c2c.message', 'u:bob#4', 'u:bob', TIME, { seq: 4, message: { ...c2c, origin: { platform: 'RESTAPI', clientIp: '10.1.2.3' } } }));
+    expect(rest).toMatchObject({ command: 'C2C.CallbackAfterSendMsg', platform: 'RESTAPI', clientIp: '10.1.2.3' });
+    const fromPhone = { ...group, origin: { platform: 'iOS', clientIp: '10.9.9.9' } };
+    expect(afterCallbackOf(makeEvent('group.message', 'g:x#5', 'g:@TGS#2AAAAAAAA', TIME, { seq: 5, message: fromPhone }), 'Public')).toMatchObject({ platform: 'iOS', clientIp: '10.9.9.9' });
   });
 
   it('maps a group message event to Group.CallbackAfterSendMsg with its group SEQ and the looked-up type', () => {

@@ -10,6 +10,7 @@ export const accountService: Service = {
   name: 'im_open_login_svc',
   bodyJson: 'BodyNotJson',
   invalid: 'AccountInvalidParam',
+  adminRequired: 'AccountAdminRequired',
   internal: 'AccountInternal',
   endpoints: [
     endpoint({
@@ -47,7 +48,7 @@ export const accountService: Service = {
     }),
     endpoint({
       command: 'kick',
-      request: z.object({ UserID: userId.optional(), Identifier: userId.optional() }).transform((r) => r.UserID ?? r.Identifier ?? ''),
+      request: z.object({ UserID: userId.optional(), Identifier: userId.optional() }).transform((r) => r.UserID ?? r.Identifier),
       handle: async (ctx, _caller, id) => {
         await kickAccount(ctx, id);
         return {};

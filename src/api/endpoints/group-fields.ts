@@ -101,7 +101,20 @@ export function joinedGroupFields(j: JoinedGroup, filter?: { GroupBaseInfoFilter
     filter?.GroupBaseInfoFilter,
   );
   if (!filter?.SelfInfoFilter) return base;
-  const self = pick({ JoinTime: seconds(j.membership.joinedAt), MsgSeq: j.membership.joinSeq }, filter.SelfInfoFilter);
+  const m = j.self;
+  const muteUntil = m ? seconds(m.profile.muteUntil) : 0;
+  const self = pick(
+    {
+      Role: m?.role ?? 'Member',
+      JoinTime: seconds(j.membership.joinedAt),
+      MsgFlag: m?.profile.msgFlag ?? 'AcceptAndNotify',
+      MsgSeq: j.membership.joinSeq,
+      NameCard: m?.profile.nameCard ?? '',
+      MuteUntil: muteUntil,
+      ShutUpUntil: muteUntil,
+    },
+    filter.SelfInfoFilter,
+  );
   return { ...base, SelfInfo: self };
 }
 

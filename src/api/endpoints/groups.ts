@@ -9,7 +9,8 @@ import { sendGroupMessage } from '../../im/groups/send.ts';
 import { imError } from '../../protocol/errors.ts';
 import { type Service, endpoint } from '../endpoint.ts';
 import { groupInfoFields, joinedGroupFields, historyMessageFields } from './group-fields.ts';
-import { count, flag, keyValues, nonEmpty, str, u32 } from '../wire.ts';
+import { count, flag, keyValues, nonEmpty, renamed, str, u32 } from '../wire.ts';
+import { offlinePushInfo } from '../offline-push-info.ts';
 
 const groupId = nonEmpty('GroupInvalidParam');
 const account = nonEmpty('GroupInvalidParam');
@@ -20,6 +21,7 @@ export const groupService: Service = {
   name: 'group_open_http_svc',
   bodyJson: 'GroupBodyJson',
   invalid: 'GroupInvalidParam',
+  adminRequired: 'GroupAdminRequired',
   internal: 'GroupInternal',
   endpoints: [
     endpoint({
@@ -139,6 +141,7 @@ export const groupService: Service = {
           groupType: r.GroupType === undefined ? undefined : parseGroupType(r.GroupType),
           limit: r.Limit,
           offset: r.Offset ?? 0,
+          withSelfInfo: r.ResponseFilter?.SelfInfoFilter !== undefined,
         });
         return { TotalCount: out.total, GroupIdList: out.groups.map((g) => joinedGroupFields(g, r.ResponseFilter)) };
       },
@@ -146,17 +149,28 @@ export const groupService: Service = {
     endpoint({
       command: 'send_group_msg',
       sendPath: 'group',
-      request: z.object({
-        GroupId: groupId,
-        Random: u32('GroupInvalidParam'),
-        MsgBody: z.array(z.unknown(), { error: 'GroupInvalidParam' }),
-        From_Account: account.optional(),
-        MsgPriority: z.enum(priorities, { error: 'GroupInvalidParam' }).optional(),
-        CloudCustomData: str('GroupInvalidParam').optional(),
-        OnlineOnlyFlag: flag('GroupInvalidParam').optional(),
-        MsgOnlineOnlyFlag: flag('GroupInvalidParam').optional(),
-        ForbidCallbackControl: z.array(z.string({ error: 'GroupInvalidParam' }), { error: 'GroupInvalidParam' }).optional(),
-      }),
+      carriesMessage: true,
+      // Older wrappers send MsgOnlineOnlyFlag.
+      request: renamed(
+        { OnlineOnlyFlag: 'MsgOnlineOnlyFlag' },
+        z.object({
+          GroupId: groupId,
+          Random: u32('GroupInvalidParam'),
+          MsgBody: z.array(z.unknown(), { error: 'GroupInvalidParam' }),
+          From_Account: account.optional(),
+          MsgPriority: z.enum(priorities, { error: 'GroupInvalidParam' }).optional(),
+          CloudCustomData: str('GroupInvalidParam').optional(),
+          OnlineOnlyFlag: flag('GroupInvalidParam').optional(),
+          OfflinePushInfo: offlinePushInfo('GroupInvalidParam').optional(),
+          GroupAtInfo: z
+            .array(
+              z.object({ GroupAtAllFlag: flag('GroupInvalidParam'), GroupAt_Account: str('GroupInvalidParam').optional() }, { error: 'GroupInvalidParam' }),
+              { error: 'GroupInvalidParam' },
+            )
+            .optional(),
+          ForbidCallbackControl: z.array(z.string({ error: 'GroupInvalidParam' }), { error: 'GroupInvalidParam' }).optional(),
+        }),
+      ),
       handle: async (ctx, caller, r) => {
         const out = await sendGroupMessage(ctx, caller, {
           groupId: r.GroupId,
@@ -165,7 +179,8 @@ export const groupService: Service = {
           body: r.MsgBody,
           cloudCustomData: r.CloudCustomData,
           priority: r.MsgPriority,
-          onlineOnly: (r.OnlineOnlyFlag ?? r.MsgOnlineOnlyFlag) === 1,
+          onlineOnly: r.OnlineOnlyFlag === 1,
+          atInfo: r.GroupAtInfo?.map((a) => ({ all: a.GroupAtAllFlag === 1, userId: a.GroupAt_Account })),
           forbidBeforeCallback: r.ForbidCallbackControl?.includes('ForbidBeforeSendMsgCallback') ?? false,
           forbidAfterCallback: r.ForbidCallbackControl?.includes('ForbidAfterSendMsgCallback') ?? false,
         });

@@ -24,6 +24,7 @@ export function openMsgService(s: OpenMsgSettings): Service {
     name: 'open_msg_svc',
     bodyJson: 'HistoryBodyJson',
     invalid: 'HistoryInvalidParam',
+    adminRequired: 'HistoryAdminRequired',
     internal: 'HistoryInternal',
     endpoints: [
       endpoint({

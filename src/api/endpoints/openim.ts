@@ -3,13 +3,11 @@ import { z } from 'zod';
 import { MAX_BATCH_TARGETS, batchSendC2C } from '../../im/c2c/batch-send.ts';
 import { getRoamMessages } from '../../im/c2c/roaming.ts';
 import { type SenderSync, sendC2C } from '../../im/c2c/send.ts';
-import { randomU32 } from '../../im/ids.ts';
 import { imError } from '../../protocol/errors.ts';
 import { FLAG_RECALLED } from '../../protocol/entries.ts';
 import { type Service, endpoint } from '../endpoint.ts';
-import { count, nonEmpty, str, u32 } from '../wire.ts';
-
-const MAX_LIFETIME_S = 604_800;
+import { offlinePushInfo } from '../offline-push-info.ts';
+import { count, nonEmpty, renamed, str, u32 } from '../wire.ts';
 
 /** Fields shared by sendmsg and batchsendmsg. */
 const messageFields = {
@@ -20,6 +18,7 @@ const messageFields = {
   MsgRandom: u32('MsgRandomInvalid'),
   MsgBody: z.array(z.unknown(), { error: 'MsgBodyNotArray' }),
   CloudCustomData: str('C2CInvalidParam').optional(),
+  OfflinePushInfo: offlinePushInfo('OfflinePushInfoInvalid').optional(),
   ForbidCallbackControl: z.array(z.string({ error: 'C2CInvalidParam' }), { error: 'C2CInvalidParam' }).optional(),
 };
 
@@ -30,18 +29,17 @@ const forbids = (list: readonly string[] | undefined) => ({
 
 const senderSync = (v: 1 | 2 | undefined): SenderSync => (v === 1 ? 'push' : v === 2 ? 'skip' : 'store');
 
-/** MsgLifeTime: omitted = the offline retention, above 7 days clamps to 7 days. */
-const lifetime = (v: number | undefined, retentionS: number): number => Math.min(v ?? retentionS, MAX_LIFETIME_S, retentionS);
-
 export const openimService: Service = {
   name: 'openim',
   bodyJson: 'C2CBodyJson',
   invalid: 'C2CInvalidParam',
+  adminRequired: 'C2CAdminRequired',
   internal: 'C2CInternal',
   endpoints: [
     endpoint({
       command: 'sendmsg',
       sendPath: 'c2c',
+      carriesMessage: true,
       request: z.object({ ...messageFields, To_Account: nonEmpty('ToAccountInvalid') }),
       handle: async (ctx, caller, r) => {
         const out = await sendC2C(ctx, caller, {
@@ -51,7 +49,8 @@ export const openimService: Service = {
           cloudCustomData: r.CloudCustomData,
           random: r.MsgRandom,
           msgSeq: r.MsgSeq,
-          lifetimeS: lifetime(r.MsgLifeTime, ctx.limits.offlineRetentionS),
+          lifetimeS: r.MsgLifeTime,
+          roaming: true,
           senderSync: senderSync(r.SyncOtherMachine),
           ...forbids(r.ForbidCallbackControl),
         });
@@ -61,6 +60,7 @@ export const openimService: Service = {
     endpoint({
       command: 'batchsendmsg',
       bodyAllowance: MAX_BATCH_TARGETS * 40,
+      carriesMessage: true,
       request: z.object({ ...messageFields, To_Account: z.array(nonEmpty('ToAccountInvalid'), { error: 'ToAccountInvalid' }) }),
       handle: async (ctx, caller, r) => {
         if (r.To_Account.length === 0) throw imError('ToAccountInvalid');
@@ -69,9 +69,11 @@ export const openimService: Service = {
           to: r.To_Account,
           body: r.MsgBody,
           cloudCustomData: r.CloudCustomData,
-          random: r.MsgRandom ?? randomU32(),
+          random: r.MsgRandom,
           msgSeq: r.MsgSeq,
-          lifetimeS: lifetime(r.MsgLifeTime, ctx.limits.offlineRetentionS),
+          lifetimeS: r.MsgLifeTime,
+          // Only batchsendmsg's MsgLifeTime 0 also skips roaming (spec §3.2).
+          roaming: r.MsgLifeTime !== 0,
           senderSync: senderSync(r.SyncOtherMachine),
         });
         if (out.errors.length === new Set(r.To_Account).size) {
@@ -86,14 +88,18 @@ export const openimService: Service = {
     }),
     endpoint({
       command: 'admin_getroammsg',
-      request: z.object({
-        Operator_Account: nonEmpty('C2CInvalidParam'),
-        Peer_Account: nonEmpty('C2CInvalidParam'),
-        MaxCnt: count('C2CInvalidParam'),
-        MinTime: count('C2CInvalidParam'),
-        MaxTime: count('C2CInvalidParam'),
-        LastMsgKey: str('RoamMsgKeyInvalid').optional(),
-      }),
+      // The earlier page names the two accounts From_Account / To_Account; published SDKs still send those.
+      request: renamed(
+        { Operator_Account: 'From_Account', Peer_Account: 'To_Account' },
+        z.object({
+          Operator_Account: nonEmpty('C2CInvalidParam'),
+          Peer_Account: nonEmpty('C2CInvalidParam'),
+          MaxCnt: count('C2CInvalidParam'),
+          MinTime: count('C2CInvalidParam'),
+          MaxTime: count('C2CInvalidParam'),
+          LastMsgKey: str('RoamMsgKeyInvalid').optional(),
+        }),
+      ),
       handle: async (ctx, _caller, r) => {
         const page = await getRoamMessages(ctx, {
           operator: r.Operator_Account,

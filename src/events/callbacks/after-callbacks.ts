@@ -86,7 +86,7 @@ export async function startAfterCallbacks(o: AfterCallbacksOptions): Promise<Aft
     const callback = afterCallbackOf(e, needs ? ((await o.groupTypeOf(needs)) ?? '') : '');
     if (!callback || !o.enabled.has(callback.command)) return;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await o.client.send({ command: callback.command, payload: callback.payload, platform: callback.platform }, stopping.signal);
+      const outcome = await o.client.send({ command: callback.command, payload: callback.payload, platform: callback.platform, clientIp: callback.clientIp }, stopping.signal);
       if (outcome.ok) return;
       if (stopping.signal.aborted) throw new Stopped();
       if (attempt >= o.retries) {

@@ -18,8 +18,8 @@ import {
   beforeCreateGroupPayload,
   beforeGroupSendPayload,
   beforeInvitePayload,
-  platformOf,
 } from './payloads.ts';
+import { type Caller, originOf } from '../../im/caller.ts';
 
 export interface CallbackHooksOptions {
   readonly client: CallbackClient;
@@ -44,9 +44,9 @@ type Reject = Extract<Decision, { action: 'reject' }>;
 
 export function callbackHooks(o: CallbackHooksOptions): CallbackHooks {
   /** Asks the app server and maps its answer; undefined when the command is off. Never rejects. */
-  async function ask<D extends SendDecision | InviteDecision>(command: BeforeCommand, payload: Payload, platform: string, map: (a: CallbackAnswer) => Mapped<D>): Promise<D | Reject | typeof ALLOW> {
+  async function ask<D extends SendDecision | InviteDecision>(command: BeforeCommand, payload: Payload, caller: Caller, map: (a: CallbackAnswer) => Mapped<D>): Promise<D | Reject | typeof ALLOW> {
     if (!o.enabled.has(command)) return ALLOW;
-    const outcome = await o.client.send({ command, payload, platform });
+    const outcome = await o.client.send({ command, payload, ...originOf(caller) });
     const mapped: Mapped<D> = outcome.ok ? map(outcome.answer) : { unusable: outcome.reason };
     if ('decision' in mapped) return mapped.decision;
     o.log.warn({ command, reason: mapped.unusable, failClosed: o.failClosed }, 'before-callback failed');
@@ -55,15 +55,15 @@ export function callbackHooks(o: CallbackHooksOptions): CallbackHooks {
 
   return {
     beforeC2CSend: (e) =>
-      ask('C2C.CallbackBeforeSendMsg', beforeC2CSendPayload(e), platformOf(e.caller), (a) => sendDecisionOf('C2C.CallbackBeforeSendMsg', a, e.message, o.maxMsgBytes)),
+      ask('C2C.CallbackBeforeSendMsg', beforeC2CSendPayload(e), e.caller, (a) => sendDecisionOf('C2C.CallbackBeforeSendMsg', a, e.message, o.maxMsgBytes)),
     beforeGroupSend: (e) =>
-      ask('Group.CallbackBeforeSendMsg', beforeGroupSendPayload(e, o.now()), platformOf(e.caller), (a) => sendDecisionOf('Group.CallbackBeforeSendMsg', a, e.message, o.maxMsgBytes)),
+      ask('Group.CallbackBeforeSendMsg', beforeGroupSendPayload(e, o.now()), e.caller, (a) => sendDecisionOf('Group.CallbackBeforeSendMsg', a, e.message, o.maxMsgBytes)),
     beforeCreateGroup: (e) =>
-      ask('Group.CallbackBeforeCreateGroup', beforeCreateGroupPayload(e, o.now()), platformOf(e.caller), (a) => ({ decision: decisionOf('Group.CallbackBeforeCreateGroup', a) })),
+      ask('Group.CallbackBeforeCreateGroup', beforeCreateGroupPayload(e, o.now()), e.caller, (a) => ({ decision: decisionOf('Group.CallbackBeforeCreateGroup', a) })),
     // Nobody new to invite (all already members): nothing to ask.
     beforeInvite: async (e) =>
-      e.members.length === 0 ? ALLOW : ask('Group.CallbackBeforeInviteJoinGroup', beforeInvitePayload(e, o.now()), platformOf(e.caller), inviteDecisionOf),
+      e.members.length === 0 ? ALLOW : ask('Group.CallbackBeforeInviteJoinGroup', beforeInvitePayload(e, o.now()), e.caller, inviteDecisionOf),
     beforeApplyJoin: (e) =>
-      ask('Group.CallbackBeforeApplyJoinGroup', beforeApplyJoinPayload(e, o.now()), platformOf(e.caller), (a) => ({ decision: decisionOf('Group.CallbackBeforeApplyJoinGroup', a) })),
+      ask('Group.CallbackBeforeApplyJoinGroup', beforeApplyJoinPayload(e, o.now()), e.caller, (a) => ({ decision: decisionOf('Group.CallbackBeforeApplyJoinGroup', a) })),
   };
 }

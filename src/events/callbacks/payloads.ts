@@ -5,7 +5,7 @@
  */
 import type { Caller } from '../../im/caller.ts';
 import type { BeforeC2CSendEvent, BeforeCreateGroupEvent, BeforeGroupSendEvent, BeforeInviteEvent } from '../../im/hooks.ts';
-import type { C2CMessage, GroupMessage } from '../../protocol/entries.ts';
+import type { C2CMessage, GroupMessage, MsgOrigin } from '../../protocol/entries.ts';
 import type { ParleyEvent } from '../event-types.ts';
 import type { AfterCommand } from './callback-commands.ts';
 
@@ -20,9 +20,6 @@ export interface BeforeApplyJoinEvent {
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 const accounts = (ids: readonly string[]) => ids.map((id) => ({ Member_Account: id }));
-
-/** OptPlatform of a caller: `RESTAPI` for App admins, the device platform for clients. */
-export const platformOf = (c: Caller): string => (c.kind === 'admin' ? 'RESTAPI' : c.platform);
 
 function c2cFields(m: C2CMessage, onlineOnly: boolean): Payload {
   return {
@@ -89,7 +86,11 @@ export interface AfterCallback {
   readonly payload: Payload;
   /** OptPlatform; `Unknown` where the event does not record the sender's device. */
   readonly platform: string;
+  /** ClientIP; empty where the event does not record it. */
+  readonly clientIp?: string;
 }
+
+const UNKNOWN_ORIGIN: MsgOrigin = { platform: 'Unknown', clientIp: '' };
 
 /** The group whose type an event's callback needs but the event does not carry (a message event, or a tip without it). */
 export function groupTypeNeeded(e: ParleyEvent): string | undefined {
@@ -112,15 +113,15 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
     case 'c2c.message': {
       const m = e.data.message;
       if (m.noAfterCallback) return undefined;
-      // Parley does not keep unread counts, hence UnreadMsgNum -1 (Tencent's "unknown").
+      // Parley does not keep unread counts yet, hence UnreadMsgNum -1 (Tencent's "unknown").
       const payload = { ...c2cFields(m, false), SendMsgResult: 0, ErrorInfo: 'send msg succeed', UnreadMsgNum: -1 };
-      return { command: 'C2C.CallbackAfterSendMsg', payload, platform: 'Unknown' };
+      return { command: 'C2C.CallbackAfterSendMsg', payload, ...(m.origin ?? UNKNOWN_ORIGIN) };
     }
     case 'group.message': {
       const m = e.data.message;
       if (m.noAfterCallback) return undefined;
       const payload = { ...groupSendFields(m, groupType, m.from, false), MsgSeq: e.data.seq, MsgTime: seconds(m.time), EventTime: e.time };
-      return { command: 'Group.CallbackAfterSendMsg', payload, platform: 'Unknown' };
+      return { command: 'Group.CallbackAfterSendMsg', payload, ...(m.origin ?? UNKNOWN_ORIGIN) };
     }
     case 'group.created': {
       const d = e.data;

@@ -1,18 +1,20 @@
 /**
  * batchsendmsg: the same message to up to 500 receivers, each written independently; failures are
- * reported per receiver. No callbacks, no friend/blacklist checks (spec §3.2).
+ * reported per receiver. No callbacks, before or after, no friend/blacklist checks (spec §3.2, §7.3).
  */
 import { errors as catalogue, imError, isImError } from '../../protocol/errors.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import { C2C_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
-import { type SendC2CInput, buildC2CMessage, checkSender, deliverBothSides } from './send.ts';
+import { type SendC2CInput, buildC2CMessage, c2cRetention, deliverBothSides, senderHasInbox } from './send.ts';
+import { originOf } from '../caller.ts';
+import { randomU32 } from '../ids.ts';
 
 export const MAX_BATCH_TARGETS = 500;
 /** Receivers written at once; bounds the actors activated by one request. */
 const CONCURRENCY = 32;
 
-export interface BatchSendInput extends Omit<SendC2CInput, 'to'> {
+export interface BatchSendInput extends Omit<SendC2CInput, 'to' | 'forbidBeforeCallback' | 'forbidAfterCallback'> {
   readonly to: readonly string[];
 }
 
@@ -27,16 +29,17 @@ export async function batchSendC2C(ctx: ImContext, caller: Caller, input: BatchS
     throw imError('BatchTooManyTargets', { count: input.to.length, max: MAX_BATCH_TARGETS });
   }
   const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, C2C_BODY_ERRORS);
-  await checkSender(ctx, caller, input.from);
+  const senderSync = (await senderHasInbox(ctx, caller, input.from)) ? input.senderSync : 'skip';
+  const retention = c2cRetention(ctx.limits, input.lifetimeS, input.roaming);
   const targets = [...new Set(input.to)];
-  const template = buildC2CMessage({ ...input, to: '' }, ctx.now(), body);
+  const template = buildC2CMessage({ ...input, to: '', forbidAfterCallback: true }, input.random ?? randomU32(), ctx.now(), body, originOf(caller));
   const errors: { userId: string; code: number }[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < targets.length) {
       const to = targets[next++];
       try {
-        await deliverBothSides(ctx, { ...template, to }, input.lifetimeS, input.senderSync);
+        await deliverBothSides(ctx, { ...template, to }, retention, senderSync);
       } catch (e) {
         if (!isImError(e)) ctx.log.error({ err: e, to }, 'batchsendmsg: delivery failed');
         errors.push({ userId: to, code: errorCodeFor(e) });

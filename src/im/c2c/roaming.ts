@@ -49,7 +49,8 @@ async function positionOf(ctx: ImContext, q: RoamQuery, msgKey: string): Promise
 }
 
 export async function getRoamMessages(ctx: ImContext, q: RoamQuery): Promise<RoamPage> {
-  const [unknown] = await ctx.accounts.missing([q.operator, q.peer]);
+  // An App admin identifier needs no account: it is the default sender of REST messages.
+  const [unknown] = (await ctx.accounts.missing([q.operator, q.peer])).filter((id) => !ctx.identity.admins.has(id));
   if (unknown !== undefined) throw imError('AccountNotFound', { userId: unknown });
   const limit = Math.min(Math.max(q.maxCount, 1), MAX_PAGE);
   const before = q.lastMsgKey ? await positionOf(ctx, q, q.lastMsgKey) : undefined;

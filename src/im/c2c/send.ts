@@ -1,28 +1,43 @@
 /**
- * C2C send: one message into the receiver's inbox and, per SyncOtherMachine, the sender's. The
- * receiver's copy is written first; the sender's copy is the receiver's stored message, so a
- * retried send (same sender, receiver and random) returns the original MsgKey and time and
- * stores nothing new in either inbox.
+ * C2C send: one message into the receiver's inbox and, per SyncOtherMachine, the sender's. Every
+ * rule that could refuse either write (the sender may be named, the receiver exists, the body is
+ * valid, the app server allows it) is checked before the first write, so a refused send stores
+ * nothing. The receiver's copy is written first; the sender's copy is the receiver's stored
+ * message, so a retried send (same sender, receiver and random) returns the original MsgKey and
+ * time and stores nothing new in either inbox.
  */
-import { imError } from '../../protocol/errors.ts';
-import type { C2CMessage } from '../../protocol/entries.ts';
-import { type Caller, isAdmin } from '../caller.ts';
-import type { ImContext } from '../context.ts';
+import { imError, isImError } from '../../protocol/errors.ts';
+import type { C2CMessage, MsgOrigin } from '../../protocol/entries.ts';
+import type { C2CDeliverOptions } from '../actor-api.ts';
+import { type Caller, originOf } from '../caller.ts';
+import type { ImContext, ImLimits } from '../context.ts';
 import { randomU32 } from '../ids.ts';
 import { C2C_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
 
 /** SyncOtherMachine: 1 = store and push to the sender's devices, 2 = leave the sender's inbox alone, omitted = store only. */
 export type SenderSync = 'push' | 'skip' | 'store';
 
+/** Tencent's longest MsgLifeTime: 7 days. */
+export const MAX_LIFETIME_S = 604_800;
+
 export interface SendC2CInput {
   readonly from: string;
   readonly to: string;
   readonly body: unknown;
   readonly cloudCustomData?: string;
-  readonly random: number;
+  /** Defaults to a random u32. */
+  readonly random?: number;
   readonly msgSeq?: number;
-  /** Offline retention, seconds; 0 = online only. */
-  readonly lifetimeS: number;
+  /**
+   * Tencent MsgLifeTime, seconds: how long the message waits for devices that are offline. Omitted =
+   * the offline retention; longer values clamp to it (and to 7 days); 0 = online devices only.
+   */
+  readonly lifetimeS?: number;
+  /**
+   * Keep the message in roaming history (admin_getroammsg) for the roaming retention, whatever its
+   * lifetime. sendmsg does; batchsendmsg with MsgLifeTime 0 and client online-only sends do not.
+   */
+  readonly roaming: boolean;
   readonly senderSync: SenderSync;
   /** Tencent ForbidCallbackControl: skip the before-send / after-send callback for this message. */
   readonly forbidBeforeCallback?: boolean;
@@ -36,58 +51,94 @@ export interface SendC2COutput {
   readonly seq: number;
 }
 
-export function buildC2CMessage(input: SendC2CInput, now: number, body: C2CMessage['body']): C2CMessage {
+/** How long each side keeps the message. `receiver.storeS` 0 = online only: nothing is stored on either side. */
+export interface C2CRetention {
+  readonly receiver: Pick<C2CDeliverOptions, 'storeS' | 'offlineS'>;
+  readonly sender: Pick<C2CDeliverOptions, 'storeS' | 'offlineS'>;
+}
+
+/** Offline delivery (MsgLifeTime) and roaming history are separate clocks; a stored entry lives as long as the longer. */
+export function c2cRetention(limits: ImLimits, lifetimeS: number | undefined, roaming: boolean): C2CRetention {
+  const offlineS = Math.min(lifetimeS ?? limits.offlineRetentionS, MAX_LIFETIME_S, limits.offlineRetentionS);
+  const roamS = roaming ? limits.roamingRetentionS : 0;
+  const storeS = Math.max(offlineS, roamS);
+  if (storeS === 0) return { receiver: { storeS: 0, offlineS: 0 }, sender: { storeS: 0, offlineS: 0 } };
+  // The sender's own devices always catch up on what they sent while it is kept.
+  const senderOfflineS = Math.max(limits.offlineRetentionS, roamS);
+  return { receiver: { storeS, offlineS }, sender: { storeS: senderOfflineS, offlineS: senderOfflineS } };
+}
+
+export function buildC2CMessage(input: SendC2CInput, random: number, now: number, body: C2CMessage['body'], origin: MsgOrigin): C2CMessage {
   const msgSeq = input.msgSeq ?? randomU32();
   return {
     kind: 'c2c',
     from: input.from,
     to: input.to,
     time: now,
-    msgKey: `${msgSeq}_${input.random}_${Math.floor(now / 1000)}`,
+    msgKey: `${msgSeq}_${random}_${Math.floor(now / 1000)}`,
     msgSeq,
-    random: input.random,
+    random,
     body,
     cloudCustomData: input.cloudCustomData,
     flags: 0,
     ...(input.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
+    origin,
   };
 }
 
-/** Checks that an admin-chosen sender exists (a logged-in user always does). */
-export async function checkSender(ctx: ImContext, caller: Caller, from: string): Promise<void> {
-  if (!isAdmin(caller) || from === caller.userId) return;
-  if (!(await ctx.accounts.exists(from))) throw imError('FromAccountNotFound', { userId: from });
+/**
+ * Checks that `from` may send and tells whether it has an inbox for its copy. A logged-in user
+ * always has one; an App admin may name any existing account, or an admin identifier, which needs
+ * no account (Tencent's default sender) and so keeps no copy.
+ */
+export async function senderHasInbox(ctx: ImContext, caller: Caller, from: string): Promise<boolean> {
+  if (caller.kind === 'user') return true;
+  if (await ctx.accounts.exists(from)) return true;
+  if (ctx.identity.admins.has(from)) return false;
+  throw imError('FromAccountNotFound', { userId: from });
 }
 
 export async function sendC2C(ctx: ImContext, caller: Caller, input: SendC2CInput): Promise<SendC2COutput> {
   const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, C2C_BODY_ERRORS);
-  await checkSender(ctx, caller, input.from);
-  let msg = buildC2CMessage(input, ctx.now(), body);
+  const senderCopy = await senderHasInbox(ctx, caller, input.from);
+  if ((await ctx.accounts.missing([input.to])).length > 0) throw imError('ToAccountNotFound', { userId: input.to });
+  const retention = c2cRetention(ctx.limits, input.lifetimeS, input.roaming);
+  let msg = buildC2CMessage(input, input.random ?? randomU32(), ctx.now(), body, originOf(caller));
   if (!input.forbidBeforeCallback) {
-    const decision = await ctx.hooks.beforeC2CSend({ caller, message: msg, onlineOnly: input.lifetimeS === 0 });
+    const decision = await ctx.hooks.beforeC2CSend({ caller, message: msg, onlineOnly: retention.receiver.offlineS === 0 });
     if (decision.action === 'reject') throw decision.error;
     // Dropped by the app server: the sender is told it was sent, nothing is stored or delivered.
     if (decision.action === 'drop') return { msgKey: msg.msgKey, time: msg.time, seq: 0 };
     if (decision.action === 'rewrite') msg = { ...msg, body: decision.body ?? msg.body, cloudCustomData: decision.cloudCustomData ?? msg.cloudCustomData };
   }
-  return deliverBothSides(ctx, msg, input.lifetimeS, input.senderSync);
+  return deliverBothSides(ctx, msg, retention, senderCopy ? input.senderSync : 'skip');
 }
 
-/** Writes `msg` to the receiver's inbox, then the sender's copy; used by sendmsg, batchsendmsg and clients. */
-export async function deliverBothSides(ctx: ImContext, msg: C2CMessage, lifetimeS: number, senderSync: SenderSync): Promise<SendC2COutput> {
+/** Attempts at the sender's copy once the receiver's is stored; each retry is deduplicated by the inbox. */
+const SENDER_COPY_ATTEMPTS = 3;
+
+/**
+ * Writes `msg` to the receiver's inbox, then the sender's copy; used by sendmsg, batchsendmsg and
+ * clients, after every check. The second write can only fail for want of the store or the actor
+ * (never for a rule): it is retried, and if it still fails the send answers an error whose retry
+ * (same random) completes the sender's side without a second receiver copy.
+ */
+export async function deliverBothSides(ctx: ImContext, msg: C2CMessage, retention: C2CRetention, senderSync: SenderSync): Promise<SendC2COutput> {
   const dedupWindowS = ctx.limits.dedupWindowS;
-  const delivered = await ctx.actors.inbox(msg.to).call('deliverC2C', msg, { lifetimeS, pushLive: true, dedupWindowS });
-  let seq = 0;
-  if (senderSync !== 'skip' && msg.from !== msg.to) {
-    const ownLifetime = lifetimeS === 0 ? 0 : ctx.limits.offlineRetentionS;
-    const own = await ctx.actors.inbox(msg.from).call('deliverC2C', delivered.message, {
-      lifetimeS: ownLifetime,
-      pushLive: senderSync === 'push',
-      dedupWindowS,
-    });
-    seq = own.seq;
-  } else if (msg.from === msg.to) {
-    seq = delivered.seq;
+  const delivered = await ctx.actors.inbox(msg.to).call('deliverC2C', msg, { ...retention.receiver, pushLive: true, dedupWindowS });
+  if (msg.from === msg.to) return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: delivered.seq };
+  if (senderSync === 'skip') return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: 0 };
+  const opts: C2CDeliverOptions = { ...retention.sender, pushLive: senderSync === 'push', dedupWindowS };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const own = await ctx.actors.inbox(msg.from).call('deliverC2C', delivered.message, opts);
+      return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: own.seq };
+    } catch (e) {
+      const retriable = !isImError(e) || e.errorName === 'StreamUnavailable';
+      if (!retriable || attempt >= SENDER_COPY_ATTEMPTS) {
+        ctx.log.warn({ err: e, from: msg.from, to: msg.to, msgKey: msg.msgKey }, "C2C send: the sender's copy failed after the receiver's was stored; a retry completes it");
+        throw e;
+      }
+    }
   }
-  return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq };
 }

@@ -4,7 +4,7 @@ import type { GroupType, MemberRole } from '../../../storage/store.ts';
 import type { CreateGroupSpec } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
-import { type ApplyJoinOption, GROUP_TYPES, GROUP_TYPE_ALIASES, TYPE_RULES } from './group-model.ts';
+import { type ApplyJoinOption, GROUP_TYPES, GROUP_TYPE_NAMES, TYPE_RULES } from './group-model.ts';
 import { checkCustomGroupId, generateGroupId } from './group-id.ts';
 
 export const MAX_CREATE_MEMBERS = 100;
@@ -26,9 +26,9 @@ export interface CreateGroupInput {
 }
 
 export function parseGroupType(t: string): GroupType {
-  const type = GROUP_TYPE_ALIASES[t] ?? (GROUP_TYPES as readonly string[]).find((x) => x === t);
-  if (!type) throw imError('GroupInvalidParam', { detail: `Type must be one of ${GROUP_TYPES.join(', ')} (or Work, Meeting)` });
-  return type as GroupType;
+  const type = GROUP_TYPE_NAMES.get(t);
+  if (!type) throw imError('GroupInvalidParam', { detail: `Type must be one of ${GROUP_TYPES.join(', ')} (or Work, Meeting), got ${JSON.stringify(t)}` });
+  return type;
 }
 
 function checkLength(field: keyof typeof FIELD_LIMITS, v: string | undefined): string {

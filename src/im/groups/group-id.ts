@@ -2,6 +2,7 @@
 import { randomInt } from 'node:crypto';
 import { imError } from '../../protocol/errors.ts';
 import type { GroupType } from '../../../storage/store.ts';
+import { isValidGroupId } from '../../protocol/ids.ts';
 
 const MAX_CUSTOM_ID_BYTES = 48;
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -25,4 +26,9 @@ export function checkCustomGroupId(groupId: string, type: GroupType): void {
   } else if (groupId.startsWith('@TGS#')) {
     throw bad('custom ids may not start with @TGS#');
   }
+}
+
+/** Refuses (10015) an id no group can have, before it reaches an actor or the store. */
+export function requireGroupId(groupId: string): void {
+  if (!isValidGroupId(groupId)) throw imError('GroupIdInvalid', { groupId, detail: 'a group id is 1 to 48 bytes of printable ASCII' });
 }

@@ -6,8 +6,12 @@ import type { GroupRecord, GroupType, MemberRecord, MemberRole } from '../../../
 
 export const GROUP_TYPES: readonly GroupType[] = ['Private', 'Public', 'ChatRoom', 'AVChatRoom', 'Community'];
 
-/** Newer Tencent type names accepted on input. */
-export const GROUP_TYPE_ALIASES: Readonly<Record<string, GroupType>> = { Work: 'Private', Meeting: 'ChatRoom' };
+/** Every wire name of a type: the REST names and the newer SDK names (Work, Meeting). A Map, so `__proto__` finds nothing. */
+export const GROUP_TYPE_NAMES: ReadonlyMap<string, GroupType> = new Map<string, GroupType>([
+  ...GROUP_TYPES.map((t): [string, GroupType] => [t, t]),
+  ['Work', 'Private'],
+  ['Meeting', 'ChatRoom'],
+]);
 
 export type ApplyJoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableApply';
 

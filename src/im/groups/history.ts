@@ -5,6 +5,7 @@ import { groupStream } from '../../protocol/streams.ts';
 import type { ImContext } from '../context.ts';
 import { entryOf } from '../stream-page.ts';
 import { TYPE_RULES } from './group-model.ts';
+import { requireGroupId } from './group-id.ts';
 
 export const MAX_HISTORY_PAGE = 20;
 
@@ -28,6 +29,7 @@ export async function groupHistory(
   upToSeq: number | undefined,
   withRecalled: boolean,
 ): Promise<HistoryPage> {
+  requireGroupId(groupId);
   if (!Number.isInteger(count) || count < 1) throw imError('GroupInvalidParam', { detail: 'ReqMsgNumber must be a positive integer' });
   const group = await ctx.store.groups.getGroup(groupId);
   if (!group) throw imError('GroupNotFound', { groupId });

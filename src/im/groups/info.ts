@@ -2,6 +2,7 @@
 import { isImError } from '../../protocol/errors.ts';
 import type { ImContext } from '../context.ts';
 import type { GroupInfo } from './group-model.ts';
+import { requireGroupId } from './group-id.ts';
 
 export const MAX_INFO_GROUPS = 50;
 
@@ -13,6 +14,7 @@ export async function getGroupInfos(ctx: ImContext, groupIds: readonly string[])
   return Promise.all(
     groupIds.map(async (groupId): Promise<GroupInfoResult> => {
       try {
+        requireGroupId(groupId);
         return { groupId, ok: true, info: await ctx.actors.group(groupId).call('info') };
       } catch (e) {
         if (!isImError(e)) throw e;

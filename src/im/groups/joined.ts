@@ -3,26 +3,32 @@ import { imError } from '../../protocol/errors.ts';
 import { groupStream } from '../../protocol/streams.ts';
 import type { GroupType, UserGroupRecord } from '../../../storage/store.ts';
 import type { ImContext } from '../context.ts';
-import { type GroupState, groupFromRecord } from './group-model.ts';
+import { type GroupState, type Member, groupFromRecord, memberFromRecord } from './group-model.ts';
 
 export interface JoinedQuery {
   readonly userId: string;
   readonly withHugeGroups: boolean;
   readonly withNoActiveGroups: boolean;
   readonly groupType?: GroupType;
+  /** At most MAX_JOINED_PAGE; omitted = all (up to that many). */
   readonly limit?: number;
   readonly offset: number;
+  /** Also read the user's own member fields in each group (role, message flag, name card…). */
+  readonly withSelfInfo?: boolean;
 }
 
 export interface JoinedGroup {
   readonly group: GroupState;
   readonly membership: UserGroupRecord;
+  /** The user's member record, when `withSelfInfo` was asked. */
+  readonly self?: Member;
   readonly nextMsgSeq: number;
 }
 
 export const MAX_JOINED_PAGE = 5000;
 
 export async function getJoinedGroups(ctx: ImContext, q: JoinedQuery): Promise<{ total: number; groups: JoinedGroup[] }> {
+  if (q.limit !== undefined && q.limit > MAX_JOINED_PAGE) throw imError('GroupInvalidParam', { detail: `Limit must be at most ${MAX_JOINED_PAGE}, got ${q.limit}` });
   if (!(await ctx.accounts.exists(q.userId))) throw imError('GroupMemberAccountNotFound', { userId: q.userId });
   const rows = await ctx.store.groups.groupsOfUser(q.userId);
   const all: JoinedGroup[] = [];
@@ -37,6 +43,13 @@ export async function getJoinedGroups(ctx: ImContext, q: JoinedQuery): Promise<{
     if (dormant && !q.withNoActiveGroups) continue;
     all.push({ group, membership: r, nextMsgSeq: (heads.get(groupStream(r.groupId)) ?? 0) + 1 });
   }
-  const limit = Math.min(q.limit ?? MAX_JOINED_PAGE, MAX_JOINED_PAGE);
-  return { total: all.length, groups: all.slice(q.offset, q.offset + limit) };
+  const page = all.slice(q.offset, q.offset + (q.limit ?? MAX_JOINED_PAGE));
+  if (!q.withSelfInfo) return { total: all.length, groups: page };
+  const withSelf = await Promise.all(
+    page.map(async (j) => {
+      const rec = await ctx.store.groups.getMember(j.group.groupId, q.userId);
+      return rec ? { ...j, self: memberFromRecord(rec) } : j;
+    }),
+  );
+  return { total: all.length, groups: withSelf };
 }

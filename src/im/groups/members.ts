@@ -3,6 +3,7 @@ import { imError } from '../../protocol/errors.ts';
 import type { AddMembersResult } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
+import { requireGroupId } from './group-id.ts';
 
 export const MAX_ADD_MEMBERS = 300;
 export const MAX_DELETE_MEMBERS = 100;
@@ -14,6 +15,7 @@ export async function addGroupMembers(
   userIds: readonly string[],
   silence: boolean,
 ): Promise<AddMembersResult> {
+  requireGroupId(groupId);
   if (userIds.length === 0) throw imError('GroupInvalidParam', { detail: 'MemberList is empty' });
   if (userIds.length > MAX_ADD_MEMBERS) {
     throw imError('GroupTooManyAccounts', { field: 'MemberList', count: userIds.length, max: MAX_ADD_MEMBERS });
@@ -33,6 +35,7 @@ export async function deleteGroupMembers(
   silence: boolean,
   reason: string,
 ): Promise<void> {
+  requireGroupId(groupId);
   if (userIds.length === 0) throw imError('GroupInvalidParam', { detail: 'MemberToDel_Account is empty' });
   if (userIds.length > MAX_DELETE_MEMBERS) {
     throw imError('GroupTooManyAccounts', { field: 'MemberToDel_Account', count: userIds.length, max: MAX_DELETE_MEMBERS });
