@@ -12,6 +12,7 @@ import { type OpRequest, type Platform, REQUEST } from '../src/protocol/client-o
 import type { C2CMessage, InboxNotice, StreamEvent } from '../src/protocol/entries.ts';
 import { imError, isImError } from '../src/protocol/errors.ts';
 import { ActorRoom } from './actor-room.ts';
+import { plainIp } from '../src/im/caller.ts';
 import { CLIENT_OPS, observeOp } from './inbox/client-ops.ts';
 import { secondsSince } from '../src/ops/metrics.ts';
 import { type DeviceInfo, Devices } from './inbox/devices.ts';
@@ -42,7 +43,8 @@ export class InboxRoom extends ActorRoom implements InboxActor {
 
   /** The token is verified in onJoin, where the room (and so the user it belongs to) is known. */
   static override async onAuth(token: string, _options: unknown, context: { ip?: string }): Promise<{ token: string; ip: string } | false> {
-    return token ? { token, ip: context.ip ?? '' } : false;
+    // The device's address as its /connect request came in.
+    return token ? { token, ip: plainIp(context.ip) } : false;
   }
 
   override onCreate(options: ActorRoomOptions): void {

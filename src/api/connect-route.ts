@@ -32,7 +32,7 @@ export function connectRouter(deps: ConnectDeps): express.Router {
       const { UserID, UserSig, Platform } = parsed.data;
       await deps.auth.user(UserID, UserSig);
       await deps.im.store.accounts.importAccounts([{ userId: UserID }], deps.im.now());
-      const reservation = await reserveInboxSeat(deps.actors, UserID, UserSig, Platform, req.headers);
+      const reservation = await reserveInboxSeat(deps.actors, UserID, UserSig, Platform, req.headers, req.socket.remoteAddress);
       res.json({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', SeatReservation: reservation });
     } catch (e) {
       res.json(toRestError(e, 'AccountInternal', deps.log, 'connect'));

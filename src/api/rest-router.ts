@@ -10,6 +10,7 @@ import type { ImContext } from '../im/context.ts';
 import { type ErrorName, imError } from '../protocol/errors.ts';
 import type { Endpoint, Service } from './endpoint.ts';
 import { toRestError } from './rest-error.ts';
+import { plainIp } from '../im/caller.ts';
 import { decodeRequest } from './wire.ts';
 import { type Metrics, secondsSince } from '../ops/metrics.ts';
 
@@ -24,12 +25,6 @@ export interface RestDeps {
 
 /** Hard cap on what is read at all; beyond it the request fails with 93000 before parsing. */
 const READ_CAP = '1mb';
-
-/** The caller's address as Tencent reports it in callbacks (`ClientIP`): IPv4 without the `::ffff:` prefix. */
-function clientIp(req: Request): string {
-  const ip = req.socket.remoteAddress ?? '';
-  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-}
 
 function queryString(req: Request, name: string): string | undefined {
   const v = req.query[name];
@@ -72,7 +67,7 @@ export function restRouter(deps: RestDeps): express.Router {
       const limit = deps.maxBodyBytes + (ep.bodyAllowance ?? 0) + (ep.carriesMessage ? deps.im.limits.maxMsgBytes : 0);
       if (size > limit) throw imError('BodyTooLong', { size, max: limit });
       const input = decodeRequest(ep.request, parseBody(req.body, found.service), found.service.invalid);
-      const fields = await ep.handle(deps.im, { kind: 'admin', userId: identifier, clientIp: clientIp(req) }, input);
+      const fields = await ep.handle(deps.im, { kind: 'admin', userId: identifier, clientIp: plainIp(req.socket.remoteAddress) }, input);
       res.json({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ...fields });
     } catch (e) {
       const fail = toRestError(e, internal, deps.log, `${req.params.service}/${req.params.command}`);

@@ -17,9 +17,10 @@ export async function reserveInboxSeat(
   userSig: string,
   platform: string | undefined,
   headers: IncomingHttpHeaders,
+  remoteAddress: string | undefined,
 ): Promise<matchMaker.ISeatReservation> {
   const roomId = inboxRoomId(userId);
-  const auth = createAuthContext({ headers: headers as Record<string, string>, token: userSig });
+  const auth = createAuthContext({ headers: headers as Record<string, string>, token: userSig, remoteAddress });
   for (let attempt = 1; ; attempt++) {
     const node = await actors.ensure(INBOX_ROOM, roomId);
     try {

@@ -11,5 +11,8 @@ export const isAdmin = (c: Caller): boolean => c.kind === 'admin';
 /** OptPlatform of a caller (Tencent's callback query field): `RESTAPI` for App admins, the device platform for clients. */
 export const platformOf = (c: Caller): string => (c.kind === 'admin' ? 'RESTAPI' : c.platform);
 
+/** A caller's address as Tencent reports it (`ClientIP`): IPv4 without Node's `::ffff:` prefix. */
+export const plainIp = (ip: string | undefined): string => (ip?.startsWith('::ffff:') ? ip.slice(7) : (ip ?? ''));
+
 /** Where a message was sent from, as its after-callback reports it. */
 export const originOf = (c: Caller): MsgOrigin => ({ platform: platformOf(c), clientIp: c.clientIp ?? '' });

@@ -1,87 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '../../src/client/parley-client.ts';
 import type { C2CMessage, GroupMessage, StreamEvent } from '../../src/protocol/entries.ts';
 import { ParleyProcess } from '../helpers/parley-process.ts';
 import { text, waitFor } from '../helpers/wait.ts';
-
-/** One callback as the app server saw it. */
-interface Hit {
-  readonly command: string;
-  readonly query: Readonly<Record<string, string>>;
-  readonly body: Readonly<Record<string, unknown>>;
-  readonly at: number;
-}
-
-interface Reply {
-  readonly status?: number;
-  readonly json?: unknown;
-  readonly delayMs?: number;
-}
-
-interface Rule {
-  readonly match: (h: Hit) => boolean;
-  readonly reply: Reply;
-  /** How often the rule applies; unlimited when undefined. */
-  left?: number;
-}
-
-const OK = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '' };
-const answer = (ErrorCode: number, ErrorInfo = '', more: Record<string, unknown> = {}) => ({ ActionStatus: ErrorCode === 0 ? 'OK' : 'FAIL', ErrorCode, ErrorInfo, ...more });
-
-/** A real app server on loopback: records every callback and answers by the first matching rule (HTTP 200 OK otherwise). */
-class Webhook {
-  readonly hits: Hit[] = [];
-  readonly #rules: Rule[] = [];
-  readonly #server: Server;
-
-  private constructor(server: Server) {
-    this.#server = server;
-  }
-
-  static async start(): Promise<Webhook> {
-    const server = createServer();
-    const hook = new Webhook(server);
-    server.on('request', (req, res) => void hook.#handle(req, res));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    return hook;
-  }
-
-  get url(): string {
-    const { port } = this.#server.address() as { port: number };
-    return `http://127.0.0.1:${port}/im/callback`;
-  }
-
-  on(match: (h: Hit) => boolean, reply: Reply, times?: number): void {
-    this.#rules.push({ match, reply, left: times });
-  }
-
-  of(command: string, match: (h: Hit) => boolean = () => true): Hit[] {
-    return this.hits.filter((h) => h.command === command && match(h));
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw = '';
-    for await (const chunk of req) raw += String(chunk);
-    const url = new URL(req.url ?? '/', 'http://x');
-    const body = JSON.parse(raw) as Record<string, unknown>;
-    const hit: Hit = { command: String(body.CallbackCommand), query: Object.fromEntries(url.searchParams), body, at: Date.now() };
-    this.hits.push(hit);
-    const rule = this.#rules.find((r) => (r.left === undefined || r.left > 0) && r.match(hit));
-    if (rule?.left !== undefined) rule.left--;
-    const reply = rule?.reply ?? {};
-    if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
-    if (res.destroyed) return;
-    res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(reply.json ?? OK));
-  }
-
-  async close(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise((r) => this.#server.close(r));
-  }
-}
+import { type Hit, Webhook, answer } from '../helpers/webhook.ts';
 
 /** The text of a callback's (or entry's) first TIMTextElem. */
 const textIn = (body: unknown): string | undefined => ((body as { MsgBody?: { MsgContent?: { Text?: string } }[] }).MsgBody?.[0]?.MsgContent?.Text);
@@ -209,6 +132,43 @@ describe('callbacks to an app server (embedded mode)', () => {
     expect(bob.got.map(textOfEntry).filter((t) => t === 'drop me')).toEqual([]);
     expect((await roamTexts('drop_b', 'drop_a')).filter((t) => t === 'drop me')).toEqual([]);
     expect((await groupTexts(groupId)).filter((t) => t === 'drop me')).toEqual([]);
+  });
+
+  it('reports an admin’s sendmsg once, as sent by the admin (no From_Account, no account), with OptPlatform RESTAPI and the caller’s ClientIP', async () => {
+    await server.importAccounts(['adm_to']);
+    const random = Math.floor(Math.random() * 2 ** 32);
+    const body = { To_Account: 'adm_to', MsgRandom: random, MsgBody: text('from the admin') };
+    const first = await server.rest('openim/sendmsg', body);
+    expect(first).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
+    expect(await server.rest('openim/sendmsg', body)).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, MsgKey: first.MsgKey });
+    const roam = await server.rest('openim/admin_getroammsg', { Operator_Account: 'adm_to', Peer_Account: 'administrator', ...ROAM });
+    expect(roam.MsgList).toEqual([expect.objectContaining({ From_Account: 'administrator', To_Account: 'adm_to', MsgKey: first.MsgKey })]);
+    await afterCallbacksSettled('adm_to', 'adm_to');
+    const after = hook.of('C2C.CallbackAfterSendMsg', (h) => textIn(h.body) === 'from the admin');
+    expect(after).toHaveLength(1);
+    expect(after[0].body).toMatchObject({ From_Account: 'administrator', To_Account: 'adm_to', MsgKey: first.MsgKey, UnreadMsgNum: -1 });
+    expect(after[0].query).toMatchObject({ OptPlatform: 'RESTAPI', ClientIP: '127.0.0.1' });
+    expect(hook.of('C2C.CallbackBeforeSendMsg', (h) => textIn(h.body) === 'from the admin')[0].query).toMatchObject({ OptPlatform: 'RESTAPI', ClientIP: '127.0.0.1' });
+  });
+
+  it('reports a client’s message with its device platform and address', async () => {
+    await server.importAccounts(['dev_a', 'dev_b']);
+    const { client } = await login('dev_a', 'Android');
+    await client.sendC2C('dev_b', text('from a phone'));
+    await afterCallbacksSettled('dev_a', 'dev_b');
+    const after = hook.of('C2C.CallbackAfterSendMsg', (h) => textIn(h.body) === 'from a phone');
+    expect(after.map((h) => h.query)).toEqual([expect.objectContaining({ OptPlatform: 'Android', ClientIP: '127.0.0.1' })]);
+  });
+
+  it('fires no callback at all for batchsendmsg, before or after, whatever the number of receivers', async () => {
+    const receivers = Array.from({ length: 40 }, (_, i) => `batch_r${i}`);
+    await server.importAccounts(['batch_from', ...receivers]);
+    const r = await server.rest('openim/batchsendmsg', { From_Account: 'batch_from', To_Account: receivers, MsgRandom: 77, MsgBody: text('batch notice') });
+    expect(r).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, ErrorList: [] });
+    // After-callbacks run in order per receiver's inbox: once a later message to each receiver is reported, the batch's would have been.
+    await Promise.all(receivers.map((to) => afterCallbacksSettled('batch_from', to)));
+    expect(hook.hits.filter((h) => textIn(h.body) === 'batch notice')).toEqual([]);
+    expect(await roamTexts(receivers[39], 'batch_from')).toContain('batch notice');
   });
 
   it('lets a message through after the 2 s timeout when the app server is too slow (fail-open), ignoring its late veto', async () => {

@@ -64,7 +64,8 @@ describe.each(storeModes())('REST openim (%s store)', (mode) => {
       ['MsgRandom not an integer', { ...good, MsgRandom: 1.5 }, 90005],
       ['MsgBody not an array', { ...good, MsgBody: { MsgType: 'TIMTextElem' } }, 90007],
       ['empty MsgBody', { ...good, MsgBody: [] }, 90007],
-      ['unknown element type', { ...good, MsgBody: [{ MsgType: 'TIMNopeElem', MsgContent: {} }] }, 90002],
+      // Spec §4.1: a MsgBody that is not an array is 90002/90007, an unknown format 90010.
+      ['unknown element type', { ...good, MsgBody: [{ MsgType: 'TIMNopeElem', MsgContent: {} }] }, 90010],
       ['text element without Text', { ...good, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: {} }] }, 90002],
       ['two custom elements', { ...good, MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'a' } }, { MsgType: 'TIMCustomElem', MsgContent: { Data: 'b' } }] }, 90002],
       ['no To_Account', { ...good, To_Account: undefined }, 90003],
@@ -74,7 +75,13 @@ describe.each(storeModes())('REST openim (%s store)', (mode) => {
       ['bad SyncOtherMachine', { ...good, SyncOtherMachine: 3 }, 90031],
       ['negative MsgLifeTime', { ...good, MsgLifeTime: -1 }, 90044],
       ['MsgSeq beyond u32', { ...good, MsgSeq: 2 ** 32 }, 90004],
-      ['message over 12 KB', { ...good, MsgBody: text('x'.repeat(12 * 1024)) }, 93000],
+      // The message itself is over the limit (80002); only a body far beyond any message is refused as a packet (93000).
+      ['message over 12 KB', { ...good, MsgBody: text('x'.repeat(12 * 1024)) }, 80002],
+      ['message and custom data together over 12 KB', { ...good, MsgBody: text('x'.repeat(8 * 1024)), CloudCustomData: 'c'.repeat(5 * 1024) }, 80002],
+      ['body over twice the message limit', { ...good, MsgBody: text('x'.repeat(30 * 1024)) }, 93000],
+      ['OfflinePushInfo not an object', { ...good, OfflinePushInfo: 'push me' }, 90043],
+      ['OfflinePushInfo with a bad PushFlag', { ...good, OfflinePushInfo: { PushFlag: 'yes' } }, 90043],
+      ['OfflinePushInfo.ApnsInfo not an object', { ...good, OfflinePushInfo: { ApnsInfo: [] } }, 90043],
     ];
     for (const [name, body, code] of cases) {
       const r = await server.rest('openim/sendmsg', body);

@@ -36,9 +36,40 @@ describe('REST transport: envelope, auth and malformed requests', () => {
     expect((await server.rest('im_open_login_svc/account_check', check, { sdkappid: '1400000001' })).ErrorCode).toBe(60006);
   });
 
-  it('needs an App admin identifier (60010)', async () => {
-    const r = await server.rest('im_open_login_svc/account_check', check, { identifier: 'alice', usersig: server.userSig('alice') });
-    expect(r.ErrorCode).toBe(60010);
+  it('refuses an identifier that is not an App admin with the service’s own code (70403, 90009, 10007, 1002)', async () => {
+    const asAlice = { identifier: 'alice', usersig: server.userSig('alice') };
+    const cases: [string, Record<string, unknown>, number][] = [
+      ['im_open_login_svc/account_check', check, 70403],
+      ['openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x' } }] }, 90009],
+      ['group_open_http_svc/get_group_info', { GroupIdList: ['@TGS#2AAAAAAAA'] }, 10007],
+      ['open_msg_svc/get_history', { ChatType: 'C2C', MsgTime: '2024010100' }, 1002],
+    ];
+    for (const [command, body, code] of cases) {
+      const r = await server.rest(command, body, asAlice);
+      expect({ command, status: r.ActionStatus, code: r.ErrorCode }).toEqual({ command, status: 'FAIL', code });
+    }
+  });
+
+  it('answers malformed /v4 paths with the JSON envelope (60009), not an HTML page', async () => {
+    for (const path of ['/v4', '/v4/openim', '/v4/a/b/c', '/v4/openim/sendmsg/extra']) {
+      const res = await fetch(`${server.url}${path}?sdkappid=1`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      expect(await res.json()).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 60009 });
+    }
+  });
+
+  it('answers the matchmaker’s refusals with 4xx and a JSON error, never 5xx', async () => {
+    for (const [path, status] of [
+      ['/matchmake/joinOrCreate/inbox', 403],
+      ['/matchmake/create/inbox', 403],
+      ['/matchmake/join/group', 403],
+      ['/matchmake/joinById/xxx', 404],
+    ] as const) {
+      const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect({ path, status: res.status }).toEqual({ path, status });
+      expect(((await res.json()) as { error?: string }).error).toEqual(expect.any(String));
+    }
   });
 
   it('gives each bad admin UserSig its Tencent code', async () => {
