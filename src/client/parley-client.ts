@@ -24,7 +24,8 @@ import {
   type StreamPage,
 } from '../protocol/client-ops.ts';
 import type { MsgElem, StreamEvent } from '../protocol/entries.ts';
-import type { WireError } from '../protocol/errors.ts';
+import { type WireError, errors } from '../protocol/errors.ts';
+import { isValidGroupId, isValidUserId } from '../protocol/ids.ts';
 import { groupStream, inboxStream } from '../protocol/streams.ts';
 import { StreamTracker } from './stream-tracker.ts';
 
@@ -151,10 +152,13 @@ export class ParleyClient {
   }
 
   sendC2C(to: string, body: readonly MsgElem[], opts: Omit<SendC2CArgs, 'to' | 'body'> = {}): Promise<SendC2CResult> {
+    // Checked here too: the wire's UTF-8 would turn an ill-formed id into a look-alike before the server saw it.
+    if (!isValidUserId(to)) return Promise.reject(new ParleyError(errors.ClientBadRequest.code, `to: ${JSON.stringify(to)} is not a UserID (1 to 32 bytes of well-formed text)`));
     return this.call(Op.SendC2C, { ...opts, to, body: [...body], random: opts.random ?? randomInt(0, 0xffffffff) });
   }
 
   sendGroup(groupId: string, body: readonly MsgElem[], opts: Omit<SendGroupArgs, 'groupId' | 'body'> = {}): Promise<SendGroupResult> {
+    if (!isValidGroupId(groupId)) return Promise.reject(new ParleyError(errors.GroupIdInvalid.code, `groupId: ${JSON.stringify(groupId)} is not a group id (1 to 48 bytes of printable ASCII)`));
     return this.call(Op.SendGroup, { ...opts, groupId, body: [...body], random: opts.random ?? randomInt(0, 0xffffffff) });
   }
 

@@ -31,7 +31,7 @@ export interface ParleyProcessOptions {
 
 export class ParleyProcess {
   readonly dataDir: string;
-  readonly #env: Record<string, string>;
+  #env: Record<string, string>;
   #child: ChildProcess | undefined;
   #port = 0;
   #output = '';
@@ -160,6 +160,13 @@ export class ParleyProcess {
   /** Starts the server again on the same port and data dir. */
   async restart(): Promise<void> {
     await this.kill('SIGKILL');
+    await this.#spawn();
+  }
+
+  /** Stops the server cleanly and starts it again on the same port and data dir with `env` added (a shifted clock, say). */
+  async restartWith(env: Record<string, string>): Promise<void> {
+    await this.kill('SIGTERM');
+    this.#env = { ...this.#env, ...env };
     await this.#spawn();
   }
 
