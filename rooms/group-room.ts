@@ -8,14 +8,13 @@ import type { AddMembersResult, CreateGroupSpec, GroupActor, GroupSendResult, Gr
 import type { Caller } from '../src/im/caller.ts';
 import {
   type GroupInfo,
-  type GroupProfile,
   type GroupState,
   type Member,
   TYPE_RULES,
-  emptyMemberProfile,
   groupFromRecord,
   memberFromRecord,
   memberToRecord,
+  newGroup,
 } from '../src/im/groups/group-model.ts';
 import { checkAtInfo, checkCanSend } from '../src/im/groups/group-rules.ts';
 import { originOf } from '../src/im/caller.ts';
@@ -31,6 +30,7 @@ import { commitObserver } from './commit-metrics.ts';
 import { emitterFor } from './emitter-for.ts';
 import { makeEvent } from '../src/events/event-types.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
+import type { GroupRecord } from '../storage/store.ts';
 
 interface Loaded {
   readonly group: GroupState;
@@ -45,6 +45,8 @@ export class GroupRoom extends ActorRoom implements GroupActor {
   #groupId = '';
   /** Undefined while no group with this id exists. */
   #state: Loaded | undefined;
+  /** The create in progress, if any: the next waits for it. */
+  #creates: Promise<void> = Promise.resolve();
 
   override onCreate(options: ActorRoomOptions): void {
     super.onCreate(options);
@@ -86,7 +88,7 @@ export class GroupRoom extends ActorRoom implements GroupActor {
   }
 
   protected release(): void {
-    this.#state?.stream.close();
+    if (this.#state) this.deps.closing.track(this.#state.stream.close());
   }
 
   #require(): Loaded {
@@ -94,49 +96,53 @@ export class GroupRoom extends ActorRoom implements GroupActor {
     return this.#state;
   }
 
+  /**
+   * Creates of one id run one at a time here, before the store: the first decides, and the others
+   * find its group (answering success only to a retry of the same request).
+   */
   create(spec: CreateGroupSpec): Promise<{ groupId: string }> {
-    return this.serve(async () => {
-      if (this.#state) throw this.#taken(spec, this.#state.group.owner);
-      const im = this.deps.im;
-      const now = im.now();
-      const profile: GroupProfile = {
+    const run = this.#creates.then(() => this.serve(() => this.#create(spec)));
+    this.#creates = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  async #create(spec: CreateGroupSpec): Promise<{ groupId: string }> {
+    if (this.#state) {
+      if (this.#state.group.profile.createRequest === spec.requestId) return { groupId: this.#groupId };
+      throw this.#taken(spec, this.#state.group.owner);
+    }
+    const im = this.deps.im;
+    const now = im.now();
+    const created = newGroup(spec, now);
+    const record = await this.#storeNewGroup(spec, created.record, created.members);
+    this.#state = { group: groupFromRecord(record), members: new Map(created.members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type) };
+    const memberIds = created.members.map((m) => m.userId);
+    await im.events.publish([
+      makeEvent('group.created', `g:${this.#groupId}#created`, groupStream(this.#groupId), now, {
+        groupId: this.#groupId,
+        groupType: spec.type,
+        owner: spec.owner,
+        operator: spec.operator,
         name: spec.name,
-        introduction: spec.introduction,
-        notification: spec.notification,
-        faceUrl: spec.faceUrl,
-        maxMemberCount: spec.maxMemberCount,
-        applyJoinOption: spec.applyJoinOption as GroupProfile['applyJoinOption'],
-        muteAll: false,
-        appDefinedData: { ...spec.appDefinedData },
-        infoSeq: 0,
-        lastInfoTime: now,
-        lastMsgTime: 0,
-      };
-      const listed = TYPE_RULES[spec.type].memberList;
-      const members: Member[] = [
-        ...(spec.owner && listed ? [{ userId: spec.owner, role: 'Owner' as const, appMemberDefinedData: {} }] : []),
-        ...spec.members,
-      ].map((m) => ({ userId: m.userId, role: m.role, joinedAt: now, joinSeq: 0, profile: { ...emptyMemberProfile(), appMemberDefinedData: { ...m.appMemberDefinedData } } }));
-      const record = { groupId: this.#groupId, type: spec.type, owner: spec.owner, createdAt: now, profile: JSON.stringify(profile) };
-      if (!(await im.store.groups.createGroup(record, members.map(memberToRecord)))) {
-        const existing = await im.store.groups.getGroup(this.#groupId);
-        throw this.#taken(spec, existing?.owner ?? '');
-      }
-      this.#state = { group: groupFromRecord(record), members: new Map(members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type) };
-      await im.events.publish([
-        makeEvent('group.created', `g:${this.#groupId}#created`, groupStream(this.#groupId), now, {
-          groupId: this.#groupId,
-          groupType: spec.type,
-          owner: spec.owner,
-          operator: spec.operator,
-          name: spec.name,
-          members: members.map((m) => m.userId),
-          appDefinedData: spec.appDefinedData,
-        }),
-      ]);
-      await notifyInboxes(im, members.map((m) => m.userId), { notice: 'group.joined', groupId: this.#groupId, groupSeq: 0, operator: spec.operator, time: now });
-      return { groupId: this.#groupId };
-    });
+        members: memberIds,
+        appDefinedData: spec.appDefinedData,
+      }),
+    ]);
+    await notifyInboxes(im, memberIds, { notice: 'group.joined', groupId: this.#groupId, groupSeq: 0, operator: spec.operator, time: now });
+    return { groupId: this.#groupId };
+  }
+
+  /** Stores the new group; when the id is taken, only by an earlier attempt of this very request (whose answer was lost) does it go on. */
+  async #storeNewGroup(spec: CreateGroupSpec, record: GroupRecord, members: readonly Member[]): Promise<GroupRecord> {
+    const store = this.deps.im.store.groups;
+    if (await store.createGroup(record, members.map(memberToRecord))) return record;
+    const existing = await store.getGroup(this.#groupId);
+    if (!existing || groupFromRecord(existing).profile.createRequest !== spec.requestId) throw this.#taken(spec, existing?.owner ?? '');
+    await store.putMembers(this.#groupId, spec.type, members.map(memberToRecord));
+    return existing;
   }
 
   #taken(spec: CreateGroupSpec, owner: string): Error {

@@ -78,7 +78,7 @@ export class InboxRoom extends ActorRoom implements InboxActor {
   }
 
   protected release(): void {
-    this.#stream?.close();
+    if (this.#stream) this.deps.closing.track(this.#stream.close());
     this.#devices?.clear();
     this.deps?.fanOut.offline(this.#userId, this);
   }

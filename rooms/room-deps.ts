@@ -3,6 +3,7 @@ import type { Authenticator } from '../src/auth/authenticator.ts';
 import type { FanOut } from '../src/cluster/fan-out.ts';
 import type { LocalActors } from '../src/cluster/local-actors.ts';
 import type { ImContext } from '../src/im/context.ts';
+import type { InFlight } from '../src/ops/in-flight.ts';
 
 export interface RoomDeps {
   readonly im: ImContext;
@@ -10,6 +11,8 @@ export interface RoomDeps {
   /** Where active actors register, for the ownership audit. */
   readonly localActors: LocalActors;
   readonly auth: Authenticator;
+  /** Where closing streams leave their last writes (the emission position), so shutdown waits for them. */
+  readonly closing: InFlight;
   readonly settings: {
     /** An actor with no clients and no calls for this long passivates, ms. */
     readonly idlePassivateMs: number;

@@ -23,6 +23,7 @@ import { GROUP_ROOM, INBOX_ROOM } from './cluster/room-ids.ts';
 import type { Config } from './config.ts';
 import type { ImContext } from './im/context.ts';
 import { createMetrics } from './ops/metrics.ts';
+import { InFlight } from './ops/in-flight.ts';
 import { healthRoutes } from './ops/health.ts';
 import { openBackends } from './backends.ts';
 import { EmissionSweep } from './events/emission-sweep.ts';
@@ -87,11 +88,13 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     { bus: backends.events, catalog: store.archive, metrics, now, log, identity },
     { dataDir: config.app.dataDir, group: `${config.kafka?.topicPrefix ?? 'parley'}-archive`, ...config.archive },
   );
+  const closing = new InFlight();
   const deps: RoomDeps = {
     im,
     fanOut: node.fanOut,
     localActors: node.localActors,
     auth,
+    closing,
     settings: { idlePassivateMs: config.actors.idlePassivateMs, reconnectWindowS: config.server.reconnectWindowS },
   };
   const roomOptions = { deps } as ActorRoomOptions;
@@ -118,7 +121,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
           (e: unknown) => res.status(500).send(String(e)),
         );
       });
-      healthRoutes(app, backends.checks, () => accepting);
+      healthRoutes(app, backends.checks, () => accepting, () => matchMaker.processId);
     },
   });
   // Clients never create rooms: they reach their inbox through /connect, or rejoin it.
@@ -148,6 +151,8 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       await node.leave();
       log.info({ ms: Date.now() - t0 }, 'left the cluster');
       await server.gracefullyShutdown(false);
+      // Disposed actors record their streams' emission positions; the store stays open until they have.
+      await closing.drain();
       log.info({ ms: Date.now() - t0 }, 'rooms disposed');
       await node.stop();
       await callbacks?.stop();

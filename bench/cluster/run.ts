@@ -5,7 +5,9 @@
  *   different nodes;
  * - fan-out of a 1,000-member group with online members spread over 3 nodes: node-bus messages per
  *   group message and deliveries/s;
- * - REST sendmsg throughput of a 1-node and of a 3-node cluster (same machine: the nodes share 2 cores).
+ * - REST sendmsg throughput of a 1-node and of a 3-node cluster (same machine: the nodes share 2 cores);
+ * - failover: group sends through the survivors while a node is killed (failover.ts).
+ * `-- --only=failover` runs the failover scenario alone.
  * Writes bench/results/cluster-<time>.json and cluster-latest.md.
  */
 import '../driver/node-websocket.ts';
@@ -14,10 +16,12 @@ import { Redis } from 'ioredis';
 import { signUserSig } from '../../src/auth/user-sig.ts';
 import { ParleyClient } from '../../src/client/parley-client.ts';
 import { inboxRoomId } from '../../src/cluster/room-ids.ts';
+import { roomListingsKey } from '../../src/cluster/single-activation-driver.ts';
 import type { StreamEvent } from '../../src/protocol/entries.ts';
 import { freePort, runToExit, writeSideRun } from '../lib/side-run.ts';
 import { RestClient } from '../servers/rest-client.ts';
 import { ServerProcess } from '../servers/server-process.ts';
+import { type FailoverResult, failover } from './failover.ts';
 
 
 interface Node {
@@ -30,6 +34,7 @@ interface Cluster {
   readonly nodes: Node[];
   readonly identity: { sdkAppId: number; secretKey: string };
   readonly redisUrl: string;
+  readonly clusterName: string;
   stop(): Promise<void>;
 }
 
@@ -62,6 +67,7 @@ async function startCluster(n: number, db: number): Promise<Cluster> {
     nodes,
     identity,
     redisUrl,
+    clusterName: env.PARLEY_CLUSTER_NAME,
     stop: async () => {
       await Promise.all(nodes.map((node) => node.server.stop()));
     },
@@ -99,7 +105,7 @@ async function inboxNodes(c: Cluster, users: readonly string[]): Promise<Map<str
   const r = new Redis(c.redisUrl);
   const out = new Map<string, number>();
   for (const u of users) {
-    const listing = JSON.parse((await r.hget('roomcaches', inboxRoomId(u))) ?? '{}') as { publicAddress?: string };
+    const listing = JSON.parse((await r.hget(roomListingsKey(c.clusterName), inboxRoomId(u))) ?? '{}') as { publicAddress?: string };
     out.set(u, c.nodes.findIndex((n) => n.address === listing.publicAddress));
   }
   r.disconnect();
@@ -189,9 +195,26 @@ async function restThroughput(c: Cluster, seconds: number): Promise<number> {
   return Math.round(done / seconds);
 }
 
+function failoverLines(f: FailoverResult): string[] {
+  return [
+    `Failover: ${f.groups} groups, ${f.groupsOnKilledNode} on the node killed with SIGKILL; ${f.sends} REST group sends through the survivors, ${f.failedSends} refused.`,
+    `The killed node's groups answered again after p50 ${f.unavailableP50Ms} ms, at most ${f.unavailableMaxMs} ms; sends outside that window: p50 ${f.latency.p50} ms, p99 ${f.latency.p99} ms, max ${f.latency.max} ms (n ${f.latency.n}).`,
+    `Integrity: ${f.lostAcknowledged} acknowledged messages lost, ${f.duplicates} stored twice, ${f.seqGaps} SEQ gaps.`,
+  ];
+}
+
 async function main(): Promise<void> {
   if (!process.env.REDIS_URL || !process.env.CASSANDRA_CONTACT_POINTS) {
     throw new Error('run the services first: npm run services:up && eval "$(scripts/services/services.sh env)"');
+  }
+  const failoverOnly = process.argv.includes('--only=failover');
+  const killable = await startCluster(3, 4);
+  const fo = await failover(killable.nodes.map((n) => ({ url: n.url, kill: () => process.kill(n.server.pid, 'SIGKILL') })), killable.identity);
+  await killable.stop();
+  if (failoverOnly) {
+    const time = new Date().toISOString();
+    writeSideRun('cluster-failover', time, { time, failover: fo }, ['# Cluster failover (3 nodes on one 2-core machine, Redis + Cassandra)', '', ...failoverLines(fo), ''].join('\n'));
+    return;
   }
   const three = await startCluster(3, 3);
   const latency = await latencySameVsCross(three);
@@ -201,7 +224,7 @@ async function main(): Promise<void> {
   const one = await startCluster(1, 3);
   const tp1 = await restThroughput(one, 10);
   await one.stop();
-  const result = { time: new Date().toISOString(), latency, fanout, restSendmsgPerSecond: { oneNode: tp1, threeNodes: tp3, ratio: +(tp3 / tp1).toFixed(2) } };
+  const result = { time: new Date().toISOString(), latency, fanout, restSendmsgPerSecond: { oneNode: tp1, threeNodes: tp3, ratio: +(tp3 / tp1).toFixed(2) }, failover: fo };
   const md = [
     '# Cluster costs (3 nodes on one 2-core machine, Redis + Cassandra)',
     '',
@@ -214,6 +237,8 @@ async function main(): Promise<void> {
     `Group fan-out: ${fanout.members} members, ${fanout.online} online on ${fanout.nodesHosting} nodes, ${fanout.messages} messages → ${fanout.deliveriesPerSecond} deliveries/s, ${fanout.busMessagesPerGroupMessage} node-bus messages per group message.`,
     '',
     `REST sendmsg, 64 concurrent callers: 1 node ${tp1}/s, 3 nodes ${tp3}/s (ratio ${result.restSendmsgPerSecond.ratio}; the nodes share the same 2 cores and one Cassandra).`,
+    '',
+    ...failoverLines(fo),
     '',
   ].join('\n');
   writeSideRun('cluster', result.time, result, md);

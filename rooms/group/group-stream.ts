@@ -93,8 +93,9 @@ export class GroupStream {
     await this.#o.emitter.catchUp(this.head);
   }
 
-  close(): void {
+  /** Stops writing; resolves once the stream's events are published and their position recorded. */
+  async close(): Promise<void> {
     this.#writer.close();
-    void this.#o.emitter.settle(this.head);
+    await this.#o.emitter.settle(this.head);
   }
 }

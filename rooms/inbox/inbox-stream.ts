@@ -123,11 +123,12 @@ export class InboxStream {
     return this.#claimed?.durableSeq;
   }
 
-  close(): void {
+  /** Stops writing; resolves once the stream's events are published and their position recorded. */
+  async close(): Promise<void> {
     this.#closed = true;
-    void this.#writer?.then((w) => {
-      w.close();
-      return this.#o.emitter.settle(w.durableSeq);
-    }).catch(() => undefined);
+    const w = await this.#writer?.catch(() => undefined);
+    if (!w) return;
+    w.close();
+    await this.#o.emitter.settle(w.durableSeq);
   }
 }

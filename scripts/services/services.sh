@@ -23,11 +23,30 @@ CACHE_DIR="${PARLEY_SERVICES_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/parl
 CASSANDRA_VERSION="${PARLEY_CASSANDRA_VERSION:-5.0.8}"
 KAFKA_VERSION="${PARLEY_KAFKA_VERSION:-4.4.0}"
 
-CASSANDRA_NATIVE_PORT=9042
-CASSANDRA_STORAGE_PORT=7000
-KAFKA_BROKER_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
-REDIS_PORT=6380 # not 6379: a machine-wide Redis may already hold that one
+# Ports: set PARLEY_CASSANDRA_PORT, PARLEY_CASSANDRA_STORAGE_PORT, PARLEY_KAFKA_PORT,
+# PARLEY_KAFKA_CONTROLLER_PORT or PARLEY_REDIS_PORT to run a second stack beside this one (another
+# checkout, a test run beside a dev cluster). `up` records the ports it used in .run/ports, so
+# `env`, `status` and `down` of this checkout find the same servers without the variables.
+PORTS_FILE="$RUN_DIR/ports"
+if [[ -f "$PORTS_FILE" ]]; then
+  # shellcheck source=/dev/null
+  source "$PORTS_FILE"
+fi
+CASSANDRA_NATIVE_PORT="${PARLEY_CASSANDRA_PORT:-${SAVED_CASSANDRA_NATIVE_PORT:-9042}}"
+CASSANDRA_STORAGE_PORT="${PARLEY_CASSANDRA_STORAGE_PORT:-${SAVED_CASSANDRA_STORAGE_PORT:-7000}}"
+KAFKA_BROKER_PORT="${PARLEY_KAFKA_PORT:-${SAVED_KAFKA_BROKER_PORT:-9092}}"
+KAFKA_CONTROLLER_PORT="${PARLEY_KAFKA_CONTROLLER_PORT:-${SAVED_KAFKA_CONTROLLER_PORT:-9093}}"
+REDIS_PORT="${PARLEY_REDIS_PORT:-${SAVED_REDIS_PORT:-6380}}" # not 6379: a machine-wide Redis may already hold that one
+
+save_ports() {
+  cat >"$PORTS_FILE" <<PORTS
+SAVED_CASSANDRA_NATIVE_PORT=$CASSANDRA_NATIVE_PORT
+SAVED_CASSANDRA_STORAGE_PORT=$CASSANDRA_STORAGE_PORT
+SAVED_KAFKA_BROKER_PORT=$KAFKA_BROKER_PORT
+SAVED_KAFKA_CONTROLLER_PORT=$KAFKA_CONTROLLER_PORT
+SAVED_REDIS_PORT=$REDIS_PORT
+PORTS
+}
 # Any valid 22-character base64 id works: the Kafka data dir is wiped whenever Kafka is
 # (re)started, so a fixed id never meets data formatted with another one.
 KAFKA_CLUSTER_ID=4L6g3nShT-eMCtK--X86sw
@@ -445,6 +464,7 @@ cmd_up() {
   for svc in "${to_start[@]}"; do
     check_ports_free "$svc"
   done
+  save_ports
   for svc in "${to_start[@]}"; do
     if [[ "$svc" != redis ]]; then ensure_jars "$svc"; fi
   done
@@ -499,6 +519,7 @@ cmd_down() {
     # data goes, logs stay in .run/logs for post-mortems (truncated by the next `up`)
     rm -rf "$(svc_dir "$svc")"
   done
+  rm -f "$PORTS_FILE"
   log "down (jar cache kept in $CACHE_DIR)"
 }
 

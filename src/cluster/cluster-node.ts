@@ -15,9 +15,10 @@ import { NodeBus } from './node-bus.ts';
 import { NodeRegistry } from './node-registry.ts';
 import { OwnershipAudit } from './ownership-audit.ts';
 import { placeRoom } from './placement.ts';
-import { QuietRedisPresence } from './quiet-redis-presence.ts';
+import { ClusterRedisPresence } from './cluster-redis-presence.ts';
 import { RedisPresenceDirectory } from './presence-directory.ts';
 import { SingleActivationRedisDriver } from './single-activation-driver.ts';
+import { CloseCode } from '../protocol/close-codes.ts';
 
 export interface ClusterNodeOptions {
   /** Set for a cluster: the Redis URL (for Colyseus presence) and a connection (driver, directory, registry). */
@@ -48,11 +49,14 @@ export interface ClusterNode {
   stop(): Promise<void>;
 }
 
+/** How often nodes look for a peer whose Redis connection is gone (a crashed process), ms: bounds failover after a crash. */
+const CONNECTION_CHECK_MS = 500;
+
 export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
-  const presence: Presence = o.redis ? new QuietRedisPresence(o.redis.url) : new LocalPresence();
-  const bus = new NodeBus(presence, o.callTimeoutMs, o.clusterName, o.countBusMessage);
+  const presence: Presence = o.redis ? new ClusterRedisPresence(o.redis.url, o.clusterName) : new LocalPresence();
+  const bus = new NodeBus(presence, o.callTimeoutMs, o.countBusMessage);
   let registry: NodeRegistry | undefined;
-  const actors = new ColyseusActors({ bus, maxAttempts: 20, log: o.log, isGone: (node) => registry?.isGone(node) ?? false });
+  const actors = new ColyseusActors({ bus, maxAttempts: 20, log: o.log, isDead: async (node) => (await registry?.isDead(node)) ?? false });
   const localActors = new LocalActors();
   if (!o.redis) {
     const fanOut = new LocalFanOut();
@@ -77,7 +81,7 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
   const redis = o.redis.client;
   const directory = new RedisPresenceDirectory(redis, o.clusterName);
   const fanOut = new ClusterFanOut(bus, directory, o.now);
-  const driver = new SingleActivationRedisDriver(redis);
+  const driver = new SingleActivationRedisDriver(redis, o.clusterName);
   const audit = new OwnershipAudit(driver, localActors, { nodeId: () => matchMaker.processId, everyMs: o.auditEveryMs, log: o.log });
 
   return {
@@ -94,7 +98,10 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
         onCall: (roomId, method, args) => actors.serveRemote(roomId, method, args),
         onDeliver: (users, event) => fanOut.deliverLocal(users, event),
         onPresence: (userId, node, online, at) => fanOut.notePresence(userId, node, online, at),
-        onNodeDown: (node) => fanOut.noteNodeDown(node),
+        onNodeDown: (node) => {
+          fanOut.noteNodeDown(node);
+          registry?.noteDown(node);
+        },
       });
       await fanOut.load();
       registry = new NodeRegistry(redis, {
@@ -102,12 +109,19 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
         clusterName: o.clusterName,
         heartbeatMs: o.heartbeatMs,
         ttlMs: o.nodeTtlMs,
+        checkEveryMs: Math.min(o.heartbeatMs, CONNECTION_CHECK_MS),
         log: o.log,
         onNodeDown: async (node) => {
           await directory.clearNode(node);
           fanOut.noteNodeDown(node);
+          bus.failCallsTo(node);
           bus.broadcast({ t: 'node-down', node });
           await matchMaker.healthCheckProcessId(node).catch(() => undefined);
+        },
+        // Declared dead while paused or cut off: its actors may have re-activated elsewhere. Retire
+        // them all (clients reconnect through /connect); calls then activate them afresh.
+        onBuried: async () => {
+          await Promise.all(localActors.ids().map((id) => localActors.get(id)?.passivate(CloseCode.ActorMoved)));
         },
       });
       await registry.start();

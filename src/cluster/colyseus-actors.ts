@@ -31,8 +31,8 @@ export interface ColyseusActorsOptions {
   readonly bus: NodeBus;
   /** Attempts before a call gives up on an actor that keeps moving. */
   readonly maxAttempts: number;
-  /** Whether the cluster already knows `node` is gone (its listings can be dropped without a health check). */
-  readonly isGone?: (node: string) => boolean;
+  /** Whether the cluster knows `node` is dead (its listings can be dropped without a health check); a node that came back is not. */
+  readonly isDead?: (node: string) => Promise<boolean>;
   readonly log: Logger;
 }
 
@@ -53,6 +53,8 @@ export class ColyseusActors implements Actors {
   readonly #where = new Map<string, string>();
   /** Nodes that failed a health check, and when: kept out of placement for a while. Bounded by the cluster's size. */
   readonly #suspects = new Map<string, number>();
+  /** Remote calls made, for their callIds. */
+  #calls = 0;
 
   constructor(o: ColyseusActorsOptions) {
     this.#o = o;
@@ -75,7 +77,7 @@ export class ColyseusActors implements Actors {
     if (!pending) {
       pending = (async () => {
         let listing = await matchMaker.getRoomById(roomId);
-        if (listing && this.#o.isGone?.(listing.processId)) {
+        if (listing && (await this.#o.isDead?.(listing.processId))) {
           await this.recover(roomId, listing.processId);
           listing = await matchMaker.getRoomById(roomId);
         }
@@ -93,6 +95,8 @@ export class ColyseusActors implements Actors {
    * Creates the room on the node placement picks. Concurrent first calls from several nodes all ask
    * that node; one that arrives after the room is up there is refused (a second local instance would
    * disturb the live one), so a failed create whose room now exists simply lost the race: use it.
+   * Any other failure (the node is unreachable, or still disposing an instance it retired) is
+   * transient: the call locates the room again after a pause.
    */
   async #create(roomName: string, roomId: string): Promise<IRoomCache> {
     try {
@@ -100,7 +104,8 @@ export class ColyseusActors implements Actors {
     } catch (e) {
       const winner = await matchMaker.getRoomById(roomId);
       if (winner) return winner;
-      throw e;
+      this.#o.log.debug({ err: e, roomId }, 'actor activation failed; retrying');
+      throw new RoomGoneError(roomId);
     }
   }
 
@@ -108,7 +113,7 @@ export class ColyseusActors implements Actors {
   async recover(roomId: string, node: string | undefined): Promise<void> {
     this.#where.delete(roomId);
     if (!node || node === matchMaker.processId) return;
-    if (this.#o.isGone?.(node)) {
+    if (await this.#o.isDead?.(node)) {
       await matchMaker.driver.cleanup?.(node).catch(() => undefined);
       return;
     }
@@ -143,13 +148,16 @@ export class ColyseusActors implements Actors {
   }
 
   async #call(roomName: string, roomId: string, method: string, args: unknown[]): Promise<unknown> {
+    // One id for every attempt of this call: a node asked again answers the first outcome.
+    let callId: string | undefined;
     for (let attempt = 1; ; attempt++) {
       let node: string | undefined;
       try {
         const where = await this.#locate(roomName, roomId);
         if ('local' in where) return await where.local[method](...args);
         node = where.node;
-        return await this.#o.bus.call(node, roomId, method, args);
+        callId ??= `${this.#o.bus.nodeId}:${++this.#calls}`;
+        return await this.#o.bus.call(node, roomId, method, args, callId);
       } catch (e) {
         const moved = e instanceof ActorGoneError || e instanceof RoomGoneError || e instanceof CallTimeoutError;
         if (!moved || attempt >= this.#o.maxAttempts) throw asCallError(e, roomId);

@@ -17,7 +17,12 @@ export type CallOutcome =
   | { readonly ok: false; readonly kind: 'internal'; readonly message: string };
 
 export type BusMessage =
-  | { readonly t: 'call'; readonly id: number; readonly from: string; readonly roomId: string; readonly method: string; readonly args: readonly unknown[] }
+  /**
+   * `id` correlates the reply; `callId` names the logical call and is the same on every retry of it,
+   * so a node asked again while (or after) running it answers with the first outcome instead of
+   * running it twice.
+   */
+  | { readonly t: 'call'; readonly id: number; readonly callId: string; readonly from: string; readonly roomId: string; readonly method: string; readonly args: readonly unknown[] }
   | { readonly t: 'reply'; readonly id: number; readonly outcome: CallOutcome }
   /** Live event for the listed users, all hosted by the receiving node. */
   | { readonly t: 'deliver'; readonly users: readonly string[]; readonly event: StreamEvent }
@@ -50,7 +55,17 @@ export class RoomGoneError extends Error {
 }
 
 
+/**
+ * Served calls are remembered for retries for this many call timeouts (a caller retries within a
+ * few), and at most SERVED_CALLS of them; older ones are forgotten as new calls arrive.
+ */
+const SERVED_FOR_TIMEOUTS = 4;
+const SERVED_CALLS = 50_000;
+
 interface Pending {
+  readonly node: string;
+  readonly roomId: string;
+  readonly method: string;
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: unknown) => void;
   readonly timer: NodeJS.Timeout;
@@ -63,26 +78,28 @@ export class NodeBus {
   #nextId = 1;
   /** Calls awaiting a reply; each is bounded by the call timeout. */
   readonly #pending = new Map<number, Pending>();
+  /** Outcomes of calls served here, by callId, for retries; the oldest beyond SERVED_CALLS are forgotten. */
+  readonly #served = new Map<string, { readonly outcome: Promise<CallOutcome>; readonly at: number }>();
   #handlers: BusHandlers | undefined;
-  /** Channel names are prefixed with the cluster name, so clusters can share one Redis. */
-  readonly #ns: string;
 
   readonly #counted: ((type: BusMessage['t']) => void) | undefined;
 
-  /** `count` is told of each message published (for the bus metrics). */
-  constructor(presence: Presence, callTimeoutMs: number, clusterName: string, count?: (type: BusMessage['t']) => void) {
+  /**
+   * `presence` keeps clusters apart (its channels are under the cluster's prefix in a cluster);
+   * `count` is told of each message published (for the bus metrics).
+   */
+  constructor(presence: Presence, callTimeoutMs: number, count?: (type: BusMessage['t']) => void) {
     this.#presence = presence;
     this.#callTimeoutMs = callTimeoutMs;
-    this.#ns = clusterName;
     this.#counted = count;
   }
 
   #nodeChannel(node: string): string {
-    return `${this.#ns}:node:${node}`;
+    return `parley:node:${node}`;
   }
 
   get #allChannel(): string {
-    return `${this.#ns}:nodes`;
+    return 'parley:nodes';
   }
 
   /** This node's id (its Colyseus processId), known once the bus started. */
@@ -108,17 +125,30 @@ export class NodeBus {
     }
   }
 
-  /** Calls `method` on the actor room `roomId` hosted by `node`; rejects with ImError, RoomGoneError or CallTimeoutError. */
-  call(node: string, roomId: string, method: string, args: readonly unknown[]): Promise<unknown> {
+  /**
+   * Calls `method` on the actor room `roomId` hosted by `node`; rejects with ImError, RoomGoneError or
+   * CallTimeoutError. Retries of one logical call pass the same `callId`.
+   */
+  call(node: string, roomId: string, method: string, args: readonly unknown[], callId: string): Promise<unknown> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new CallTimeoutError(node, roomId, method, this.#callTimeoutMs));
       }, this.#callTimeoutMs);
-      this.#pending.set(id, { resolve, reject, timer });
-      this.#publish(node, { t: 'call', id, from: this.nodeId, roomId, method, args });
+      this.#pending.set(id, { node, roomId, method, resolve, reject, timer });
+      this.#publish(node, { t: 'call', id, callId, from: this.nodeId, roomId, method, args });
     });
+  }
+
+  /** Fails every call waiting on `node` now (it was found dead), as if it had timed out: callers retry elsewhere at once. */
+  failCallsTo(node: string): void {
+    for (const [id, p] of this.#pending) {
+      if (p.node !== node) continue;
+      clearTimeout(p.timer);
+      this.#pending.delete(id);
+      p.reject(new CallTimeoutError(node, p.roomId, p.method, 0));
+    }
   }
 
   deliver(node: string, users: readonly string[], event: StreamEvent): void {
@@ -144,7 +174,7 @@ export class NodeBus {
     if (!h) return;
     switch (m.t) {
       case 'call':
-        void h.onCall(m.roomId, m.method, m.args).then((outcome) => this.#publish(m.from, { t: 'reply', id: m.id, outcome }));
+        void this.#serve(h, m).then((outcome) => this.#publish(m.from, { t: 'reply', id: m.id, outcome }));
         return;
       case 'reply':
         this.#settle(m.id, m.outcome);
@@ -156,9 +186,28 @@ export class NodeBus {
         if (m.node !== this.nodeId) h.onPresence(m.userId, m.node, m.online, m.at);
         return;
       case 'node-down':
+        this.failCallsTo(m.node);
         h.onNodeDown(m.node);
         return;
     }
+  }
+
+  /** Runs a call once per `callId`: a retry that arrives while the first runs, or after it, gets the first outcome. */
+  #serve(h: BusHandlers, m: Extract<BusMessage, { t: 'call' }>): Promise<CallOutcome> {
+    const known = this.#served.get(m.callId);
+    if (known) return known.outcome;
+    const outcome = h.onCall(m.roomId, m.method, m.args);
+    // A room that is not here did nothing: a retry may find it here later, so that answer is not kept.
+    void outcome.then((o) => {
+      if (!o.ok && o.kind === 'gone') this.#served.delete(m.callId);
+    });
+    const now = performance.now();
+    for (const [id, s] of this.#served) {
+      if (s.at > now - this.#callTimeoutMs * SERVED_FOR_TIMEOUTS && this.#served.size < SERVED_CALLS) break;
+      this.#served.delete(id);
+    }
+    this.#served.set(m.callId, { outcome, at: now });
+    return outcome;
   }
 
   #settle(id: number, outcome: CallOutcome): void {

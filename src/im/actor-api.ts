@@ -60,6 +60,11 @@ export interface InboxActor {
 
 export interface CreateGroupSpec {
   readonly groupId: string;
+  /**
+   * Names this create request: an attempt that finds the group already made by the same request
+   * (its earlier attempt applied but the answer was lost, or a retry raced it) answers success.
+   */
+  readonly requestId: string;
   readonly idWasChosen: boolean;
   readonly type: GroupType;
   readonly owner: string;

@@ -14,6 +14,8 @@ export interface DependencyCheck {
 export interface HealthReport {
   readonly status: 'ok' | 'fail';
   readonly checks: Record<string, 'ok' | string>;
+  /** This node's id in the cluster (its Colyseus processId), so ops can tell which node answered. */
+  readonly node?: string;
 }
 
 export async function healthReport(checks: readonly DependencyCheck[]): Promise<HealthReport> {
@@ -30,9 +32,9 @@ export async function healthReport(checks: readonly DependencyCheck[]): Promise<
   return { status: results.every(([, r]) => r === 'ok') ? 'ok' : 'fail', checks: Object.fromEntries(results) };
 }
 
-export function healthRoutes(app: express.Application, checks: readonly DependencyCheck[], accepting: () => boolean): void {
+export function healthRoutes(app: express.Application, checks: readonly DependencyCheck[], accepting: () => boolean, nodeId: () => string): void {
   app.get('/health', (_req, res) => {
-    void healthReport(checks).then((r) => res.status(r.status === 'ok' ? 200 : 503).json(r));
+    void healthReport(checks).then((r) => res.status(r.status === 'ok' ? 200 : 503).json({ ...r, node: nodeId() }));
   });
   app.get('/ready', (_req, res) => {
     if (!accepting()) {

@@ -3,7 +3,7 @@
  * user→groups index are written together in logged batches (all or nothing, eventually).
  */
 import type { GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, UserGroupRecord } from '../store.ts';
-import { type Cql, type Row, num } from './cql.ts';
+import { type Cql, type Row, isCasTimeout, num } from './cql.ts';
 
 const toMember = (r: Row): MemberRecord => ({
   userId: r.get('user_id') as string,
@@ -36,10 +36,28 @@ export class CassandraGroupStore implements GroupStore {
   }
 
   async createGroup(group: GroupRecord, members: readonly MemberRecord[]): Promise<boolean> {
-    const rs = await this.#cql.run(this.#q.create, [group.groupId, group.type, group.owner, group.createdAt, group.profile]);
-    if (!rs.wasApplied()) return false;
+    if (!(await this.#insertIfAbsent(group))) return false;
     await this.putMembers(group.groupId, group.type, members);
     return true;
+  }
+
+  /**
+   * The conditional insert of the group row. A Paxos round that timed out may still have applied:
+   * a serial read settles it, and the row is ours exactly when it holds what we wrote.
+   */
+  async #insertIfAbsent(group: GroupRecord): Promise<boolean> {
+    const params = [group.groupId, group.type, group.owner, group.createdAt, group.profile];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.#cql.run(this.#q.create, params)).wasApplied();
+      } catch (e) {
+        if (!isCasTimeout(e)) throw e;
+        const row = (await this.#cql.readSerial(this.#q.get, [group.groupId])).first();
+        if (row) return num(row.get('created_at')) === group.createdAt && row.get('profile') === group.profile;
+        // Settled as not applied: nothing of ours is there, so the insert can be tried again.
+        if (attempt >= 3) throw e;
+      }
+    }
   }
 
   async getGroup(groupId: string): Promise<GroupRecord | undefined> {

@@ -35,10 +35,24 @@ export class Cql {
     return this.client.execute(query, params, { prepare: true, consistency: o.consistency, serialConsistency: o.serialConsistency, isIdempotent: idempotent });
   }
 
+  /** Reads at the serial consistency: completes (or voids) any Paxos round in flight on the row first. */
+  readSerial(query: string, params: unknown[]): Promise<cassandra.types.ResultSet> {
+    return this.client.execute(query, params, { prepare: true, consistency: this.options.serialConsistency, isIdempotent: true });
+  }
+
   /** A query whose result is iterated page by page (1,000 rows a page). */
   paged(query: string, params: unknown[]): Promise<AsyncIterable<Row>> {
     return this.client.execute(query, params, { prepare: true, consistency: this.options.consistency, fetchSize: 1000 });
   }
+}
+
+/**
+ * Whether `e` is a conditional write (LWT) that timed out in its Paxos round: it may or may not
+ * have applied, and a serial read (`Cql.readSerial`) decides which.
+ */
+export function isCasTimeout(e: unknown): boolean {
+  const err = e as { code?: number; writeType?: string };
+  return err?.code === cassandra.types.responseErrorCodes.writeTimeout && err.writeType === 'CAS';
 }
 
 /** Whether a conditional (LWT) statement or batch applied. */

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '../../src/client/parley-client.ts';
 import { groupRoomId, inboxRoomId } from '../../src/cluster/room-ids.ts';
+import { roomListingsKey } from '../../src/cluster/single-activation-driver.ts';
 import type { StreamEvent } from '../../src/protocol/entries.ts';
 import { type ExpectedStream, type IntegrityReport, type ObservedStream, type SentEntry, checkIntegrity } from '../../bench/integrity.ts';
 import { ParleyCluster } from '../helpers/parley-cluster.ts';
@@ -94,7 +95,7 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes on Redis and Cassan
       const active = await sumOver(cluster, 'parley_actors_active{type="group"}');
       expect(active.reduce((a, b) => a + b)).toBe(1);
       const redis = new Redis(cluster.redisUrl);
-      const listing = JSON.parse((await redis.hget('roomcaches', groupRoomId(groupId))) ?? '{}') as { processId?: string };
+      const listing = JSON.parse((await redis.hget(roomListingsKey(cluster.clusterName), groupRoomId(groupId))) ?? '{}') as { processId?: string };
       redis.disconnect();
       expect(typeof listing.processId).toBe('string');
     });
@@ -168,7 +169,7 @@ async function busiestNode(cluster: ParleyCluster, users: readonly string[]): Pr
   const redis = new Redis(cluster.redisUrl);
   const hosted = cluster.nodes.map(() => new Set<string>());
   for (const u of users) {
-    const listing = JSON.parse((await redis.hget('roomcaches', inboxRoomId(u))) ?? '{}') as { publicAddress?: string };
+    const listing = JSON.parse((await redis.hget(roomListingsKey(cluster.clusterName), inboxRoomId(u))) ?? '{}') as { publicAddress?: string };
     const at = cluster.nodes.findIndex((n) => listing.publicAddress === `127.0.0.1:${n.port}`);
     if (at >= 0) hosted[at].add(u);
   }

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { ParleyClient, type ParleyClientOptions } from '../../src/client/parley-client.ts';
 import { ParleyProcess, type RestResponse } from './parley-process.ts';
+import { placeRoom } from '../../src/cluster/placement.ts';
 import { cassandraEnv, dropKeyspace } from './services.ts';
 
 async function freePort(): Promise<number> {
@@ -26,24 +27,31 @@ export interface ParleyClusterOptions {
   /** Redis database for this cluster (tests that share one Redis use different ones). */
   readonly redisDb: number;
   readonly env?: Record<string, string>;
+  /** Empty the Redis database first (default); false to start beside another cluster in it. */
+  readonly flush?: boolean;
 }
 
 export class ParleyCluster {
   readonly nodes: ParleyProcess[];
   readonly redisUrl: string;
+  /** The cluster's PARLEY_CLUSTER_NAME: the prefix of its Redis keys. */
+  readonly clusterName: string;
   readonly #keyspace: string;
 
-  private constructor(nodes: ParleyProcess[], redisUrl: string, keyspace: string) {
+  private constructor(nodes: ParleyProcess[], redisUrl: string, clusterName: string, keyspace: string) {
     this.nodes = nodes;
     this.redisUrl = redisUrl;
+    this.clusterName = clusterName;
     this.#keyspace = keyspace;
   }
 
   static async start(o: ParleyClusterOptions): Promise<ParleyCluster> {
     const redisUrl = `${process.env.REDIS_URL}/${o.redisDb}`;
-    const redis = new Redis(redisUrl);
-    await redis.flushdb();
-    redis.disconnect();
+    if (o.flush !== false) {
+      const redis = new Redis(redisUrl);
+      await redis.flushdb();
+      redis.disconnect();
+    }
     const cassandra = cassandraEnv();
     const shared: Record<string, string> = {
       ...cassandra,
@@ -67,11 +75,21 @@ export class ParleyCluster {
     // The first node applies the schema; the others start together.
     const first = await startNode();
     const rest = await Promise.all(Array.from({ length: o.nodes - 1 }, () => startNode()));
-    return new ParleyCluster([first, ...rest], redisUrl, cassandra.CASSANDRA_KEYSPACE);
+    return new ParleyCluster([first, ...rest], redisUrl, shared.PARLEY_CLUSTER_NAME, cassandra.CASSANDRA_KEYSPACE);
   }
 
   get urls(): string[] {
     return this.nodes.map((n) => n.url);
+  }
+
+  /** Each node's id in the cluster (its Colyseus processId), by node index, as its /health reports it. */
+  async nodeIds(): Promise<string[]> {
+    return Promise.all(this.urls.map(async (u) => ((await (await fetch(`${u}/health`)).json()) as { node: string }).node));
+  }
+
+  /** The index of the node placement puts `roomId` on while all of `ids` (from nodeIds) are alive. */
+  static placed(roomId: string, ids: readonly string[]): number {
+    return ids.indexOf(placeRoom(roomId, ids) ?? '');
   }
 
   rest(node: number, path: string, body: unknown): Promise<RestResponse> {

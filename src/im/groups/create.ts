@@ -1,4 +1,5 @@
 /** create_group: validates the request, picks or checks the id, and asks the group's actor to create it. */
+import { randomUUID } from 'node:crypto';
 import { imError, isImError } from '../../protocol/errors.ts';
 import type { GroupType, MemberRole } from '../../../storage/store.ts';
 import type { CreateGroupSpec } from '../actor-api.ts';
@@ -87,6 +88,7 @@ export async function createGroup(ctx: ImContext, caller: Caller, input: CreateG
   if (decision.action === 'reject') throw decision.error;
   if (input.groupId !== undefined) checkCustomGroupId(input.groupId, type);
   const base = {
+    requestId: randomUUID(),
     idWasChosen: input.groupId !== undefined,
     type,
     owner,
