@@ -121,7 +121,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
           (e: unknown) => res.status(500).send(String(e)),
         );
       });
-      healthRoutes(app, backends.checks, () => accepting, () => matchMaker.processId);
+      healthRoutes(app, backends.checks, () => accepting, () => ({ node: matchMaker.processId, nodes: node.liveNodes() }));
     },
   });
   // Clients never create rooms: they reach their inbox through /connect, or rejoin it.

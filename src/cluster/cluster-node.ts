@@ -42,6 +42,8 @@ export interface ClusterNode {
   readonly actors: ColyseusActors;
   readonly fanOut: FanOut;
   readonly localActors: LocalActors;
+  /** The nodes this one sees alive (itself included), as placement uses them. */
+  liveNodes(): readonly string[];
   /** Joins the cluster; call once Colyseus listens (its processId is this node's id). */
   start(): Promise<void>;
   /** Leaves the cluster before the rooms are disposed, so nothing new is placed here. */
@@ -66,6 +68,7 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
       actors,
       fanOut,
       localActors,
+      liveNodes: () => [matchMaker.processId],
       start: () =>
         bus.start(matchMaker.processId, {
           onCall: (roomId, method, args) => actors.serveRemote(roomId, method, args),
@@ -92,6 +95,7 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
     actors,
     fanOut,
     localActors,
+    liveNodes: () => registry?.liveNodes ?? [matchMaker.processId],
     async start() {
       const nodeId = matchMaker.processId;
       await bus.start(nodeId, {

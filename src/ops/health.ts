@@ -16,6 +16,8 @@ export interface HealthReport {
   readonly checks: Record<string, 'ok' | string>;
   /** This node's id in the cluster (its Colyseus processId), so ops can tell which node answered. */
   readonly node?: string;
+  /** The nodes this one sees alive, itself included. */
+  readonly nodes?: readonly string[];
 }
 
 export async function healthReport(checks: readonly DependencyCheck[]): Promise<HealthReport> {
@@ -32,9 +34,15 @@ export async function healthReport(checks: readonly DependencyCheck[]): Promise<
   return { status: results.every(([, r]) => r === 'ok') ? 'ok' : 'fail', checks: Object.fromEntries(results) };
 }
 
-export function healthRoutes(app: express.Application, checks: readonly DependencyCheck[], accepting: () => boolean, nodeId: () => string): void {
+/** Who this node is in its cluster, for the health report. */
+export interface NodeIdentity {
+  readonly node: string;
+  readonly nodes: readonly string[];
+}
+
+export function healthRoutes(app: express.Application, checks: readonly DependencyCheck[], accepting: () => boolean, identity: () => NodeIdentity): void {
   app.get('/health', (_req, res) => {
-    void healthReport(checks).then((r) => res.status(r.status === 'ok' ? 200 : 503).json({ ...r, node: nodeId() }));
+    void healthReport(checks).then((r) => res.status(r.status === 'ok' ? 200 : 503).json({ ...r, ...identity() }));
   });
   app.get('/ready', (_req, res) => {
     if (!accepting()) {

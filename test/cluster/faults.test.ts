@@ -79,6 +79,9 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes under faults, in de
       const [groupId] = idsPlacedOn('retry-g', groupRoomId, ids, 0, 1);
       const [member] = idsPlacedOn('retry-m', inboxRoomId, ids, 2, 1);
       await cluster.nodes[0].importAccounts(['retry-owner', member]);
+      // Both actors active before the pause, so the create's calls go over the bus and time out there.
+      expect((await cluster.rest(1, 'group_open_http_svc/get_group_info', { GroupIdList: [groupId] })).GroupInfo).toEqual([expect.objectContaining({ ErrorCode: 10010 })]);
+      expect((await cluster.rest(1, 'openim/sendmsg', { From_Account: 'retry-owner', To_Account: member, MsgRandom: 1, MsgBody: text('hello') })).ErrorCode).toBe(0);
       cluster.nodes[2].signal('SIGSTOP');
       // The create waits on the paused member's inbox for longer than the 1.5 s call timeout.
       const created = cluster.rest(1, 'group_open_http_svc/create_group', { Owner_Account: 'retry-owner', Type: 'Public', GroupId: groupId, Name: 'retried', MemberList: [{ Member_Account: member }] });
@@ -131,18 +134,27 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes under faults, in de
     }
   });
 
-  it('records every stream’s emission position before closing the store on SIGTERM', async () => {
-    const cluster = await ParleyCluster.start({ nodes: 3, redisDb: 2 });
+  it('records every stream’s emission position before closing the store on SIGTERM under load (Kafka)', async () => {
+    const kafka = { KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '', KAFKA_TOPIC_PREFIX: `term-${Date.now()}` };
+    const cluster = await ParleyCluster.start({ nodes: 3, redisDb: 2, env: kafka });
+    let sending = true;
     try {
       const users = Array.from({ length: 60 }, (_, i) => `term-u${i}`);
       await cluster.nodes[0].importAccounts(['term-s', ...users]);
-      for (const [i, u] of users.entries()) {
-        expect((await cluster.rest(i % 3, 'openim/sendmsg', { From_Account: 'term-s', To_Account: u, MsgRandom: i, MsgBody: text('hi') })).ErrorCode).toBe(0);
-      }
+      const load = Array.from({ length: 6 }, async (_, w) => {
+        for (let k = 0; sending; k++) {
+          await cluster.rest(w % 2 === 0 ? 0 : 2, 'openim/sendmsg', { From_Account: 'term-s', To_Account: users[(w * 10 + k) % users.length], MsgRandom: w * 1_000_000 + k, MsgBody: text('hi') }).catch(() => undefined);
+        }
+      });
+      await sleep(3000);
+      await cluster.nodes[1].kill('SIGTERM');
+      sending = false;
+      await Promise.all(load);
       for (const node of cluster.nodes) await node.kill('SIGTERM');
       const complaints = cluster.nodes.flatMap((n) => n.output.split('\n').filter((l) => l.includes('could not record emitted position')));
       expect(complaints).toEqual([]);
     } finally {
+      sending = false;
       await cluster.stop();
     }
   });

@@ -75,7 +75,20 @@ export class ParleyCluster {
     // The first node applies the schema; the others start together.
     const first = await startNode();
     const rest = await Promise.all(Array.from({ length: o.nodes - 1 }, () => startNode()));
-    return new ParleyCluster([first, ...rest], redisUrl, shared.PARLEY_CLUSTER_NAME, cassandra.CASSANDRA_KEYSPACE);
+    const cluster = new ParleyCluster([first, ...rest], redisUrl, shared.PARLEY_CLUSTER_NAME, cassandra.CASSANDRA_KEYSPACE);
+    await cluster.formed();
+    return cluster;
+  }
+
+  /** Waits until every node sees every node alive, so placement is the same on all of them. */
+  async formed(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const views = await Promise.all(this.urls.map(async (u) => ((await (await fetch(`${u}/health`)).json()) as { nodes: string[] }).nodes.length));
+      if (views.every((n) => n === this.nodes.length)) return;
+      if (Date.now() > deadline) throw new Error(`cluster did not form: nodes see ${views.join(', ')} of ${this.nodes.length}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   get urls(): string[] {

@@ -21,7 +21,7 @@ describe.skipIf(missing !== undefined)('a node on Cassandra, Redis and Kafka', (
   it('reports every dependency in /health and is ready', async () => {
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok', checks: { store: 'ok', redis: 'ok', kafka: 'ok' }, node: expect.any(String) });
+    expect(await health.json()).toEqual({ status: 'ok', checks: { store: 'ok', redis: 'ok', kafka: 'ok' }, node: expect.any(String), nodes: [expect.any(String)] });
     const ready = await fetch(`${server.url}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ ready: true });
