@@ -105,6 +105,7 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
         onNodeDown: (node) => {
           fanOut.noteNodeDown(node);
           registry?.noteDown(node);
+          actors.forgetNode(node);
         },
       });
       await fanOut.load();
@@ -118,6 +119,7 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
         onNodeDown: async (node) => {
           await directory.clearNode(node);
           fanOut.noteNodeDown(node);
+          actors.forgetNode(node);
           bus.failCallsTo(node);
           bus.broadcast({ t: 'node-down', node });
           await matchMaker.healthCheckProcessId(node).catch(() => undefined);

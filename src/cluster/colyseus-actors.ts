@@ -121,6 +121,11 @@ export class ColyseusActors implements Actors {
     if (!alive) this.#suspects.set(node, Date.now());
   }
 
+  /** A node died: calls must not go there from a remembered location (they would wait out the call timeout). */
+  forgetNode(node: string): void {
+    for (const [roomId, at] of this.#where) if (at === node) this.#where.delete(roomId);
+  }
+
   /** Whether `node` failed a health check in the last SUSPECT_MS (so nothing new should be placed there). */
   isSuspect(node: string): boolean {
     const at = this.#suspects.get(node);
