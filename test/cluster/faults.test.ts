@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { groupRoomId, inboxRoomId } from '../../src/cluster/room-ids.ts';
-import { ParleyCluster } from '../helpers/parley-cluster.ts';
+import { ParleyCluster, type ParleyClusterOptions } from '../helpers/parley-cluster.ts';
 import { unavailable } from '../helpers/services.ts';
 import { text } from '../helpers/wait.ts';
 
@@ -25,117 +25,115 @@ function idsPlacedOn(prefix: string, roomIdOf: (id: string) => string, ids: read
   return out;
 }
 
+/** Runs `body` against a fresh cluster and stops it whatever happens. */
+async function withCluster(o: ParleyClusterOptions, body: (cluster: ParleyCluster) => Promise<void>): Promise<void> {
+  const cluster = await ParleyCluster.start(o);
+  try {
+    await body(cluster);
+  } finally {
+    await cluster.stop();
+  }
+}
+
 describe.skipIf(missing !== undefined)('a cluster of 3 nodes under faults, in detail', () => {
   it('takes back a node paused past its TTL: first calls through every node to actors on it succeed', async () => {
-    const cluster = await ParleyCluster.start({ nodes: 3, redisDb: 2, env });
-    try {
-      const ids = await cluster.nodeIds();
-      const paused = 2;
-      const groups = idsPlacedOn('resume-g', groupRoomId, ids, paused, 4);
-      const users = idsPlacedOn('resume-u', inboxRoomId, ids, paused, 4);
-      await cluster.nodes[0].importAccounts(['resume-s', ...users]);
-      for (const g of groups) expect((await cluster.rest(0, 'group_open_http_svc/create_group', { Owner_Account: 'resume-s', Type: 'Public', GroupId: g, Name: g })).ErrorCode).toBe(0);
-      for (const u of users) expect((await cluster.rest(0, 'openim/sendmsg', { From_Account: 'resume-s', To_Account: u, MsgRandom: 1, MsgBody: text('before') })).ErrorCode).toBe(0);
+    await withCluster({ nodes: 3, redisDb: 2, env }, async (cluster) => {
+    const ids = await cluster.nodeIds();
+    const paused = 2;
+    const groups = idsPlacedOn('resume-g', groupRoomId, ids, paused, 4);
+    const users = idsPlacedOn('resume-u', inboxRoomId, ids, paused, 4);
+    await cluster.nodes[0].importAccounts(['resume-s', ...users]);
+    for (const g of groups) expect((await cluster.rest(0, 'group_open_http_svc/create_group', { Owner_Account: 'resume-s', Type: 'Public', GroupId: g, Name: g })).ErrorCode).toBe(0);
+    for (const u of users) expect((await cluster.rest(0, 'openim/sendmsg', { From_Account: 'resume-s', To_Account: u, MsgRandom: 1, MsgBody: text('before') })).ErrorCode).toBe(0);
 
-      cluster.nodes[paused].signal('SIGSTOP');
-      await sleep(5000); // past the 4 s TTL: the others declare it dead
-      // Traffic while it is away moves half of its actors elsewhere.
-      for (const g of groups.slice(0, 2)) expect((await cluster.rest(0, 'group_open_http_svc/send_group_msg', { GroupId: g, From_Account: 'resume-s', Random: 1, MsgBody: text('while away') })).ErrorCode).toBe(0);
-      cluster.nodes[paused].signal('SIGCONT');
-      await sleep(1500);
+    cluster.nodes[paused].signal('SIGSTOP');
+    await sleep(5000); // past the 4 s TTL: the others declare it dead
+    // Traffic while it is away moves half of its actors elsewhere.
+    for (const g of groups.slice(0, 2)) expect((await cluster.rest(0, 'group_open_http_svc/send_group_msg', { GroupId: g, From_Account: 'resume-s', Random: 1, MsgBody: text('while away') })).ErrorCode).toBe(0);
+    cluster.nodes[paused].signal('SIGCONT');
+    await sleep(1500);
 
-      // Actors placed on the resumed node after it is back, created through each node …
-      const fresh = idsPlacedOn('resume-new', groupRoomId, ids, paused, 6);
-      for (const [i, g] of fresh.entries()) {
-        const r = await cluster.rest(i % 3, 'group_open_http_svc/create_group', { Owner_Account: 'resume-s', Type: 'Public', GroupId: g, Name: g });
-        expect({ g, code: r.ErrorCode }).toEqual({ g, code: 0 });
-      }
-      // … then first calls to them from the nodes that did not create them, and to the older ones, through every node.
-      const failures: string[] = [];
-      let random = 100;
-      for (const via of [1, 2, 0]) {
-        for (const g of [...fresh, ...groups]) {
-          const r = await cluster.rest(via, 'group_open_http_svc/send_group_msg', { GroupId: g, From_Account: 'resume-s', Random: random++, MsgBody: text(`after via ${via}`) });
-          if (r.ErrorCode !== 0) failures.push(`group ${g} via ${via}: ${r.ErrorCode} ${r.ErrorInfo}`);
-        }
-        for (const u of users) {
-          const r = await cluster.rest(via, 'openim/sendmsg', { From_Account: 'resume-s', To_Account: u, MsgRandom: random++, MsgBody: text(`after via ${via}`) });
-          if (r.ErrorCode !== 0) failures.push(`inbox ${u} via ${via}: ${r.ErrorCode} ${r.ErrorInfo}`);
-        }
-      }
-      expect(failures).toEqual([]);
-      // Every group holds exactly what was acknowledged, in SEQ order without gaps.
-      for (const [i, g] of [...fresh, ...groups].entries()) {
-        const h = await cluster.rest(1, 'group_open_http_svc/group_msg_get_simple', { GroupId: g, ReqMsgNumber: 20 });
-        const count = i >= fresh.length && i < fresh.length + 2 ? 4 : 3;
-        expect({ g, seqs: (h.RspMsgList as { MsgSeq: number }[]).map((m) => m.MsgSeq) }).toEqual({ g, seqs: Array.from({ length: count }, (_, k) => count - k) });
-      }
-    } finally {
-      await cluster.stop();
+    // Actors placed on the resumed node after it is back, created through each node …
+    const fresh = idsPlacedOn('resume-new', groupRoomId, ids, paused, 6);
+    for (const [i, g] of fresh.entries()) {
+      const r = await cluster.rest(i % 3, 'group_open_http_svc/create_group', { Owner_Account: 'resume-s', Type: 'Public', GroupId: g, Name: g });
+      expect({ g, code: r.ErrorCode }).toEqual({ g, code: 0 });
     }
+    // … then first calls to them from the nodes that did not create them, and to the older ones, through every node.
+    const failures: string[] = [];
+    let random = 100;
+    for (const via of [1, 2, 0]) {
+      for (const g of [...fresh, ...groups]) {
+        const r = await cluster.rest(via, 'group_open_http_svc/send_group_msg', { GroupId: g, From_Account: 'resume-s', Random: random++, MsgBody: text(`after via ${via}`) });
+        if (r.ErrorCode !== 0) failures.push(`group ${g} via ${via}: ${r.ErrorCode} ${r.ErrorInfo}`);
+      }
+      for (const u of users) {
+        const r = await cluster.rest(via, 'openim/sendmsg', { From_Account: 'resume-s', To_Account: u, MsgRandom: random++, MsgBody: text(`after via ${via}`) });
+        if (r.ErrorCode !== 0) failures.push(`inbox ${u} via ${via}: ${r.ErrorCode} ${r.ErrorInfo}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    // Every group holds exactly what was acknowledged, in SEQ order without gaps.
+    for (const [i, g] of [...fresh, ...groups].entries()) {
+      const h = await cluster.rest(1, 'group_open_http_svc/group_msg_get_simple', { GroupId: g, ReqMsgNumber: 20 });
+      const count = i >= fresh.length && i < fresh.length + 2 ? 4 : 3;
+      expect({ g, seqs: (h.RspMsgList as { MsgSeq: number }[]).map((m) => m.MsgSeq) }).toEqual({ g, seqs: Array.from({ length: count }, (_, k) => count - k) });
+    }
+    });
   });
 
   it('answers a create_group whose call timed out and was retried with its first outcome, not 10025', async () => {
-    const cluster = await ParleyCluster.start({ nodes: 3, redisDb: 2, env });
-    try {
-      const ids = await cluster.nodeIds();
-      // The group lives on node 0, one member's inbox on node 2 (paused), the caller is node 1.
-      const [groupId] = idsPlacedOn('retry-g', groupRoomId, ids, 0, 1);
-      const [member] = idsPlacedOn('retry-m', inboxRoomId, ids, 2, 1);
-      await cluster.nodes[0].importAccounts(['retry-owner', member]);
-      // Both actors active before the pause, so the create's calls go over the bus and time out there.
-      expect((await cluster.rest(1, 'group_open_http_svc/get_group_info', { GroupIdList: [groupId] })).GroupInfo).toEqual([expect.objectContaining({ ErrorCode: 10010 })]);
-      expect((await cluster.rest(1, 'openim/sendmsg', { From_Account: 'retry-owner', To_Account: member, MsgRandom: 1, MsgBody: text('hello') })).ErrorCode).toBe(0);
-      cluster.nodes[2].signal('SIGSTOP');
-      // The create waits on the paused member's inbox for longer than the 1.5 s call timeout.
-      const created = cluster.rest(1, 'group_open_http_svc/create_group', { Owner_Account: 'retry-owner', Type: 'Public', GroupId: groupId, Name: 'retried', MemberList: [{ Member_Account: member }] });
-      await sleep(6000);
-      cluster.nodes[2].signal('SIGCONT');
-      expect(await created).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, GroupId: groupId });
-      const again = await cluster.rest(1, 'group_open_http_svc/create_group', { Owner_Account: 'retry-owner', Type: 'Public', GroupId: groupId, Name: 'retried' });
-      expect(again.ErrorCode).toBe(10025);
-      const info = await cluster.rest(0, 'group_open_http_svc/get_group_info', { GroupIdList: [groupId] });
-      expect((info.GroupInfo as { MemberNum: number }[])[0].MemberNum).toBe(2);
-    } finally {
-      await cluster.stop();
-    }
+    await withCluster({ nodes: 3, redisDb: 2, env }, async (cluster) => {
+    const ids = await cluster.nodeIds();
+    // The group lives on node 0, one member's inbox on node 2 (paused), the caller is node 1.
+    const [groupId] = idsPlacedOn('retry-g', groupRoomId, ids, 0, 1);
+    const [member] = idsPlacedOn('retry-m', inboxRoomId, ids, 2, 1);
+    await cluster.nodes[0].importAccounts(['retry-owner', member]);
+    // Both actors active before the pause, so the create's calls go over the bus and time out there.
+    expect((await cluster.rest(1, 'group_open_http_svc/get_group_info', { GroupIdList: [groupId] })).GroupInfo).toEqual([expect.objectContaining({ ErrorCode: 10010 })]);
+    expect((await cluster.rest(1, 'openim/sendmsg', { From_Account: 'retry-owner', To_Account: member, MsgRandom: 1, MsgBody: text('hello') })).ErrorCode).toBe(0);
+    cluster.nodes[2].signal('SIGSTOP');
+    // The create waits on the paused member's inbox for longer than the 1.5 s call timeout.
+    const created = cluster.rest(1, 'group_open_http_svc/create_group', { Owner_Account: 'retry-owner', Type: 'Public', GroupId: groupId, Name: 'retried', MemberList: [{ Member_Account: member }] });
+    await sleep(6000);
+    cluster.nodes[2].signal('SIGCONT');
+    expect(await created).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, GroupId: groupId });
+    const again = await cluster.rest(1, 'group_open_http_svc/create_group', { Owner_Account: 'retry-owner', Type: 'Public', GroupId: groupId, Name: 'retried' });
+    expect(again.ErrorCode).toBe(10025);
+    const info = await cluster.rest(0, 'group_open_http_svc/get_group_info', { GroupIdList: [groupId] });
+    expect((info.GroupInfo as { MemberNum: number }[])[0].MemberNum).toBe(2);
+    });
   });
 
   it('creates a group once for 100 concurrent create_group calls with one id: one OK, every other 10025, no internal error', async () => {
-    const cluster = await ParleyCluster.start({ nodes: 3, redisDb: 2 });
-    try {
-      await cluster.nodes[0].importAccounts(['race-owner']);
-      const calls = Array.from({ length: 100 }, (_, i) =>
-        cluster.rest(i % 3, 'group_open_http_svc/create_group', { Owner_Account: 'race-owner', Type: 'Public', GroupId: 'race-once', Name: `race ${i}` }),
-      );
-      const codes = (await Promise.all(calls)).map((r) => r.ErrorCode);
-      expect(codes.filter((c) => c === 0)).toHaveLength(1);
-      expect(codes.filter((c) => c !== 0 && c !== 10025)).toEqual([]);
-      const info = await cluster.rest(2, 'group_open_http_svc/get_group_info', { GroupIdList: ['race-once'] });
-      expect((info.GroupInfo as { ErrorCode: number; MemberNum: number }[])[0]).toMatchObject({ ErrorCode: 0, MemberNum: 1 });
-    } finally {
-      await cluster.stop();
-    }
+    await withCluster({ nodes: 3, redisDb: 2 }, async (cluster) => {
+    await cluster.nodes[0].importAccounts(['race-owner']);
+    const calls = Array.from({ length: 100 }, (_, i) =>
+      cluster.rest(i % 3, 'group_open_http_svc/create_group', { Owner_Account: 'race-owner', Type: 'Public', GroupId: 'race-once', Name: `race ${i}` }),
+    );
+    const codes = (await Promise.all(calls)).map((r) => r.ErrorCode);
+    expect(codes.filter((c) => c === 0)).toHaveLength(1);
+    expect(codes.filter((c) => c !== 0 && c !== 10025)).toEqual([]);
+    const info = await cluster.rest(2, 'group_open_http_svc/get_group_info', { GroupIdList: ['race-once'] });
+    expect((info.GroupInfo as { ErrorCode: number; MemberNum: number }[])[0]).toMatchObject({ ErrorCode: 0, MemberNum: 1 });
+    });
   });
 
   it('serves a killed node’s actors from the others: every send through a survivor succeeds after the kill', async () => {
-    const cluster = await ParleyCluster.start({ nodes: 3, redisDb: 2, env });
-    try {
-      const ids = await cluster.nodeIds();
-      const groups = idsPlacedOn('kill-g', groupRoomId, ids, 1, 3);
-      await cluster.nodes[0].importAccounts(['kill-s']);
-      for (const g of groups) expect((await cluster.rest(0, 'group_open_http_svc/create_group', { Owner_Account: 'kill-s', Type: 'Public', GroupId: g, Name: g })).ErrorCode).toBe(0);
-      await cluster.nodes[1].kill('SIGKILL');
-      const codes: number[] = [];
-      for (const [i, g] of groups.entries()) {
-        for (const via of [0, 2]) {
-          codes.push((await cluster.rest(via, 'group_open_http_svc/send_group_msg', { GroupId: g, From_Account: 'kill-s', Random: 10 * i + via, MsgBody: text('after the kill') })).ErrorCode);
-        }
+    await withCluster({ nodes: 3, redisDb: 2, env }, async (cluster) => {
+    const ids = await cluster.nodeIds();
+    const groups = idsPlacedOn('kill-g', groupRoomId, ids, 1, 3);
+    await cluster.nodes[0].importAccounts(['kill-s']);
+    for (const g of groups) expect((await cluster.rest(0, 'group_open_http_svc/create_group', { Owner_Account: 'kill-s', Type: 'Public', GroupId: g, Name: g })).ErrorCode).toBe(0);
+    await cluster.nodes[1].kill('SIGKILL');
+    const codes: number[] = [];
+    for (const [i, g] of groups.entries()) {
+      for (const via of [0, 2]) {
+        codes.push((await cluster.rest(via, 'group_open_http_svc/send_group_msg', { GroupId: g, From_Account: 'kill-s', Random: 10 * i + via, MsgBody: text('after the kill') })).ErrorCode);
       }
-      expect(codes).toEqual(groups.flatMap(() => [0, 0]));
-    } finally {
-      await cluster.stop();
     }
+    expect(codes).toEqual(groups.flatMap(() => [0, 0]));
+    });
   });
 
   it('records every stream’s emission position before closing the store on SIGTERM under load (Kafka)', async () => {
