@@ -38,6 +38,15 @@ KAFKA_BROKER_PORT="${PARLEY_KAFKA_PORT:-${SAVED_KAFKA_BROKER_PORT:-9092}}"
 KAFKA_CONTROLLER_PORT="${PARLEY_KAFKA_CONTROLLER_PORT:-${SAVED_KAFKA_CONTROLLER_PORT:-9093}}"
 REDIS_PORT="${PARLEY_REDIS_PORT:-${SAVED_REDIS_PORT:-6380}}" # not 6379: a machine-wide Redis may already hold that one
 
+# Services already running keep the ports recorded when they started: a port variable that asks
+# for another one cannot move them.
+check_running_ports() {
+  [[ -f "$PORTS_FILE" ]] || return 0
+  local want="$CASSANDRA_NATIVE_PORT $CASSANDRA_STORAGE_PORT $KAFKA_BROKER_PORT $KAFKA_CONTROLLER_PORT $REDIS_PORT"
+  local have="${SAVED_CASSANDRA_NATIVE_PORT:-} ${SAVED_CASSANDRA_STORAGE_PORT:-} ${SAVED_KAFKA_BROKER_PORT:-} ${SAVED_KAFKA_CONTROLLER_PORT:-} ${SAVED_REDIS_PORT:-}"
+  [[ "$want" == "$have" ]] || die "services of this checkout are running on ports $have; run 'down' before starting them on $want"
+}
+
 save_ports() {
   cat >"$PORTS_FILE" <<PORTS
 SAVED_CASSANDRA_NATIVE_PORT=$CASSANDRA_NATIVE_PORT
@@ -461,6 +470,7 @@ cmd_up() {
       to_start+=("$svc")
     fi
   done
+  if ((${#to_start[@]} < ${#SERVICES[@]})); then check_running_ports; fi
   for svc in "${to_start[@]}"; do
     check_ports_free "$svc"
   done
