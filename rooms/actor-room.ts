@@ -5,7 +5,8 @@
  * failed) refuses further calls with ActorGoneError so references retry on a fresh activation.
  */
 import { Room, matchMaker } from '@colyseus/core';
-import { ActorGoneError, type CallableActor } from '../src/cluster/colyseus-actors.ts';
+import { ActorGoneError, type CommandHost } from '../src/cluster/colyseus-actors.ts';
+import { type ActorCommand, type Handlers, type Protocol, dispatch } from '../src/im/actor-api.ts';
 import type { ActorHandle } from '../src/cluster/local-actors.ts';
 import type { ActorRoomOptions, RoomDeps } from './room-deps.ts';
 import { WriterClosedError } from './stream-writer.ts';
@@ -14,7 +15,7 @@ import { imError } from '../src/protocol/errors.ts';
 
 type Phase = 'creating' | 'active' | 'gone';
 
-export abstract class ActorRoom extends Room implements CallableActor, ActorHandle {
+export abstract class ActorRoom<P extends Protocol> extends Room implements CommandHost, ActorHandle {
   protected deps!: RoomDeps;
   #phase: Phase = 'creating';
   #ready!: Promise<void>;
@@ -52,11 +53,11 @@ export abstract class ActorRoom extends Room implements CallableActor, ActorHand
   /** Releases resources when the room passivates or disposes. */
   protected abstract release(): void;
 
-  /** The methods other actors and commands may call through a reference. */
-  protected abstract readonly callable: ReadonlySet<string>;
+  /** The actor's protocol: one handler per command (exhaustive by type). */
+  protected abstract readonly handlers: Handlers<P>;
 
-  acceptsCall(method: string): boolean {
-    return this.callable.has(method);
+  handle(command: ActorCommand): Promise<unknown> {
+    return dispatch(this.handlers, command);
   }
 
   async activate(): Promise<void> {

@@ -4,7 +4,7 @@
  * the online members. Ordinary groups have no clients; commands reach it through `actors.group(id)`.
  */
 import { actorIdOf } from '../src/cluster/room-ids.ts';
-import type { AddMembersResult, CreateGroupSpec, GroupActor, GroupSendResult, GroupSendSpec } from '../src/im/actor-api.ts';
+import type { AddMembersResult, CreateGroupSpec, GroupProtocol, GroupSendResult, GroupSendSpec, Handlers } from '../src/im/actor-api.ts';
 import type { Caller } from '../src/im/caller.ts';
 import {
   type GroupInfo,
@@ -38,10 +38,15 @@ interface Loaded {
   readonly stream: GroupStream;
 }
 
-const GROUP_METHODS: ReadonlySet<string> = new Set<keyof GroupActor>(['create', 'info', 'addMembers', 'removeMembers', 'sendMessage', 'flushEvents']);
-
-export class GroupRoom extends ActorRoom implements GroupActor {
-  protected readonly callable = GROUP_METHODS;
+export class GroupRoom extends ActorRoom<GroupProtocol> {
+  protected readonly handlers: Handlers<GroupProtocol> = {
+    create: (c) => this.create(c.spec),
+    info: () => this.info(),
+    addMembers: (c) => this.addMembers(c.operator, c.userIds, c.silence),
+    removeMembers: (c) => this.removeMembers(c.operator, c.userIds, c.silence, c.reason),
+    sendMessage: (c) => this.sendMessage(c.spec),
+    flushEvents: () => this.flushEvents(),
+  };
   #groupId = '';
   /** Undefined while no group with this id exists. */
   #state: Loaded | undefined;
@@ -169,8 +174,8 @@ export class GroupRoom extends ActorRoom implements GroupActor {
     return this.serve(() => addMembers(this.deps.im, this.#require(), operator, userIds, silence));
   }
 
-  removeMembers(operator: Caller, userIds: readonly string[], silence: boolean): Promise<void> {
-    return this.serve(() => removeMembers(this.deps.im, this.#require(), operator, userIds, silence));
+  removeMembers(operator: Caller, userIds: readonly string[], silence: boolean, reason: string): Promise<void> {
+    return this.serve(() => removeMembers(this.deps.im, this.#require(), operator, userIds, silence, reason));
   }
 
   sendMessage(spec: GroupSendSpec): Promise<GroupSendResult> {

@@ -6,7 +6,7 @@
 import { type Client, ServerError } from '@colyseus/core';
 import { actorIdOf } from '../src/cluster/room-ids.ts';
 import { LiveEvent } from '../src/cluster/fan-out.ts';
-import type { C2CDeliverOptions, C2CDelivery, InboxActor } from '../src/im/actor-api.ts';
+import type { C2CDeliverOptions, C2CDelivery, Handlers, InboxProtocol } from '../src/im/actor-api.ts';
 import { CloseCode } from '../src/protocol/close-codes.ts';
 import { type OpRequest, type Platform, REQUEST } from '../src/protocol/client-ops.ts';
 import type { C2CMessage, InboxNotice, StreamEvent } from '../src/protocol/entries.ts';
@@ -32,10 +32,14 @@ interface RequestContext {
   reject(reason: unknown): unknown;
 }
 
-const INBOX_METHODS: ReadonlySet<string> = new Set<keyof InboxActor>(['deliverC2C', 'appendNotice', 'pushLive', 'kickDevices', 'flushEvents']);
-
-export class InboxRoom extends ActorRoom implements InboxActor {
-  protected readonly callable = INBOX_METHODS;
+export class InboxRoom extends ActorRoom<InboxProtocol> {
+  protected readonly handlers: Handlers<InboxProtocol> = {
+    deliverC2C: (c) => this.deliverC2C(c.message, c.opts),
+    appendNotice: (c) => this.appendNotice(c.notice),
+    pushLive: (c) => this.pushLive(c.event),
+    kickDevices: () => this.kickDevices(),
+    flushEvents: () => this.flushEvents(),
+  };
   #userId = '';
   #accountKnown = false;
   #stream!: InboxStream;

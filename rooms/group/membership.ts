@@ -22,9 +22,9 @@ export interface MembershipState {
 const operatorMember = (s: MembershipState, caller: Caller): Member | undefined =>
   caller.kind === 'user' ? s.members.get(caller.userId) : undefined;
 
-async function tip(im: ImContext, s: MembershipState, type: GroupTipType, operator: string, members: readonly string[], audience: Iterable<string>): Promise<void> {
+async function tip(im: ImContext, s: MembershipState, type: GroupTipType, operator: string, members: readonly string[], audience: Iterable<string>, reason = ''): Promise<void> {
   const time = im.now();
-  const entry: GroupTip = { kind: 'tip', groupId: s.group.groupId, tip: type, operator, members, time };
+  const entry: GroupTip = { kind: 'tip', groupId: s.group.groupId, tip: type, operator, members, time, ...(reason ? { reason } : {}) };
   if (TYPE_RULES[s.group.type].storedTips) {
     await s.stream.append({ entry, time }, () => audience);
     return;
@@ -57,7 +57,7 @@ export async function addMembers(im: ImContext, s: MembershipState, caller: Call
   return { results: userIds.map((userId) => ({ userId, result: fresh.includes(userId) ? 1 : refused.has(userId) ? 0 : 2 })) };
 }
 
-export async function removeMembers(im: ImContext, s: MembershipState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<void> {
+export async function removeMembers(im: ImContext, s: MembershipState, caller: Caller, userIds: readonly string[], silence: boolean, reason: string): Promise<void> {
   checkTypeAllowsRemoval(s.group);
   const actor = operatorMember(s, caller);
   const targets = userIds.map((u) => s.members.get(u)).filter((m): m is Member => m !== undefined);
@@ -67,6 +67,6 @@ export async function removeMembers(im: ImContext, s: MembershipState, caller: C
   await im.store.groups.removeMembers(s.group.groupId, gone);
   const audience = [...s.members.keys()];
   for (const u of gone) s.members.delete(u);
-  if (!silence) await tip(im, s, 'kick', caller.userId, gone, audience);
+  if (!silence) await tip(im, s, 'kick', caller.userId, gone, audience, reason);
   await notifyInboxes(im, gone, { notice: 'group.left', groupId: s.group.groupId, groupSeq: s.stream.head, operator: caller.userId, time: im.now() });
 }

@@ -8,7 +8,7 @@ export async function notifyInboxes(im: ImContext, userIds: readonly string[], n
     userIds.map((u) =>
       im.actors
         .inbox(u)
-        .call('appendNotice', full)
+        .call({ op: 'appendNotice', notice: full })
         .catch((e: unknown) => im.log.warn({ err: e, userId: u, notice: full.notice, groupId: full.groupId }, 'membership notice not delivered')),
     ),
   );

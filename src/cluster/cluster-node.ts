@@ -71,7 +71,7 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
       liveNodes: () => [matchMaker.processId],
       start: () =>
         bus.start(matchMaker.processId, {
-          onCall: (roomId, method, args) => actors.serveRemote(roomId, method, args),
+          onCall: (roomId, command) => actors.serveRemote(roomId, command),
           onDeliver: (users, event) => fanOut.toUsers(users, event),
           onPresence: () => undefined,
           onNodeDown: () => undefined,
@@ -99,7 +99,7 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
     async start() {
       const nodeId = matchMaker.processId;
       await bus.start(nodeId, {
-        onCall: (roomId, method, args) => actors.serveRemote(roomId, method, args),
+        onCall: (roomId, command) => actors.serveRemote(roomId, command),
         onDeliver: (users, event) => fanOut.deliverLocal(users, event),
         onPresence: (userId, node, online, at) => fanOut.notePresence(userId, node, online, at),
         onNodeDown: (node) => {

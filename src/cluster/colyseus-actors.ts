@@ -8,7 +8,7 @@
  */
 import { type IRoomCache, type Room, matchMaker } from '@colyseus/core';
 import type { Logger } from 'pino';
-import type { ActorRef, Actors, GroupActor, InboxActor } from '../im/actor-api.ts';
+import type { ActorCommand, ActorRef, Actors, GroupProtocol, InboxProtocol, Protocol } from '../im/actor-api.ts';
 import { ImError, imError } from '../protocol/errors.ts';
 import { CallTimeoutError, type CallOutcome, type NodeBus, RoomGoneError } from './node-bus.ts';
 import { GROUP_ROOM, INBOX_ROOM, groupRoomId, inboxRoomId } from './room-ids.ts';
@@ -21,11 +21,13 @@ export class ActorGoneError extends Error {
   }
 }
 
-/** What a room must offer to be called through a reference. */
-export interface CallableActor {
-  /** Whether `method` is part of the actor's call surface (and not any other Room method). */
-  acceptsCall(method: string): boolean;
+/** What a room must offer to be called through a reference: its protocol's handler table, behind one entry. */
+export interface CommandHost {
+  /** Runs a command of the actor's protocol; refuses one of another protocol. */
+  handle(command: ActorCommand): Promise<unknown>;
 }
+
+const isCommandHost = (room: Room | undefined): room is Room & CommandHost => typeof (room as Partial<CommandHost> | undefined)?.handle === 'function';
 
 export interface ColyseusActorsOptions {
   readonly bus: NodeBus;
@@ -42,8 +44,7 @@ const SUSPECT_MS = 15_000;
 /** Remembered room locations; beyond it the oldest are forgotten (and looked up again when needed). */
 const MAX_LOCATIONS = 50_000;
 
-type Method = (...args: unknown[]) => Promise<unknown>;
-type Located = { readonly local: Room & Record<string, Method> } | { readonly node: string };
+type Located = { readonly local: Room & CommandHost } | { readonly node: string };
 
 export class ColyseusActors implements Actors {
   readonly #o: ColyseusActorsOptions;
@@ -60,11 +61,11 @@ export class ColyseusActors implements Actors {
     this.#o = o;
   }
 
-  inbox(userId: string): ActorRef<InboxActor> {
+  inbox(userId: string): ActorRef<InboxProtocol> {
     return this.#ref(INBOX_ROOM, inboxRoomId(userId));
   }
 
-  group(groupId: string): ActorRef<GroupActor> {
+  group(groupId: string): ActorRef<GroupProtocol> {
     return this.#ref(GROUP_ROOM, groupRoomId(groupId));
   }
 
@@ -140,29 +141,29 @@ export class ColyseusActors implements Actors {
     this.#where.set(roomId, node);
   }
 
-  #ref<T>(roomName: string, roomId: string): ActorRef<T> {
-    return { call: (method, ...args) => this.#call(roomName, roomId, method, args) as never };
+  #ref<P extends Protocol>(roomName: string, roomId: string): ActorRef<P> {
+    return { call: (command) => this.#call(roomName, roomId, command as unknown as ActorCommand) as never };
   }
 
   async #locate(roomName: string, roomId: string): Promise<Located> {
     const node = await this.ensure(roomName, roomId);
-    const local = matchMaker.getLocalRoomById(roomId) as (Room & Record<string, Method>) | undefined;
-    if (local) return { local };
+    const local = matchMaker.getLocalRoomById(roomId);
+    if (isCommandHost(local)) return { local };
     if (node === matchMaker.processId) throw new RoomGoneError(roomId);
     return { node };
   }
 
-  async #call(roomName: string, roomId: string, method: string, args: unknown[]): Promise<unknown> {
+  async #call(roomName: string, roomId: string, command: ActorCommand): Promise<unknown> {
     // One id for every attempt of this call: a node asked again answers the first outcome.
     let callId: string | undefined;
     for (let attempt = 1; ; attempt++) {
       let node: string | undefined;
       try {
         const where = await this.#locate(roomName, roomId);
-        if ('local' in where) return await where.local[method](...args);
+        if ('local' in where) return await where.local.handle(command);
         node = where.node;
         callId ??= `${this.#o.bus.nodeId}:${++this.#calls}`;
-        return await this.#o.bus.call(node, roomId, method, args, callId);
+        return await this.#o.bus.call(node, roomId, command, callId);
       } catch (e) {
         const moved = e instanceof ActorGoneError || e instanceof RoomGoneError || e instanceof CallTimeoutError;
         if (!moved || attempt >= this.#o.maxAttempts) throw asCallError(e, roomId);
@@ -173,15 +174,15 @@ export class ColyseusActors implements Actors {
   }
 
   /** Serves a call that arrived over the bus for a room hosted here. */
-  async serveRemote(roomId: string, method: string, args: readonly unknown[]): Promise<CallOutcome> {
-    const room = matchMaker.getLocalRoomById(roomId) as (Room & CallableActor & Record<string, Method>) | undefined;
-    if (!room || typeof room.acceptsCall !== 'function' || !room.acceptsCall(method)) return { ok: false, kind: 'gone' };
+  async serveRemote(roomId: string, command: ActorCommand): Promise<CallOutcome> {
+    const room = matchMaker.getLocalRoomById(roomId);
+    if (!isCommandHost(room)) return { ok: false, kind: 'gone' };
     try {
-      return { ok: true, value: await room[method](...args) };
+      return { ok: true, value: await room.handle(command) };
     } catch (e) {
       if (e instanceof ImError) return { ok: false, kind: 'im', name: e.errorName, code: e.code, info: e.info };
       if (e instanceof ActorGoneError) return { ok: false, kind: 'gone' };
-      this.#o.log.error({ err: e, roomId, method }, 'remote actor call failed');
+      this.#o.log.error({ err: e, roomId, op: command.op }, 'remote actor call failed');
       return { ok: false, kind: 'internal', message: e instanceof Error ? e.message : String(e) };
     }
   }

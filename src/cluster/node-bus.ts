@@ -6,6 +6,7 @@
  */
 import type { Presence } from '@colyseus/core';
 import type { StreamEvent } from '../protocol/entries.ts';
+import type { ActorCommand } from '../im/actor-api.ts';
 import { ImError, codeFits, errors, type ErrorName } from '../protocol/errors.ts';
 
 /** An actor call's outcome as it crosses the bus. */
@@ -22,7 +23,7 @@ export type BusMessage =
    * so a node asked again while (or after) running it answers with the first outcome instead of
    * running it twice.
    */
-  | { readonly t: 'call'; readonly id: number; readonly callId: string; readonly from: string; readonly roomId: string; readonly method: string; readonly args: readonly unknown[] }
+  | { readonly t: 'call'; readonly id: number; readonly callId: string; readonly from: string; readonly roomId: string; readonly command: ActorCommand }
   | { readonly t: 'reply'; readonly id: number; readonly outcome: CallOutcome }
   /** Live event for the listed users, all hosted by the receiving node. */
   | { readonly t: 'deliver'; readonly users: readonly string[]; readonly event: StreamEvent }
@@ -32,7 +33,7 @@ export type BusMessage =
   | { readonly t: 'node-down'; readonly node: string };
 
 export interface BusHandlers {
-  onCall(roomId: string, method: string, args: readonly unknown[]): Promise<CallOutcome>;
+  onCall(roomId: string, command: ActorCommand): Promise<CallOutcome>;
   onDeliver(users: readonly string[], event: StreamEvent): void;
   onPresence(userId: string, node: string, online: boolean, at: number): void;
   onNodeDown(node: string): void;
@@ -40,8 +41,8 @@ export interface BusHandlers {
 
 /** The call did not answer in time; the node may be dead or paused. */
 export class CallTimeoutError extends Error {
-  constructor(readonly node: string, roomId: string, method: string, ms: number) {
-    super(`call ${method} on ${roomId} at node ${node}: no answer within ${ms} ms`);
+  constructor(readonly node: string, roomId: string, op: string, ms: number) {
+    super(`call ${op} on ${roomId} at node ${node}: no answer within ${ms} ms`);
     this.name = 'CallTimeoutError';
   }
 }
@@ -65,7 +66,7 @@ const SERVED_CALLS = 50_000;
 interface Pending {
   readonly node: string;
   readonly roomId: string;
-  readonly method: string;
+  readonly op: string;
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: unknown) => void;
   readonly timer: NodeJS.Timeout;
@@ -129,15 +130,15 @@ export class NodeBus {
    * Calls `method` on the actor room `roomId` hosted by `node`; rejects with ImError, RoomGoneError or
    * CallTimeoutError. Retries of one logical call pass the same `callId`.
    */
-  call(node: string, roomId: string, method: string, args: readonly unknown[], callId: string): Promise<unknown> {
+  call(node: string, roomId: string, command: ActorCommand, callId: string): Promise<unknown> {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new CallTimeoutError(node, roomId, method, this.#callTimeoutMs));
+        reject(new CallTimeoutError(node, roomId, command.op, this.#callTimeoutMs));
       }, this.#callTimeoutMs);
-      this.#pending.set(id, { node, roomId, method, resolve, reject, timer });
-      this.#publish(node, { t: 'call', id, callId, from: this.nodeId, roomId, method, args });
+      this.#pending.set(id, { node, roomId, op: command.op, resolve, reject, timer });
+      this.#publish(node, { t: 'call', id, callId, from: this.nodeId, roomId, command });
     });
   }
 
@@ -147,7 +148,7 @@ export class NodeBus {
       if (p.node !== node) continue;
       clearTimeout(p.timer);
       this.#pending.delete(id);
-      p.reject(new CallTimeoutError(node, p.roomId, p.method, 0));
+      p.reject(new CallTimeoutError(node, p.roomId, p.op, 0));
     }
   }
 
@@ -196,7 +197,7 @@ export class NodeBus {
   #serve(h: BusHandlers, m: Extract<BusMessage, { t: 'call' }>): Promise<CallOutcome> {
     const known = this.#served.get(m.callId);
     if (known) return known.outcome;
-    const outcome = h.onCall(m.roomId, m.method, m.args);
+    const outcome = h.onCall(m.roomId, m.command);
     // A room that is not here did nothing: a retry may find it here later, so that answer is not kept.
     void outcome.then((o) => {
       if (!o.ok && o.kind === 'gone') this.#served.delete(m.callId);

@@ -50,8 +50,8 @@ export class EmissionSweep {
     for (const id of streams) {
       const { kind, owner } = parseStream(id);
       try {
-        if (kind === 'u') await this.#o.actors.inbox(owner).call('flushEvents');
-        else if (kind === 'g') await this.#o.actors.group(owner).call('flushEvents');
+        if (kind === 'u') await this.#o.actors.inbox(owner).call({ op: 'flushEvents' });
+        else if (kind === 'g') await this.#o.actors.group(owner).call({ op: 'flushEvents' });
       } catch (e) {
         this.#o.logger.warn({ err: e, stream: id }, 'emission sweep: stream not flushed');
       }

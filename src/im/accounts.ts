@@ -53,7 +53,7 @@ export async function kickAccount(ctx: ImContext, userId: string | undefined): P
   if (userId === undefined || userId === '') throw imError('AccountInvalidParam', { detail: 'UserID is required' });
   if ((await ctx.accounts.missing([userId])).length > 0) throw imError('AccountNotFound', { userId });
   await ctx.store.accounts.revokeSigsBefore(userId, Math.floor(ctx.now() / 1000));
-  await ctx.actors.inbox(userId).call('kickDevices');
+  await ctx.actors.inbox(userId).call({ op: 'kickDevices' });
 }
 
 function checkBatch(n: number): void {

@@ -1,25 +1,48 @@
 /**
  * The actors' call surfaces as seen by domain code. `Actors.inbox(id)` / `.group(id)` return a
  * reference that activates the actor if needed (exactly one in the cluster) and calls it, locally
- * or across nodes; nothing outside src/cluster knows where an actor runs. Arguments and results
- * are plain JSON values (they may cross a process boundary).
+ * or across nodes; nothing outside src/cluster knows where an actor runs. Each actor speaks one
+ * typed protocol: a union of commands, each with its result type, handled by one exhaustive table.
  */
 import type { C2CMessage, GroupAt, GroupMessage, InboxNotice, StreamEvent } from '../protocol/entries.ts';
 import type { GroupType, MemberRole } from '../../storage/store.ts';
 import type { Caller } from './caller.ts';
 import type { GroupInfo } from './groups/group-model.ts';
 
-/** Methods of an actor `T` as callable through a reference: always async, args and result JSON. */
-export interface ActorRef<T> {
-  call<K extends keyof T & string>(
-    method: K,
-    ...args: T[K] extends (...a: infer A) => unknown ? A : never
-  ): Promise<T[K] extends (...a: never[]) => infer R ? Awaited<R> : never>;
+/**
+ * An actor protocol: each command's arguments and result, by command name (declared as a `type`,
+ * so it fits this constraint). Commands are plain JSON values (they may cross a process boundary),
+ * discriminated by `op`.
+ */
+export type Protocol = Record<string, { readonly args: object; readonly result: unknown }>;
+
+/** The commands of protocol `P` as one discriminated union: `{ op: 'deliverC2C', message, opts } | …`. */
+export type CommandOf<P extends Protocol> = { [K in keyof P & string]: { readonly op: K } & P[K]['args'] }[keyof P & string];
+
+/** The result of command `C` in protocol `P`. */
+export type ResultOf<P extends Protocol, C extends { readonly op: keyof P }> = P[C['op']]['result'];
+
+/** A reference to one actor: calls it with a command of its protocol, wherever it runs. */
+export interface ActorRef<P extends Protocol> {
+  call<C extends CommandOf<P>>(command: C): Promise<ResultOf<P, C>>;
+}
+
+/**
+ * The table an actor hosts: one handler per command of its protocol. The mapped type makes the
+ * table exhaustive — a command without a handler is a compile error, not a runtime miss.
+ */
+export type Handlers<P extends Protocol> = { readonly [K in keyof P & string]: (command: Extract<CommandOf<P>, { readonly op: K }>) => Promise<P[K]['result']> };
+
+/** Runs `command` on `handlers`; an `op` the table lacks (a command for another kind of actor) is refused. */
+export function dispatch<P extends Protocol>(handlers: Handlers<P>, command: { readonly op: string }): Promise<unknown> {
+  if (!Object.hasOwn(handlers, command.op)) return Promise.reject(new Error(`this actor has no command ${JSON.stringify(command.op)}`));
+  const handler = handlers[command.op as keyof P & string] as (c: typeof command) => Promise<unknown>;
+  return handler(command);
 }
 
 export interface Actors {
-  inbox(userId: string): ActorRef<InboxActor>;
-  group(groupId: string): ActorRef<GroupActor>;
+  inbox(userId: string): ActorRef<InboxProtocol>;
+  group(groupId: string): ActorRef<GroupProtocol>;
 }
 
 export interface C2CDeliverOptions {
@@ -45,18 +68,20 @@ export interface C2CDelivery {
 }
 
 /** A user's inbox actor: owns the `u:<userId>` stream and the user's online devices. */
-export interface InboxActor {
-  /** Appends a C2C message (received or sent) to this inbox; rejects with 70107/90012-style errors if the account is unknown. */
-  deliverC2C(message: C2CMessage, opts: C2CDeliverOptions): Promise<C2CDelivery>;
+export type InboxProtocol = {
+  /** Appends a C2C message (received or sent) to this inbox; rejects with 90008/90012 if the account is unknown. */
+  deliverC2C: { args: { readonly message: C2CMessage; readonly opts: C2CDeliverOptions }; result: C2CDelivery };
   /** Appends a notice (group joined/left) and pushes it to online devices. */
-  appendNotice(notice: InboxNotice): Promise<{ seq: number }>;
+  appendNotice: { args: { readonly notice: InboxNotice }; result: { seq: number } };
   /** Pushes an event to online devices without storing it. */
-  pushLive(event: StreamEvent): Promise<void>;
+  pushLive: { args: { readonly event: StreamEvent }; result: void };
   /** Closes every device session (REST kick). */
-  kickDevices(): Promise<void>;
+  kickDevices: { args: Record<never, never>; result: void };
   /** Publishes the inbox's events that may be missing (the emission backlog sweep). */
-  flushEvents(): Promise<void>;
-}
+  flushEvents: { args: Record<never, never>; result: void };
+};
+
+export type InboxCommand = CommandOf<InboxProtocol>;
 
 export interface CreateGroupSpec {
   readonly groupId: string;
@@ -104,13 +129,19 @@ export interface GroupSendResult {
 }
 
 /** A group's actor: owns the `g:<groupId>` stream, the group profile and its members. */
-export interface GroupActor {
-  create(spec: CreateGroupSpec): Promise<{ groupId: string }>;
+export type GroupProtocol = {
+  create: { args: { readonly spec: CreateGroupSpec }; result: { groupId: string } };
   /** The group's info with its member list; rejects 10010 if there is no such group. */
-  info(): Promise<GroupInfo>;
-  addMembers(operator: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult>;
-  removeMembers(operator: Caller, userIds: readonly string[], silence: boolean, reason: string): Promise<void>;
-  sendMessage(spec: GroupSendSpec): Promise<GroupSendResult>;
+  info: { args: Record<never, never>; result: GroupInfo };
+  addMembers: { args: { readonly operator: Caller; readonly userIds: readonly string[]; readonly silence: boolean }; result: AddMembersResult };
+  /** `reason` is Tencent's delete_group_member Reason, shown with the removal tip. */
+  removeMembers: { args: { readonly operator: Caller; readonly userIds: readonly string[]; readonly silence: boolean; readonly reason: string }; result: void };
+  sendMessage: { args: { readonly spec: GroupSendSpec }; result: GroupSendResult };
   /** Publishes the group's events that may be missing (the emission backlog sweep). */
-  flushEvents(): Promise<void>;
-}
+  flushEvents: { args: Record<never, never>; result: void };
+};
+
+export type GroupCommand = CommandOf<GroupProtocol>;
+
+/** Any actor's command, as the node bus carries it. */
+export type ActorCommand = InboxCommand | GroupCommand;

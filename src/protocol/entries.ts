@@ -78,6 +78,8 @@ export interface GroupTip {
   readonly operator: string;
   readonly members: readonly string[];
   readonly time: number;
+  /** Why members were removed, as the remover gave it (Tencent delete_group_member `Reason`). */
+  readonly reason?: string;
 }
 
 export type InboxNoticeType = 'group.joined' | 'group.left' | 'group.dismissed';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { c2cRetention, deliverBothSides, sendC2C } from '../../src/im/c2c/send.ts';
-import type { C2CDeliverOptions, C2CDelivery } from '../../src/im/actor-api.ts';
+import type { ActorRef, C2CDeliverOptions, C2CDelivery, InboxProtocol } from '../../src/im/actor-api.ts';
 import type { ImContext, ImLimits } from '../../src/im/context.ts';
 import { ALLOW_ALL } from '../../src/im/hooks.ts';
 import type { C2CMessage } from '../../src/protocol/entries.ts';
@@ -26,12 +26,15 @@ function fakeContext(o: { accounts: string[]; failures?: Record<string, Error[]>
       exists: async (id: string) => o.accounts.includes(id),
     },
     actors: {
-      inbox: (userId: string) => ({
-        call: async (_method: 'deliverC2C', message: C2CMessage, opts: C2CDeliverOptions): Promise<C2CDelivery> => {
+      inbox: (userId: string): ActorRef<InboxProtocol> => ({
+        call: async (command) => {
+          if (command.op !== 'deliverC2C') throw new Error(`unexpected ${command.op}`);
           const failure = failures[userId]?.shift();
           if (failure) throw failure;
+          const { message, opts } = command;
           writes.push({ inbox: userId, message, opts });
-          return { seq: writes.filter((w) => w.inbox === userId).length, message, duplicate: false };
+          const delivery: C2CDelivery = { seq: writes.filter((w) => w.inbox === userId).length, message, duplicate: false };
+          return delivery as never;
         },
       }),
     },

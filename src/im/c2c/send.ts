@@ -125,13 +125,13 @@ const SENDER_COPY_ATTEMPTS = 3;
  */
 export async function deliverBothSides(ctx: ImContext, msg: C2CMessage, retention: C2CRetention, senderSync: SenderSync): Promise<SendC2COutput> {
   const dedupWindowS = ctx.limits.dedupWindowS;
-  const delivered = await ctx.actors.inbox(msg.to).call('deliverC2C', msg, { ...retention.receiver, pushLive: true, dedupWindowS });
+  const delivered = await ctx.actors.inbox(msg.to).call({ op: 'deliverC2C', message: msg, opts: { ...retention.receiver, pushLive: true, dedupWindowS } });
   if (msg.from === msg.to) return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: delivered.seq };
   if (senderSync === 'skip') return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: 0 };
   const opts: C2CDeliverOptions = { ...retention.sender, pushLive: senderSync === 'push', dedupWindowS };
   for (let attempt = 1; ; attempt++) {
     try {
-      const own = await ctx.actors.inbox(msg.from).call('deliverC2C', delivered.message, opts);
+      const own = await ctx.actors.inbox(msg.from).call({ op: 'deliverC2C', message: delivered.message, opts });
       return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: own.seq };
     } catch (e) {
       const retriable = !isImError(e) || e.errorName === 'StreamUnavailable';

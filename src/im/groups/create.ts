@@ -106,7 +106,7 @@ export async function createGroup(ctx: ImContext, caller: Caller, input: CreateG
   for (let attempt = 0; ; attempt++) {
     const groupId = input.groupId ?? generateGroupId(type);
     try {
-      return { ...(await ctx.actors.group(groupId).call('create', { ...base, groupId })), type };
+      return { ...(await ctx.actors.group(groupId).call({ op: 'create', spec: { ...base, groupId } })), type };
     } catch (e) {
       if (input.groupId !== undefined || attempt >= 4 || !(isImError(e) && e.errorName === 'GroupIdTaken')) throw e;
     }

@@ -15,7 +15,7 @@ export async function getGroupInfos(ctx: ImContext, groupIds: readonly string[])
     groupIds.map(async (groupId): Promise<GroupInfoResult> => {
       try {
         requireGroupId(groupId);
-        return { groupId, ok: true, info: await ctx.actors.group(groupId).call('info') };
+        return { groupId, ok: true, info: await ctx.actors.group(groupId).call({ op: 'info' }) };
       } catch (e) {
         if (!isImError(e)) throw e;
         return { groupId, ok: false, code: e.code, info: e.info };

@@ -23,7 +23,7 @@ export async function addGroupMembers(
   const unique = [...new Set(userIds)];
   const missing = await ctx.accounts.missing(unique);
   if (missing.length === unique.length) throw imError('GroupMemberAccountNotFound', { userId: missing.join(', ') });
-  const r = await ctx.actors.group(groupId).call('addMembers', caller, unique.filter((id) => !missing.includes(id)), silence);
+  const r = await ctx.actors.group(groupId).call({ op: 'addMembers', operator: caller, userIds: unique.filter((id) => !missing.includes(id)), silence });
   return { results: [...r.results, ...missing.map((userId) => ({ userId, result: 0 as const }))] };
 }
 
@@ -40,5 +40,5 @@ export async function deleteGroupMembers(
   if (userIds.length > MAX_DELETE_MEMBERS) {
     throw imError('GroupTooManyAccounts', { field: 'MemberToDel_Account', count: userIds.length, max: MAX_DELETE_MEMBERS });
   }
-  await ctx.actors.group(groupId).call('removeMembers', caller, [...new Set(userIds)], silence, reason);
+  await ctx.actors.group(groupId).call({ op: 'removeMembers', operator: caller, userIds: [...new Set(userIds)], silence, reason });
 }

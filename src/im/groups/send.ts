@@ -1,7 +1,7 @@
 /** Group message send: message checks here; membership, mute, SEQ and fan-out in the group actor. */
 import { imError } from '../../protocol/errors.ts';
 import type { GroupAt, GroupMessage } from '../../protocol/entries.ts';
-import type { GroupSendResult } from '../actor-api.ts';
+import type { GroupSendResult, GroupSendSpec } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import { randomU32 } from '../ids.ts';
@@ -43,7 +43,7 @@ export async function sendGroupMessage(ctx: ImContext, caller: Caller, input: Se
   if (caller.kind === 'admin' && input.from !== caller.userId) {
     if (!(await ctx.accounts.exists(input.from))) throw imError('GroupMemberAccountNotFound', { userId: input.from });
   }
-  return ctx.actors.group(input.groupId).call('sendMessage', {
+  const spec: GroupSendSpec = {
     caller,
     from: input.from,
     random: input.random ?? randomU32(),
@@ -54,5 +54,6 @@ export async function sendGroupMessage(ctx: ImContext, caller: Caller, input: Se
     ...(atInfo ? { atInfo } : {}),
     forbidBeforeCallback: input.forbidBeforeCallback ?? false,
     forbidAfterCallback: input.forbidAfterCallback ?? false,
-  });
+  };
+  return ctx.actors.group(input.groupId).call({ op: 'sendMessage', spec });
 }
