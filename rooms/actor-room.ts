@@ -66,7 +66,7 @@ export abstract class ActorRoom<P extends Protocol> extends Room implements Comm
       this.#phase = 'active';
       this.deps.im.metrics.actorsActive.inc({ type: this.roomName });
       this.deps.localActors.add(this);
-      this.#lastActivity = Date.now();
+      this.#lastActivity = this.deps.im.now();
       const every = Math.max(50, Math.floor(this.deps.settings.idlePassivateMs / 4));
       this.#idleTimer = setInterval(() => this.#checkIdle(), every).unref();
       this.#markReady();
@@ -82,7 +82,7 @@ export abstract class ActorRoom<P extends Protocol> extends Room implements Comm
     if (this.#phase === 'creating') await this.#ready;
     if (this.#phase === 'gone') throw new ActorGoneError(this.roomId);
     this.#inflight++;
-    this.#lastActivity = Date.now();
+    this.#lastActivity = this.deps.im.now();
     try {
       return await fn();
     } catch (e) {
@@ -91,7 +91,7 @@ export abstract class ActorRoom<P extends Protocol> extends Room implements Comm
       throw e;
     } finally {
       this.#inflight--;
-      this.#lastActivity = Date.now();
+      this.#lastActivity = this.deps.im.now();
     }
   }
 
@@ -100,7 +100,7 @@ export abstract class ActorRoom<P extends Protocol> extends Room implements Comm
   }
 
   #checkIdle(): void {
-    const idleFor = Date.now() - this.#lastActivity;
+    const idleFor = this.deps.im.now() - this.#lastActivity;
     if (this.#inflight === 0 && this.clients.length === 0 && idleFor >= this.deps.settings.idlePassivateMs && this.canPassivate()) {
       void this.passivate();
     }

@@ -14,8 +14,8 @@ import {
   groupFromRecord,
   memberFromRecord,
   memberToRecord,
-  newGroup,
 } from '../src/im/groups/group-model.ts';
+import { newGroup } from '../src/im/groups/new-group.ts';
 import { checkAtInfo, checkCanSend } from '../src/im/groups/group-rules.ts';
 import { originOf } from '../src/im/caller.ts';
 import { CloseCode } from '../src/protocol/close-codes.ts';
@@ -28,7 +28,7 @@ import { addMembers, removeMembers } from './group/membership.ts';
 import { notifyInboxes } from './group/notices.ts';
 import { commitObserver } from './commit-metrics.ts';
 import { emitterFor } from './emitter-for.ts';
-import { makeEvent } from '../src/events/event-types.ts';
+import { makeEvent } from '../src/protocol/events.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
 import type { GroupRecord } from '../storage/store.ts';
 

@@ -20,7 +20,7 @@ import { InboxStream } from './inbox/inbox-stream.ts';
 import { toRpcError } from './inbox/rpc-error.ts';
 import { commitObserver } from './commit-metrics.ts';
 import { emitterFor } from './emitter-for.ts';
-import { type StateChangedData, makeEvent } from '../src/events/event-types.ts';
+import { type StateChangedData, makeEvent } from '../src/protocol/events.ts';
 import { inboxStream } from '../src/protocol/streams.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
 

@@ -8,8 +8,8 @@
  * Publishing never delays an acknowledgement: it runs behind the writer, one publish at a time.
  */
 import type { Logger } from 'pino';
-import type { EventBus } from '../src/events/event-bus.ts';
-import { type ParleyEvent, eventOfEntry } from '../src/events/event-types.ts';
+import type { EventBus } from '../src/im/event-bus.ts';
+import { type ParleyEvent, eventOfEntry } from '../src/protocol/events.ts';
 import type { Entry } from '../src/protocol/entries.ts';
 import type { MessageLog } from '../storage/store.ts';
 

@@ -9,7 +9,7 @@ import { openSqliteStore } from '../storage/sqlite/sqlite-store.ts';
 import type { Store } from '../storage/store.ts';
 import { type RedisConnection, connectRedis } from './cluster/redis-connection.ts';
 import type { Config } from './config.ts';
-import type { EventBus } from './events/event-bus.ts';
+import type { EventBus } from './im/event-bus.ts';
 import { type KafkaConnection, connectKafka } from './events/kafka-connection.ts';
 import { KafkaEventBus } from './events/kafka-event-bus.ts';
 import { LocalEventBus } from './events/local-event-bus.ts';

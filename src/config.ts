@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { CALLBACK_COMMANDS } from './events/callbacks/callback-commands.ts';
+import { CALLBACK_COMMANDS } from './protocol/callback-commands.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();

@@ -14,6 +14,7 @@ import { connectRouter } from './api/connect-route.ts';
 import { accountService } from './api/endpoints/accounts.ts';
 import { groupService } from './api/endpoints/groups.ts';
 import { openimService } from './api/endpoints/openim.ts';
+import { openMsgService } from './api/endpoints/open-msg.ts';
 import { restRouter } from './api/rest-router.ts';
 import { answerMatchmakingRefusalsAs4xx } from './api/matchmake-errors.ts';
 import { type AppIdentity, loadAppIdentity } from './auth/app-identity.ts';
@@ -112,7 +113,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     greet: false,
     express: (app) => {
       app.disable('x-powered-by');
-      app.use(restRouter({ im, auth, services: [accountService, openimService, groupService, archive.service], maxBodyBytes: config.limits.maxBodyBytes, log }));
+      app.use(restRouter({ im, auth, services: [accountService, openimService, groupService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
       app.use(connectRouter({ im, auth, actors: node.actors, log }));
       app.use(archive.router);
       app.get('/metrics', (_req, res) => {

@@ -5,6 +5,10 @@
  * Common contract: methods never return partial writes — a rejected call wrote nothing; values
  * handed in are not retained or mutated; times are Unix milliseconds.
  */
+import type { GroupType, MemberRole } from '../src/im/groups/group-types.ts';
+
+/** The group vocabulary is the domain's; adapters take it from here with the records that use it. */
+export type { GroupType, MemberRole };
 
 /** Ownership of a stream taken by an actor: the epoch it holds and the highest SEQ stored when it took it. */
 export interface StreamClaim {
@@ -124,8 +128,6 @@ export interface AccountStore {
   revokeSigsBefore(userId: string, unixSeconds: number): Promise<void>;
 }
 
-export type GroupType = 'Private' | 'Public' | 'ChatRoom' | 'AVChatRoom' | 'Community';
-export type MemberRole = 'Owner' | 'Admin' | 'Member';
 
 export interface GroupRecord {
   readonly groupId: string;

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
-import type { ParleyEvent } from '../../src/events/event-types.ts';
+import type { ParleyEvent } from '../../src/protocol/events.ts';
 import { runToExit, writeSideRun } from '../lib/side-run.ts';
 import { RestClient } from '../servers/rest-client.ts';
 import { ServerProcess } from '../servers/server-process.ts';

@@ -9,7 +9,7 @@ import { type GroupState, type Member, TYPE_RULES, emptyMemberProfile, memberToR
 import { checkCanAddMembers, checkCanRemove, checkTypeAllowsRemoval } from '../../src/im/groups/group-rules.ts';
 import type { GroupTip, GroupTipType } from '../../src/protocol/entries.ts';
 import { imError } from '../../src/protocol/errors.ts';
-import { eventOfEntry } from '../../src/events/event-types.ts';
+import { eventOfEntry } from '../../src/protocol/events.ts';
 import type { GroupStream } from './group-stream.ts';
 import { notifyInboxes } from './notices.ts';
 

@@ -58,7 +58,7 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
   const presence: Presence = o.redis ? new ClusterRedisPresence(o.redis.url, o.clusterName) : new LocalPresence();
   const bus = new NodeBus(presence, o.callTimeoutMs, o.countBusMessage);
   let registry: NodeRegistry | undefined;
-  const actors = new ColyseusActors({ bus, maxAttempts: 20, log: o.log, isDead: async (node) => (await registry?.isDead(node)) ?? false });
+  const actors = new ColyseusActors({ bus, maxAttempts: 20, log: o.log, now: o.now, isDead: async (node) => (await registry?.isDead(node)) ?? false });
   const localActors = new LocalActors();
   if (!o.redis) {
     const fanOut = new LocalFanOut();

@@ -35,6 +35,8 @@ export interface ColyseusActorsOptions {
   readonly maxAttempts: number;
   /** Whether the cluster knows `node` is dead (its listings can be dropped without a health check); a node that came back is not. */
   readonly isDead?: (node: string) => Promise<boolean>;
+  /** Unix ms (Parley's clock). */
+  readonly now: () => number;
   readonly log: Logger;
 }
 
@@ -119,7 +121,7 @@ export class ColyseusActors implements Actors {
       return;
     }
     const alive = await matchMaker.healthCheckProcessId(node).catch(() => false);
-    if (!alive) this.#suspects.set(node, Date.now());
+    if (!alive) this.#suspects.set(node, this.#o.now());
   }
 
   /** A node died: calls must not go there from a remembered location (they would wait out the call timeout). */
@@ -131,7 +133,7 @@ export class ColyseusActors implements Actors {
   isSuspect(node: string): boolean {
     const at = this.#suspects.get(node);
     if (at === undefined) return false;
-    if (Date.now() - at < SUSPECT_MS) return true;
+    if (this.#o.now() - at < SUSPECT_MS) return true;
     this.#suspects.delete(node);
     return false;
   }

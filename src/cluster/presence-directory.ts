@@ -61,24 +61,3 @@ export class RedisPresenceDirectory implements PresenceDirectory {
     await this.#redis.eval(CLEAR_NODE, 2, this.#hash, this.#nodeSet(node), node);
   }
 }
-
-/** The directory of a single process (tests, and the cluster fan-out run in one process). */
-export class MemoryPresenceDirectory implements PresenceDirectory {
-  readonly #map = new Map<string, string>();
-
-  async set(userId: string, node: string): Promise<void> {
-    this.#map.set(userId, node);
-  }
-
-  async clearIf(userId: string, node: string): Promise<void> {
-    if (this.#map.get(userId) === node) this.#map.delete(userId);
-  }
-
-  async all(): Promise<Map<string, string>> {
-    return new Map(this.#map);
-  }
-
-  async clearNode(node: string): Promise<void> {
-    for (const [u, n] of this.#map) if (n === node) this.#map.delete(u);
-  }
-}

@@ -7,8 +7,8 @@
 import { type Consumer, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { withTimeout } from '../ops/dependency.ts';
-import type { EventBus, EventHandler, SubscribeOptions, Subscription } from './event-bus.ts';
-import type { ParleyEvent } from './event-types.ts';
+import type { EventBus, EventHandler, SubscribeOptions, Subscription } from '../im/event-bus.ts';
+import type { ParleyEvent } from '../protocol/events.ts';
 
 /** kafkajs's default session timeout, ms; consumers heartbeat every third of it. */
 const DEFAULT_SESSION_MS = 30_000;

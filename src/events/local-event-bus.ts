@@ -7,8 +7,8 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { type Checkpointer, checkpointInBackground } from '../../storage/sqlite/checkpointer.ts';
-import type { EventBus, EventHandler, SubscribeOptions, Subscription } from './event-bus.ts';
-import type { ParleyEvent } from './event-types.ts';
+import type { EventBus, EventHandler, SubscribeOptions, Subscription } from '../im/event-bus.ts';
+import type { ParleyEvent } from '../protocol/events.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (

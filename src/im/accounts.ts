@@ -2,7 +2,7 @@
 import { imError } from '../protocol/errors.ts';
 import type { ImContext } from './context.ts';
 import { isValidUserId } from '../protocol/ids.ts';
-import { makeEvent } from '../events/event-types.ts';
+import { makeEvent } from '../protocol/events.ts';
 
 export const MAX_ACCOUNTS_PER_CALL = 100;
 

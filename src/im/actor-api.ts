@@ -5,7 +5,7 @@
  * typed protocol: a union of commands, each with its result type, handled by one exhaustive table.
  */
 import type { C2CMessage, GroupAt, GroupMessage, InboxNotice, StreamEvent } from '../protocol/entries.ts';
-import type { GroupType, MemberRole } from '../../storage/store.ts';
+import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
 import type { GroupInfo } from './groups/group-model.ts';
 

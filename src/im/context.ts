@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../../storage/store.ts';
 import type { AppIdentity } from '../auth/app-identity.ts';
-import type { EventBus } from '../events/event-bus.ts';
+import type { EventBus } from './event-bus.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { AccountDirectory } from './account-directory.ts';
 import type { Actors } from './actor-api.ts';

@@ -3,8 +3,8 @@
  * `runEventBusContract({ name, create })`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventBus, Subscription } from '../../src/events/event-bus.ts';
-import { type ParleyEvent, makeEvent } from '../../src/events/event-types.ts';
+import type { EventBus, Subscription } from '../../src/im/event-bus.ts';
+import { type ParleyEvent, makeEvent } from '../../src/protocol/events.ts';
 import { eventually, waitFor } from '../helpers/wait.ts';
 
 export interface EventBusContractOptions {

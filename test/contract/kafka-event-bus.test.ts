@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { makeEvent } from '../../src/events/event-types.ts';
+import { makeEvent } from '../../src/protocol/events.ts';
 import { KafkaEventBus } from '../../src/events/kafka-event-bus.ts';
 import { unavailable } from '../helpers/services.ts';
 import { waitFor } from '../helpers/wait.ts';

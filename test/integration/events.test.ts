@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import type { ParleyEvent } from '../../src/events/event-types.ts';
+import type { ParleyEvent } from '../../src/protocol/events.ts';
 import { ParleyProcess } from '../helpers/parley-process.ts';
 import { unavailable } from '../helpers/services.ts';
 import { eventually, text, waitFor } from '../helpers/wait.ts';

@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AFTER_COMMANDS } from '../../src/events/callbacks/callback-commands.ts';
+import { AFTER_COMMANDS } from '../../src/protocol/callback-commands.ts';
 import type { CallbackClient, CallbackOutcome, CallbackRequest } from '../../src/events/callbacks/callback-client.ts';
 import { type AfterCallbacks, startAfterCallbacks } from '../../src/events/callbacks/after-callbacks.ts';
-import { type ParleyEvent, makeEvent } from '../../src/events/event-types.ts';
+import { type ParleyEvent, makeEvent } from '../../src/protocol/events.ts';
 import { LocalEventBus } from '../../src/events/local-event-bus.ts';
 import type { C2CMessage } from '../../src/protocol/entries.ts';
 import { waitFor } from '../helpers/wait.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeEvent } from '../../src/events/event-types.ts';
+import { makeEvent } from '../../src/protocol/events.ts';
 import { chatRecordFileText, chatRecordOf, formatExpireTime, formatMsgTime, headerLine, hourOf, parseMsgTime } from '../../src/events/archive/record-format.ts';
 import { parsePartFileName, partFileName } from '../../src/events/archive/archive-dir.ts';
 

@@ -9,7 +9,7 @@ import type { Store } from '../../storage/store.ts';
 import { Archiver } from '../../src/events/archive/archiver.ts';
 import { HOUR_MS } from '../../src/events/archive/record-format.ts';
 import { LocalEventBus } from '../../src/events/local-event-bus.ts';
-import { type ParleyEvent, makeEvent } from '../../src/events/event-types.ts';
+import { type ParleyEvent, makeEvent } from '../../src/protocol/events.ts';
 import { createMetrics, type Metrics } from '../../src/ops/metrics.ts';
 import { eventually } from '../helpers/wait.ts';
 

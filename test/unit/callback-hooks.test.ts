@@ -3,7 +3,7 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { callbackSign, callbackUrl, parseAnswer, type CallbackAnswer, type CallbackClient, type CallbackRequest, type CallbackOutcome } from '../../src/events/callbacks/callback-client.ts';
-import { CALLBACK_COMMANDS } from '../../src/events/callbacks/callback-commands.ts';
+import { CALLBACK_COMMANDS } from '../../src/protocol/callback-commands.ts';
 import { callbackHooks } from '../../src/events/callbacks/callback-hooks.ts';
 import { inviteDecisionOf, sendDecisionOf, vetoOf } from '../../src/events/callbacks/before-answers.ts';
 import type { C2CMessage } from '../../src/protocol/entries.ts';

@@ -1,6 +1,6 @@
 import { platformOf } from '../../src/im/caller.ts';
 import { describe, expect, it } from 'vitest';
-import { makeEvent } from '../../src/events/event-types.ts';
+import { makeEvent } from '../../src/protocol/events.ts';
 import {
   afterCallbackOf,
   beforeC2CSendPayload,

@@ -1,16 +1,14 @@
 /**
- * Chat-record download as one feature: the archiver (consumer of the event stream), the
- * `open_msg_svc` REST service and the `/archive/<file>` download route, built from one slice of
- * dependencies. The service and route exist from the start; the archiver starts once the node
+ * Chat-record download as one feature: the archiver (consumer of the event stream), the URL signer
+ * the `open_msg_svc` REST service answers with, and the `/archive/<file>` download route, built from
+ * one slice of dependencies. The route exists from the start; the archiver starts once the node
  * listens (its base URL names the port).
  */
 import { join } from 'node:path';
 import type express from 'express';
 import type { Logger } from 'pino';
 import type { ArchiveCatalog } from '../../../storage/store.ts';
-import type { Service } from '../../api/endpoint.ts';
-import { openMsgService } from '../../api/endpoints/open-msg.ts';
-import type { EventBus } from '../event-bus.ts';
+import type { EventBus } from '../../im/event-bus.ts';
 import { archiveRouter } from './archive-route.ts';
 import { type ArchiveMetrics, Archiver } from './archiver.ts';
 import { ArchiveUrls } from './signed-urls.ts';
@@ -34,8 +32,10 @@ export interface ChatArchiveSettings {
 }
 
 export interface ChatArchive {
-  /** `v4/open_msg_svc/get_history`. */
-  readonly service: Service;
+  /** Signs the download URLs `v4/open_msg_svc/get_history` hands out. */
+  readonly urls: ArchiveUrls;
+  /** Hours starting longer ago than this are expired, ms. */
+  readonly retentionMs: number;
   /** `GET /archive/<file>` for the files this node holds. */
   readonly router: express.Router;
   /** Starts archiving; `baseUrl` is how other nodes and downloaders reach this one (`http://host:port`). */
@@ -48,7 +48,8 @@ export function createChatArchive(d: ChatArchiveDeps, s: ChatArchiveSettings): C
   const urls = new ArchiveUrls(d.identity.secretKey, s.urlTtlS, d.now);
   let archiver: Archiver | undefined;
   return {
-    service: openMsgService({ urls, retentionMs: s.retentionMs }),
+    urls,
+    retentionMs: s.retentionMs,
     router: archiveRouter({ dir, urls, log: d.log }),
     async start(baseUrl) {
       archiver = new Archiver(

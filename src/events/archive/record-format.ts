@@ -4,7 +4,7 @@
  */
 import type { MsgElem } from '../../protocol/entries.ts';
 import type { ArchiveChatType } from '../../../storage/store.ts';
-import type { ParleyEvent } from '../event-types.ts';
+import type { ParleyEvent } from '../../protocol/events.ts';
 
 export const HOUR_MS = 3_600_000;
 

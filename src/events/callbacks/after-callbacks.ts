@@ -10,8 +10,8 @@
  * which is delivered again on the next start.
  */
 import type { Logger } from 'pino';
-import type { EventBus, Subscription } from '../event-bus.ts';
-import type { ParleyEvent } from '../event-types.ts';
+import type { EventBus, Subscription } from '../../im/event-bus.ts';
+import type { ParleyEvent } from '../../protocol/events.ts';
 import type { CallbackClient } from './callback-client.ts';
 import { afterCallbackOf, groupTypeNeeded } from './payloads.ts';
 

@@ -7,7 +7,7 @@ import { C2C_BODY_ERRORS, GROUP_BODY_ERRORS, checkMsgBody } from '../../im/messa
 import type { Decision, InviteDecision, SendDecision } from '../../im/hooks.ts';
 import { type ImError, appCodeError, codeFits, imError, isImError } from '../../protocol/errors.ts';
 import type { CallbackAnswer } from './callback-client.ts';
-import type { BeforeCommand } from './callback-commands.ts';
+import type { BeforeCommand } from '../../protocol/callback-commands.ts';
 
 export type Mapped<D> = { readonly decision: D } | { readonly unusable: string };
 

@@ -4,7 +4,7 @@
  * timeout. Node's fetch keeps connections to the app server alive and pools them per origin.
  */
 import { createHash } from 'node:crypto';
-import type { CallbackCommand } from './callback-commands.ts';
+import type { CallbackCommand } from '../../protocol/callback-commands.ts';
 
 export interface CallbackClientOptions {
   readonly url: string;

@@ -9,7 +9,7 @@ import type { Decision, Hooks, InviteDecision, SendDecision } from '../../im/hoo
 import { imError } from '../../protocol/errors.ts';
 import { type Mapped, decisionOf, inviteDecisionOf, sendDecisionOf } from './before-answers.ts';
 import type { CallbackAnswer, CallbackClient } from './callback-client.ts';
-import type { BeforeCommand } from './callback-commands.ts';
+import type { BeforeCommand } from '../../protocol/callback-commands.ts';
 import {
   type BeforeApplyJoinEvent,
   type Payload,

@@ -6,8 +6,8 @@
 import type { Caller } from '../../im/caller.ts';
 import type { BeforeC2CSendEvent, BeforeCreateGroupEvent, BeforeGroupSendEvent, BeforeInviteEvent } from '../../im/hooks.ts';
 import type { C2CMessage, GroupMessage, MsgOrigin } from '../../protocol/entries.ts';
-import type { ParleyEvent } from '../event-types.ts';
-import type { AfterCommand } from './callback-commands.ts';
+import type { ParleyEvent } from '../../protocol/events.ts';
+import type { AfterCommand } from '../../protocol/callback-commands.ts';
 
 export type Payload = Readonly<Record<string, unknown>>;
 

@@ -6,9 +6,9 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
-import type { EventBus } from '../event-bus.ts';
+import type { EventBus } from '../../im/event-bus.ts';
 import { type AfterCallbacks, startAfterCallbacks } from './after-callbacks.ts';
-import { AFTER_COMMANDS } from './callback-commands.ts';
+import { AFTER_COMMANDS } from '../../protocol/callback-commands.ts';
 import { createCallbackClient } from './callback-client.ts';
 import { type CallbackHooks, callbackHooks } from './callback-hooks.ts';
 

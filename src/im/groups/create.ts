@@ -1,7 +1,7 @@
 /** create_group: validates the request, picks or checks the id, and asks the group's actor to create it. */
 import { randomUUID } from 'node:crypto';
 import { imError, isImError } from '../../protocol/errors.ts';
-import type { GroupType, MemberRole } from '../../../storage/store.ts';
+import type { GroupType, MemberRole } from './group-types.ts';
 import type { CreateGroupSpec } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';

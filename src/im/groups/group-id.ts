@@ -1,7 +1,7 @@
 /** Group ids (spec §5.4): generated `@TGS#<type digit><9 chars>`, or custom ids with their rules. */
 import { randomInt } from 'node:crypto';
 import { imError } from '../../protocol/errors.ts';
-import type { GroupType } from '../../../storage/store.ts';
+import type { GroupType } from './group-types.ts';
 import { isValidGroupId } from '../../protocol/ids.ts';
 
 const MAX_CUSTOM_ID_BYTES = 48;

@@ -2,8 +2,8 @@
  * The group model: profile and member fields as Parley keeps them (JSON in the store's `profile`
  * columns), the per-type rules of spec §5.2, and the info shape actors return.
  */
-import type { GroupRecord, GroupType, MemberRecord, MemberRole } from '../../../storage/store.ts';
-import type { CreateGroupSpec } from '../actor-api.ts';
+import type { GroupRecord, MemberRecord } from '../../../storage/store.ts';
+import type { GroupType, MemberRole } from './group-types.ts';
 
 export const GROUP_TYPES: readonly GroupType[] = ['Private', 'Public', 'ChatRoom', 'AVChatRoom', 'Community'];
 
@@ -116,27 +116,4 @@ export function memberToRecord(m: Member): MemberRecord {
 /** The first SEQ a member may read minus one: pre-join history types read from the start. */
 export function readableAfter(type: GroupType, joinSeq: number): number {
   return TYPE_RULES[type].preJoinHistory ? 0 : joinSeq;
-}
-
-/** The record and members of a group about to be created (the owner first, where the type lists members). */
-export function newGroup(spec: CreateGroupSpec, now: number): { record: GroupRecord; members: Member[] } {
-  const profile: GroupProfile = {
-    name: spec.name,
-    introduction: spec.introduction,
-    notification: spec.notification,
-    faceUrl: spec.faceUrl,
-    maxMemberCount: spec.maxMemberCount,
-    applyJoinOption: spec.applyJoinOption as ApplyJoinOption,
-    muteAll: false,
-    appDefinedData: { ...spec.appDefinedData },
-    infoSeq: 0,
-    lastInfoTime: now,
-    lastMsgTime: 0,
-    createRequest: spec.requestId,
-  };
-  const owner = spec.owner && TYPE_RULES[spec.type].memberList ? [{ userId: spec.owner, role: 'Owner' as const, appMemberDefinedData: {} }] : [];
-  const members = [...owner, ...spec.members].map(
-    (m): Member => ({ userId: m.userId, role: m.role, joinedAt: now, joinSeq: 0, profile: { ...emptyMemberProfile(), appMemberDefinedData: { ...m.appMemberDefinedData } } }),
-  );
-  return { record: { groupId: spec.groupId, type: spec.type, owner: spec.owner, createdAt: now, profile: JSON.stringify(profile) }, members };
 }

@@ -1,7 +1,8 @@
 /** get_joined_group_list: the groups an account belongs to, with the filters of spec §3.6. */
 import { imError } from '../../protocol/errors.ts';
 import { groupStream } from '../../protocol/streams.ts';
-import type { GroupType, UserGroupRecord } from '../../../storage/store.ts';
+import type { UserGroupRecord } from '../../../storage/store.ts';
+import type { GroupType } from './group-types.ts';
 import type { ImContext } from '../context.ts';
 import { type GroupState, type Member, groupFromRecord, memberFromRecord } from './group-model.ts';
 

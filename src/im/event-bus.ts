@@ -4,7 +4,7 @@
  * in-process log on SQLite (embedded mode; a crash loses nothing published) and Kafka
  * (`parley.events`, keyed by `event.key`).
  */
-import type { ParleyEvent } from './event-types.ts';
+import type { ParleyEvent } from '../protocol/events.ts';
 
 /** Handles a batch of events of one partition, in order. Resolving commits them; rejecting redelivers them later. */
 export type EventHandler = (events: readonly ParleyEvent[]) => Promise<void>;

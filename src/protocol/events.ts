@@ -6,8 +6,8 @@
  * Compatibility: fields are only ever added within a version; a type's meaning never changes.
  * A consumer ignores types and fields it does not know.
  */
-import type { C2CMessage, GroupMessage, GroupTip, MsgElem } from '../protocol/entries.ts';
-import type { Platform } from '../protocol/client-ops.ts';
+import type { C2CMessage, GroupMessage, GroupTip, MsgElem } from './entries.ts';
+import type { Platform } from './client-ops.ts';
 
 export const EVENT_VERSION = 1;
 

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { Caller } from '../../src/im/caller.ts';
+import { type GroupState, type Member, emptyMemberProfile } from '../../src/im/groups/group-model.ts';
+import { checkAtInfo, checkCanAddMembers, checkCanRemove, checkCanSend, checkTypeAllowsRemoval } from '../../src/im/groups/group-rules.ts';
+import type { GroupType, MemberRole } from '../../src/im/groups/group-types.ts';
+
+const NOW = 1_700_000_000_000;
+const group = (type: GroupType, muteAll = false): GroupState => ({
+  groupId: 'g',
+  type,
+  owner: 'owner',
+  createdAt: 0,
+  profile: { name: 'g', introduction: '', notification: '', faceUrl: '', maxMemberCount: 100, applyJoinOption: 'FreeAccess', muteAll, appDefinedData: {}, infoSeq: 0, lastInfoTime: 0, lastMsgTime: 0 },
+});
+const member = (userId: string, role: MemberRole, muteUntil = 0): Member => ({ userId, role, joinedAt: 0, joinSeq: 0, profile: { ...emptyMemberProfile(), muteUntil } });
+const user = (userId: string): Caller => ({ kind: 'user', userId, platform: 'Web' });
+const admin: Caller = { kind: 'admin', userId: 'administrator' };
+
+describe('group rules (spec §5.2)', () => {
+  it('lets members send, refusing non-members (10007) and muted members (10017); App admins always send', () => {
+    const g = group('Public');
+    expect(() => checkCanSend(g, user('ann'), member('ann', 'Member'), NOW)).not.toThrow();
+    expect(() => checkCanSend(g, user('zed'), undefined, NOW)).toThrow(expect.objectContaining({ code: 10007 }));
+    expect(() => checkCanSend(g, user('ann'), member('ann', 'Member', NOW + 1000), NOW)).toThrow(expect.objectContaining({ code: 10017 }));
+    expect(() => checkCanSend(g, user('ann'), member('ann', 'Member', NOW - 1), NOW)).not.toThrow();
+    expect(() => checkCanSend(g, admin, undefined, NOW)).not.toThrow();
+  });
+
+  it('lets only the owner, admins and App admins speak while everyone is muted', () => {
+    const g = group('Public', true);
+    expect(() => checkCanSend(g, user('ann'), member('ann', 'Member'), NOW)).toThrow(expect.objectContaining({ code: 10017 }));
+    expect(() => checkCanSend(g, user('ben'), member('ben', 'Admin'), NOW)).not.toThrow();
+    expect(() => checkCanSend(g, user('owner'), member('owner', 'Owner'), NOW)).not.toThrow();
+    expect(() => checkCanSend(g, admin, undefined, NOW)).not.toThrow();
+  });
+
+  it('lets any member invite into a Work group, only the owner or admins into a Public one, nobody into an AVChatRoom', () => {
+    expect(() => checkCanAddMembers(group('Private'), user('ann'), member('ann', 'Member'))).not.toThrow();
+    expect(() => checkCanAddMembers(group('Public'), user('ann'), member('ann', 'Member'))).toThrow(expect.objectContaining({ code: 10007 }));
+    expect(() => checkCanAddMembers(group('Public'), user('ben'), member('ben', 'Admin'))).not.toThrow();
+    expect(() => checkCanAddMembers(group('AVChatRoom'), admin, undefined)).toThrow(expect.objectContaining({ code: 10007 }));
+  });
+
+  it('lets the owner remove anyone but itself and admins remove plain members only', () => {
+    const g = group('Public');
+    const owner = member('owner', 'Owner');
+    const adminMember = member('ben', 'Admin');
+    const plain = member('ann', 'Member');
+    expect(() => checkCanRemove(g, user('owner'), owner, adminMember)).not.toThrow();
+    expect(() => checkCanRemove(g, user('ben'), adminMember, plain)).not.toThrow();
+    expect(() => checkCanRemove(g, user('ben'), adminMember, member('cat', 'Admin'))).toThrow(expect.objectContaining({ code: 10007 }));
+    expect(() => checkCanRemove(g, user('ann'), plain, member('dan', 'Member'))).toThrow(expect.objectContaining({ code: 10007 }));
+    expect(() => checkCanRemove(g, admin, undefined, owner)).toThrow(expect.objectContaining({ code: 10007 }));
+  });
+
+  it('refuses every removal from an AVChatRoom (10004) and @all there', () => {
+    expect(() => checkTypeAllowsRemoval(group('AVChatRoom'))).toThrow(expect.objectContaining({ code: 10004 }));
+    expect(() => checkTypeAllowsRemoval(group('ChatRoom'))).not.toThrow();
+    expect(() => checkAtInfo(group('AVChatRoom'), [{ all: true }])).toThrow(expect.objectContaining({ code: 10004 }));
+    expect(() => checkAtInfo(group('AVChatRoom'), [{ userId: 'ann' }])).not.toThrow();
+    expect(() => checkAtInfo(group('Public'), [{ all: true }])).not.toThrow();
+  });
+});
