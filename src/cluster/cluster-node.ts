@@ -84,7 +84,7 @@ export function createClusterNode(o: ClusterNodeOptions): ClusterNode {
   const redis = o.redis.client;
   const directory = new RedisPresenceDirectory(redis, o.clusterName);
   const fanOut = new ClusterFanOut(bus, directory, o.now);
-  const driver = new SingleActivationRedisDriver(redis, o.clusterName);
+  const driver = new SingleActivationRedisDriver(redis, o.clusterName, () => matchMaker.processId);
   const audit = new OwnershipAudit(driver, localActors, { nodeId: () => matchMaker.processId, everyMs: o.auditEveryMs, log: o.log });
 
   return {

@@ -5,7 +5,7 @@
  * cluster. Every key lives under the cluster's prefix (`<cluster>:roomcaches`,
  * `<cluster>:roomcaches:process:<id>`), so clusters can share one Redis.
  */
-import { type IRoomCache, type MatchMakerDriver, type SortOptions, initializeRoomCache, matchMaker } from '@colyseus/core';
+import { type IRoomCache, type MatchMakerDriver, type SortOptions, initializeRoomCache } from '@colyseus/core';
 import type { Redis } from 'ioredis';
 
 /** Updates the listing only if it still belongs to ARGV[3] (its processId). */
@@ -38,11 +38,14 @@ export class SingleActivationRedisDriver implements MatchMakerDriver {
   readonly #redis: Redis;
   readonly #listings: string;
   readonly #prefix: string;
+  readonly #processId: () => string;
 
-  constructor(redis: Redis, clusterName: string) {
+  /** `processId` names this process (Colyseus' processId, known once the matchmaker is set up). */
+  constructor(redis: Redis, clusterName: string, processId: () => string) {
     this.#redis = redis;
     this.#prefix = clusterName;
     this.#listings = roomListingsKey(clusterName);
+    this.#processId = processId;
   }
 
   #byProcess(processId: string): string {
@@ -71,7 +74,7 @@ export class SingleActivationRedisDriver implements MatchMakerDriver {
   }
 
   async remove(roomId: string): Promise<boolean> {
-    const processId = matchMaker.processId;
+    const processId = this.#processId();
     return (await this.#redis.eval(REMOVE_IF_OWNER, 2, this.#listings, this.#byProcess(processId), processId, roomId)) === 1;
   }
 
