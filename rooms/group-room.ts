@@ -10,22 +10,19 @@ import {
   type GroupInfo,
   type GroupState,
   type Member,
-  TYPE_RULES,
   groupFromRecord,
   memberFromRecord,
   memberToRecord,
 } from '../src/im/groups/group-model.ts';
 import { newGroup } from '../src/im/groups/new-group.ts';
-import { checkAtInfo, checkCanSend } from '../src/im/groups/group-rules.ts';
-import { originOf } from '../src/im/caller.ts';
 import { CloseCode } from '../src/protocol/close-codes.ts';
-import type { GroupMessage } from '../src/protocol/entries.ts';
 import { imError } from '../src/protocol/errors.ts';
 import { groupStream } from '../src/protocol/streams.ts';
 import { ActorRoom } from './actor-room.ts';
 import { GroupStream } from './group/group-stream.ts';
-import { addMembers, removeMembers } from './group/membership.ts';
-import { notifyInboxes } from './group/notices.ts';
+import { addMembers, removeMembers } from '../src/im/groups/membership.ts';
+import { sendInGroup } from '../src/im/groups/send-in-group.ts';
+import { notifyInboxes } from '../src/im/groups/notices.ts';
 import { commitObserver } from './commit-metrics.ts';
 import { emitterFor } from './emitter-for.ts';
 import { makeEvent } from '../src/protocol/events.ts';
@@ -179,48 +176,6 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
   }
 
   sendMessage(spec: GroupSendSpec): Promise<GroupSendResult> {
-    return this.serve(async () => {
-      const s = this.#require();
-      const im = this.deps.im;
-      const time = im.now();
-      const sender = spec.caller.kind === 'user' ? s.members.get(spec.caller.userId) : undefined;
-      checkCanSend(s.group, spec.caller, sender, time);
-      checkAtInfo(s.group, spec.atInfo);
-      let entry: GroupMessage = {
-        kind: 'group',
-        groupId: this.#groupId,
-        from: spec.from,
-        time,
-        random: spec.random,
-        body: spec.body,
-        cloudCustomData: spec.cloudCustomData,
-        priority: spec.priority,
-        flags: 0,
-        ...(spec.atInfo ? { atInfo: spec.atInfo } : {}),
-        ...(spec.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
-        origin: originOf(spec.caller),
-      };
-      if (!spec.forbidBeforeCallback) {
-        const decision = await im.hooks.beforeGroupSend({ caller: spec.caller, groupType: s.group.type, message: entry, onlineOnly: spec.onlineOnly });
-        if (decision.action === 'reject') throw decision.error;
-        if (decision.action === 'drop') return { seq: 0, time };
-        if (decision.action === 'rewrite') entry = { ...entry, body: decision.body ?? entry.body, cloudCustomData: decision.cloudCustomData ?? entry.cloudCustomData };
-      }
-      if (spec.onlineOnly || !TYPE_RULES[s.group.type].history) {
-        s.stream.pushOnline(entry, s.members.keys());
-        return { seq: 0, time };
-      }
-      const out = await s.stream.append({ entry, time, idemKey: `g:${spec.from}:${spec.random}` }, () => s.members.keys());
-      if (out.duplicate) return { seq: out.seq, time: (await s.stream.read(out.seq))?.time ?? time };
-      await this.#noteMessage(s, time);
-      return { seq: out.seq, time };
-    });
-  }
-
-  /** Keeps LastMsgTime; persists it once, when the first message activates the group. */
-  async #noteMessage(s: Loaded, time: number): Promise<void> {
-    const first = s.group.profile.lastMsgTime === 0;
-    s.group.profile = { ...s.group.profile, lastMsgTime: time };
-    if (first) await this.deps.im.store.groups.updateGroup(this.#groupId, { profile: JSON.stringify(s.group.profile) });
+    return this.serve(() => sendInGroup(this.deps.im, this.#require(), spec));
   }
 }

@@ -6,6 +6,7 @@ import type { FanOut } from '../../src/cluster/fan-out.ts';
 import type { Entry, StreamEvent } from '../../src/protocol/entries.ts';
 import type { MessageLog, StoredEntry, StreamClaim } from '../../storage/store.ts';
 import { forClients } from '../../src/im/stream-page.ts';
+import type { GroupStreamPort } from '../../src/im/groups/group-actor-state.ts';
 import type { Committed, StreamEmitter } from '../stream-emitter.ts';
 import { StreamWriter, type WriteOutcome } from '../stream-writer.ts';
 
@@ -28,7 +29,7 @@ export interface AppendSpec {
   readonly idemKey?: string;
 }
 
-export class GroupStream {
+export class GroupStream implements GroupStreamPort {
   readonly #o: GroupStreamOptions;
   readonly #writer: StreamWriter;
 

@@ -29,15 +29,21 @@ export interface TypeRules {
   readonly memberList: boolean;
   /** Non-owners see the group only after its first message (Work groups). */
   readonly needsActivation: boolean;
+  /** Who may add members: any member (Work, Community) or only the owner and admins. */
+  readonly invitedBy: 'member' | 'admin';
+  /** A message may mention everyone (`@all`); not in an AVChatRoom. */
+  readonly atAll: boolean;
+  /** Listed by get_joined_group_list only when asked (`WithHugeGroups`: AVChatRoom). */
+  readonly huge: boolean;
   readonly defaultMaxMembers: number;
 }
 
 export const TYPE_RULES: Readonly<Record<GroupType, TypeRules>> = {
-  Private: { admins: false, history: true, preJoinHistory: false, storedTips: true, memberList: true, needsActivation: true, defaultMaxMembers: 2000 },
-  Public: { admins: true, history: true, preJoinHistory: false, storedTips: true, memberList: true, needsActivation: false, defaultMaxMembers: 2000 },
-  ChatRoom: { admins: true, history: true, preJoinHistory: true, storedTips: false, memberList: true, needsActivation: false, defaultMaxMembers: 2000 },
-  AVChatRoom: { admins: false, history: false, preJoinHistory: false, storedTips: false, memberList: false, needsActivation: false, defaultMaxMembers: 1_000_000 },
-  Community: { admins: true, history: true, preJoinHistory: false, storedTips: true, memberList: true, needsActivation: false, defaultMaxMembers: 100_000 },
+  Private: { admins: false, history: true, preJoinHistory: false, storedTips: true, memberList: true, needsActivation: true, invitedBy: 'member', atAll: true, huge: false, defaultMaxMembers: 2000 },
+  Public: { admins: true, history: true, preJoinHistory: false, storedTips: true, memberList: true, needsActivation: false, invitedBy: 'admin', atAll: true, huge: false, defaultMaxMembers: 2000 },
+  ChatRoom: { admins: true, history: true, preJoinHistory: true, storedTips: false, memberList: true, needsActivation: false, invitedBy: 'admin', atAll: true, huge: false, defaultMaxMembers: 2000 },
+  AVChatRoom: { admins: false, history: false, preJoinHistory: false, storedTips: false, memberList: false, needsActivation: false, invitedBy: 'admin', atAll: false, huge: true, defaultMaxMembers: 1_000_000 },
+  Community: { admins: true, history: true, preJoinHistory: false, storedTips: true, memberList: true, needsActivation: false, invitedBy: 'member', atAll: true, huge: false, defaultMaxMembers: 100_000 },
 };
 
 /** The group profile kept as JSON in GroupRecord.profile. */

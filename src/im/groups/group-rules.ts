@@ -12,7 +12,7 @@ export function checkCanAddMembers(g: GroupState, caller: Caller, actor: Member 
   }
   if (caller.kind === 'admin') return;
   if (!actor) throw imError('NotGroupMember', { userId: caller.userId, groupId: g.groupId });
-  if (g.type === 'Private' || g.type === 'Community') return;
+  if (TYPE_RULES[g.type].invitedBy === 'member') return;
   if (actor.role === 'Member') throw imError('GroupNoPermission', { detail: `only the owner or an admin may add members to a ${g.type} group` });
 }
 
@@ -34,7 +34,7 @@ export function checkCanRemove(g: GroupState, caller: Caller, actor: Member | un
 
 /** Mentions the group's type allows: no @all in an AVChatRoom (spec §3.6). */
 export function checkAtInfo(g: GroupState, atInfo: readonly GroupAt[] | undefined): void {
-  if (g.type === 'AVChatRoom' && atInfo?.some((a) => 'all' in a)) throw imError('GroupInvalidParam', { detail: 'an AVChatRoom message cannot mention everyone' });
+  if (!TYPE_RULES[g.type].atAll && atInfo?.some((a) => 'all' in a)) throw imError('GroupInvalidParam', { detail: `a ${g.type} message cannot mention everyone` });
 }
 
 /** May `sender` post now? Members only (App admins always), not muted, and not while everyone is muted. */

@@ -4,7 +4,7 @@ import { groupStream } from '../../protocol/streams.ts';
 import type { UserGroupRecord } from '../../../storage/store.ts';
 import type { GroupType } from './group-types.ts';
 import type { ImContext } from '../context.ts';
-import { type GroupState, type Member, groupFromRecord, memberFromRecord } from './group-model.ts';
+import { type GroupState, type Member, TYPE_RULES, groupFromRecord, memberFromRecord } from './group-model.ts';
 
 export interface JoinedQuery {
   readonly userId: string;
@@ -36,11 +36,11 @@ export async function getJoinedGroups(ctx: ImContext, q: JoinedQuery): Promise<{
   const heads = await ctx.store.messages.headSeqs(rows.map((r) => groupStream(r.groupId)));
   for (const r of rows) {
     if (q.groupType && r.type !== q.groupType) continue;
-    if (r.type === 'AVChatRoom' && !q.withHugeGroups) continue;
+    if (TYPE_RULES[r.type].huge && !q.withHugeGroups) continue;
     const rec = await ctx.store.groups.getGroup(r.groupId);
     if (!rec) continue;
     const group = groupFromRecord(rec);
-    const dormant = r.type === 'Private' && group.profile.lastMsgTime === 0 && group.owner !== q.userId;
+    const dormant = TYPE_RULES[r.type].needsActivation && group.profile.lastMsgTime === 0 && group.owner !== q.userId;
     if (dormant && !q.withNoActiveGroups) continue;
     all.push({ group, membership: r, nextMsgSeq: (heads.get(groupStream(r.groupId)) ?? 0) + 1 });
   }

@@ -1,28 +1,23 @@
 /**
- * Member changes of a group actor: add and remove, each stored before it is visible, then a tip in
- * the group stream (where the type keeps tips) and a notice in each affected member's inbox.
+ * Member changes, as the group actor's handlers run them over its state: add and remove, each
+ * stored before it is visible, then a tip in the group stream (where the type keeps tips) and a
+ * notice in each affected member's inbox.
  */
-import type { AddMembersResult } from '../../src/im/actor-api.ts';
-import type { Caller } from '../../src/im/caller.ts';
-import type { ImContext } from '../../src/im/context.ts';
-import { type GroupState, type Member, TYPE_RULES, emptyMemberProfile, memberToRecord } from '../../src/im/groups/group-model.ts';
-import { checkCanAddMembers, checkCanRemove, checkTypeAllowsRemoval } from '../../src/im/groups/group-rules.ts';
-import type { GroupTip, GroupTipType } from '../../src/protocol/entries.ts';
-import { imError } from '../../src/protocol/errors.ts';
-import { eventOfEntry } from '../../src/protocol/events.ts';
-import type { GroupStream } from './group-stream.ts';
+import type { AddMembersResult } from '../actor-api.ts';
+import type { Caller } from '../caller.ts';
+import type { ImContext } from '../context.ts';
+import { type GroupState, type Member, TYPE_RULES, emptyMemberProfile, memberToRecord } from './group-model.ts';
+import { checkCanAddMembers, checkCanRemove, checkTypeAllowsRemoval } from './group-rules.ts';
+import type { GroupTip, GroupTipType } from '../../protocol/entries.ts';
+import { imError } from '../../protocol/errors.ts';
+import { eventOfEntry } from '../../protocol/events.ts';
+import type { GroupActorState } from './group-actor-state.ts';
 import { notifyInboxes } from './notices.ts';
 
-export interface MembershipState {
-  readonly group: GroupState;
-  readonly members: Map<string, Member>;
-  readonly stream: GroupStream;
-}
-
-const operatorMember = (s: MembershipState, caller: Caller): Member | undefined =>
+const operatorMember = (s: GroupActorState, caller: Caller): Member | undefined =>
   caller.kind === 'user' ? s.members.get(caller.userId) : undefined;
 
-async function tip(im: ImContext, s: MembershipState, type: GroupTipType, operator: string, members: readonly string[], audience: Iterable<string>, reason = ''): Promise<void> {
+async function tip(im: ImContext, s: GroupActorState, type: GroupTipType, operator: string, members: readonly string[], audience: Iterable<string>, reason = ''): Promise<void> {
   const time = im.now();
   const entry: GroupTip = { kind: 'tip', groupId: s.group.groupId, tip: type, operator, members, time, ...(reason ? { reason } : {}) };
   if (TYPE_RULES[s.group.type].storedTips) {
@@ -35,7 +30,7 @@ async function tip(im: ImContext, s: MembershipState, type: GroupTipType, operat
   if (ev) await im.events.publish([{ ...ev, id: `g:${s.group.groupId}#${type}:${time}:${members.join(',')}` }]);
 }
 
-export async function addMembers(im: ImContext, s: MembershipState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult> {
+export async function addMembers(im: ImContext, s: GroupActorState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult> {
   checkCanAddMembers(s.group, caller, operatorMember(s, caller));
   let fresh = userIds.filter((u) => !s.members.has(u));
   const decision = await im.hooks.beforeInvite({ caller, groupId: s.group.groupId, groupType: s.group.type, members: fresh });
@@ -57,7 +52,7 @@ export async function addMembers(im: ImContext, s: MembershipState, caller: Call
   return { results: userIds.map((userId) => ({ userId, result: fresh.includes(userId) ? 1 : refused.has(userId) ? 0 : 2 })) };
 }
 
-export async function removeMembers(im: ImContext, s: MembershipState, caller: Caller, userIds: readonly string[], silence: boolean, reason: string): Promise<void> {
+export async function removeMembers(im: ImContext, s: GroupActorState, caller: Caller, userIds: readonly string[], silence: boolean, reason: string): Promise<void> {
   checkTypeAllowsRemoval(s.group);
   const actor = operatorMember(s, caller);
   const targets = userIds.map((u) => s.members.get(u)).filter((m): m is Member => m !== undefined);

@@ -1,6 +1,6 @@
 /** Membership notices to members' inboxes (joined, left): best effort, after the change is stored. */
-import type { ImContext } from '../../src/im/context.ts';
-import type { InboxNotice } from '../../src/protocol/entries.ts';
+import type { ImContext } from '../context.ts';
+import type { InboxNotice } from '../../protocol/entries.ts';
 
 export async function notifyInboxes(im: ImContext, userIds: readonly string[], notice: Omit<InboxNotice, 'kind'>): Promise<void> {
   const full: InboxNotice = { kind: 'notice', ...notice };

@@ -1,0 +1,25 @@
+/**
+ * What the group rules run over: the state a group actor holds (profile, members) and what they
+ * need of its stream — its head, storing an entry (the next SEQ, then a push to the online
+ * audience), pushing one that is not stored, and reading one back. The actor implements the stream.
+ */
+import type { Entry } from '../../protocol/entries.ts';
+import type { GroupState, Member } from './group-model.ts';
+
+export interface GroupStreamPort {
+  /** The highest committed SEQ. */
+  readonly head: number;
+  /** Stores `entry` under the next SEQ and, once committed, pushes it to the online users among `audience`. */
+  append(spec: { readonly entry: Entry; readonly time: number; readonly idemKey?: string }, audience: () => Iterable<string>): Promise<{ readonly seq: number; readonly duplicate: boolean }>;
+  /** Pushes an entry to the online users among `audience` without storing it (no SEQ). */
+  pushOnline(entry: Entry, audience: Iterable<string>): void;
+  /** A stored entry's time (the original of a duplicate send), if it is still there. */
+  read(seq: number): Promise<{ readonly time: number } | undefined>;
+}
+
+/** A loaded group as its actor holds it. */
+export interface GroupActorState {
+  readonly group: GroupState;
+  readonly members: Map<string, Member>;
+  readonly stream: GroupStreamPort;
+}

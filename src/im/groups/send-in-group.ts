@@ -1,0 +1,58 @@
+/**
+ * A message sent in a group, as the group actor's handler runs it over its state: who may post
+ * and what they may mention, the app server's before-callback, then the message stored under the
+ * next SEQ (or only pushed, when online-only or the type keeps no history) and LastMsgTime noted.
+ */
+import type { GroupMessage } from '../../protocol/entries.ts';
+import type { GroupSendResult, GroupSendSpec } from '../actor-api.ts';
+import { originOf } from '../caller.ts';
+import type { ImContext } from '../context.ts';
+import type { GroupActorState } from './group-actor-state.ts';
+import { TYPE_RULES } from './group-model.ts';
+import { checkAtInfo, checkCanSend } from './group-rules.ts';
+
+function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): GroupMessage {
+  return {
+    kind: 'group',
+    groupId: s.group.groupId,
+    from: spec.from,
+    time,
+    random: spec.random,
+    body: spec.body,
+    cloudCustomData: spec.cloudCustomData,
+    priority: spec.priority,
+    flags: 0,
+    ...(spec.atInfo ? { atInfo: spec.atInfo } : {}),
+    ...(spec.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
+    origin: originOf(spec.caller),
+  };
+}
+
+export async function sendInGroup(im: ImContext, s: GroupActorState, spec: GroupSendSpec): Promise<GroupSendResult> {
+  const time = im.now();
+  const sender = spec.caller.kind === 'user' ? s.members.get(spec.caller.userId) : undefined;
+  checkCanSend(s.group, spec.caller, sender, time);
+  checkAtInfo(s.group, spec.atInfo);
+  let entry = messageOf(s, spec, time);
+  if (!spec.forbidBeforeCallback) {
+    const decision = await im.hooks.beforeGroupSend({ caller: spec.caller, groupType: s.group.type, message: entry, onlineOnly: spec.onlineOnly });
+    if (decision.action === 'reject') throw decision.error;
+    if (decision.action === 'drop') return { seq: 0, time };
+    if (decision.action === 'rewrite') entry = { ...entry, body: decision.body ?? entry.body, cloudCustomData: decision.cloudCustomData ?? entry.cloudCustomData };
+  }
+  if (spec.onlineOnly || !TYPE_RULES[s.group.type].history) {
+    s.stream.pushOnline(entry, s.members.keys());
+    return { seq: 0, time };
+  }
+  const out = await s.stream.append({ entry, time, idemKey: `g:${spec.from}:${spec.random}` }, () => s.members.keys());
+  if (out.duplicate) return { seq: out.seq, time: (await s.stream.read(out.seq))?.time ?? time };
+  await noteMessage(im, s, time);
+  return { seq: out.seq, time };
+}
+
+/** Keeps LastMsgTime; persists it once, when the first message activates the group. */
+async function noteMessage(im: ImContext, s: GroupActorState, time: number): Promise<void> {
+  const first = s.group.profile.lastMsgTime === 0;
+  s.group.profile = { ...s.group.profile, lastMsgTime: time };
+  if (first) await im.store.groups.updateGroup(s.group.groupId, { profile: JSON.stringify(s.group.profile) });
+}
