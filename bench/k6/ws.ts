@@ -1,7 +1,7 @@
 /**
  * k6: the client path over WebSocket against a Parley deployment — each VU is one user, logged
  * in through `POST /connect` (UserSig signed in k6) and the Colyseus room protocol
- * (lib/colyseus.ts); VUs pair up (1↔2, 3↔4, …) and send `c2c.send` requests to their peer at an
+ * (lib/colyseus.ts); VUs pair up (1↔2, 3↔4, …) and send `c2c.send` operations to their peer at an
  * open-loop rate, measuring request→answer and send→`ev` delivery (both ends in this k6 process,
  * one clock). Parameters: bench/scenarios.json (`c2c`) and env; see bench/k6/README.md.
  */
@@ -78,7 +78,8 @@ export default function (): void {
     const id = nextId++;
     pending.set(id, Date.now());
     sentCount.add(1);
-    ws.send(requestFrame(id, 'c2c.send', { to: peer, body: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: payload(vu, n++, p.payloadBytes) } }] }));
+    // Every operation travels in the one request type `op` as `{op, args}` (src/protocol/client-ops.ts).
+    ws.send(requestFrame(id, 'op', { op: 'c2c.send', args: { to: peer, body: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: payload(vu, n++, p.payloadBytes) } }] } }));
   };
   /** Re-arms the send timer once per step so the knee profile can raise the rate. */
   const schedule = (): void => {
