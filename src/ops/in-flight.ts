@@ -13,9 +13,23 @@ export class InFlight {
     this.#pending.add(p);
   }
 
-  /** Resolves once everything tracked so far (and anything tracked meanwhile) has settled. */
-  async drain(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  /**
+   * Resolves once everything tracked so far (and anything tracked meanwhile) has settled, or after
+   * `maxMs` at the latest; answers whether everything settled. Shutdown must end even when a back
+   * end hangs: what did not settle is repaired by the emission sweep on the next start.
+   */
+  async drain(maxMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), maxMs)));
+    const settled = (async (): Promise<true> => {
+      while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+      return true;
+    })();
+    try {
+      return await Promise.race([settled, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   get size(): number {
