@@ -61,8 +61,7 @@ export function restRouter(deps: RestDeps): express.Router {
       if (!sdkAppId) throw imError('SdkAppIdMissing');
       if (Number(sdkAppId) !== deps.auth.sdkAppId) throw imError('SdkAppIdInvalid', { sdkAppId });
       const identifier = queryString(req, 'identifier') ?? '';
-      if (!deps.auth.isAdmin(identifier)) throw imError(found.service.adminRequired, { identifier });
-      await deps.auth.admin(identifier, queryString(req, 'usersig'));
+      await deps.auth.admin(identifier, queryString(req, 'usersig'), found.service.adminRequired);
       const size = Buffer.isBuffer(req.body) ? req.body.length : 0;
       const limit = deps.maxBodyBytes + (ep.bodyAllowance ?? 0) + (ep.carriesMessage ? deps.im.limits.maxMsgBytes : 0);
       if (size > limit) throw imError('BodyTooLong', { size, max: limit });

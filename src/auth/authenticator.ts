@@ -4,7 +4,7 @@
  * verdicts are cached briefly (REST callers reuse one UserSig for every call).
  */
 import type { AccountStore } from '../../storage/store.ts';
-import { imError } from '../protocol/errors.ts';
+import { type ErrorName, imError } from '../protocol/errors.ts';
 import type { AppIdentity } from './app-identity.ts';
 import { type UserSigFields, verifyUserSig } from './user-sig.ts';
 
@@ -46,9 +46,12 @@ export class Authenticator {
     if (account && sig.time < account.sigNotBefore) throw imError('UserSigRevoked');
   }
 
-  /** Verifies an App admin's UserSig (REST `identifier` + `usersig`); throws 60010 for non-admins. */
-  async admin(identifier: string, token: string | undefined): Promise<void> {
-    if (!this.isAdmin(identifier)) throw imError('AdminRequired', { identifier });
+  /**
+   * Verifies an App admin's UserSig (REST `identifier` + `usersig`). A non-admin gets `notAdmin`:
+   * Tencent answers it with the service's own code (70403, 90009, 10007, 1002; 60010 elsewhere).
+   */
+  async admin(identifier: string, token: string | undefined, notAdmin: ErrorName = 'AdminRequired'): Promise<void> {
+    if (!this.isAdmin(identifier)) throw imError(notAdmin, { identifier });
     const cacheKey = `${identifier}\n${token}`;
     const now = this.#now();
     const until = this.#admins.get(cacheKey);
