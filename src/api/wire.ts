@@ -24,6 +24,13 @@ export const count = (err: ErrorName) => z.number({ error: err }).int({ error: e
 /** 0/1 flags, as Tencent sends them. */
 export const flag = (err: ErrorName) => z.union([z.literal(0), z.literal(1)], { error: err });
 
+/**
+ * Tencent `SendMsgControl` (spec §4.3): `NoUnread`, `NoLastMsg`, `WithMuteNotifications` (C2C).
+ * Accepted and checked; unread counts and conversations do not exist yet, so they change nothing.
+ */
+export const sendMsgControl = (err: ErrorName, allowed: readonly string[]) =>
+  z.array(z.string({ error: err }).refine((v) => allowed.includes(v), { error: err }), { error: err });
+
 /** `[{Key, Value}]` custom data lists. */
 export const keyValues = (err: ErrorName) =>
   z.array(z.object({ Key: z.string({ error: err }), Value: z.string({ error: err }) }, { error: err }), { error: err });

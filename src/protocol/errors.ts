@@ -85,6 +85,8 @@ export const errors = {
   GroupSenderMuted: { code: 10017, message: '{userId} is muted in group {groupId}' },
   GroupNoRoaming: { code: 10044, message: 'group type {type} keeps no message history' },
   GroupTooManyAts: { code: 10053, message: 'GroupAtInfo holds {count} mentions, at most {max} are allowed' },
+  GroupTargetedUnsupported: { code: 10004, message: 'messages to some members only (To_Account) are not supported yet' },
+  GroupTopicUnsupported: { code: 10004, message: 'Community topics (TopicId) are not supported yet' },
 
   // App server callbacks (spec §7.2): a before-callback vetoed the action, or answered its own code
   C2CCallbackRejected: { code: 20006, message: 'the app server rejected the message (C2C.CallbackBeforeSendMsg)' },

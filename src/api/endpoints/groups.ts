@@ -9,7 +9,7 @@ import { sendGroupMessage } from '../../im/groups/send.ts';
 import { imError } from '../../protocol/errors.ts';
 import { type Service, endpoint } from '../endpoint.ts';
 import { groupInfoFields, joinedGroupFields, historyMessageFields } from './group-fields.ts';
-import { count, flag, keyValues, nonEmpty, renamed, str, u32 } from '../wire.ts';
+import { count, flag, keyValues, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
 import { offlinePushInfo } from '../offline-push-info.ts';
 
 const groupId = nonEmpty('GroupInvalidParam');
@@ -162,6 +162,11 @@ export const groupService: Service = {
           CloudCustomData: str('GroupInvalidParam').optional(),
           OnlineOnlyFlag: flag('GroupInvalidParam').optional(),
           OfflinePushInfo: offlinePushInfo('GroupInvalidParam').optional(),
+          SendMsgControl: sendMsgControl('GroupInvalidParam', ['NoUnread', 'NoLastMsg']).optional(),
+          SupportMessageExtension: flag('GroupInvalidParam').optional(),
+          // Targeted receivers and Community topics are not built yet: refused, never silently sent to everyone.
+          To_Account: z.array(z.string(), { error: 'GroupInvalidParam' }).max(0, { error: 'GroupTargetedUnsupported' }).optional(),
+          TopicId: z.literal('', { error: 'GroupTopicUnsupported' }).optional(),
           GroupAtInfo: z
             .array(
               z.object({ GroupAtAllFlag: flag('GroupInvalidParam'), GroupAt_Account: str('GroupInvalidParam').optional() }, { error: 'GroupInvalidParam' }),
@@ -172,6 +177,9 @@ export const groupService: Service = {
         }),
       ),
       handle: async (ctx, caller, r) => {
+        if (r.OnlineOnlyFlag === 1 && (r.SendMsgControl?.length ?? 0) > 0) {
+          throw imError('GroupInvalidParam', { detail: 'SendMsgControl does not go with OnlineOnlyFlag 1' });
+        }
         const out = await sendGroupMessage(ctx, caller, {
           groupId: r.GroupId,
           from: r.From_Account ?? caller.userId,

@@ -7,7 +7,7 @@ import { imError } from '../../protocol/errors.ts';
 import { FLAG_RECALLED } from '../../protocol/entries.ts';
 import { type Service, endpoint } from '../endpoint.ts';
 import { offlinePushInfo } from '../offline-push-info.ts';
-import { count, nonEmpty, renamed, str, u32 } from '../wire.ts';
+import { count, flag, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
 
 /** Fields shared by sendmsg and batchsendmsg. */
 const messageFields = {
@@ -19,6 +19,9 @@ const messageFields = {
   MsgBody: z.array(z.unknown(), { error: 'MsgBodyNotArray' }),
   CloudCustomData: str('C2CInvalidParam').optional(),
   OfflinePushInfo: offlinePushInfo('OfflinePushInfoInvalid').optional(),
+  SendMsgControl: sendMsgControl('C2CInvalidParam', ['NoUnread', 'NoLastMsg', 'WithMuteNotifications']).optional(),
+  IsNeedReadReceipt: flag('C2CInvalidParam').optional(),
+  SupportMessageExtension: flag('C2CInvalidParam').optional(),
   ForbidCallbackControl: z.array(z.string({ error: 'C2CInvalidParam' }), { error: 'C2CInvalidParam' }).optional(),
 };
 

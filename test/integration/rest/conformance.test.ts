@@ -105,6 +105,20 @@ describe.each(storeModes())('REST conformance with Tencent’s documented behavi
     expect(all).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
   });
 
+  it('checks the send options it does not act on yet, and refuses what it cannot do rather than send to everyone', async () => {
+    expect(await send({ From_Account: 'ann', To_Account: 'ben', SendMsgControl: ['NoUnread', 'NoLastMsg'], IsNeedReadReceipt: 1, SupportMessageExtension: 0 })).toMatchObject({ ErrorCode: 0 });
+    expect(await send({ From_Account: 'ann', To_Account: 'ben', SendMsgControl: ['Loud'] })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90010 });
+    expect(await send({ From_Account: 'ann', To_Account: 'ben', IsNeedReadReceipt: 2 })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90010 });
+    const groupId = await group('Public', { MemberList: [{ Member_Account: 'ann' }, { Member_Account: 'ben' }] });
+    const sendGroup = (more: Record<string, unknown>) => server.rest('group_open_http_svc/send_group_msg', { GroupId: groupId, Random: Math.floor(Math.random() * 2 ** 32), MsgBody: text('targeted'), ...more });
+    expect(await sendGroup({ To_Account: ['ann'] })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
+    expect(await sendGroup({ TopicId: `${groupId}@TOPIC#_x` })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
+    expect(await sendGroup({ OnlineOnlyFlag: 1, SendMsgControl: ['NoUnread'] })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
+    const history = await server.rest('group_open_http_svc/group_msg_get_simple', { GroupId: groupId, ReqMsgNumber: 20 });
+    expect(history.RspMsgList).toEqual([]);
+    expect(await sendGroup({ SendMsgControl: ['NoLastMsg'], TopicId: '' })).toMatchObject({ ErrorCode: 0, MsgSeq: 1 });
+  });
+
   it('refuses delete_group_member on an AVChatRoom (10004), for its owner and anyone else', async () => {
     const live = await group('AVChatRoom');
     for (const who of ['owner', 'ann']) {
