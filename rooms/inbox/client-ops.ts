@@ -1,60 +1,47 @@
 /**
- * The inbox room's client operations: a dispatch table from op name to one domain function of
- * src/im. Each entry only decodes the arguments (protocol schemas) and supplies the caller as the
- * sender; every rule lives in src/im, shared with REST.
+ * The inbox room's client operations: each op maps its arguments (protocol schemas, shared with
+ * the SDK) to the input of one domain command (src/im/command.ts), with the logged-in user as the
+ * caller. Defaults and rules are the command's, shared with REST.
  */
 import type { z } from 'zod';
-import { sendC2C } from '../../src/im/c2c/send.ts';
-import type { Caller } from '../../src/im/caller.ts';
+import { sendC2CCommand } from '../../src/im/c2c/send.ts';
+import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
-import { sendGroupMessage } from '../../src/im/groups/send.ts';
-import { joinedGroups, pullGroup, syncInbox } from '../../src/im/sync.ts';
-import { Op, groupPullArgs, sendC2CArgs, sendGroupArgs, syncArgs } from '../../src/protocol/client-ops.ts';
-import { imError } from '../../src/protocol/errors.ts';
+import { groupSendCommand } from '../../src/im/groups/send.ts';
+import { myGroupsCommand } from '../../src/im/sync/my-groups.ts';
+import { pullGroupCommand } from '../../src/im/sync/pull-group.ts';
+import { syncInboxCommand } from '../../src/im/sync/sync-inbox.ts';
+import { Op, type OpTypes, groupPullArgs, groupsArgs, sendC2CArgs, sendGroupArgs, syncArgs } from '../../src/protocol/client-ops.ts';
+import { decode } from '../../src/protocol/decode.ts';
 import type { Metrics } from '../../src/ops/metrics.ts';
 
-export type OpHandler = (im: ImContext, caller: Caller & { kind: 'user' }, raw: unknown) => Promise<unknown>;
+export type UserCaller = CallerOf<'user'>;
+export type OpHandler = (im: ImContext, caller: UserCaller, raw: unknown) => Promise<unknown>;
 
-function decode<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const r = schema.safeParse(raw ?? {});
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw imError('ClientBadRequest', { detail: `${issue.path.join('.') || 'args'}: ${issue.message}` });
+/**
+ * Mounts `runs` as client op `op`: decodes the arguments (ClientBadRequest unless a field names
+ * its own code) and maps them to the command's input. Refuses a command users may not issue.
+ */
+function clientOp<O extends Op, A, S extends z.ZodType, K extends CallerKind>(
+  op: O,
+  spec: { readonly args: z.ZodType<A>; readonly runs: Command<S, OpTypes[O]['result'], K>; readonly input: (args: A) => z.input<S> },
+): [O, OpHandler] {
+  if (!accepts(spec.runs, 'user')) throw new Error(`client op ${op}: command ${spec.runs.name} is not for users`);
+  return [op, (im, caller, raw) => execute(im, caller as CallerOf<K>, spec.runs, spec.input(decode(spec.args, raw ?? {}, 'ClientBadRequest')), 'ClientBadRequest')];
 }
 
-const HANDLERS: Readonly<Record<Op, OpHandler>> = {
-  [Op.SendC2C]: (im, caller, raw) => {
-    const a = decode(sendC2CArgs, raw);
-    return sendC2C(im, caller, {
-      from: caller.userId,
-      to: a.to,
-      body: a.body,
-      cloudCustomData: a.cloudCustomData,
-      random: a.random,
-      msgSeq: a.msgSeq,
-      // An online-only client message is neither kept for offline devices nor in roaming history.
-      lifetimeS: a.onlineOnly ? 0 : undefined,
-      roaming: !a.onlineOnly,
-      senderSync: 'push',
-    });
-  },
-  [Op.SendGroup]: (im, caller, raw) => {
-    const a = decode(sendGroupArgs, raw);
-    return sendGroupMessage(im, caller, { ...a, from: caller.userId });
-  },
-  [Op.Sync]: (im, caller, raw) => {
-    const a = decode(syncArgs, raw);
-    return syncInbox(im, caller.userId, a.after, a.limit);
-  },
-  [Op.GroupPull]: (im, caller, raw) => {
-    const a = decode(groupPullArgs, raw);
-    return pullGroup(im, caller, a.groupId, a.after, a.limit);
-  },
-  [Op.Groups]: (im, caller) => joinedGroups(im, caller.userId),
-};
-
 /** Op name → handler. A Map: op names come off the wire, and `__proto__` or `toString` must find nothing. */
-export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map(Object.entries(HANDLERS));
+export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
+  clientOp(Op.SendC2C, {
+    args: sendC2CArgs,
+    runs: sendC2CCommand,
+    input: (a) => ({ to: a.to, body: a.body, cloudCustomData: a.cloudCustomData, random: a.random, msgSeq: a.msgSeq, onlineOnly: a.onlineOnly }),
+  }),
+  clientOp(Op.SendGroup, { args: sendGroupArgs, runs: groupSendCommand, input: (a) => a }),
+  clientOp(Op.Sync, { args: syncArgs, runs: syncInboxCommand, input: (a) => a }),
+  clientOp(Op.GroupPull, { args: groupPullArgs, runs: pullGroupCommand, input: (a) => a }),
+  clientOp(Op.Groups, { args: groupsArgs, runs: myGroupsCommand, input: () => ({}) }),
+]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([
   [Op.SendC2C, 'c2c'],

@@ -11,7 +11,7 @@ import { type ErrorName, imError } from '../protocol/errors.ts';
 import type { Endpoint, Service } from './endpoint.ts';
 import { toRestError } from './rest-error.ts';
 import { plainIp } from '../im/caller.ts';
-import { decodeRequest } from './wire.ts';
+import { decode } from '../protocol/decode.ts';
 import { type Metrics, secondsSince } from '../ops/metrics.ts';
 
 export interface RestDeps {
@@ -51,7 +51,7 @@ export function restRouter(deps: RestDeps): express.Router {
     const started = performance.now();
     const found = byService.get(String(req.params.service));
     const internal: ErrorName = found?.service.internal ?? 'AccountInternal';
-    let ep: Endpoint<never> | undefined;
+    let ep: Endpoint | undefined;
     let code = 0;
     try {
       if (req.method !== 'POST') throw imError('HttpMethodNotAllowed', { method: req.method });
@@ -65,8 +65,8 @@ export function restRouter(deps: RestDeps): express.Router {
       const size = Buffer.isBuffer(req.body) ? req.body.length : 0;
       const limit = deps.maxBodyBytes + (ep.bodyAllowance ?? 0) + (ep.carriesMessage ? deps.im.limits.maxMsgBytes : 0);
       if (size > limit) throw imError('BodyTooLong', { size, max: limit });
-      const input = decodeRequest(ep.request, parseBody(req.body, found.service), found.service.invalid);
-      const fields = await ep.handle(deps.im, { kind: 'admin', userId: identifier, clientIp: plainIp(req.socket.remoteAddress) }, input);
+      const input = decode(ep.request, parseBody(req.body, found.service), found.service.invalid);
+      const fields = await ep.handle(deps.im, { kind: 'admin', userId: identifier, clientIp: plainIp(req.socket.remoteAddress) }, input, found.service.invalid);
       res.json({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ...fields });
     } catch (e) {
       const fail = toRestError(e, internal, deps.log, `${req.params.service}/${req.params.command}`);

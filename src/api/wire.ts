@@ -1,12 +1,10 @@
 /**
  * Building blocks for Tencent request schemas: zod fields whose failures name a catalogue error,
- * so a bad field yields Tencent's code for it (e.g. MsgRandom → 90005), and the decoder that
- * turns the first failure into that error.
+ * so a bad field yields Tencent's code for it (e.g. MsgRandom → 90005) when decoded with
+ * `decode` (src/protocol/decode.ts).
  */
 import { z } from 'zod';
-import { type ErrorName, errors, imError } from '../protocol/errors.ts';
-
-const isErrorName = (s: string): s is ErrorName => Object.hasOwn(errors, s);
+import type { ErrorName } from '../protocol/errors.ts';
 
 /** A string; `err` on a wrong type. */
 export const str = (err: ErrorName) => z.string({ error: err });
@@ -31,6 +29,12 @@ export const flag = (err: ErrorName) => z.union([z.literal(0), z.literal(1)], { 
 export const sendMsgControl = (err: ErrorName, allowed: readonly string[]) =>
   z.array(z.string({ error: err }).refine((v) => allowed.includes(v), { error: err }), { error: err });
 
+/** Tencent `ForbidCallbackControl`: which of the send callbacks this message skips. */
+export const forbidCallbacks = (list: readonly string[] | undefined) => ({
+  forbidBeforeCallback: list?.includes('ForbidBeforeSendMsgCallback') ?? false,
+  forbidAfterCallback: list?.includes('ForbidAfterSendMsgCallback') ?? false,
+});
+
 /** `[{Key, Value}]` custom data lists. */
 export const keyValues = (err: ErrorName) =>
   z.array(z.object({ Key: z.string({ error: err }), Value: z.string({ error: err }) }, { error: err }), { error: err });
@@ -50,17 +54,4 @@ export function renamed<T>(aliases: Readonly<Record<string, string>>, schema: z.
     }
     return out;
   }, schema) as unknown as z.ZodType<T>;
-}
-
-/**
- * Parses a request body. A failing field whose message is a catalogue name raises that error
- * (with `{field}` = the field path); other failures raise `fallback` with zod's description.
- */
-export function decodeRequest<T>(schema: z.ZodType<T>, body: unknown, fallback: ErrorName): T {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const field = issue.path.join('.');
-  if (isErrorName(issue.message)) throw imError(issue.message, { field, detail: `${field} is invalid` });
-  throw imError(fallback, { field, detail: field ? `${field}: ${issue.message}` : issue.message });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { decodeRequest, nonEmpty, renamed } from '../../src/api/wire.ts';
+import { nonEmpty, renamed } from '../../src/api/wire.ts';
+import { decode as decodeRequest } from '../../src/protocol/decode.ts';
 
 describe('REST request decoding', () => {
   const schema = renamed({ Operator_Account: 'From_Account' }, z.object({ Operator_Account: nonEmpty('C2CInvalidParam') }));

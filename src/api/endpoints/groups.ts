@@ -1,15 +1,15 @@
 /** `v4/group_open_http_svc/*`: groups (spec §3.6). */
 import { z } from 'zod';
-import { MAX_CREATE_MEMBERS, createGroup, parseGroupType } from '../../im/groups/create.ts';
-import { groupHistory } from '../../im/groups/history.ts';
-import { MAX_INFO_GROUPS, getGroupInfos } from '../../im/groups/info.ts';
-import { getJoinedGroups } from '../../im/groups/joined.ts';
-import { MAX_ADD_MEMBERS, MAX_DELETE_MEMBERS, addGroupMembers, deleteGroupMembers } from '../../im/groups/members.ts';
-import { sendGroupMessage } from '../../im/groups/send.ts';
-import { imError } from '../../protocol/errors.ts';
+import { MAX_ADD_MEMBERS, addMembersCommand } from '../../im/groups/add-members.ts';
+import { MAX_CREATE_MEMBERS, createGroupCommand } from '../../im/groups/create.ts';
+import { MAX_DELETE_MEMBERS, deleteMembersCommand } from '../../im/groups/delete-members.ts';
+import { groupHistoryCommand } from '../../im/groups/history.ts';
+import { MAX_INFO_GROUPS, groupInfoCommand } from '../../im/groups/info.ts';
+import { joinedGroupsCommand } from '../../im/groups/joined.ts';
+import { groupSendCommand } from '../../im/groups/send.ts';
 import { type Service, endpoint } from '../endpoint.ts';
 import { groupInfoFields, joinedGroupFields, historyMessageFields } from './group-fields.ts';
-import { count, flag, keyValues, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
+import { count, flag, forbidCallbacks, keyValues, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
 import { offlinePushInfo } from '../offline-push-info.ts';
 
 const groupId = nonEmpty('GroupInvalidParam');
@@ -26,6 +26,7 @@ export const groupService: Service = {
   endpoints: [
     endpoint({
       command: 'create_group',
+      runs: createGroupCommand,
       bodyAllowance: MAX_CREATE_MEMBERS * 120,
       request: z.object({
         Owner_Account: account.optional(),
@@ -46,8 +47,7 @@ export const groupService: Service = {
           )
           .optional(),
       }),
-      handle: async (ctx, caller, r) => {
-        const out = await createGroup(ctx, caller, {
+      input: (r) => ({
           owner: r.Owner_Account,
           type: r.Type,
           groupId: r.GroupId,
@@ -63,12 +63,12 @@ export const groupService: Service = {
             role: m.Role,
             appMemberDefinedData: m.AppMemberDefinedData?.map((kv) => ({ key: kv.Key, value: kv.Value })),
           })),
-        });
-        return { GroupId: out.groupId, ...(out.type === 'Community' ? { Type: out.type, HugeGroupFlag: 1 } : {}) };
-      },
+      }),
+      reply: (out) => ({ GroupId: out.groupId, ...(out.type === 'Community' ? { Type: out.type, HugeGroupFlag: 1 } : {}) }),
     }),
     endpoint({
       command: 'get_group_info',
+      runs: groupInfoCommand,
       bodyAllowance: MAX_INFO_GROUPS * 60,
       request: z.object({
         GroupIdList: z.array(groupId, { error: 'GroupInvalidParam' }),
@@ -81,35 +81,30 @@ export const groupService: Service = {
           })
           .optional(),
       }),
-      handle: async (ctx, _caller, r) => {
-        if (r.GroupIdList.length === 0 || r.GroupIdList.length > MAX_INFO_GROUPS) {
-          throw imError('GroupInvalidParam', { detail: `GroupIdList must hold 1 to ${MAX_INFO_GROUPS} ids` });
-        }
-        const results = await getGroupInfos(ctx, r.GroupIdList);
-        return {
-          GroupInfo: results.map((g) =>
-            g.ok
-              ? { ErrorCode: 0, ErrorInfo: '', ...groupInfoFields(g.info, ctx.identity.sdkAppId, r.ResponseFilter) }
-              : { GroupId: g.groupId, ErrorCode: g.code, ErrorInfo: g.info },
-          ),
-        };
-      },
+      input: (r) => ({ groupIds: r.GroupIdList }),
+      reply: (results, r, ctx) => ({
+        GroupInfo: results.map((g) =>
+          g.ok
+            ? { ErrorCode: 0, ErrorInfo: '', ...groupInfoFields(g.info, ctx.identity.sdkAppId, r.ResponseFilter) }
+            : { GroupId: g.groupId, ErrorCode: g.code, ErrorInfo: g.info },
+        ),
+      }),
     }),
     endpoint({
       command: 'add_group_member',
+      runs: addMembersCommand,
       bodyAllowance: MAX_ADD_MEMBERS * 40,
       request: z.object({
         GroupId: groupId,
         Silence: flag('GroupInvalidParam').optional(),
         MemberList: z.array(z.object({ Member_Account: account }), { error: 'GroupInvalidParam' }),
       }),
-      handle: async (ctx, caller, r) => {
-        const out = await addGroupMembers(ctx, caller, r.GroupId, r.MemberList.map((m) => m.Member_Account), r.Silence === 1);
-        return { MemberList: out.results.map((x) => ({ Member_Account: x.userId, Result: x.result })) };
-      },
+      input: (r) => ({ groupId: r.GroupId, userIds: r.MemberList.map((m) => m.Member_Account), silence: r.Silence === 1 }),
+      reply: (out) => ({ MemberList: out.results.map((x) => ({ Member_Account: x.userId, Result: x.result })) }),
     }),
     endpoint({
       command: 'delete_group_member',
+      runs: deleteMembersCommand,
       bodyAllowance: MAX_DELETE_MEMBERS * 40,
       request: z.object({
         GroupId: groupId,
@@ -117,13 +112,11 @@ export const groupService: Service = {
         Reason: str('GroupInvalidParam').optional(),
         MemberToDel_Account: z.array(account, { error: 'GroupInvalidParam' }),
       }),
-      handle: async (ctx, caller, r) => {
-        await deleteGroupMembers(ctx, caller, r.GroupId, r.MemberToDel_Account, r.Silence === 1, r.Reason ?? '');
-        return {};
-      },
+      input: (r) => ({ groupId: r.GroupId, userIds: r.MemberToDel_Account, silence: r.Silence === 1, reason: r.Reason }),
     }),
     endpoint({
       command: 'get_joined_group_list',
+      runs: joinedGroupsCommand,
       request: z.object({
         Member_Account: account,
         WithHugeGroups: flag('GroupInvalidParam').optional(),
@@ -133,21 +126,20 @@ export const groupService: Service = {
         GroupType: str('GroupInvalidParam').optional(),
         ResponseFilter: z.object({ GroupBaseInfoFilter: filter, SelfInfoFilter: filter }).optional(),
       }),
-      handle: async (ctx, _caller, r) => {
-        const out = await getJoinedGroups(ctx, {
-          userId: r.Member_Account,
-          withHugeGroups: r.WithHugeGroups === 1,
-          withNoActiveGroups: r.WithNoActiveGroups === 1,
-          groupType: r.GroupType === undefined ? undefined : parseGroupType(r.GroupType),
-          limit: r.Limit,
-          offset: r.Offset ?? 0,
-          withSelfInfo: r.ResponseFilter?.SelfInfoFilter !== undefined,
-        });
-        return { TotalCount: out.total, GroupIdList: out.groups.map((g) => joinedGroupFields(g, r.ResponseFilter)) };
-      },
+      input: (r) => ({
+        userId: r.Member_Account,
+        withHugeGroups: r.WithHugeGroups === 1,
+        withNoActiveGroups: r.WithNoActiveGroups === 1,
+        groupType: r.GroupType,
+        limit: r.Limit,
+        offset: r.Offset,
+        withSelfInfo: r.ResponseFilter?.SelfInfoFilter !== undefined,
+      }),
+      reply: (out, r) => ({ TotalCount: out.total, GroupIdList: out.groups.map((g) => joinedGroupFields(g, r.ResponseFilter)) }),
     }),
     endpoint({
       command: 'send_group_msg',
+      runs: groupSendCommand,
       sendPath: 'group',
       carriesMessage: true,
       // Older wrappers send MsgOnlineOnlyFlag.
@@ -174,39 +166,35 @@ export const groupService: Service = {
             )
             .optional(),
           ForbidCallbackControl: z.array(z.string({ error: 'GroupInvalidParam' }), { error: 'GroupInvalidParam' }).optional(),
+        }).refine((r) => r.OnlineOnlyFlag !== 1 || (r.SendMsgControl?.length ?? 0) === 0, {
+          error: 'SendMsgControl does not go with OnlineOnlyFlag 1',
+          path: ['SendMsgControl'],
         }),
       ),
-      handle: async (ctx, caller, r) => {
-        if (r.OnlineOnlyFlag === 1 && (r.SendMsgControl?.length ?? 0) > 0) {
-          throw imError('GroupInvalidParam', { detail: 'SendMsgControl does not go with OnlineOnlyFlag 1' });
-        }
-        const out = await sendGroupMessage(ctx, caller, {
-          groupId: r.GroupId,
-          from: r.From_Account ?? caller.userId,
-          random: r.Random,
-          body: r.MsgBody,
-          cloudCustomData: r.CloudCustomData,
-          priority: r.MsgPriority,
-          onlineOnly: r.OnlineOnlyFlag === 1,
-          atInfo: r.GroupAtInfo?.map((a) => ({ all: a.GroupAtAllFlag === 1, userId: a.GroupAt_Account })),
-          forbidBeforeCallback: r.ForbidCallbackControl?.includes('ForbidBeforeSendMsgCallback') ?? false,
-          forbidAfterCallback: r.ForbidCallbackControl?.includes('ForbidAfterSendMsgCallback') ?? false,
-        });
-        return { MsgTime: Math.floor(out.time / 1000), MsgSeq: out.seq, MsgDropReason: '' };
-      },
+      input: (r) => ({
+        groupId: r.GroupId,
+        from: r.From_Account,
+        random: r.Random,
+        body: r.MsgBody,
+        cloudCustomData: r.CloudCustomData,
+        priority: r.MsgPriority,
+        onlineOnly: r.OnlineOnlyFlag === 1,
+        atInfo: r.GroupAtInfo?.map((a) => ({ all: a.GroupAtAllFlag === 1, userId: a.GroupAt_Account })),
+        ...forbidCallbacks(r.ForbidCallbackControl),
+      }),
+      reply: (out) => ({ MsgTime: Math.floor(out.time / 1000), MsgSeq: out.seq, MsgDropReason: '' }),
     }),
     endpoint({
       command: 'group_msg_get_simple',
+      runs: groupHistoryCommand,
       request: z.object({
         GroupId: groupId,
         ReqMsgNumber: count('GroupInvalidParam'),
         ReqMsgSeq: count('GroupInvalidParam').optional(),
         WithRecalledMsg: flag('GroupInvalidParam').optional(),
       }),
-      handle: async (ctx, _caller, r) => {
-        const page = await groupHistory(ctx, r.GroupId, r.ReqMsgNumber, r.ReqMsgSeq, r.WithRecalledMsg === 1);
-        return { GroupId: r.GroupId, IsFinished: page.finished ? 1 : 0, RspMsgList: page.items.map(historyMessageFields) };
-      },
+      input: (r) => ({ groupId: r.GroupId, count: r.ReqMsgNumber, upToSeq: r.ReqMsgSeq, withRecalled: r.WithRecalledMsg === 1 }),
+      reply: (page, r) => ({ GroupId: r.GroupId, IsFinished: page.finished ? 1 : 0, RspMsgList: page.items.map(historyMessageFields) }),
     }),
   ],
 };

@@ -1,13 +1,12 @@
 /** `v4/openim/*`: C2C messages (spec §3.2). */
 import { z } from 'zod';
-import { MAX_BATCH_TARGETS, batchSendC2C } from '../../im/c2c/batch-send.ts';
-import { getRoamMessages } from '../../im/c2c/roaming.ts';
-import { type SenderSync, sendC2C } from '../../im/c2c/send.ts';
-import { imError } from '../../protocol/errors.ts';
+import { MAX_BATCH_TARGETS, batchSendCommand } from '../../im/c2c/batch-send.ts';
+import { roamingCommand } from '../../im/c2c/roaming.ts';
+import { type SenderSync, sendC2CCommand } from '../../im/c2c/send.ts';
 import { FLAG_RECALLED } from '../../protocol/entries.ts';
 import { type Service, endpoint } from '../endpoint.ts';
 import { offlinePushInfo } from '../offline-push-info.ts';
-import { count, flag, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
+import { count, flag, forbidCallbacks, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
 
 /** Fields shared by sendmsg and batchsendmsg. */
 const messageFields = {
@@ -25,12 +24,7 @@ const messageFields = {
   ForbidCallbackControl: z.array(z.string({ error: 'C2CInvalidParam' }), { error: 'C2CInvalidParam' }).optional(),
 };
 
-const forbids = (list: readonly string[] | undefined) => ({
-  forbidBeforeCallback: list?.includes('ForbidBeforeSendMsgCallback') ?? false,
-  forbidAfterCallback: list?.includes('ForbidAfterSendMsgCallback') ?? false,
-});
-
-const senderSync = (v: 1 | 2 | undefined): SenderSync => (v === 1 ? 'push' : v === 2 ? 'skip' : 'store');
+const senderSync = (v: 1 | 2 | undefined): SenderSync | undefined => (v === 1 ? 'push' : v === 2 ? 'skip' : undefined);
 
 export const openimService: Service = {
   name: 'openim',
@@ -41,56 +35,48 @@ export const openimService: Service = {
   endpoints: [
     endpoint({
       command: 'sendmsg',
+      runs: sendC2CCommand,
       sendPath: 'c2c',
       carriesMessage: true,
       request: z.object({ ...messageFields, To_Account: nonEmpty('ToAccountInvalid') }),
-      handle: async (ctx, caller, r) => {
-        const out = await sendC2C(ctx, caller, {
-          from: r.From_Account ?? caller.userId,
-          to: r.To_Account,
-          body: r.MsgBody,
-          cloudCustomData: r.CloudCustomData,
-          random: r.MsgRandom,
-          msgSeq: r.MsgSeq,
-          lifetimeS: r.MsgLifeTime,
-          roaming: true,
-          senderSync: senderSync(r.SyncOtherMachine),
-          ...forbids(r.ForbidCallbackControl),
-        });
-        return { MsgTime: Math.floor(out.time / 1000), MsgKey: out.msgKey };
-      },
+      input: (r) => ({
+        from: r.From_Account,
+        to: r.To_Account,
+        body: r.MsgBody,
+        cloudCustomData: r.CloudCustomData,
+        random: r.MsgRandom,
+        msgSeq: r.MsgSeq,
+        lifetimeS: r.MsgLifeTime,
+        senderSync: senderSync(r.SyncOtherMachine),
+        ...forbidCallbacks(r.ForbidCallbackControl),
+      }),
+      reply: (out) => ({ MsgTime: Math.floor(out.time / 1000), MsgKey: out.msgKey }),
     }),
     endpoint({
       command: 'batchsendmsg',
+      runs: batchSendCommand,
       bodyAllowance: MAX_BATCH_TARGETS * 40,
       carriesMessage: true,
       request: z.object({ ...messageFields, To_Account: z.array(nonEmpty('ToAccountInvalid'), { error: 'ToAccountInvalid' }) }),
-      handle: async (ctx, caller, r) => {
-        if (r.To_Account.length === 0) throw imError('ToAccountInvalid');
-        const out = await batchSendC2C(ctx, caller, {
-          from: r.From_Account ?? caller.userId,
-          to: r.To_Account,
-          body: r.MsgBody,
-          cloudCustomData: r.CloudCustomData,
-          random: r.MsgRandom,
-          msgSeq: r.MsgSeq,
-          lifetimeS: r.MsgLifeTime,
-          // Only batchsendmsg's MsgLifeTime 0 also skips roaming (spec §3.2).
-          roaming: r.MsgLifeTime !== 0,
-          senderSync: senderSync(r.SyncOtherMachine),
-        });
-        if (out.errors.length === new Set(r.To_Account).size) {
-          throw imError('ToAccountNotFound', { userId: out.errors.map((e) => e.userId).join(', ') });
-        }
-        return {
-          ...(out.errors.length > 0 ? { ActionStatus: 'SomeError' } : {}),
-          MsgKey: out.msgKey,
-          ErrorList: out.errors.map((e) => ({ To_Account: e.userId, ErrorCode: e.code })),
-        };
-      },
+      input: (r) => ({
+        from: r.From_Account,
+        to: r.To_Account,
+        body: r.MsgBody,
+        cloudCustomData: r.CloudCustomData,
+        random: r.MsgRandom,
+        msgSeq: r.MsgSeq,
+        lifetimeS: r.MsgLifeTime,
+        senderSync: senderSync(r.SyncOtherMachine),
+      }),
+      reply: (out) => ({
+        ...(out.errors.length > 0 ? { ActionStatus: 'SomeError' } : {}),
+        MsgKey: out.msgKey,
+        ErrorList: out.errors.map((e) => ({ To_Account: e.userId, ErrorCode: e.code })),
+      }),
     }),
     endpoint({
       command: 'admin_getroammsg',
+      runs: roamingCommand,
       // The earlier page names the two accounts From_Account / To_Account; published SDKs still send those.
       request: renamed(
         { Operator_Account: 'From_Account', Peer_Account: 'To_Account' },
@@ -103,15 +89,8 @@ export const openimService: Service = {
           LastMsgKey: str('RoamMsgKeyInvalid').optional(),
         }),
       ),
-      handle: async (ctx, _caller, r) => {
-        const page = await getRoamMessages(ctx, {
-          operator: r.Operator_Account,
-          peer: r.Peer_Account,
-          maxCount: r.MaxCnt,
-          minTime: r.MinTime,
-          maxTime: r.MaxTime,
-          lastMsgKey: r.LastMsgKey || undefined,
-        });
+      input: (r) => ({ operator: r.Operator_Account, peer: r.Peer_Account, maxCount: r.MaxCnt, minTime: r.MinTime, maxTime: r.MaxTime, lastMsgKey: r.LastMsgKey }),
+      reply: (page) => {
         const last = page.messages[page.messages.length - 1];
         return {
           Complete: page.complete ? 1 : 0,

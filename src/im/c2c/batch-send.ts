@@ -2,6 +2,7 @@
  * batchsendmsg: the same message to up to 500 receivers, each written independently; failures are
  * reported per receiver. No callbacks, before or after, no friend/blacklist checks (spec §3.2, §7.3).
  */
+import { z } from 'zod';
 import { errors as catalogue, imError, isImError } from '../../protocol/errors.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
@@ -9,6 +10,7 @@ import { C2C_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
 import { type SendC2CInput, buildC2CMessage, c2cRetention, deliverBothSides, senderHasInbox } from './send.ts';
 import { originOf } from '../caller.ts';
 import { randomU32 } from '../ids.ts';
+import { defineCommand } from '../command.ts';
 
 export const MAX_BATCH_TARGETS = 500;
 /** Receivers written at once; bounds the actors activated by one request. */
@@ -23,6 +25,32 @@ export interface BatchSendOutput {
   readonly time: number;
   readonly errors: readonly { userId: string; code: number }[];
 }
+
+/**
+ * `c2c.batchSend` (REST batchsendmsg), App admins only. The sender defaults to the caller; a
+ * lifetime of 0 also keeps the message out of roaming history (unlike sendmsg). When every
+ * receiver is unknown the whole call fails (ToAccountNotFound); otherwise failures are listed.
+ */
+export const batchSendCommand = defineCommand({
+  name: 'c2c.batchSend',
+  callers: ['admin'],
+  owner: 'inbox',
+  input: z.object({
+    from: z.string().optional(),
+    to: z.array(z.string()).min(1, { error: 'ToAccountInvalid' }),
+    body: z.unknown(),
+    cloudCustomData: z.string().optional(),
+    random: z.number().default(randomU32),
+    msgSeq: z.number().optional(),
+    lifetimeS: z.number().optional(),
+    senderSync: z.enum(['push', 'skip', 'store']).default('store'),
+  }),
+  run: async (ctx, caller, i) => {
+    const out = await batchSendC2C(ctx, caller, { ...i, from: i.from ?? caller.userId, roaming: i.lifetimeS !== 0 });
+    if (out.errors.length === new Set(i.to).size) throw imError('ToAccountNotFound', { userId: out.errors.map((e) => e.userId).join(', ') });
+    return out;
+  },
+});
 
 export async function batchSendC2C(ctx: ImContext, caller: Caller, input: BatchSendInput): Promise<BatchSendOutput> {
   if (input.to.length > MAX_BATCH_TARGETS) {

@@ -2,12 +2,14 @@
  * admin_getroammsg: one side's view of a C2C conversation, newest first, paged by LastMsgKey.
  * Reads the operator's inbox through the store's roaming index (peer, time).
  */
+import { z } from 'zod';
 import { inboxStream } from '../../protocol/streams.ts';
 import { imError } from '../../protocol/errors.ts';
 import type { C2CMessage } from '../../protocol/entries.ts';
 import type { StoredEntry } from '../../../storage/store.ts';
 import type { ImContext } from '../context.ts';
 import { entryOf } from '../stream-page.ts';
+import { defineCommand } from '../command.ts';
 
 export interface RoamQuery {
   readonly operator: string;
@@ -47,6 +49,22 @@ async function positionOf(ctx: ImContext, q: RoamQuery, msgKey: string): Promise
   if (!hit) throw imError('RoamMsgKeyInvalid', { msgKey });
   return { time: hit.time, seq: hit.seq };
 }
+
+/** `c2c.roaming` (REST admin_getroammsg), App admins only. An empty `lastMsgKey` means the first page. */
+export const roamingCommand = defineCommand({
+  name: 'c2c.roaming',
+  callers: ['admin'],
+  owner: 'store',
+  input: z.object({
+    operator: z.string(),
+    peer: z.string(),
+    maxCount: z.number(),
+    minTime: z.number(),
+    maxTime: z.number(),
+    lastMsgKey: z.string().optional().transform((k) => k || undefined),
+  }),
+  run: (ctx, _caller, q) => getRoamMessages(ctx, q),
+});
 
 export async function getRoamMessages(ctx: ImContext, q: RoamQuery): Promise<RoamPage> {
   // An App admin identifier needs no account: it is the default sender of REST messages.

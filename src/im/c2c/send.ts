@@ -6,6 +6,7 @@
  * message, so a retried send (same sender, receiver and random) returns the original MsgKey and
  * time and stores nothing new in either inbox.
  */
+import { z } from 'zod';
 import { imError, isImError } from '../../protocol/errors.ts';
 import type { C2CMessage, MsgOrigin } from '../../protocol/entries.ts';
 import type { C2CDeliverOptions } from '../actor-api.ts';
@@ -13,6 +14,7 @@ import { type Caller, originOf } from '../caller.ts';
 import type { ImContext, ImLimits } from '../context.ts';
 import { randomU32 } from '../ids.ts';
 import { C2C_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
+import { defineCommand } from '../command.ts';
 
 /** SyncOtherMachine: 1 = store and push to the sender's devices, 2 = leave the sender's inbox alone, omitted = store only. */
 export type SenderSync = 'push' | 'skip' | 'store';
@@ -98,6 +100,40 @@ export async function senderHasInbox(ctx: ImContext, caller: Caller, from: strin
   throw imError('FromAccountNotFound', { userId: from });
 }
 
+/**
+ * `c2c.send` (REST sendmsg, client `c2c.send`). Defaults: the sender is the caller (an App admin may
+ * name another); `random` and `msgSeq` are drawn; a user's own devices get the sender's copy pushed,
+ * an admin's request stores it only (SyncOtherMachine omitted). `onlineOnly` = lifetime 0 and no
+ * roaming history; a `lifetimeS` of 0 alone keeps roaming (Tencent sendmsg).
+ */
+export const sendC2CCommand = defineCommand({
+  name: 'c2c.send',
+  callers: ['admin', 'user'],
+  owner: 'inbox',
+  input: z.object({
+    from: z.string().optional(),
+    to: z.string(),
+    body: z.unknown(),
+    cloudCustomData: z.string().optional(),
+    random: z.number().default(randomU32),
+    msgSeq: z.number().optional(),
+    lifetimeS: z.number().optional(),
+    onlineOnly: z.boolean().default(false),
+    senderSync: z.enum(['push', 'skip', 'store']).optional(),
+    forbidBeforeCallback: z.boolean().default(false),
+    forbidAfterCallback: z.boolean().default(false),
+  }),
+  run: (ctx, caller, i) =>
+    sendC2C(ctx, caller, {
+      ...i,
+      from: caller.kind === 'user' ? caller.userId : (i.from ?? caller.userId),
+      lifetimeS: i.onlineOnly ? 0 : i.lifetimeS,
+      roaming: !i.onlineOnly,
+      senderSync: i.senderSync ?? (caller.kind === 'user' ? 'push' : 'store'),
+    }),
+});
+
+/** The send itself, once every default is resolved. */
 export async function sendC2C(ctx: ImContext, caller: Caller, input: SendC2CInput): Promise<SendC2COutput> {
   const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, C2C_BODY_ERRORS);
   const senderCopy = await senderHasInbox(ctx, caller, input.from);

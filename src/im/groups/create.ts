@@ -1,36 +1,36 @@
 /** create_group: validates the request, picks or checks the id, and asks the group's actor to create it. */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { imError, isImError } from '../../protocol/errors.ts';
 import type { GroupType, MemberRole } from './group-types.ts';
 import type { CreateGroupSpec } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
-import { type ApplyJoinOption, GROUP_TYPES, GROUP_TYPE_NAMES, TYPE_RULES } from './group-model.ts';
+import { type ApplyJoinOption, TYPE_RULES, parseGroupType } from './group-model.ts';
 import { checkCustomGroupId, generateGroupId } from './group-id.ts';
+import { defineCommand } from '../command.ts';
 
 export const MAX_CREATE_MEMBERS = 100;
 const APPLY_OPTIONS: readonly ApplyJoinOption[] = ['FreeAccess', 'NeedPermission', 'DisableApply'];
 const FIELD_LIMITS = { Name: 30, Introduction: 240, Notification: 300, FaceUrl: 100 } as const;
 
-export interface CreateGroupInput {
-  readonly owner?: string;
-  readonly type: string;
-  readonly groupId?: string;
-  readonly name: string;
-  readonly introduction?: string;
-  readonly notification?: string;
-  readonly faceUrl?: string;
-  readonly maxMemberCount?: number;
-  readonly applyJoinOption?: string;
-  readonly appDefinedData?: readonly { key: string; value: string }[];
-  readonly members?: readonly { userId: string; role?: string; appMemberDefinedData?: readonly { key: string; value: string }[] }[];
-}
+const keyValues = z.array(z.object({ key: z.string(), value: z.string() })).optional();
 
-export function parseGroupType(t: string): GroupType {
-  const type = GROUP_TYPE_NAMES.get(t);
-  if (!type) throw imError('GroupInvalidParam', { detail: `Type must be one of ${GROUP_TYPES.join(', ')} (or Work, Meeting), got ${JSON.stringify(t)}` });
-  return type;
-}
+const createGroupInput = z.object({
+  owner: z.string().optional(),
+  type: z.string(),
+  groupId: z.string().optional(),
+  name: z.string(),
+  introduction: z.string().optional(),
+  notification: z.string().optional(),
+  faceUrl: z.string().optional(),
+  maxMemberCount: z.number().optional(),
+  applyJoinOption: z.string().default('NeedPermission'),
+  appDefinedData: keyValues,
+  members: z.array(z.object({ userId: z.string(), role: z.string().optional(), appMemberDefinedData: keyValues })).default([]),
+});
+export type CreateGroupInput = z.output<typeof createGroupInput>;
+
 
 function checkLength(field: keyof typeof FIELD_LIMITS, v: string | undefined): string {
   if (v !== undefined && Buffer.byteLength(v) > FIELD_LIMITS[field]) {
@@ -43,7 +43,7 @@ const toRecord = (kv?: readonly { key: string; value: string }[]): Record<string
   Object.fromEntries((kv ?? []).map((x) => [x.key, x.value]));
 
 function memberSpecs(input: CreateGroupInput, type: GroupType, owner: string): CreateGroupSpec['members'] {
-  const list = input.members ?? [];
+  const list = input.members;
   if (list.length > 0 && !TYPE_RULES[type].memberList) {
     throw imError('GroupNoPermission', { detail: `${type} groups take no MemberList; members join from the client` });
   }
@@ -71,12 +71,24 @@ async function checkAccountsExist(ctx: ImContext, ids: readonly string[]): Promi
   if (missing.length > 0) throw imError('GroupMemberAccountNotFound', { userId: missing.join(', ') });
 }
 
+/**
+ * `group.create` (REST create_group). The owner defaults to a user caller (an App admin's group may
+ * be ownerless); ApplyJoinOption defaults to NeedPermission, MaxMemberCount to the type's.
+ */
+export const createGroupCommand = defineCommand({
+  name: 'group.create',
+  callers: ['admin'],
+  owner: 'group',
+  input: createGroupInput,
+  run: (ctx, caller, input) => createGroup(ctx, caller, input),
+});
+
 export async function createGroup(ctx: ImContext, caller: Caller, input: CreateGroupInput): Promise<{ groupId: string; type: GroupType }> {
   const type = parseGroupType(input.type);
   if (!input.name) throw imError('GroupInvalidParam', { detail: 'Name is required' });
   const owner = input.owner ?? (caller.kind === 'user' ? caller.userId : '');
   const members = memberSpecs(input, type, owner);
-  const applyJoinOption = input.applyJoinOption ?? 'NeedPermission';
+  const applyJoinOption = input.applyJoinOption;
   if (!(APPLY_OPTIONS as readonly string[]).includes(applyJoinOption)) {
     throw imError('GroupInvalidParam', { detail: `ApplyJoinOption must be one of ${APPLY_OPTIONS.join(', ')}` });
   }

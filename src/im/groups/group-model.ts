@@ -3,6 +3,7 @@
  * columns), the per-type rules of spec §5.2, and the info shape actors return.
  */
 import type { GroupRecord, MemberRecord } from '../../../storage/store.ts';
+import { imError } from '../../protocol/errors.ts';
 import type { GroupType, MemberRole } from './group-types.ts';
 
 export const GROUP_TYPES: readonly GroupType[] = ['Private', 'Public', 'ChatRoom', 'AVChatRoom', 'Community'];
@@ -13,6 +14,13 @@ export const GROUP_TYPE_NAMES: ReadonlyMap<string, GroupType> = new Map<string, 
   ['Work', 'Private'],
   ['Meeting', 'ChatRoom'],
 ]);
+
+/** A group type from its wire name; GroupInvalidParam for any other. */
+export function parseGroupType(t: string): GroupType {
+  const type = GROUP_TYPE_NAMES.get(t);
+  if (!type) throw imError('GroupInvalidParam', { detail: `Type must be one of ${GROUP_TYPES.join(', ')} (or Work, Meeting), got ${JSON.stringify(t)}` });
+  return type;
+}
 
 export type ApplyJoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableApply';
 

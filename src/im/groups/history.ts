@@ -1,5 +1,7 @@
 /** group_msg_get_simple: up to 20 messages at or below a SEQ, newest first, with holes marked. */
+import { z } from 'zod';
 import { imError } from '../../protocol/errors.ts';
+import { defineCommand } from '../command.ts';
 import { FLAG_RECALLED, type Entry } from '../../protocol/entries.ts';
 import { groupStream } from '../../protocol/streams.ts';
 import type { ImContext } from '../context.ts';
@@ -21,6 +23,15 @@ export interface HistoryPage {
   /** All requested messages were returned (or there are none older); false when the page limit cut it. */
   readonly finished: boolean;
 }
+
+/** `group.history` (REST group_msg_get_simple): newest first from `upToSeq` (default: the head). */
+export const groupHistoryCommand = defineCommand({
+  name: 'group.history',
+  callers: ['admin'],
+  owner: 'store',
+  input: z.object({ groupId: z.string(), count: z.number(), upToSeq: z.number().optional(), withRecalled: z.boolean().default(false) }),
+  run: (ctx, _caller, i) => groupHistory(ctx, i.groupId, i.count, i.upToSeq, i.withRecalled),
+});
 
 export async function groupHistory(
   ctx: ImContext,

@@ -1,27 +1,28 @@
 /** Group message send: message checks here; membership, mute, SEQ and fan-out in the group actor. */
+import { z } from 'zod';
 import { imError } from '../../protocol/errors.ts';
-import type { GroupAt, GroupMessage } from '../../protocol/entries.ts';
+import type { GroupAt } from '../../protocol/entries.ts';
 import type { GroupSendResult, GroupSendSpec } from '../actor-api.ts';
-import type { Caller } from '../caller.ts';
-import type { ImContext } from '../context.ts';
+import { defineCommand } from '../command.ts';
 import { randomU32 } from '../ids.ts';
 import { GROUP_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
 import { requireGroupId } from './group-id.ts';
 
-export interface SendGroupInput {
-  readonly groupId: string;
-  /** Sender shown to members; admins may name any existing account. */
-  readonly from: string;
-  readonly random?: number;
-  readonly body: unknown;
-  readonly cloudCustomData?: string;
-  readonly priority?: GroupMessage['priority'];
-  readonly onlineOnly?: boolean;
+const groupSendInput = z.object({
+  groupId: z.string(),
+  /** Sender shown to members: the caller; an App admin may name any existing account. */
+  from: z.string().optional(),
+  random: z.number().default(randomU32),
+  body: z.unknown(),
+  cloudCustomData: z.string().optional(),
+  priority: z.enum(['High', 'Normal', 'Low', 'Lowest']).default('Normal'),
+  onlineOnly: z.boolean().default(false),
   /** GroupAtInfo in the order of the text: everyone (`all`) or one account. */
-  readonly atInfo?: readonly { readonly all: boolean; readonly userId?: string }[];
-  readonly forbidBeforeCallback?: boolean;
-  readonly forbidAfterCallback?: boolean;
-}
+  atInfo: z.array(z.object({ all: z.boolean(), userId: z.string().optional() })).optional(),
+  forbidBeforeCallback: z.boolean().default(false),
+  forbidAfterCallback: z.boolean().default(false),
+});
+type SendGroupInput = z.output<typeof groupSendInput>;
 
 /** Tencent allows at most 30 mentions in one message (10053). */
 export const MAX_GROUP_ATS = 30;
@@ -36,24 +37,32 @@ function checkAtInfo(list: SendGroupInput['atInfo']): GroupAt[] | undefined {
   });
 }
 
-export async function sendGroupMessage(ctx: ImContext, caller: Caller, input: SendGroupInput): Promise<GroupSendResult> {
-  requireGroupId(input.groupId);
-  const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, GROUP_BODY_ERRORS);
-  const atInfo = checkAtInfo(input.atInfo);
-  if (caller.kind === 'admin' && input.from !== caller.userId) {
-    if (!(await ctx.accounts.exists(input.from))) throw imError('GroupMemberAccountNotFound', { userId: input.from });
-  }
-  const spec: GroupSendSpec = {
-    caller,
-    from: input.from,
-    random: input.random ?? randomU32(),
-    body,
-    cloudCustomData: input.cloudCustomData,
-    priority: input.priority ?? 'Normal',
-    onlineOnly: input.onlineOnly ?? false,
-    ...(atInfo ? { atInfo } : {}),
-    forbidBeforeCallback: input.forbidBeforeCallback ?? false,
-    forbidAfterCallback: input.forbidAfterCallback ?? false,
-  };
-  return ctx.actors.group(input.groupId).call({ op: 'sendMessage', spec });
-}
+/** `group.send` (REST send_group_msg, client `group.send`). */
+export const groupSendCommand = defineCommand({
+  name: 'group.send',
+  callers: ['admin', 'user'],
+  owner: 'group',
+  input: groupSendInput,
+  run: async (ctx, caller, input): Promise<GroupSendResult> => {
+    requireGroupId(input.groupId);
+    const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, GROUP_BODY_ERRORS);
+    const atInfo = checkAtInfo(input.atInfo);
+    const from = caller.kind === 'user' ? caller.userId : (input.from ?? caller.userId);
+    if (caller.kind === 'admin' && from !== caller.userId && !(await ctx.accounts.exists(from))) {
+      throw imError('GroupMemberAccountNotFound', { userId: from });
+    }
+    const spec: GroupSendSpec = {
+      caller,
+      from,
+      random: input.random,
+      body,
+      cloudCustomData: input.cloudCustomData,
+      priority: input.priority,
+      onlineOnly: input.onlineOnly,
+      ...(atInfo ? { atInfo } : {}),
+      forbidBeforeCallback: input.forbidBeforeCallback,
+      forbidAfterCallback: input.forbidAfterCallback,
+    };
+    return ctx.actors.group(input.groupId).call({ op: 'sendMessage', spec });
+  },
+});

@@ -1,0 +1,18 @@
+/** What the account commands share: the batch limit and the `account.imported` event. */
+import { imError } from '../../protocol/errors.ts';
+import { makeEvent } from '../../protocol/events.ts';
+import type { ImContext } from '../context.ts';
+
+export const MAX_ACCOUNTS_PER_CALL = 100;
+
+export function checkBatch(n: number): void {
+  if (n === 0) throw imError('AccountInvalidParam', { detail: 'the account list is empty' });
+  if (n > MAX_ACCOUNTS_PER_CALL) throw imError('AccountInvalidParam', { detail: `at most ${MAX_ACCOUNTS_PER_CALL} accounts per call, got ${n}` });
+}
+
+/** Records that `userIds` were imported (one event per call, keyed by the first account). */
+export async function publishImported(ctx: ImContext, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const now = ctx.now();
+  await ctx.events.publish([makeEvent('account.imported', `account:${now}:${userIds.join(',')}`, `u:${userIds[0]}`, now, { userIds })]);
+}
