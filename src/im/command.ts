@@ -50,7 +50,7 @@ export function accepts(cmd: { readonly callers: readonly CallerKind[] }, kind: 
  * Runs `cmd` for `caller`: decodes the input (a failure without its own code raises `invalid`, the
  * transport's generic code) and applies the rule. The caller kind was checked when mounted.
  */
-export function execute<S extends z.ZodType, O, K extends CallerKind>(
+export async function execute<S extends z.ZodType, O, K extends CallerKind>(
   ctx: ImContext,
   caller: CallerOf<K>,
   cmd: Command<S, O, K>,

@@ -1,46 +1,10 @@
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { c2cRetention, deliverBothSides, sendC2C } from '../../src/im/c2c/send.ts';
-import type { ActorRef, C2CDeliverOptions, C2CDelivery, InboxProtocol } from '../../src/im/actor-api.ts';
-import type { ImContext, ImLimits } from '../../src/im/context.ts';
-import { ALLOW_ALL } from '../../src/im/hooks.ts';
-import type { C2CMessage } from '../../src/protocol/entries.ts';
 import { imError } from '../../src/protocol/errors.ts';
+import { fakeContext, limits } from '../helpers/fake-im.ts';
 
 const DAY = 86_400;
-const limits: ImLimits = { maxMsgBytes: 12_288, offlineRetentionS: 7 * DAY, roamingRetentionS: 30 * DAY, dedupWindowS: 300 };
 const body = [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }];
-
-/** Inbox writes as the actors see them, with scripted failures per inbox. */
-function fakeContext(o: { accounts: string[]; failures?: Record<string, Error[]> }) {
-  const writes: { inbox: string; message: C2CMessage; opts: C2CDeliverOptions }[] = [];
-  const failures = o.failures ?? {};
-  const ctx = {
-    limits,
-    log: pino({ level: 'silent' }),
-    now: () => 1_700_000_000_000,
-    hooks: ALLOW_ALL,
-    identity: { sdkAppId: 1, secretKey: 'k', admins: new Set(['administrator']) },
-    accounts: {
-      missing: async (ids: readonly string[]) => ids.filter((id) => !o.accounts.includes(id)),
-      exists: async (id: string) => o.accounts.includes(id),
-    },
-    actors: {
-      inbox: (userId: string): ActorRef<InboxProtocol> => ({
-        call: async (command) => {
-          if (command.op !== 'deliverC2C') throw new Error(`unexpected ${command.op}`);
-          const failure = failures[userId]?.shift();
-          if (failure) throw failure;
-          const { message, opts } = command;
-          writes.push({ inbox: userId, message, opts });
-          const delivery: C2CDelivery = { seq: writes.filter((w) => w.inbox === userId).length, message, duplicate: false };
-          return delivery as never;
-        },
-      }),
-    },
-  } as unknown as ImContext;
-  return { ctx, writes };
-}
 
 describe('C2C retention', () => {
   it('keeps roaming history for the roaming retention whatever the MsgLifeTime, and offline delivery for the lifetime', () => {
