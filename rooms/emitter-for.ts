@@ -1,15 +1,19 @@
 /** Builds the event emitter of an actor's stream from the room deps. */
-import type { ImContext } from '../src/im/context.ts';
 import { StreamEmitter } from './stream-emitter.ts';
+import type { RoomDeps } from './room-deps.ts';
 
-export function emitterFor(im: ImContext, streamId: string, groupType?: string): StreamEmitter {
+/** The crashes these simulate are SIGKILL: nothing after the fault runs, not even exit handlers. */
+const killHere = (): void => void process.kill(process.pid, 'SIGKILL');
+
+export function emitterFor(deps: RoomDeps, streamId: string, groupType?: string): StreamEmitter {
+  const faults = deps.im.faults;
   return new StreamEmitter({
     streamId,
-    log: im.store.messages,
-    bus: im.events,
+    log: deps.im.store.messages,
+    bus: deps.bus,
     groupType,
-    logger: im.log,
-    // The crash this simulates is SIGKILL: nothing after the commit runs, not even exit handlers.
-    beforePublish: im.faults?.has('exit-before-emit') ? () => process.kill(process.pid, 'SIGKILL') : undefined,
+    logger: deps.im.log,
+    beforePublish: faults?.has('exit-before-emit') ? killHere : undefined,
+    beforePublishPending: faults?.has('exit-before-event') ? killHere : undefined,
   });
 }

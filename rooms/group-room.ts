@@ -75,7 +75,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
         now: im.now,
         dedupWindowMs: im.limits.dedupWindowS * 1000,
         onCommit: commitObserver(im.metrics, 'g'),
-        emitter: emitterFor(im, streamId, type),
+        emitter: emitterFor(this.deps, streamId, type),
         onFatal: (e) => {
           im.log.warn({ err: e, groupId: this.#groupId }, 'group writer failed; passivating');
           void this.passivate(CloseCode.ActorMoved);
@@ -122,7 +122,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     const record = await this.#storeNewGroup(spec, created.record, created.members);
     this.#state = { group: groupFromRecord(record), members: new Map(created.members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type) };
     const memberIds = created.members.map((m) => m.userId);
-    await im.events.publish([
+    await this.#state.stream.emit([
       makeEvent('group.created', `g:${this.#groupId}#created`, groupStream(this.#groupId), now, {
         groupId: this.#groupId,
         groupType: spec.type,

@@ -64,7 +64,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       noticeRetentionS: im.limits.offlineRetentionS,
       push: (event) => this.pushLive(event),
       onCommit: commitObserver(im.metrics, 'u'),
-      emitter: emitterFor(im, inboxStream(this.#userId)),
+      emitter: emitterFor(this.deps, inboxStream(this.#userId)),
       onFatal: (e) => {
         im.log.warn({ err: e, userId: this.#userId }, 'inbox writer failed; passivating');
         void this.passivate(CloseCode.ActorMoved);
@@ -120,12 +120,12 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     if (this.clients.length === 0) this.deps.fanOut.offline(this.#userId, this);
   }
 
-  /** State changes are published fire-and-forget: a lost one only delays a webhook, never a message. */
+  /** State changes go through the inbox's outbox; a failure to record one is logged, never a device's error. */
   #stateChanged(action: StateChangedData['action'], reason: StateChangedData['reason'], platform: Platform): void {
     const im = this.deps.im;
     const time = im.now();
     const event = makeEvent('state.changed', `state:${this.#userId}:${time}:${action}:${platform}`, inboxStream(this.#userId), time, { userId: this.#userId, action, reason, platform });
-    im.events.publish([event]).catch((e: unknown) => im.log.warn({ err: e }, 'state change event not published'));
+    this.#stream.emit([event]).catch((e: unknown) => im.log.warn({ err: e, userId: this.#userId }, 'state change event not recorded'));
   }
 
   async #runOp(client: Client, request: unknown, ctx: RequestContext): Promise<unknown> {

@@ -3,10 +3,13 @@ import type { Authenticator } from '../src/auth/authenticator.ts';
 import type { FanOut } from '../src/cluster/fan-out.ts';
 import type { LocalActors } from '../src/cluster/local-actors.ts';
 import type { ImContext } from '../src/im/context.ts';
+import type { EventBus } from '../src/im/event-bus.ts';
 import type { InFlight } from '../src/ops/in-flight.ts';
 
 export interface RoomDeps {
   readonly im: ImContext;
+  /** Where the actors' stream emitters publish (nothing else publishes on it). */
+  readonly bus: EventBus;
   readonly fanOut: FanOut;
   /** Where active actors register, for the ownership audit. */
   readonly localActors: LocalActors;

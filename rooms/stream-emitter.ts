@@ -5,6 +5,11 @@
  * backlog sweep asks, whatever the store holds beyond the recorded position is published again, so a
  * crash between storing and publishing loses no event; consumers dedupe by event id.
  *
+ * Events that are not entries of the stream (group created, tips that take no SEQ, state changes)
+ * go through `emit`: recorded in the store's outbox first (`addPending`), published in the same
+ * chain, then forgotten; whatever is still recorded on activation or at the backlog sweep is
+ * published again. Nothing leaves any other way.
+ *
  * Publishing never delays an acknowledgement: it runs behind the writer, one publish at a time.
  */
 import type { Logger } from 'pino';
@@ -12,6 +17,7 @@ import type { EventBus } from '../src/im/event-bus.ts';
 import { type ParleyEvent, eventOfEntry } from '../src/protocol/events.ts';
 import type { Entry } from '../src/protocol/entries.ts';
 import type { MessageLog } from '../storage/store.ts';
+import { publishWithRetry, toPending } from '../src/events/outbox.ts';
 
 export interface Committed {
   readonly seq: number;
@@ -27,10 +33,10 @@ export interface StreamEmitterOptions {
   readonly logger: Logger;
   /** Fault injection for tests: called after a commit, before its events are published. */
   readonly beforePublish?: () => void;
+  /** Fault injection for tests: called once emitted events are recorded, before they are published. */
+  readonly beforePublishPending?: () => void;
 }
 
-/** How long a failed publish waits before it is tried again, ms; after the last, the sweep takes over. */
-const RETRY_MS = [100, 500, 2000, 5000];
 const MARK_EVERY_MS = 1000;
 const REPLAY_PAGE = 500;
 
@@ -42,17 +48,39 @@ export class StreamEmitter {
   /** Publishes run one after another, in SEQ order. */
   #chain: Promise<void> = Promise.resolve();
   #markTimer: NodeJS.Timeout | undefined;
+  /** Ids emitted here whose publish is queued: a replay of recorded events leaves them to that publish. */
+  readonly #emitting = new Set<string>();
 
   constructor(o: StreamEmitterOptions) {
     this.#o = o;
   }
 
-  /** Loads the published position and re-publishes what the store holds up to `head`. */
+  /** Loads the published position and re-publishes what the store holds up to `head`, and every recorded event. */
   catchUp(head: number): Promise<void> {
     return this.#then(async () => {
       await this.#load();
       await this.#replay(head);
+      await this.#flushPending();
     });
+  }
+
+  /**
+   * Records events of this stream that are not its entries, then publishes them behind what was
+   * committed before. Resolves once they are recorded: from then on no crash loses them.
+   */
+  async emit(events: readonly ParleyEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    for (const e of events) this.#emitting.add(e.id);
+    try {
+      await this.#o.log.addPending(this.#o.streamId, events.map(toPending));
+    } catch (e) {
+      for (const ev of events) this.#emitting.delete(ev.id);
+      throw e;
+    }
+    this.#o.beforePublishPending?.();
+    void this.#then(() => this.#publishPending(events).finally(() => {
+      for (const e of events) this.#emitting.delete(e.id);
+    }));
   }
 
   /** Publishes entries that just committed (ascending SEQ). */
@@ -73,7 +101,15 @@ export class StreamEmitter {
     await this.#chain;
     clearTimeout(this.#markTimer);
     if (this.#published < 0) return;
-    await this.#o.log.markEmitted(this.#o.streamId, this.#published, this.#published >= head).catch((e: unknown) => this.#o.logger.warn({ err: e, stream: this.#o.streamId }, 'could not record emitted position'));
+    const pendingLeft = await this.#flushPending().then(
+      () => false,
+      (e: unknown) => {
+        this.#o.logger.warn({ err: e, stream: this.#o.streamId }, 'recorded events not published; the backlog sweep retries');
+        return true;
+      },
+    );
+    const release = this.#published >= head && !pendingLeft;
+    await this.#o.log.markEmitted(this.#o.streamId, this.#published, release).catch((e: unknown) => this.#o.logger.warn({ err: e, stream: this.#o.streamId }, 'could not record emitted position'));
   }
 
   #then(step: () => Promise<void>): Promise<void> {
@@ -106,16 +142,23 @@ export class StreamEmitter {
       const ev = eventOfEntry(this.#o.streamId, i.seq, i.entry, this.#o.groupType);
       if (ev) events.push(ev);
     }
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.#o.bus.publish(events);
-        break;
-      } catch (e) {
-        if (attempt >= RETRY_MS.length) throw e;
-        await new Promise((r) => setTimeout(r, RETRY_MS[attempt]));
-      }
-    }
+    await publishWithRetry(this.#o.bus, events);
     this.#advance(items[items.length - 1].seq);
+  }
+
+  async #publishPending(events: readonly ParleyEvent[]): Promise<void> {
+    await publishWithRetry(this.#o.bus, events);
+    await this.#o.log.removePending(this.#o.streamId, events.map((e) => e.id));
+  }
+
+  /** Publishes every recorded event of the stream (a crashed owner's, or one whose publish failed). */
+  async #flushPending(): Promise<void> {
+    for (;;) {
+      const rows = await this.#o.log.readPending(this.#o.streamId, REPLAY_PAGE);
+      const others = rows.filter((r) => !this.#emitting.has(r.id));
+      if (others.length > 0) await this.#publishPending(others.map((r) => JSON.parse(r.payload) as ParleyEvent));
+      if (rows.length < REPLAY_PAGE || others.length === 0) return;
+    }
   }
 
   #advance(seq: number): void {
@@ -131,3 +174,4 @@ export class StreamEmitter {
     }, MARK_EVERY_MS);
   }
 }
+

@@ -24,6 +24,7 @@ import { GROUP_ROOM, INBOX_ROOM } from './cluster/room-ids.ts';
 import type { Config } from './config.ts';
 import type { ImContext } from './im/context.ts';
 import { createMetrics } from './ops/metrics.ts';
+import { StoreOutbox } from './events/outbox.ts';
 import { InFlight } from './ops/in-flight.ts';
 import { healthRoutes } from './ops/health.ts';
 import { openBackends } from './backends.ts';
@@ -74,6 +75,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   if (config.callbacks && config.redis && config.callbacks.timeoutMs >= config.cluster.callTimeoutMs) {
     log.warn('PARLEY_CALLBACK_TIMEOUT_MS should be below PARLEY_CALL_TIMEOUT_MS in a cluster: a slow group before-callback would time out the actor call');
   }
+  const closing = new InFlight();
   const im: ImContext = {
     metrics,
     store,
@@ -83,7 +85,14 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     limits: config.limits,
     now,
     log,
-    events: backends.events,
+    events: new StoreOutbox({
+      log: store.messages,
+      bus: backends.events,
+      logger: log,
+      inFlight: closing,
+      // The crash this simulates is SIGKILL: nothing after it runs, not even exit handlers.
+      beforePublish: config.faults.has('exit-before-event') ? () => void process.kill(process.pid, 'SIGKILL') : undefined,
+    }),
     hooks: callbacks?.hooks ?? ALLOW_ALL,
     faults: config.faults,
   };
@@ -92,9 +101,9 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     { bus: backends.events, catalog: store.archive, metrics, now, log, identity },
     { dataDir: config.app.dataDir, group: `${config.kafka?.topicPrefix ?? 'parley'}-archive`, ...config.archive },
   );
-  const closing = new InFlight();
   const deps: RoomDeps = {
     im,
+    bus: backends.events,
     fanOut: node.fanOut,
     localActors: node.localActors,
     auth,

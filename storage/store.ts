@@ -55,6 +55,14 @@ export class StaleEpochError extends Error {
   }
 }
 
+/** A domain event recorded with its stream until published (the outbox, DESIGN §5). */
+export interface PendingEvent {
+  /** The event's id (stable: a republished event keeps it, so consumers dedupe). */
+  readonly id: string;
+  /** The event as JSON. */
+  readonly payload: string;
+}
+
 export interface ConversationQuery {
   readonly streamId: string;
   readonly peer: string;
@@ -106,8 +114,20 @@ export interface MessageLog {
   emittedUpto(streamId: string): Promise<number>;
   /** Records that events up to `upto` were published (never moves back); `release` = the owner is done and caught up. */
   markEmitted(streamId: string, upto: number, release: boolean): Promise<void>;
-  /** Streams whose events may not all be published (a crashed owner's, or ones still owned). */
+  /** Streams whose events may not all be published (a crashed owner's, ones still owned, ones with pending events). */
   emissionBacklog(limit: number): Promise<string[]>;
+
+  /**
+   * The outbox of events that are not stream entries (group created, tips that take no SEQ, state
+   * changes, imports): `addPending` records them durably under a stream and puts the stream in the
+   * backlog, so whoever holds them after a crash, the stream's actor publishes them on its next
+   * activation or backlog sweep. Adding an id again changes nothing.
+   */
+  addPending(streamId: string, events: readonly PendingEvent[]): Promise<void>;
+  /** Pending events of a stream, at most `limit`, in no particular order. */
+  readPending(streamId: string, limit: number): Promise<PendingEvent[]>;
+  /** Forgets published events; absent ids are ignored. */
+  removePending(streamId: string, ids: readonly string[]): Promise<void>;
 }
 
 export interface AccountRecord {

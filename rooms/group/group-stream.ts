@@ -4,6 +4,7 @@
  */
 import type { FanOut } from '../../src/cluster/fan-out.ts';
 import type { Entry, StreamEvent } from '../../src/protocol/entries.ts';
+import type { ParleyEvent } from '../../src/protocol/events.ts';
 import type { MessageLog, StoredEntry, StreamClaim } from '../../storage/store.ts';
 import { forClients } from '../../src/im/stream-page.ts';
 import type { GroupStreamPort } from '../../src/im/groups/group-actor-state.ts';
@@ -44,6 +45,10 @@ export class GroupStream implements GroupStreamPort {
       onCommitted: (items) => o.emitter.committed(items.map((i): Committed => ({ seq: i.seq, entry: i.value as Entry }))),
     });
     void o.emitter.catchUp(claim.lastSeq);
+  }
+
+  emit(events: readonly ParleyEvent[]): Promise<void> {
+    return this.#o.emitter.emit(events);
   }
 
   /** The highest committed SEQ; the next message gets a higher one. */

@@ -6,6 +6,7 @@
 import type { C2CDeliverOptions, C2CDelivery } from '../../src/im/actor-api.ts';
 import { entryOf, forClients } from '../../src/im/stream-page.ts';
 import type { C2CMessage, Entry, InboxNotice, StreamEvent } from '../../src/protocol/entries.ts';
+import type { ParleyEvent } from '../../src/protocol/events.ts';
 import { inboxStream } from '../../src/protocol/streams.ts';
 import type { AppendEntry, MessageLog } from '../../storage/store.ts';
 import type { Committed, StreamEmitter } from '../stream-emitter.ts';
@@ -34,6 +35,8 @@ export class InboxStream {
   #writer: Promise<StreamWriter> | undefined;
   #claimed: StreamWriter | undefined;
   #closed = false;
+  /** Events were emitted through this inbox (a device came or went), so closing must see them published. */
+  #emitted = false;
 
   constructor(o: InboxStreamOptions) {
     this.#o = o;
@@ -106,6 +109,12 @@ export class InboxStream {
     return { seq: out.seq };
   }
 
+  /** Records events of this user that are not inbox entries (state changes); published at least once. */
+  emit(events: readonly ParleyEvent[]): Promise<void> {
+    this.#emitted = true;
+    return this.#o.emitter.emit(events);
+  }
+
   /** Whether nothing is being written (safe to passivate). */
   get idle(): boolean {
     return this.#writer === undefined || (this.#claimed?.idle ?? false);
@@ -127,8 +136,12 @@ export class InboxStream {
   async close(): Promise<void> {
     this.#closed = true;
     const w = await this.#writer?.catch(() => undefined);
-    if (!w) return;
-    w.close();
-    await this.#o.emitter.settle(w.durableSeq);
+    if (w) {
+      w.close();
+      await this.#o.emitter.settle(w.durableSeq);
+    } else if (this.#emitted) {
+      // Never written, but emitted: publish what is recorded and release the stream from the backlog.
+      await this.flushEvents();
+    }
   }
 }

@@ -2,7 +2,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../../storage/store.ts';
 import type { AppIdentity } from '../auth/app-identity.ts';
-import type { EventBus } from './event-bus.ts';
+import type { EventOutbox } from './event-bus.ts';
 import type { Metrics } from '../ops/metrics.ts';
 import type { AccountDirectory } from './account-directory.ts';
 import type { Actors } from './actor-api.ts';
@@ -30,8 +30,12 @@ export interface ImContext {
   readonly metrics: Metrics;
   /** Before-callbacks to the app server. */
   readonly hooks: Hooks;
-  /** Where domain events go (the streams' own events are published by their actors). */
-  readonly events: EventBus;
-  /** Fault injection for tests (PARLEY_FAULT): `exit-before-emit` kills the process after a commit, before its events are published. */
+  /** Where domain events raised outside an actor go (actors emit through their stream's emitter). */
+  readonly events: EventOutbox;
+  /**
+   * Fault injection for tests (PARLEY_FAULT): `exit-before-emit` kills the process after a commit,
+   * before its events are published; `exit-before-event` once an event that is not a stream entry
+   * is recorded, before it is published.
+   */
   readonly faults?: ReadonlySet<string>;
 }

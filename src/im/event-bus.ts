@@ -23,6 +23,16 @@ export interface Subscription {
   lag(): Promise<number | undefined>;
 }
 
+/**
+ * The one way domain events that are not stream entries leave (DESIGN §5): recorded durably under
+ * a stream, then published at least once with their stable ids. Stream entries are published by
+ * their actor's emitter from the stream itself.
+ */
+export interface EventOutbox {
+  /** Resolves once `events` are recorded; they are published after, and again after a crash until published. */
+  emit(streamId: string, events: readonly ParleyEvent[]): Promise<void>;
+}
+
 export interface EventBus {
   /** Resolves once the events are durable (SQLite commit; Kafka acks=all). */
   publish(events: readonly ParleyEvent[]): Promise<void>;

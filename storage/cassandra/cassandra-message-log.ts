@@ -10,7 +10,7 @@
  * Side tables (roaming index, idempotency keys) are written beside each batch and verified against
  * the entry rows on read, so a failed batch leaves nothing visible.
  */
-import type { AppendEntry, ConversationQuery, MessageLog, StoredEntry, StreamClaim } from '../store.ts';
+import type { AppendEntry, ConversationQuery, MessageLog, PendingEvent, StoredEntry, StreamClaim } from '../store.ts';
 import { StaleEpochError } from '../store.ts';
 import { type Cql, type Row, num } from './cql.ts';
 
@@ -85,6 +85,9 @@ export class CassandraMessageLog implements MessageLog {
       backlogAdd: `INSERT INTO ${ks}.emission_backlog (shard, stream_id) VALUES (?, ?)`,
       backlogDel: `DELETE FROM ${ks}.emission_backlog WHERE shard = ? AND stream_id = ?`,
       backlog: `SELECT stream_id FROM ${ks}.emission_backlog WHERE shard = ? LIMIT ?`,
+      addPending: `INSERT INTO ${ks}.pending_events (stream_id, id, payload) VALUES (?, ?, ?)`,
+      readPending: `SELECT id, payload FROM ${ks}.pending_events WHERE stream_id = ? LIMIT ?`,
+      removePending: `DELETE FROM ${ks}.pending_events WHERE stream_id = ? AND id = ?`,
       conversation: `SELECT time, seq FROM ${ks}.conversation_index WHERE stream_id = ? AND peer = ? AND (time, seq) < (?, ?) AND (time) >= (?) LIMIT ?`,
     };
   }
@@ -292,6 +295,26 @@ export class CassandraMessageLog implements MessageLog {
   async markEmitted(streamId: string, upto: number, release: boolean): Promise<void> {
     if (upto > (await this.emittedUpto(streamId))) await this.#cql.run(this.#q.markEmitted, [upto, streamId], true);
     if (release) await this.#cql.run(this.#q.backlogDel, [shardOf(streamId), streamId], true);
+  }
+
+  /** The events and the stream's backlog row in one logged batch: both are written, or neither. */
+  async addPending(streamId: string, events: readonly PendingEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const queries: { query: string; params: unknown[] }[] = events.map((e) => ({ query: this.#q.addPending, params: [streamId, e.id, e.payload] }));
+    queries.push({ query: this.#q.backlogAdd, params: [shardOf(streamId), streamId] });
+    await this.#cql.client.batch(queries, { prepare: true, logged: true, consistency: this.#cql.options.consistency });
+  }
+
+  async readPending(streamId: string, limit: number): Promise<PendingEvent[]> {
+    const rs = await this.#cql.run(this.#q.readPending, [streamId, limit], true);
+    return rs.rows.map((r) => ({ id: r.get('id') as string, payload: r.get('payload') as string }));
+  }
+
+  async removePending(streamId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    // One partition: an unlogged batch is atomic there and costs no batch log.
+    const queries = ids.map((id) => ({ query: this.#q.removePending, params: [streamId, id] }));
+    await this.#cql.client.batch(queries, { prepare: true, logged: false, consistency: this.#cql.options.consistency });
   }
 
   async emissionBacklog(limit: number): Promise<string[]> {

@@ -61,6 +61,14 @@ CREATE TABLE IF NOT EXISTS members (
   PRIMARY KEY (group_id, user_id)
 ) WITHOUT ROWID;
 
+-- the outbox: events that are not stream entries, until published (MessageLog.addPending)
+CREATE TABLE IF NOT EXISTS pending_events (
+  stream_id TEXT NOT NULL,
+  id        TEXT NOT NULL,
+  payload   TEXT NOT NULL,
+  PRIMARY KEY (stream_id, id)
+) WITHOUT ROWID;
+
 -- chat-record files (open_msg_svc/get_history); mirrors archive_files in schema.cql
 CREATE TABLE IF NOT EXISTS archive_files (
   chat_type TEXT NOT NULL,

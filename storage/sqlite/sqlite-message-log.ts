@@ -5,6 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import {
+  type PendingEvent,
   type AppendEntry,
   type ConversationQuery,
   type MessageLog,
@@ -89,7 +90,13 @@ export class SqliteMessageLog implements MessageLog {
       ),
       emitted: db.prepare('SELECT emitted_upto FROM streams WHERE stream_id = ?'),
       markEmitted: db.prepare('UPDATE streams SET emitted_upto = ? WHERE stream_id = ? AND emitted_upto < ?'),
-      backlog: db.prepare('SELECT stream_id FROM streams WHERE emitted_upto < last_seq LIMIT ?'),
+      backlog: db.prepare(
+        `SELECT stream_id FROM streams WHERE emitted_upto < last_seq
+         UNION SELECT DISTINCT stream_id FROM pending_events LIMIT ?`,
+      ),
+      addPending: db.prepare('INSERT OR IGNORE INTO pending_events (stream_id, id, payload) VALUES (?, ?, ?)'),
+      readPending: db.prepare('SELECT id, payload FROM pending_events WHERE stream_id = ? LIMIT ?'),
+      removePending: db.prepare('DELETE FROM pending_events WHERE stream_id = ? AND id = ?'),
       conversation: db.prepare(
         `SELECT e.seq, e.time, e.payload, e.flags, e.expires_at FROM conversation_index c
          JOIN entries e ON e.stream_id = c.stream_id AND e.seq = c.seq
@@ -230,7 +237,23 @@ export class SqliteMessageLog implements MessageLog {
     this.#sql.markEmitted.run(upto, streamId, upto);
   }
 
-  /** In SQLite the backlog is simply every stream whose emission is behind its head. */
+  async addPending(streamId: string, events: readonly PendingEvent[]): Promise<void> {
+    this.#db.transaction(() => {
+      for (const e of events) this.#sql.addPending.run(streamId, e.id, e.payload);
+    })();
+  }
+
+  async readPending(streamId: string, limit: number): Promise<PendingEvent[]> {
+    return this.#sql.readPending.all(streamId, limit) as PendingEvent[];
+  }
+
+  async removePending(streamId: string, ids: readonly string[]): Promise<void> {
+    this.#db.transaction(() => {
+      for (const id of ids) this.#sql.removePending.run(streamId, id);
+    })();
+  }
+
+  /** In SQLite the backlog is every stream whose emission is behind its head, or that has pending events. */
   async emissionBacklog(limit: number): Promise<string[]> {
     return (this.#sql.backlog.all(limit) as { stream_id: string }[]).map((r) => r.stream_id);
   }

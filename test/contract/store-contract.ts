@@ -169,6 +169,27 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect(await store.messages.emittedUpto(s)).toBe(3);
         expect(await store.messages.emissionBacklog(10_000)).not.toContain(s);
       });
+
+      it('keeps pending events with their stream until removed, once per id, listing the stream in the backlog meanwhile', async () => {
+        const s = freshStream();
+        await store.messages.addPending(s, [{ id: 'e1', payload: '{"n":1}' }, { id: 'e2', payload: '{"n":2}' }]);
+        await store.messages.addPending(s, [{ id: 'e1', payload: '{"n":1}' }]);
+        expect(await store.messages.emissionBacklog(10_000)).toContain(s);
+        const pending = await store.messages.readPending(s, 10);
+        expect(pending.sort((a, b) => a.id.localeCompare(b.id))).toEqual([{ id: 'e1', payload: '{"n":1}' }, { id: 'e2', payload: '{"n":2}' }]);
+        expect(await store.messages.readPending(s, 1)).toHaveLength(1);
+        await store.messages.removePending(s, ['e1', 'absent']);
+        expect(await store.messages.readPending(s, 10)).toEqual([{ id: 'e2', payload: '{"n":2}' }]);
+        expect(await store.messages.readPending(freshStream(), 10)).toEqual([]);
+      });
+
+      it('takes a stream with pending events out of the backlog once they are published and the stream is released', async () => {
+        const s = freshStream();
+        await store.messages.addPending(s, [{ id: 'e1', payload: '{}' }]);
+        await store.messages.removePending(s, ['e1']);
+        await store.messages.markEmitted(s, 0, true);
+        expect(await store.messages.emissionBacklog(10_000)).not.toContain(s);
+      });
     });
 
     describe('accounts', () => {

@@ -81,6 +81,37 @@ describe('events in embedded mode (the in-process log)', () => {
   });
 });
 
+describe('events that are not stream entries, across a crash (embedded mode)', () => {
+  const down = async (server: ParleyProcess) => eventually(async () => expect(await fetch(`${server.url}/health`).then(() => 'up', () => 'down')).toBe('down'));
+  const imported = (dataDir: string, userId: string) => readLocalLog(dataDir).filter((e) => e.type === 'account.imported' && e.data.userIds.includes(userId));
+  const created = (dataDir: string, groupId: string) => readLocalLog(dataDir).filter((e) => e.type === 'group.created' && e.data.groupId === groupId);
+
+  it('publishes an import and a group creation recorded just before a crash once each, after the restart', async () => {
+    const first = await ParleyProcess.start({ env: { PARLEY_FAULT: 'exit-before-event' } });
+    const dataDir = first.dataDir;
+    await first.rest('im_open_login_svc/account_import', { UserID: 'outbox1' }).catch(() => undefined);
+    await down(first);
+    expect(imported(dataDir, 'outbox1')).toHaveLength(0);
+
+    const second = await ParleyProcess.start({ dataDir, env: { PARLEY_FAULT: 'exit-before-event' } });
+    await eventually(async () => expect(imported(dataDir, 'outbox1')).toHaveLength(1), 15_000);
+    await second.rest('group_open_http_svc/create_group', { Owner_Account: 'outbox1', Type: 'Public', GroupId: 'outbox_group', Name: 'made, then crash' }).catch(() => undefined);
+    await down(second);
+    expect(created(dataDir, 'outbox_group')).toHaveLength(0);
+
+    const third = await ParleyProcess.start({ dataDir });
+    const info = await third.rest('group_open_http_svc/get_group_info', { GroupIdList: ['outbox_group'] });
+    expect(info.GroupInfo).toMatchObject([{ ErrorCode: 0, GroupId: 'outbox_group', Owner_Account: 'outbox1' }]);
+    await eventually(async () => expect(created(dataDir, 'outbox_group')).toHaveLength(1), 15_000);
+    await new Promise((r) => setTimeout(r, 3000)); // a second sweep must not publish them again
+    await third.kill('SIGTERM');
+    expect(created(dataDir, 'outbox_group')).toEqual([expect.objectContaining({ id: 'g:outbox_group#created', key: 'g:outbox_group', data: expect.objectContaining({ owner: 'outbox1' }) })]);
+    expect(imported(dataDir, 'outbox1')).toHaveLength(1);
+    await third.stop();
+    await Promise.all([first.stop(), second.stop()]);
+  });
+});
+
 describe.skipIf(unavailable('kafka') !== undefined)('events on Kafka', () => {
   const brokers = (process.env.KAFKA_BROKERS ?? '').split(',');
 
@@ -114,6 +145,29 @@ describe.skipIf(unavailable('kafka') !== undefined)('events on Kafka', () => {
       expect(byStream.get(`g:${groupId}`)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     } finally {
       await server.stop();
+    }
+  });
+
+  it('publishes a group creation recorded just before a crash once, after the restart', async () => {
+    const prefix = `parley-test-${randomBytes(4).toString('hex')}`;
+    const env = { KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix };
+    const server = await ParleyProcess.start({ env });
+    await server.importAccounts(['kout1']);
+    await server.stop();
+    const crashing = await ParleyProcess.start({ dataDir: server.dataDir, env: { ...env, PARLEY_FAULT: 'exit-before-event' } });
+    await crashing.rest('group_open_http_svc/create_group', { Owner_Account: 'kout1', Type: 'Public', GroupId: 'kout_group', Name: 'made, then crash' }).catch(() => undefined);
+    await eventually(async () => expect(await fetch(`${crashing.url}/health`).then(() => 'up', () => 'down')).toBe('down'));
+    const restarted = await ParleyProcess.start({ dataDir: server.dataDir, env });
+    try {
+      const got: ParleyEvent[] = [];
+      const stop = await consume(`${prefix}.events`, `${prefix}-app`, got);
+      await waitFor(() => got.some((e) => e.type === 'group.created' && e.data.groupId === 'kout_group'), 'the recorded group.created', 30_000);
+      await new Promise((r) => setTimeout(r, 3000)); // a duplicate, if any, would arrive within the sweep interval
+      await stop();
+      expect(got.filter((e) => e.type === 'group.created' && e.data.groupId === 'kout_group')).toHaveLength(1);
+    } finally {
+      await restarted.stop();
+      await crashing.stop();
     }
   });
 

@@ -1,6 +1,7 @@
 /** What the account commands share: the batch limit and the `account.imported` event. */
 import { imError } from '../../protocol/errors.ts';
 import { makeEvent } from '../../protocol/events.ts';
+import { inboxStream } from '../../protocol/streams.ts';
 import type { ImContext } from '../context.ts';
 
 export const MAX_ACCOUNTS_PER_CALL = 100;
@@ -10,9 +11,10 @@ export function checkBatch(n: number): void {
   if (n > MAX_ACCOUNTS_PER_CALL) throw imError('AccountInvalidParam', { detail: `at most ${MAX_ACCOUNTS_PER_CALL} accounts per call, got ${n}` });
 }
 
-/** Records that `userIds` were imported (one event per call, keyed by the first account). */
+/** Records that `userIds` were imported (one event per call, under the first account's inbox stream). */
 export async function publishImported(ctx: ImContext, userIds: readonly string[]): Promise<void> {
   if (userIds.length === 0) return;
   const now = ctx.now();
-  await ctx.events.publish([makeEvent('account.imported', `account:${now}:${userIds.join(',')}`, `u:${userIds[0]}`, now, { userIds })]);
+  const stream = inboxStream(userIds[0]);
+  await ctx.events.emit(stream, [makeEvent('account.imported', `account:${now}:${userIds.join(',')}`, stream, now, { userIds })]);
 }

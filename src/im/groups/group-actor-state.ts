@@ -1,9 +1,11 @@
 /**
  * What the group rules run over: the state a group actor holds (profile, members) and what they
  * need of its stream — its head, storing an entry (the next SEQ, then a push to the online
- * audience), pushing one that is not stored, and reading one back. The actor implements the stream.
+ * audience), pushing one that is not stored, reading one back, and emitting the group's events that
+ * are not entries. The actor implements the stream.
  */
 import type { Entry } from '../../protocol/entries.ts';
+import type { ParleyEvent } from '../../protocol/events.ts';
 import type { GroupState, Member } from './group-model.ts';
 
 export interface GroupStreamPort {
@@ -15,6 +17,8 @@ export interface GroupStreamPort {
   pushOnline(entry: Entry, audience: Iterable<string>): void;
   /** A stored entry's time (the original of a duplicate send), if it is still there. */
   read(seq: number): Promise<{ readonly time: number } | undefined>;
+  /** Records events of the group that are not entries (its creation, tips without a SEQ); published at least once. */
+  emit(events: readonly ParleyEvent[]): Promise<void>;
 }
 
 /** A loaded group as its actor holds it. */

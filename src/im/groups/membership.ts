@@ -24,10 +24,10 @@ async function tip(im: ImContext, s: GroupActorState, type: GroupTipType, operat
     await s.stream.append({ entry, time }, () => audience);
     return;
   }
-  // Tips this type does not store still happened: publish their event directly (SEQ 0).
+  // Tips this type does not store still happened: their event goes through the group's outbox (SEQ 0).
   s.stream.pushOnline(entry, audience);
   const ev = eventOfEntry(`g:${s.group.groupId}`, 0, entry, s.group.type);
-  if (ev) await im.events.publish([{ ...ev, id: `g:${s.group.groupId}#${type}:${time}:${members.join(',')}` }]);
+  if (ev) await s.stream.emit([{ ...ev, id: `g:${s.group.groupId}#${type}:${time}:${members.join(',')}` }]);
 }
 
 export async function addMembers(im: ImContext, s: GroupActorState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult> {
