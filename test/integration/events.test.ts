@@ -153,7 +153,7 @@ describe.skipIf(unavailable('kafka') !== undefined)('events on Kafka', () => {
     const env = { KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix };
     const server = await ParleyProcess.start({ env });
     await server.importAccounts(['kout1']);
-    await server.stop();
+    await server.kill('SIGTERM');
     const crashing = await ParleyProcess.start({ dataDir: server.dataDir, env: { ...env, PARLEY_FAULT: 'exit-before-event' } });
     await crashing.rest('group_open_http_svc/create_group', { Owner_Account: 'kout1', Type: 'Public', GroupId: 'kout_group', Name: 'made, then crash' }).catch(() => undefined);
     await eventually(async () => expect(await fetch(`${crashing.url}/health`).then(() => 'up', () => 'down')).toBe('down'));
@@ -167,7 +167,7 @@ describe.skipIf(unavailable('kafka') !== undefined)('events on Kafka', () => {
       expect(got.filter((e) => e.type === 'group.created' && e.data.groupId === 'kout_group')).toHaveLength(1);
     } finally {
       await restarted.stop();
-      await crashing.stop();
+      await Promise.all([crashing.stop(), server.stop()]);
     }
   });
 
