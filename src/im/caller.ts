@@ -6,8 +6,6 @@ export type Caller =
   | { readonly kind: 'admin'; readonly userId: string; readonly clientIp?: string }
   | { readonly kind: 'user'; readonly userId: string; readonly platform: Platform; readonly clientIp?: string };
 
-export const isAdmin = (c: Caller): boolean => c.kind === 'admin';
-
 /** OptPlatform of a caller (Tencent's callback query field): `RESTAPI` for App admins, the device platform for clients. */
 export const platformOf = (c: Caller): string => (c.kind === 'admin' ? 'RESTAPI' : c.platform);
 

@@ -26,6 +26,19 @@ const messageFields = {
 
 const senderSync = (v: 1 | 2 | undefined): SenderSync | undefined => (v === 1 ? 'push' : v === 2 ? 'skip' : undefined);
 
+type MessageFields = z.output<z.ZodObject<typeof messageFields>>;
+
+/** The fields sendmsg and batchsendmsg share, as command input. */
+const messageInput = (r: MessageFields) => ({
+  from: r.From_Account,
+  body: r.MsgBody,
+  cloudCustomData: r.CloudCustomData,
+  random: r.MsgRandom,
+  msgSeq: r.MsgSeq,
+  lifetimeS: r.MsgLifeTime,
+  senderSync: senderSync(r.SyncOtherMachine),
+});
+
 export const openimService: Service = {
   name: 'openim',
   bodyJson: 'C2CBodyJson',
@@ -39,17 +52,7 @@ export const openimService: Service = {
       sendPath: 'c2c',
       carriesMessage: true,
       request: z.object({ ...messageFields, To_Account: nonEmpty('ToAccountInvalid') }),
-      input: (r) => ({
-        from: r.From_Account,
-        to: r.To_Account,
-        body: r.MsgBody,
-        cloudCustomData: r.CloudCustomData,
-        random: r.MsgRandom,
-        msgSeq: r.MsgSeq,
-        lifetimeS: r.MsgLifeTime,
-        senderSync: senderSync(r.SyncOtherMachine),
-        ...forbidCallbacks(r.ForbidCallbackControl),
-      }),
+      input: (r) => ({ ...messageInput(r), to: r.To_Account, ...forbidCallbacks(r.ForbidCallbackControl) }),
       reply: (out) => ({ MsgTime: Math.floor(out.time / 1000), MsgKey: out.msgKey }),
     }),
     endpoint({
@@ -58,16 +61,8 @@ export const openimService: Service = {
       bodyAllowance: MAX_BATCH_TARGETS * 40,
       carriesMessage: true,
       request: z.object({ ...messageFields, To_Account: z.array(nonEmpty('ToAccountInvalid'), { error: 'ToAccountInvalid' }) }),
-      input: (r) => ({
-        from: r.From_Account,
-        to: r.To_Account,
-        body: r.MsgBody,
-        cloudCustomData: r.CloudCustomData,
-        random: r.MsgRandom,
-        msgSeq: r.MsgSeq,
-        lifetimeS: r.MsgLifeTime,
-        senderSync: senderSync(r.SyncOtherMachine),
-      }),
+      // batchsendmsg calls back nothing: ForbidCallbackControl has nothing to skip.
+      input: (r) => ({ ...messageInput(r), to: r.To_Account }),
       reply: (out) => ({
         ...(out.errors.length > 0 ? { ActionStatus: 'SomeError' } : {}),
         MsgKey: out.msgKey,
