@@ -14,7 +14,7 @@ import {
   memberFromRecord,
   memberToRecord,
 } from '../src/im/groups/group-model.ts';
-import { newGroup } from '../src/im/groups/new-group.ts';
+import { createdBy, groupCreatedEvent, idTaken, newGroup } from '../src/im/groups/new-group.ts';
 import { CloseCode } from '../src/protocol/close-codes.ts';
 import { imError } from '../src/protocol/errors.ts';
 import { groupStream } from '../src/protocol/streams.ts';
@@ -25,7 +25,6 @@ import { sendInGroup } from '../src/im/groups/send-in-group.ts';
 import { notifyInboxes } from '../src/im/groups/notices.ts';
 import { commitObserver } from './commit-metrics.ts';
 import { emitterFor } from './emitter-for.ts';
-import { makeEvent } from '../src/protocol/events.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
 import type { GroupRecord } from '../storage/store.ts';
 
@@ -113,27 +112,16 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
 
   async #create(spec: CreateGroupSpec): Promise<{ groupId: string }> {
     if (this.#state) {
-      if (this.#state.group.profile.createRequest === spec.requestId) return { groupId: this.#groupId };
-      throw this.#taken(spec, this.#state.group.owner);
+      if (createdBy(this.#state.group, spec)) return { groupId: this.#groupId };
+      throw idTaken(spec, this.#state.group.owner);
     }
     const im = this.deps.im;
     const now = im.now();
     const created = newGroup(spec, now);
     const record = await this.#storeNewGroup(spec, created.record, created.members);
     this.#state = { group: groupFromRecord(record), members: new Map(created.members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type) };
-    const memberIds = created.members.map((m) => m.userId);
-    await this.#state.stream.emit([
-      makeEvent('group.created', `g:${this.#groupId}#created`, groupStream(this.#groupId), now, {
-        groupId: this.#groupId,
-        groupType: spec.type,
-        owner: spec.owner,
-        operator: spec.operator,
-        name: spec.name,
-        members: memberIds,
-        appDefinedData: spec.appDefinedData,
-      }),
-    ]);
-    await notifyInboxes(im, memberIds, { notice: 'group.joined', groupId: this.#groupId, groupSeq: 0, operator: spec.operator, time: now });
+    await this.#state.stream.emit([groupCreatedEvent(spec, created.members, now)]);
+    await notifyInboxes(im, created.members.map((m) => m.userId), { notice: 'group.joined', groupId: this.#groupId, groupSeq: 0, operator: spec.operator, time: now });
     return { groupId: this.#groupId };
   }
 
@@ -142,15 +130,9 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     const store = this.deps.im.store.groups;
     if (await store.createGroup(record, members.map(memberToRecord))) return record;
     const existing = await store.getGroup(this.#groupId);
-    if (!existing || groupFromRecord(existing).profile.createRequest !== spec.requestId) throw this.#taken(spec, existing?.owner ?? '');
+    if (!existing || !createdBy(groupFromRecord(existing), spec)) throw idTaken(spec, existing?.owner ?? '');
     await store.putMembers(this.#groupId, spec.type, members.map(memberToRecord));
     return existing;
-  }
-
-  #taken(spec: CreateGroupSpec, owner: string): Error {
-    return spec.idWasChosen && owner !== '' && owner === spec.owner
-      ? imError('GroupIdTakenBySelf', { groupId: this.#groupId })
-      : imError('GroupIdTaken', { groupId: this.#groupId });
   }
 
   flushEvents(): Promise<void> {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/im/caller.ts';
-import { type GroupState, type Member, emptyMemberProfile } from '../../src/im/groups/group-model.ts';
+import type { CreateGroupSpec } from '../../src/im/actor-api.ts';
+import { type GroupState, type Member, emptyMemberProfile, groupFromRecord } from '../../src/im/groups/group-model.ts';
+import { createdBy, groupCreatedEvent, idTaken, newGroup } from '../../src/im/groups/new-group.ts';
 import { checkAtInfo, checkCanAddMembers, checkCanRemove, checkCanSend, checkTypeAllowsRemoval } from '../../src/im/groups/group-rules.ts';
 import type { GroupType, MemberRole } from '../../src/im/groups/group-types.ts';
 
@@ -59,5 +61,44 @@ describe('group rules (spec §5.2)', () => {
     expect(() => checkAtInfo(group('AVChatRoom'), [{ all: true }])).toThrow(expect.objectContaining({ code: 10004 }));
     expect(() => checkAtInfo(group('AVChatRoom'), [{ userId: 'ann' }])).not.toThrow();
     expect(() => checkAtInfo(group('Public'), [{ all: true }])).not.toThrow();
+  });
+});
+
+describe('group creation rules', () => {
+  const spec = (o: Partial<CreateGroupSpec> = {}): CreateGroupSpec => ({
+    groupId: 'g1',
+    requestId: 'r1',
+    idWasChosen: true,
+    type: 'Public',
+    owner: 'owner',
+    operator: 'administrator',
+    name: 'n',
+    introduction: '',
+    notification: '',
+    faceUrl: '',
+    maxMemberCount: 100,
+    applyJoinOption: 'FreeAccess',
+    appDefinedData: {},
+    members: [{ userId: 'ann', role: 'Member', appMemberDefinedData: {} }],
+    ...o,
+  });
+
+  it('lists the owner first among the initial members, and none for a type without member lists', () => {
+    expect(newGroup(spec(), NOW).members.map((m) => [m.userId, m.role])).toEqual([['owner', 'Owner'], ['ann', 'Member']]);
+    expect(newGroup(spec({ type: 'AVChatRoom', members: [] }), NOW).members).toEqual([]);
+  });
+
+  it('answers a retry of the same request with its group, and refuses a taken id with 10025 only to the owner who chose it', () => {
+    const made = groupFromRecord(newGroup(spec(), NOW).record);
+    expect(createdBy(made, spec())).toBe(true);
+    expect(createdBy(made, spec({ requestId: 'r2' }))).toBe(false);
+    expect(idTaken(spec(), 'owner')).toMatchObject({ code: 10025 });
+    expect(idTaken(spec(), 'someone else')).toMatchObject({ code: 10021 });
+    expect(idTaken(spec({ idWasChosen: false }), 'owner')).toMatchObject({ code: 10021 });
+  });
+
+  it('describes the creation in one event with a stable id, keyed by the group stream', () => {
+    const { members } = newGroup(spec(), NOW);
+    expect(groupCreatedEvent(spec(), members, NOW)).toMatchObject({ id: 'g:g1#created', key: 'g:g1', type: 'group.created', data: { owner: 'owner', members: ['owner', 'ann'] } });
   });
 });

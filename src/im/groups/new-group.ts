@@ -1,7 +1,14 @@
-/** The group a create command makes: its record and initial members, before anything is stored. */
+/**
+ * The group a create command makes, as rules over the group actor's state: its record and initial
+ * members before anything is stored, whether an existing group answers a retry, the refusal of a
+ * taken id, and the `group.created` event.
+ */
 import type { GroupRecord } from '../../../storage/store.ts';
+import { type ImError, imError } from '../../protocol/errors.ts';
+import { type ParleyEvent, makeEvent } from '../../protocol/events.ts';
+import { groupStream } from '../../protocol/streams.ts';
 import type { CreateGroupSpec } from '../actor-api.ts';
-import { type ApplyJoinOption, type GroupProfile, type Member, TYPE_RULES, emptyMemberProfile } from './group-model.ts';
+import { type ApplyJoinOption, type GroupProfile, type GroupState, type Member, TYPE_RULES, emptyMemberProfile } from './group-model.ts';
 
 /** The record and members of a group about to be created (the owner first, where the type lists members). */
 export function newGroup(spec: CreateGroupSpec, now: number): { record: GroupRecord; members: Member[] } {
@@ -24,4 +31,26 @@ export function newGroup(spec: CreateGroupSpec, now: number): { record: GroupRec
     (m): Member => ({ userId: m.userId, role: m.role, joinedAt: now, joinSeq: 0, profile: { ...emptyMemberProfile(), appMemberDefinedData: { ...m.appMemberDefinedData } } }),
   );
   return { record: { groupId: spec.groupId, type: spec.type, owner: spec.owner, createdAt: now, profile: JSON.stringify(profile) }, members };
+}
+
+/** Whether `existing` was made by this very request (a retry whose first answer was lost). */
+export const createdBy = (existing: GroupState, spec: CreateGroupSpec): boolean => existing.profile.createRequest === spec.requestId;
+
+/** The refusal of an id in use: 10025 when the caller chose it and already owns that group, else 10021. */
+export function idTaken(spec: CreateGroupSpec, owner: string): ImError {
+  return spec.idWasChosen && owner !== '' && owner === spec.owner
+    ? imError('GroupIdTakenBySelf', { groupId: spec.groupId })
+    : imError('GroupIdTaken', { groupId: spec.groupId });
+}
+
+export function groupCreatedEvent(spec: CreateGroupSpec, members: readonly Member[], now: number): ParleyEvent {
+  return makeEvent('group.created', `g:${spec.groupId}#created`, groupStream(spec.groupId), now, {
+    groupId: spec.groupId,
+    groupType: spec.type,
+    owner: spec.owner,
+    operator: spec.operator,
+    name: spec.name,
+    members: members.map((m) => m.userId),
+    appDefinedData: spec.appDefinedData,
+  });
 }
