@@ -53,7 +53,7 @@ function kneeRow(name: string, s: RateScenarioResult, cores: number): string {
       : k
         ? `${o?.ladder.firstBad?.interfered ? '≥ ' : ''}${n0(k.rate)} msg/s → ${n0(k.deliveredPerSec)} deliv/s, p99 ${ms(k.delivery.p99)} ms`
         : o
-          ? 'below the first step'
+          ? 'below the lowest step'
           : 'not run';
   const limit = (r: RateRun | undefined): string => limitedBy(r?.ladder.firstBad ?? r?.ladder.steps.at(-1), cores);
   return `| ${name} | ${cell(s.parley, pk)} | ${cell(s.bare, bk)} | ${pct(ratio(pk?.deliveredPerSec, bk?.deliveredPerSec))} | ${limit(p)} | ${limit(b)} |`;
@@ -68,6 +68,7 @@ function stepTable(title: string, run: RateRun): string[] {
     '',
     `| step | offered msg/s | sent/s | delivered/s | ack p50/p99/max ms | deliver p50/p90/p99/max ms | CPU % ${cpuNames.join(' / ')} | server main thread % running / on disk I/O | verdict |`,
     '|---|---|---|---|---|---|---|---|---|',
+    ...(run.ladder.warmUp ? [row('warm-up (not counted)', run.ladder.warmUp)] : []),
     ...run.ladder.steps.map((s) => row(s === run.ladder.knee ? '**knee**' : 'ladder', s)),
     ...run.checks.map((s) => row('check', s)),
     ...(run.profile ? [row('profiled', run.profile.step)] : []),
@@ -181,7 +182,7 @@ export function markdownOf(r: BenchResult, plots: readonly Plot[], files: Readon
     '',
     '## Knees and baseline ratios',
     '',
-    'Knee = the last step with p99 send→deliver under the bound, deliveries keeping up with the offered rate, clients able to offer it, no errors, and a drained backlog. Ratio = Parley deliveries/s at its knee ÷ bare Colyseus deliveries/s at its knee. "Limited by" = what was saturated during the first bad step: the server\'s event loop (≥ 85 % of a core, or its main thread running or blocked on disk ≥ 90 % of the window), a load worker (≥ 85 %), or the whole machine. "≥" marks a knee whose next step was spoiled by other tenants\' CPU in every attempt (a lower bound).',
+    'Each ladder starts after one uncounted warm-up step at a lower rate. Knee = the highest step with p99 send→deliver under the bound, deliveries keeping up with the offered rate, clients able to offer it, no errors, and a drained backlog. Ratio = Parley deliveries/s at its knee ÷ bare Colyseus deliveries/s at its knee. When the start rate is already bad, the ladder steps down the same grid (up to 6 steps) until a rate holds. "Limited by" = what was saturated during the lowest bad step above the knee: the server\'s event loop (≥ 85 % of a core, or its main thread running or blocked on disk ≥ 90 % of the window), a load worker (≥ 85 %), or the whole machine. "≥" marks a knee whose next step was spoiled by other tenants\' CPU in every attempt (a lower bound).',
     '',
     '| scenario | Parley knee | bare knee | ratio | limited by (Parley) | limited by (bare) |',
     '|---|---|---|---|---|---|',

@@ -1,8 +1,11 @@
 /**
  * One load step across all workers (offer a rate for a window, drain, merge the workers' reports)
- * and the rate ladder that finds the knee: the rate grows by `growth` per step until a step is
+ * and the rate ladder that finds the knee. An uncounted warm-up step comes first (JIT, caches,
+ * connections, the store's first pages). Then the rate grows by `growth` per step until a step is
  * bad — p99 send→deliver above the bound, deliveries behind the offered rate, the clients unable
- * to offer the rate, errors, or no drain — and the last good step is the knee.
+ * to offer the rate, errors, or no drain — and the last good step is the knee. When the start rate
+ * is already bad (a slower machine), the ladder steps down the same grid until a rate holds, so
+ * every machine gives a knee and a ratio.
  */
 import { Histogram, type LatencySummary } from '../lib/histogram.ts';
 import { CpuWindow, MainThreadSampler, type ThreadStates } from '../lib/proc-stats.ts';
@@ -164,24 +167,51 @@ function judge(ctx: StepContext, s: Omit<StepFigures, 'good' | 'reasons'>, offer
 }
 
 export interface LadderResult {
+  /** The uncounted warm-up step before the ladder. */
+  readonly warmUp?: StepFigures;
   readonly steps: readonly StepFigures[];
   /** The last good step; undefined if even the first was bad. */
   readonly knee?: StepFigures;
-  /** The step that ended the ladder; undefined if it ran out of steps while good. */
+  /** The lowest bad step above the knee (what saturated there is what limits); undefined if it ran out of steps while good. */
   readonly firstBad?: StepFigures;
 }
 
+/** How far below the start rate the ladder may step down, in growth steps (1.5^6 ≈ 11×). */
+export const MAX_STEPS_DOWN = 6;
+/** The warm-up's rate, in growth steps below the start rate. */
+const WARM_UP_STEPS_DOWN = 2;
+
 export async function runLadder(ctx: StepContext, startRate: number, maxSteps: number, firstIndex: number): Promise<LadderResult> {
+  const growth = ctx.rules.growth;
   const steps: StepFigures[] = [];
-  let rate = startRate;
-  for (let i = 0; i < maxSteps; i++) {
-    const s = await runCleanStep(ctx, firstIndex + i * (MAX_REPEATS + 1), Math.round(rate));
+  let index = firstIndex;
+  const step = async (rate: number): Promise<StepFigures> => {
+    const s = await runCleanStep(ctx, index, Math.round(rate));
+    index += MAX_REPEATS + 1;
     steps.push(s);
     process.stdout.write(`    step ${Math.round(rate)}/s: ${describeStep(s)}\n`);
-    if (!s.good) return { steps, knee: steps.at(-2), firstBad: s };
-    rate *= ctx.rules.growth;
+    return s;
+  };
+  const warmRate = Math.max(1, Math.round(startRate / growth ** WARM_UP_STEPS_DOWN));
+  const warmUp = await runStep(ctx, index, warmRate);
+  index += 1;
+  process.stdout.write(`    warm-up ${warmRate}/s (not counted): ${describeStep(warmUp)}\n`);
+  let rate = startRate;
+  const first = await step(rate);
+  if (!first.good) {
+    for (let down = 1; down <= Math.min(MAX_STEPS_DOWN, maxSteps) && rate / growth >= 1; down++) {
+      rate /= growth;
+      const s = await step(rate);
+      if (s.good) return { warmUp, steps, knee: s, firstBad: steps.at(-2) };
+    }
+    return { warmUp, steps, firstBad: steps.at(-1) };
   }
-  return { steps, knee: steps.at(-1) };
+  for (let i = 1; i < maxSteps; i++) {
+    rate *= growth;
+    const s = await step(rate);
+    if (!s.good) return { warmUp, steps, knee: steps.at(-2), firstBad: s };
+  }
+  return { warmUp, steps, knee: steps.at(-1) };
 }
 
 export function describeStep(s: StepFigures): string {
