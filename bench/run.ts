@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --quick] [--only=c2c,group-fanout,rest-sendmsg,rest-send_group_msg,connect,sync]
- * [--targets=parley,bare] [--no-profile] [--workers=N] [--set=connect.connections=5000 …]`: runs every scenario against Parley and the
- * bare Colyseus baseline, each on a fresh server child process, with the load in separate worker
- * processes; writes JSON, Markdown and SVG plots to bench/results (see bench/README.md).
+ * [--targets=parley,bare,centrifugo] [--no-profile] [--workers=N] [--set=connect.connections=5000 …]`: runs every scenario against Parley and the
+ * bare Colyseus baseline (and, when asked, group fan-out against the peer, Centrifugo), each on a
+ * fresh server child process, with the load in separate worker processes; writes JSON, Markdown and
+ * SVG plots to bench/results (see bench/README.md).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,17 @@ interface Args {
   readonly narrowedBy: readonly string[];
 }
 
+const TARGETS: readonly TargetKind[] = ['parley', 'bare', 'centrifugo'];
+/** Scenarios the peer has a counterpart for. */
+const PEER_SCENARIOS: ReadonlySet<string> = new Set(['group-fanout']);
+
+function parseTargets(v: string | undefined): TargetKind[] {
+  const list = v?.split(',') ?? ['parley', 'bare'];
+  const unknown = list.filter((t) => !(TARGETS as readonly string[]).includes(t));
+  if (unknown.length) throw new Error(`unknown target(s) ${unknown.join(', ')}; choose from ${TARGETS.join(', ')}`);
+  return list as TargetKind[];
+}
+
 function parseArgs(argv: readonly string[]): Args {
   const value = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const only = value('only')?.split(',') ?? [...ALL];
@@ -41,7 +53,7 @@ function parseArgs(argv: readonly string[]): Args {
   return {
     mode: argv.includes('--quick') ? 'quick' : 'full',
     only: new Set(only),
-    targets: (value('targets')?.split(',') ?? ['parley', 'bare']) as TargetKind[],
+    targets: parseTargets(value('targets')),
     profile: argv.includes('--no-profile') ? false : undefined,
     workers: value('workers') ? Number(value('workers')) : undefined,
     overrides: argv
@@ -104,14 +116,17 @@ async function runAll(args: Args, env: RunEnv): Promise<Pick<BenchResult, 'rate'
     if (!args.only.has(shape.name)) continue;
     process.stdout.write(`${shape.name}: ${shape.describe}\n`);
     const runs: Partial<Record<TargetKind, Outcome<Awaited<ReturnType<typeof runRateScenario>>>>> = {};
-    for (const t of args.targets) runs[t] = await attempt(`${shape.name} on ${t}`, () => runRateScenario(env, shape, t));
+    for (const t of args.targets) {
+      if (t === 'centrifugo' && !PEER_SCENARIOS.has(shape.name)) continue;
+      runs[t] = await attempt(`${shape.name} on ${t}`, () => runRateScenario(env, shape, t));
+    }
     rate[shape.name] = { describe: shape.describe, baseline: shape.baseline, deliveriesPerMessage: shape.deliveriesPerMessage, p99BoundMs: shape.p99BoundMs, ...runs };
   }
   let connect: BenchResult['connect'];
   if (args.only.has('connect')) {
     process.stdout.write(`connect: ramp to ${env.params.connect.connections} idle connections\n`);
     const runs: Partial<Record<TargetKind, Outcome<Awaited<ReturnType<typeof runConnect>>>>> = {};
-    for (const t of args.targets) runs[t] = await attempt(`connect on ${t}`, () => runConnect(env, t));
+    for (const t of args.targets) if (t !== 'centrifugo') runs[t] = await attempt(`connect on ${t}`, () => runConnect(env, t));
     connect = runs;
   }
   let sync: BenchResult['sync'];

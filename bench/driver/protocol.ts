@@ -7,7 +7,8 @@ import type { IntegrityReport } from '../integrity.ts';
 import type { HistogramSnapshot } from '../lib/histogram.ts';
 import type { AppIdentity } from '../servers/server-process.ts';
 
-export type TargetKind = 'parley' | 'bare';
+/** Parley, the bare Colyseus baseline, or the peer (Centrifugo, group fan-out only). */
+export type TargetKind = 'parley' | 'bare' | 'centrifugo';
 
 export interface TargetSpec {
   readonly kind: TargetKind;

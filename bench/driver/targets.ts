@@ -11,6 +11,7 @@ import { ParleyClient } from '../../src/client/parley-client.ts';
 import { escapeId } from '../../src/cluster/room-ids.ts';
 import type { MsgElem, StreamEvent } from '../../src/protocol/entries.ts';
 import type { TargetSpec } from './protocol.ts';
+import { centrifugoTarget } from '../peer/centrifugo-target.ts';
 
 /** One entry as a device received it. */
 export interface Delivery {
@@ -53,6 +54,7 @@ export interface Target {
 export const customBody = (data: string): MsgElem[] => [{ MsgType: 'TIMCustomElem', MsgContent: { Data: data } }];
 
 export function createTarget(spec: TargetSpec): Target {
+  if (spec.kind === 'centrifugo') return centrifugoTarget(spec);
   return spec.kind === 'parley' ? parleyTarget(spec) : bareTarget(spec);
 }
 

@@ -59,6 +59,28 @@ function kneeRow(name: string, s: RateScenarioResult, cores: number): string {
   return `| ${name} | ${cell(s.parley, pk)} | ${cell(s.bare, bk)} | ${pct(ratio(pk?.deliveredPerSec, bk?.deliveredPerSec))} | ${limit(p)} | ${limit(b)} |`;
 }
 
+/** Parley against the peer (Centrifugo) where it ran: knees, ratio, and what limited the peer. */
+function peerTable(r: BenchResult, cores: number): string[] {
+  const rows = Object.entries(r.rate).flatMap(([name, s]) => {
+    if (!s?.centrifugo) return [];
+    const p = ran(s.parley)?.ladder.knee;
+    const c = ran(s.centrifugo);
+    const ck = c?.ladder.knee;
+    const knee = (k: StepFigures | undefined): string => (k ? `${n0(k.rate)} msg/s → ${n0(k.deliveredPerSec)} deliv/s, p99 ${ms(k.delivery.p99)} ms` : '–');
+    const peer = failed(s.centrifugo) ? `failed: ${s.centrifugo.error.slice(0, 60)}` : ck ? knee(ck) : 'below the lowest step';
+    return [`| ${name} | ${knee(p)} | ${peer} | ${pct(ratio(p?.deliveredPerSec, ck?.deliveredPerSec))} | ${limitedBy(c?.ladder.firstBad ?? c?.ladder.steps.at(-1), cores)} |`];
+  });
+  if (rows.length === 0) return [];
+  return [
+    'The peer, Centrifugo v6.9.1 (Go, all cores; in-memory history of 1,000 per channel; published through its HTTP API), in the same run:',
+    '',
+    '| scenario | Parley knee | Centrifugo knee | Parley / peer | limited by (peer) |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
+}
+
 function stepTable(title: string, run: RateRun): string[] {
   const cpuNames = Object.keys(run.ladder.steps[0]?.cpu ?? {});
   const row = (kind: string, s: StepFigures): string =>
@@ -81,7 +103,7 @@ function rateSections(r: BenchResult, plots: readonly Plot[], files: ReadonlyMap
   for (const [name, s] of Object.entries(r.rate)) {
     if (!s) continue;
     out.push(`### ${name}`, '', `${s.describe}; baseline: ${s.baseline}; p99 bound ${s.p99BoundMs} ms; ${s.deliveriesPerMessage} deliveries per message.`, '');
-    for (const [who, o] of [['Parley', s.parley], ['bare Colyseus', s.bare]] as const) {
+    for (const [who, o] of [['Parley', s.parley], ['bare Colyseus', s.bare], ['Centrifugo (peer)', s.centrifugo]] as const) {
       if (failed(o)) out.push(`**${who}** failed: \`${o.error}\``, '');
       else if (o) out.push(...stepTable(who, o));
     }
@@ -129,6 +151,7 @@ function integrityRows(r: BenchResult): string[] {
   const rows: [string, IntegrityReport | undefined][] = [];
   for (const [name, s] of Object.entries(r.rate)) {
     rows.push([`${name} / Parley`, ran(s?.parley)?.integrity], [`${name} / bare`, ran(s?.bare)?.integrity]);
+    if (s?.centrifugo) rows.push([`${name} / Centrifugo`, ran(s.centrifugo)?.integrity]);
   }
   rows.push(['sync / Parley', ran(r.sync)?.integrity]);
   return [
@@ -188,6 +211,7 @@ export function markdownOf(r: BenchResult, plots: readonly Plot[], files: Readon
     '|---|---|---|---|---|---|',
     ...Object.entries(r.rate).flatMap(([name, s]) => (s ? [kneeRow(name, s, cores)] : [])),
     '',
+    ...peerTable(r, cores),
     ...rateSections(r, plots, files),
     '## Connect',
     '',

@@ -32,15 +32,16 @@ function latencySeries(name: string, curve: readonly (readonly [number, number])
   return curve && curve.length ? [{ name, points: curve.map(([p, ms]) => [tailX(p), Math.max(ms, 0.01)] as const) }] : [];
 }
 
-function throughputPlot(name: string, parley?: RateRun, bare?: RateRun): Plot {
+function throughputPlot(name: string, parley?: RateRun, bare?: RateRun, peer?: RateRun): Plot {
   const pts = (r: RateRun | undefined): [number, number][] =>
     [...(r?.ladder.steps ?? [])].sort((a, b) => a.offeredDeliveriesPerSec - b.offeredDeliveriesPerSec).map((s) => [s.offeredDeliveriesPerSec, Math.max(1, s.deliveredPerSec)]);
-  const all = [...pts(parley), ...pts(bare)].map((p) => p[0]);
+  const all = [...pts(parley), ...pts(bare), ...pts(peer)].map((p) => p[0]);
   const lo = Math.min(...all);
   const hi = Math.max(...all);
   const series: Series[] = [
     { name: 'Parley', points: pts(parley) },
     { name: 'bare Colyseus', points: pts(bare) },
+    ...(peer ? [{ name: 'Centrifugo (peer)', points: pts(peer) }] : []),
     ...(all.length ? [{ name: 'ideal (delivered = offered)', points: [[lo, lo], [hi, hi]] as [number, number][], dashed: true }] : []),
   ];
   return {
@@ -102,7 +103,7 @@ export function plotsOf(r: BenchResult): Plot[] {
     const parley = ran(s.parley);
     const bare = ran(s.bare);
     if (!parley && !bare) continue;
-    plots.push(throughputPlot(name, parley, bare), latencyPlot(name, s.p99BoundMs, parley, bare));
+    plots.push(throughputPlot(name, parley, bare, ran(s.centrifugo)), latencyPlot(name, s.p99BoundMs, parley, bare));
   }
   const cp = ran(r.connect?.parley);
   const cb = ran(r.connect?.bare);

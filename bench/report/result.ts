@@ -29,6 +29,8 @@ export interface RateScenarioResult {
   readonly p99BoundMs: number;
   readonly parley?: Outcome<RateRun>;
   readonly bare?: Outcome<RateRun>;
+  /** The peer (Centrifugo), for the scenarios it has a counterpart for, when asked. */
+  readonly centrifugo?: Outcome<RateRun>;
 }
 
 /** What else was running on the (shared) machine before a run started. */

@@ -1,17 +1,18 @@
 /**
  * Runs the system under test as a child process, as test/helpers/parley-process.ts does for tests:
- * Parley itself (`src/main.ts`, fresh temp data dir, free port) or the bare Colyseus baseline
- * (`bench/baseline/bare-server.ts`). Exposes the pid (the bench reads its CPU and RSS from /proc)
- * and, when asked, the V8 inspector URL used to profile one step.
+ * Parley itself (`src/main.ts`, fresh temp data dir, free port), the bare Colyseus baseline
+ * (`bench/baseline/bare-server.ts`) or the peer, Centrifugo (bench/peer). Exposes the pid (the bench
+ * reads its CPU and RSS from /proc) and, when asked, the V8 inspector URL used to profile one step.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { centrifugoLaunch } from '../peer/centrifugo-server.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
-export type ServerKind = 'parley' | 'bare';
+export type ServerKind = 'parley' | 'bare' | 'centrifugo';
 
 export interface ServerOptions {
   readonly kind: ServerKind;
@@ -36,18 +37,22 @@ export class ServerProcess {
   readonly kind: ServerKind;
   readonly #dataDir: string | undefined;
   readonly #child: ChildProcess;
+  /** The peer's secret (token key and API key); Parley's identity is read from its data dir. */
+  readonly #secret: string | undefined;
   #output = '';
   #port = 0;
 
-  private constructor(kind: ServerKind, child: ChildProcess, dataDir: string | undefined) {
+  private constructor(kind: ServerKind, child: ChildProcess, dataDir: string | undefined, secret?: string) {
     this.kind = kind;
     this.#child = child;
     this.#dataDir = dataDir;
+    this.#secret = secret;
     child.stdout?.on('data', (d: Buffer) => this.#append(d));
     child.stderr?.on('data', (d: Buffer) => this.#append(d));
   }
 
   static async start(o: ServerOptions): Promise<ServerProcess> {
+    if (o.kind === 'centrifugo') return ServerProcess.#startPeer();
     const dataDir = o.kind === 'parley' ? mkdtempSync(join(tmpdir(), 'parley-bench-')) : undefined;
     const entry = o.kind === 'parley' ? join(ROOT, 'src', 'main.ts') : join(ROOT, 'bench', 'baseline', 'bare-server.ts');
     const child = spawn(process.execPath, ['--import', 'tsx', ...(o.inspect ? ['--inspect=127.0.0.1:0'] : []), entry], {
@@ -64,6 +69,16 @@ export class ServerProcess {
     });
     const server = new ServerProcess(o.kind, child, dataDir);
     await server.#waitForPort();
+    return server;
+  }
+
+  static async #startPeer(): Promise<ServerProcess> {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-bench-peer-'));
+    const launch = await centrifugoLaunch(dir);
+    const child = spawn(launch.command, [...launch.args], { cwd: dir, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = new ServerProcess('centrifugo', child, dir, launch.secret);
+    server.#port = launch.port;
+    await server.#waitForHealth();
     return server;
   }
 
@@ -86,6 +101,7 @@ export class ServerProcess {
 
   /** Parley's SDKAppID and key, as generated into its data dir. */
   get identity(): AppIdentity {
+    if (this.#secret !== undefined) return { sdkAppId: 0, secretKey: this.#secret };
     if (!this.#dataDir) return { sdkAppId: 1400000000, secretKey: 'bare-server-has-no-key' };
     return JSON.parse(readFileSync(join(this.#dataDir, 'app-identity.json'), 'utf8')) as AppIdentity;
   }
@@ -111,6 +127,18 @@ export class ServerProcess {
         reject(new Error(`${this.kind} server exited with ${code}:\n${this.#output}`));
       });
     });
+  }
+
+  /** Waits for the peer's /health to answer (it prints no port line). */
+  async #waitForHealth(): Promise<void> {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (this.#child.exitCode !== null) throw new Error(`${this.kind} exited with ${this.#child.exitCode}:\n${this.#output}`);
+      const up = await fetch(`${this.url}/health`).then((r) => r.ok, () => false);
+      if (up) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${this.kind} did not start:\n${this.#output}`);
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 10 s) and removes its data dir. */

@@ -87,28 +87,37 @@ describe('events that are not stream entries, across a crash (embedded mode)', (
   const created = (dataDir: string, groupId: string) => readLocalLog(dataDir).filter((e) => e.type === 'group.created' && e.data.groupId === groupId);
 
   it('publishes an import and a group creation recorded just before a crash once each, after the restart', async () => {
-    const first = await ParleyProcess.start({ env: { PARLEY_FAULT: 'exit-before-event' } });
-    const dataDir = first.dataDir;
-    await first.rest('im_open_login_svc/account_import', { UserID: 'outbox1' }).catch(() => undefined);
-    await down(first);
-    expect(imported(dataDir, 'outbox1')).toHaveLength(0);
+    const started: ParleyProcess[] = [];
+    const start = async (o: Parameters<typeof ParleyProcess.start>[0]) => {
+      const p = await ParleyProcess.start(o);
+      started.push(p);
+      return p;
+    };
+    try {
+      const first = await start({ env: { PARLEY_FAULT: 'exit-before-event' } });
+      const dataDir = first.dataDir;
+      await first.rest('im_open_login_svc/account_import', { UserID: 'outbox1' }).catch(() => undefined);
+      await down(first);
+      expect(imported(dataDir, 'outbox1')).toHaveLength(0);
 
-    const second = await ParleyProcess.start({ dataDir, env: { PARLEY_FAULT: 'exit-before-event' } });
-    await eventually(async () => expect(imported(dataDir, 'outbox1')).toHaveLength(1), 15_000);
-    await second.rest('group_open_http_svc/create_group', { Owner_Account: 'outbox1', Type: 'Public', GroupId: 'outbox_group', Name: 'made, then crash' }).catch(() => undefined);
-    await down(second);
-    expect(created(dataDir, 'outbox_group')).toHaveLength(0);
+      const second = await start({ dataDir, env: { PARLEY_FAULT: 'exit-before-event' } });
+      await eventually(async () => expect(imported(dataDir, 'outbox1')).toHaveLength(1), 15_000);
+      await second.rest('group_open_http_svc/create_group', { Owner_Account: 'outbox1', Type: 'Public', GroupId: 'outbox_group', Name: 'made, then crash' }).catch(() => undefined);
+      await down(second);
+      expect(created(dataDir, 'outbox_group')).toHaveLength(0);
 
-    const third = await ParleyProcess.start({ dataDir });
-    const info = await third.rest('group_open_http_svc/get_group_info', { GroupIdList: ['outbox_group'] });
-    expect(info.GroupInfo).toMatchObject([{ ErrorCode: 0, GroupId: 'outbox_group', Owner_Account: 'outbox1' }]);
-    await eventually(async () => expect(created(dataDir, 'outbox_group')).toHaveLength(1), 15_000);
-    await new Promise((r) => setTimeout(r, 3000)); // a second sweep must not publish them again
-    await third.kill('SIGTERM');
-    expect(created(dataDir, 'outbox_group')).toEqual([expect.objectContaining({ id: 'g:outbox_group#created', key: 'g:outbox_group', data: expect.objectContaining({ owner: 'outbox1' }) })]);
-    expect(imported(dataDir, 'outbox1')).toHaveLength(1);
-    await third.stop();
-    await Promise.all([first.stop(), second.stop()]);
+      const third = await start({ dataDir });
+      const info = await third.rest('group_open_http_svc/get_group_info', { GroupIdList: ['outbox_group'] });
+      expect(info.GroupInfo).toMatchObject([{ ErrorCode: 0, GroupId: 'outbox_group', Owner_Account: 'outbox1' }]);
+      await eventually(async () => expect(created(dataDir, 'outbox_group')).toHaveLength(1), 15_000);
+      await new Promise((r) => setTimeout(r, 3000)); // a second sweep must not publish them again
+      await third.kill('SIGTERM');
+      expect(created(dataDir, 'outbox_group')).toEqual([expect.objectContaining({ id: 'g:outbox_group#created', key: 'g:outbox_group', data: expect.objectContaining({ owner: 'outbox1' }) })]);
+      expect(imported(dataDir, 'outbox1')).toHaveLength(1);
+    } finally {
+      // The last first: the earlier ones share its data dir, which the first removes.
+      for (const p of started.reverse()) await p.stop();
+    }
   });
 });
 
@@ -151,14 +160,20 @@ describe.skipIf(unavailable('kafka') !== undefined)('events on Kafka', () => {
   it('publishes a group creation recorded just before a crash once, after the restart', async () => {
     const prefix = `parley-test-${randomBytes(4).toString('hex')}`;
     const env = { KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix };
-    const server = await ParleyProcess.start({ env });
-    await server.importAccounts(['kout1']);
-    await server.kill('SIGTERM');
-    const crashing = await ParleyProcess.start({ dataDir: server.dataDir, env: { ...env, PARLEY_FAULT: 'exit-before-event' } });
-    await crashing.rest('group_open_http_svc/create_group', { Owner_Account: 'kout1', Type: 'Public', GroupId: 'kout_group', Name: 'made, then crash' }).catch(() => undefined);
-    await eventually(async () => expect(await fetch(`${crashing.url}/health`).then(() => 'up', () => 'down')).toBe('down'));
-    const restarted = await ParleyProcess.start({ dataDir: server.dataDir, env });
+    const started: ParleyProcess[] = [];
+    const start = async (o: Parameters<typeof ParleyProcess.start>[0]) => {
+      const p = await ParleyProcess.start(o);
+      started.push(p);
+      return p;
+    };
     try {
+      const server = await start({ env });
+      await server.importAccounts(['kout1']);
+      await server.kill('SIGTERM');
+      const crashing = await start({ dataDir: server.dataDir, env: { ...env, PARLEY_FAULT: 'exit-before-event' } });
+      await crashing.rest('group_open_http_svc/create_group', { Owner_Account: 'kout1', Type: 'Public', GroupId: 'kout_group', Name: 'made, then crash' }).catch(() => undefined);
+      await eventually(async () => expect(await fetch(`${crashing.url}/health`).then(() => 'up', () => 'down')).toBe('down'));
+      await start({ dataDir: server.dataDir, env });
       const got: ParleyEvent[] = [];
       const stop = await consume(`${prefix}.events`, `${prefix}-app`, got);
       await waitFor(() => got.some((e) => e.type === 'group.created' && e.data.groupId === 'kout_group'), 'the recorded group.created', 30_000);
@@ -166,8 +181,8 @@ describe.skipIf(unavailable('kafka') !== undefined)('events on Kafka', () => {
       await stop();
       expect(got.filter((e) => e.type === 'group.created' && e.data.groupId === 'kout_group')).toHaveLength(1);
     } finally {
-      await restarted.stop();
-      await Promise.all([crashing.stop(), server.stop()]);
+      // The last first: the earlier ones share its data dir, which the first removes.
+      for (const p of started.reverse()) await p.stop();
     }
   });
 
