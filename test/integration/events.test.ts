@@ -16,6 +16,22 @@ function readLocalLog(dataDir: string): ParleyEvent[] {
   return rows.map((r) => JSON.parse(r.payload) as ParleyEvent);
 }
 
+/** Servers started by one test, all stopped at its end (pass or fail); they may share a data dir. */
+function processes() {
+  const started: ParleyProcess[] = [];
+  return {
+    start: async (o: Parameters<typeof ParleyProcess.start>[0]) => {
+      const p = await ParleyProcess.start(o);
+      started.push(p);
+      return p;
+    },
+    // The last first: the earlier ones share its data dir, which the first removes.
+    stopAll: async () => {
+      for (const p of started.reverse()) await p.stop();
+    },
+  };
+}
+
 /** Per stream key, the SEQs of message events in the order they were first seen. */
 function firstSeenSeqs(events: readonly ParleyEvent[]): Map<string, number[]> {
   const seen = new Set<string>();
@@ -87,12 +103,7 @@ describe('events that are not stream entries, across a crash (embedded mode)', (
   const created = (dataDir: string, groupId: string) => readLocalLog(dataDir).filter((e) => e.type === 'group.created' && e.data.groupId === groupId);
 
   it('publishes an import and a group creation recorded just before a crash once each, after the restart', async () => {
-    const started: ParleyProcess[] = [];
-    const start = async (o: Parameters<typeof ParleyProcess.start>[0]) => {
-      const p = await ParleyProcess.start(o);
-      started.push(p);
-      return p;
-    };
+    const { start, stopAll } = processes();
     try {
       const first = await start({ env: { PARLEY_FAULT: 'exit-before-event' } });
       const dataDir = first.dataDir;
@@ -115,8 +126,7 @@ describe('events that are not stream entries, across a crash (embedded mode)', (
       expect(created(dataDir, 'outbox_group')).toEqual([expect.objectContaining({ id: 'g:outbox_group#created', key: 'g:outbox_group', data: expect.objectContaining({ owner: 'outbox1' }) })]);
       expect(imported(dataDir, 'outbox1')).toHaveLength(1);
     } finally {
-      // The last first: the earlier ones share its data dir, which the first removes.
-      for (const p of started.reverse()) await p.stop();
+      await stopAll();
     }
   });
 });
@@ -160,12 +170,7 @@ describe.skipIf(unavailable('kafka') !== undefined)('events on Kafka', () => {
   it('publishes a group creation recorded just before a crash once, after the restart', async () => {
     const prefix = `parley-test-${randomBytes(4).toString('hex')}`;
     const env = { KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix };
-    const started: ParleyProcess[] = [];
-    const start = async (o: Parameters<typeof ParleyProcess.start>[0]) => {
-      const p = await ParleyProcess.start(o);
-      started.push(p);
-      return p;
-    };
+    const { start, stopAll } = processes();
     try {
       const server = await start({ env });
       await server.importAccounts(['kout1']);
@@ -181,8 +186,7 @@ describe.skipIf(unavailable('kafka') !== undefined)('events on Kafka', () => {
       await stop();
       expect(got.filter((e) => e.type === 'group.created' && e.data.groupId === 'kout_group')).toHaveLength(1);
     } finally {
-      // The last first: the earlier ones share its data dir, which the first removes.
-      for (const p of started.reverse()) await p.stop();
+      await stopAll();
     }
   });
 
