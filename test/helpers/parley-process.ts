@@ -29,6 +29,23 @@ export interface ParleyProcessOptions {
   readonly port?: number;
 }
 
+/** Servers started and not yet exited, across every ParleyProcess of this test file. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Kills the servers still running after a test file's own cleanup (a test that failed before it
+ * stopped them), so none outlives the file and steals CPU from the next ones. Run by setup.ts.
+ */
+export async function killLeftoverServers(): Promise<void> {
+  await Promise.all(
+    [...running].map((child) => {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGKILL');
+      return exited;
+    }),
+  );
+}
+
 export class ParleyProcess {
   readonly dataDir: string;
   #env: Record<string, string>;
@@ -96,6 +113,8 @@ export class ParleyProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.#child = child;
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     child.stdout?.on('data', (d: Buffer) => (this.#output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.#output += d.toString()));
     this.#port = await new Promise<number>((resolve, reject) => {
