@@ -54,6 +54,11 @@ export function centrifugoTarget(spec: TargetSpec): Target {
         ws.onopen = () => resolve();
         ws.onerror = () => reject(new Error(`centrifugo: cannot connect to ${wsUrl}`));
       });
+      // A closed connection answers nothing more: fail what still waits for an answer.
+      ws.onclose = (e: CloseEvent) => {
+        for (const w of waiting.values()) w.reject(new Error(`centrifugo closed the connection: ${e.code} ${e.reason}`));
+        waiting.clear();
+      };
       let nextId = 0;
       const command = (body: Record<string, unknown>): Promise<void> =>
         new Promise((resolve, reject) => {
