@@ -55,7 +55,7 @@ export function centrifugoTarget(spec: TargetSpec): Target {
         ws.onerror = () => reject(new Error(`centrifugo: cannot connect to ${wsUrl}`));
       });
       // A closed connection answers nothing more: fail what still waits for an answer.
-      ws.onclose = (e: CloseEvent) => {
+      ws.onclose = (e: { readonly code: number; readonly reason: string }) => {
         for (const w of waiting.values()) w.reject(new Error(`centrifugo closed the connection: ${e.code} ${e.reason}`));
         waiting.clear();
       };
