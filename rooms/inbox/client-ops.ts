@@ -15,8 +15,7 @@ import { Op, type OpTypes, groupPullArgs, groupsArgs, sendC2CArgs, sendGroupArgs
 import { decode } from '../../src/protocol/decode.ts';
 import type { Metrics } from '../../src/ops/metrics.ts';
 
-export type UserCaller = CallerOf<'user'>;
-export type OpHandler = (im: ImContext, caller: UserCaller, raw: unknown) => Promise<unknown>;
+type OpHandler = (im: ImContext, caller: CallerOf<'user'>, raw: unknown) => Promise<unknown>;
 
 /**
  * Mounts `runs` as client op `op`: decodes the arguments (ClientBadRequest unless a field names

@@ -6,6 +6,9 @@ export type Caller =
   | { readonly kind: 'admin'; readonly userId: string; readonly clientIp?: string }
   | { readonly kind: 'user'; readonly userId: string; readonly platform: Platform; readonly clientIp?: string };
 
+/** Who a message is sent as: a logged-in user always as themself; an App admin as `from`, by default as itself. */
+export const senderOf = (c: Caller, from: string | undefined): string => (c.kind === 'user' ? c.userId : (from ?? c.userId));
+
 /** OptPlatform of a caller (Tencent's callback query field): `RESTAPI` for App admins, the device platform for clients. */
 export const platformOf = (c: Caller): string => (c.kind === 'admin' ? 'RESTAPI' : c.platform);
 

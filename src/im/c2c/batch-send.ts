@@ -8,7 +8,7 @@ import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import { C2C_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
 import { type SendC2CInput, buildC2CMessage, c2cRetention, deliverBothSides, senderHasInbox } from './send.ts';
-import { originOf } from '../caller.ts';
+import { originOf, senderOf } from '../caller.ts';
 import { randomU32 } from '../ids.ts';
 import { defineCommand } from '../command.ts';
 
@@ -46,7 +46,7 @@ export const batchSendCommand = defineCommand({
     senderSync: z.enum(['push', 'skip', 'store']).default('store'),
   }),
   run: async (ctx, caller, i) => {
-    const out = await batchSendC2C(ctx, caller, { ...i, from: i.from ?? caller.userId, roaming: i.lifetimeS !== 0 });
+    const out = await batchSendC2C(ctx, caller, { ...i, from: senderOf(caller, i.from), roaming: i.lifetimeS !== 0 });
     if (out.errors.length === new Set(i.to).size) throw imError('ToAccountNotFound', { userId: out.errors.map((e) => e.userId).join(', ') });
     return out;
   },
@@ -60,7 +60,7 @@ export async function batchSendC2C(ctx: ImContext, caller: Caller, input: BatchS
   const senderSync = (await senderHasInbox(ctx, caller, input.from)) ? input.senderSync : 'skip';
   const retention = c2cRetention(ctx.limits, input.lifetimeS, input.roaming);
   const targets = [...new Set(input.to)];
-  const template = buildC2CMessage({ ...input, to: '', forbidAfterCallback: true }, input.random ?? randomU32(), ctx.now(), body, originOf(caller));
+  const template = buildC2CMessage({ ...input, to: '', forbidAfterCallback: true }, ctx.now(), body, originOf(caller));
   const errors: { userId: string; code: number }[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { imError, isImError } from '../../protocol/errors.ts';
 import type { C2CMessage, MsgOrigin } from '../../protocol/entries.ts';
 import type { C2CDeliverOptions } from '../actor-api.ts';
-import { type Caller, originOf } from '../caller.ts';
+import { type Caller, originOf, senderOf } from '../caller.ts';
 import type { ImContext, ImLimits } from '../context.ts';
 import { randomU32 } from '../ids.ts';
 import { C2C_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
@@ -27,8 +27,8 @@ export interface SendC2CInput {
   readonly to: string;
   readonly body: unknown;
   readonly cloudCustomData?: string;
-  /** Defaults to a random u32. */
-  readonly random?: number;
+  /** Tencent MsgRandom (the commands draw one when the caller gives none). */
+  readonly random: number;
   readonly msgSeq?: number;
   /**
    * Tencent MsgLifeTime, seconds: how long the message waits for devices that are offline. Omitted =
@@ -70,7 +70,8 @@ export function c2cRetention(limits: ImLimits, lifetimeS: number | undefined, ro
   return { receiver: { storeS, offlineS }, sender: { storeS: senderOfflineS, offlineS: senderOfflineS } };
 }
 
-export function buildC2CMessage(input: SendC2CInput, random: number, now: number, body: C2CMessage['body'], origin: MsgOrigin): C2CMessage {
+export function buildC2CMessage(input: SendC2CInput, now: number, body: C2CMessage['body'], origin: MsgOrigin): C2CMessage {
+  const random = input.random;
   const msgSeq = input.msgSeq ?? randomU32();
   return {
     kind: 'c2c',
@@ -126,7 +127,7 @@ export const sendC2CCommand = defineCommand({
   run: (ctx, caller, i) =>
     sendC2C(ctx, caller, {
       ...i,
-      from: caller.kind === 'user' ? caller.userId : (i.from ?? caller.userId),
+      from: senderOf(caller, i.from),
       lifetimeS: i.onlineOnly ? 0 : i.lifetimeS,
       roaming: !i.onlineOnly,
       senderSync: i.senderSync ?? (caller.kind === 'user' ? 'push' : 'store'),
@@ -139,7 +140,7 @@ export async function sendC2C(ctx: ImContext, caller: Caller, input: SendC2CInpu
   const senderCopy = await senderHasInbox(ctx, caller, input.from);
   if ((await ctx.accounts.missing([input.to])).length > 0) throw imError('ToAccountNotFound', { userId: input.to });
   const retention = c2cRetention(ctx.limits, input.lifetimeS, input.roaming);
-  let msg = buildC2CMessage(input, input.random ?? randomU32(), ctx.now(), body, originOf(caller));
+  let msg = buildC2CMessage(input, ctx.now(), body, originOf(caller));
   if (!input.forbidBeforeCallback) {
     const decision = await ctx.hooks.beforeC2CSend({ caller, message: msg, onlineOnly: retention.receiver.offlineS === 0 });
     if (decision.action === 'reject') throw decision.error;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { imError } from '../../protocol/errors.ts';
 import type { GroupAt } from '../../protocol/entries.ts';
 import type { GroupSendResult, GroupSendSpec } from '../actor-api.ts';
+import { senderOf } from '../caller.ts';
 import { defineCommand } from '../command.ts';
 import { randomU32 } from '../ids.ts';
 import { GROUP_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
@@ -27,7 +28,8 @@ type SendGroupInput = z.output<typeof groupSendInput>;
 /** Tencent allows at most 30 mentions in one message (10053). */
 export const MAX_GROUP_ATS = 30;
 
-function checkAtInfo(list: SendGroupInput['atInfo']): GroupAt[] | undefined {
+/** GroupAtInfo as the group's mentions (at most 30, each everyone or one account). */
+function mentionsOf(list: SendGroupInput['atInfo']): GroupAt[] | undefined {
   if (!list || list.length === 0) return undefined;
   if (list.length > MAX_GROUP_ATS) throw imError('GroupTooManyAts', { count: list.length, max: MAX_GROUP_ATS });
   return list.map((a, i): GroupAt => {
@@ -46,8 +48,8 @@ export const groupSendCommand = defineCommand({
   run: async (ctx, caller, input): Promise<GroupSendResult> => {
     requireGroupId(input.groupId);
     const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, GROUP_BODY_ERRORS);
-    const atInfo = checkAtInfo(input.atInfo);
-    const from = caller.kind === 'user' ? caller.userId : (input.from ?? caller.userId);
+    const atInfo = mentionsOf(input.atInfo);
+    const from = senderOf(caller, input.from);
     if (caller.kind === 'admin' && from !== caller.userId && !(await ctx.accounts.exists(from))) {
       throw imError('GroupMemberAccountNotFound', { userId: from });
     }
