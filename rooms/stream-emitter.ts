@@ -50,6 +50,8 @@ export class StreamEmitter {
   #markTimer: NodeJS.Timeout | undefined;
   /** Ids emitted here whose publish is queued: a replay of recorded events leaves them to that publish. */
   readonly #emitting = new Set<string>();
+  /** Whether the store may hold recorded events nobody published: until the first flush, and after a failed publish. */
+  #mayHavePending = true;
 
   constructor(o: StreamEmitterOptions) {
     this.#o = o;
@@ -78,9 +80,16 @@ export class StreamEmitter {
       throw e;
     }
     this.#o.beforePublishPending?.();
-    void this.#then(() => this.#publishPending(events).finally(() => {
-      for (const e of events) this.#emitting.delete(e.id);
-    }));
+    void this.#then(() =>
+      this.#publishPending(events)
+        .catch((e: unknown) => {
+          this.#mayHavePending = true;
+          throw e;
+        })
+        .finally(() => {
+          for (const e of events) this.#emitting.delete(e.id);
+        }),
+    );
   }
 
   /** Publishes entries that just committed (ascending SEQ). */
@@ -101,7 +110,8 @@ export class StreamEmitter {
     await this.#chain;
     clearTimeout(this.#markTimer);
     if (this.#published < 0) return;
-    const pendingLeft = await this.#flushPending().then(
+    // Passivation reads the outbox only when something may be left in it (usually it was emptied on activation).
+    const pendingLeft = !this.#mayHavePending ? false : await this.#flushPending().then(
       () => false,
       (e: unknown) => {
         this.#o.logger.warn({ err: e, stream: this.#o.streamId }, 'recorded events not published; the backlog sweep retries');
@@ -157,8 +167,9 @@ export class StreamEmitter {
       const rows = await this.#o.log.readPending(this.#o.streamId, REPLAY_PAGE);
       const others = rows.filter((r) => !this.#emitting.has(r.id));
       if (others.length > 0) await this.#publishPending(others.map((r) => JSON.parse(r.payload) as ParleyEvent));
-      if (rows.length < REPLAY_PAGE || others.length === 0) return;
+      if (rows.length < REPLAY_PAGE || others.length === 0) break;
     }
+    this.#mayHavePending = false;
   }
 
   #advance(seq: number): void {
