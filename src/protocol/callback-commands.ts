@@ -27,4 +27,3 @@ export type BeforeCommand = (typeof BEFORE_COMMANDS)[number];
 export type AfterCommand = (typeof AFTER_COMMANDS)[number];
 export type CallbackCommand = BeforeCommand | AfterCommand;
 
-export const isCallbackCommand = (s: string): s is CallbackCommand => CALLBACK_COMMANDS.includes(s);

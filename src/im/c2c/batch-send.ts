@@ -52,7 +52,7 @@ export const batchSendCommand = defineCommand({
   },
 });
 
-export async function batchSendC2C(ctx: ImContext, caller: Caller, input: BatchSendInput): Promise<BatchSendOutput> {
+async function batchSendC2C(ctx: ImContext, caller: Caller, input: BatchSendInput): Promise<BatchSendOutput> {
   if (input.to.length > MAX_BATCH_TARGETS) {
     throw imError('BatchTooManyTargets', { count: input.to.length, max: MAX_BATCH_TARGETS });
   }

@@ -66,7 +66,7 @@ export const roamingCommand = defineCommand({
   run: (ctx, _caller, q) => getRoamMessages(ctx, q),
 });
 
-export async function getRoamMessages(ctx: ImContext, q: RoamQuery): Promise<RoamPage> {
+async function getRoamMessages(ctx: ImContext, q: RoamQuery): Promise<RoamPage> {
   // An App admin identifier needs no account: it is the default sender of REST messages.
   const [unknown] = (await ctx.accounts.missing([q.operator, q.peer])).filter((id) => !ctx.identity.admins.has(id));
   if (unknown !== undefined) throw imError('AccountNotFound', { userId: unknown });

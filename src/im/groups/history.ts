@@ -33,7 +33,7 @@ export const groupHistoryCommand = defineCommand({
   run: (ctx, _caller, i) => groupHistory(ctx, i.groupId, i.count, i.upToSeq, i.withRecalled),
 });
 
-export async function groupHistory(
+async function groupHistory(
   ctx: ImContext,
   groupId: string,
   count: number,

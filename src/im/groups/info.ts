@@ -26,7 +26,7 @@ export const groupInfoCommand = defineCommand({
   },
 });
 
-export async function getGroupInfos(ctx: ImContext, groupIds: readonly string[]): Promise<GroupInfoResult[]> {
+async function getGroupInfos(ctx: ImContext, groupIds: readonly string[]): Promise<GroupInfoResult[]> {
   return Promise.all(
     groupIds.map(async (groupId): Promise<GroupInfoResult> => {
       try {

@@ -50,7 +50,7 @@ export const joinedGroupsCommand = defineCommand({
   run: (ctx, _caller, i) => getJoinedGroups(ctx, { ...i, groupType: i.groupType === undefined ? undefined : parseGroupType(i.groupType) }),
 });
 
-export async function getJoinedGroups(ctx: ImContext, q: JoinedQuery): Promise<{ total: number; groups: JoinedGroup[] }> {
+async function getJoinedGroups(ctx: ImContext, q: JoinedQuery): Promise<{ total: number; groups: JoinedGroup[] }> {
   if (q.limit !== undefined && q.limit > MAX_JOINED_PAGE) throw imError('GroupInvalidParam', { detail: `Limit must be at most ${MAX_JOINED_PAGE}, got ${q.limit}` });
   if (!(await ctx.accounts.exists(q.userId))) throw imError('GroupMemberAccountNotFound', { userId: q.userId });
   const rows = await ctx.store.groups.groupsOfUser(q.userId);
