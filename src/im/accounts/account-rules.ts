@@ -1,10 +1,14 @@
 /** What the account commands share: the batch limit and the `account.imported` event. */
+import { z } from 'zod';
 import { imError } from '../../protocol/errors.ts';
 import { makeEvent } from '../../protocol/events.ts';
 import { inboxStream } from '../../protocol/streams.ts';
 import type { ImContext } from '../context.ts';
 
 export const MAX_ACCOUNTS_PER_CALL = 100;
+
+/** The input of the commands over a list of accounts: 1 to MAX_ACCOUNTS_PER_CALL ids (checked by `checkBatch`). */
+export const accountList = z.object({ userIds: z.array(z.string()) });
 
 export function checkBatch(n: number): void {
   if (n === 0) throw imError('AccountInvalidParam', { detail: 'the account list is empty' });

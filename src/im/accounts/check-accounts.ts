@@ -1,13 +1,12 @@
 /** `accounts.check` (REST account_check): whether each account exists; an invalid UserID cannot. */
-import { z } from 'zod';
 import { defineCommand } from '../command.ts';
-import { checkBatch } from './account-rules.ts';
+import { accountList, checkBatch } from './account-rules.ts';
 
 export const checkAccountsCommand = defineCommand({
   name: 'accounts.check',
   callers: ['admin'],
   owner: 'store',
-  input: z.object({ userIds: z.array(z.string()) }),
+  input: accountList,
   run: async (ctx, _caller, { userIds }) => {
     checkBatch(userIds.length);
     const missing = new Set(await ctx.accounts.missing(userIds));

@@ -1,14 +1,13 @@
 /** `accounts.import` (REST multiaccount_import): imports the valid ids, reports the others as failed. */
-import { z } from 'zod';
 import { isValidUserId } from '../../protocol/ids.ts';
 import { defineCommand } from '../command.ts';
-import { checkBatch, publishImported } from './account-rules.ts';
+import { accountList, checkBatch, publishImported } from './account-rules.ts';
 
 export const importAccountsCommand = defineCommand({
   name: 'accounts.import',
   callers: ['admin'],
   owner: 'store',
-  input: z.object({ userIds: z.array(z.string()) }),
+  input: accountList,
   run: async (ctx, _caller, { userIds }) => {
     checkBatch(userIds.length);
     const failed = userIds.filter((id) => !isValidUserId(id));
