@@ -28,6 +28,40 @@ export interface KafkaConnection {
   close(): Promise<void>;
 }
 
+/** Answers a broker gives while a topic (just created, maybe by another node) is still being set up. */
+const SETTLING = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
+const SETTLE_POLL_MS = 100;
+
+/** kafkajs wraps the broker's answer in KafkaJSNumberOfRetriesExceeded once its own retries run out. */
+function settling(e: unknown): boolean {
+  const typed = e as { type?: string; cause?: { type?: string } };
+  return SETTLING.has(typed.type ?? typed.cause?.type ?? '');
+}
+
+/**
+ * Resolves once every partition of `topics` has a leader, so the first produce and the consumers'
+ * joins find them; rejects after `timeoutMs`, or at once on an error that is not a topic settling.
+ */
+async function awaitLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  let waiting = true;
+  const poll = async (): Promise<void> => {
+    while (waiting) {
+      try {
+        const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+        if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (e) {
+        if (!settling(e)) throw e;
+      }
+      await new Promise((r) => setTimeout(r, SETTLE_POLL_MS));
+    }
+  };
+  try {
+    await withTimeout(poll(), timeoutMs, 'wait for topic leaders');
+  } finally {
+    waiting = false;
+  }
+}
+
 export async function connectKafka(cfg: KafkaConfig, timeoutMs: number, log: Logger): Promise<KafkaConnection> {
   const kafka = new Kafka({
     clientId: cfg.clientId,
@@ -45,7 +79,9 @@ export async function connectKafka(cfg: KafkaConfig, timeoutMs: number, log: Log
     if (missing.length > 0) {
       await withTimeout(
         admin.createTopics({
-          waitForLeaders: true,
+          // kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers
+          // until the new topic's metadata reaches it: awaitLeaders below waits that out.
+          waitForLeaders: false,
           topics: missing.map((topic) => ({ topic, numPartitions: cfg.partitions, replicationFactor: cfg.replicationFactor })),
         }),
         timeoutMs,
@@ -53,6 +89,7 @@ export async function connectKafka(cfg: KafkaConfig, timeoutMs: number, log: Log
       );
       log.info({ topics: missing }, 'created Kafka topics');
     }
+    await awaitLeaders(admin, Object.values(topicNames(cfg.topicPrefix)), timeoutMs);
   } catch (e) {
     await admin.disconnect().catch(() => undefined);
     throw new DependencyUnavailableError(`Kafka at ${cfg.brokers.join(', ')}: ${e instanceof Error ? e.message : String(e)}`, e);
