@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { openCassandraStore } from '../storage/cassandra/cassandra-store.ts';
-import { openSqliteStore } from '../storage/sqlite/sqlite-store.ts';
+import { openThreadedSqliteStore } from '../storage/sqlite/threaded-sqlite-store.ts';
 import type { Store } from '../storage/store.ts';
 import { type RedisConnection, connectRedis } from './cluster/redis-connection.ts';
 import type { Config } from './config.ts';
@@ -32,8 +32,9 @@ const WAL_CHECKPOINT_EVERY_MS = 1000;
 
 async function openStore(config: Config, now: () => number): Promise<Store> {
   if (!config.cassandra) {
-    return openSqliteStore({
-      now,
+    // On its own thread: no statement, commit or WAL write ever runs on the event loop serving sockets.
+    return openThreadedSqliteStore({
+      clockOffsetMs: config.clockOffsetMs,
       file: join(config.app.dataDir, 'parley.db'),
       synchronous: config.sqlite.synchronous,
       groupCommitMs: config.sqlite.groupCommitMs,

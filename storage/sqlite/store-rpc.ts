@@ -1,0 +1,92 @@
+/**
+ * What crosses the thread boundary of the threaded SQLite store (`threaded-sqlite-store.ts` on the
+ * event loop's side, `store-thread.ts` on the store's): calls of the Store ports' methods and their
+ * outcomes, posted in batches (one message per turn of either loop, not one per call). Values are
+ * structured-cloned; errors go as plain records and come back as the classes callers test for.
+ */
+import { type ArchiveCatalog, type AccountStore, type GroupStore, type MessageLog, StaleEpochError } from '../store.ts';
+
+/** Every method of a port, so a port that gains a method is a compile error here until it is served. */
+type MethodsOf<P> = { readonly [K in keyof P]: true };
+
+export const PORT_METHODS = {
+  messages: {
+    claimStream: true,
+    appendEntries: true,
+    readEntries: true,
+    readEntriesBefore: true,
+    headSeqs: true,
+    findIdempotent: true,
+    updateEntry: true,
+    readConversation: true,
+    emittedUpto: true,
+    markEmitted: true,
+    emissionBacklog: true,
+    addPending: true,
+    readPending: true,
+    removePending: true,
+  } satisfies MethodsOf<MessageLog>,
+  accounts: { importAccounts: true, getAccounts: true, revokeSigsBefore: true } satisfies MethodsOf<AccountStore>,
+  groups: {
+    createGroup: true,
+    getGroup: true,
+    updateGroup: true,
+    listMembers: true,
+    getMember: true,
+    putMembers: true,
+    removeMembers: true,
+    groupsOfUser: true,
+  } satisfies MethodsOf<GroupStore>,
+  archive: { recordFile: true, listFiles: true, deleteBefore: true } satisfies MethodsOf<ArchiveCatalog>,
+  /** The Store's own methods. */
+  store: { ping: true, close: true },
+} as const;
+
+export type PortName = keyof typeof PORT_METHODS;
+
+export interface StoreCall {
+  readonly id: number;
+  readonly port: PortName;
+  readonly method: string;
+  readonly args: readonly unknown[];
+}
+
+export interface ErrorRecord {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly streamId?: string;
+  readonly epoch?: number;
+}
+
+export type StoreReply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: ErrorRecord };
+
+/** The first message of the store thread: opened, or why not. */
+export type StoreThreadHello = { readonly ready: true } | { readonly ready: false; readonly error: ErrorRecord };
+
+/** Options the store thread opens its store with (structured-cloned, so no functions: the clock is an offset). */
+export interface StoreThreadOptions {
+  readonly file: string;
+  readonly synchronous: 'NORMAL' | 'FULL';
+  readonly groupCommitMs: number;
+  /** Added to the thread's Date.now(): Parley's one clock (PARLEY_CLOCK_OFFSET_MS). */
+  readonly clockOffsetMs: number;
+  readonly purgeEveryMs?: number;
+  readonly checkpointEveryMs?: number;
+}
+
+export function toErrorRecord(e: unknown): ErrorRecord {
+  if (e instanceof StaleEpochError) return { name: e.name, message: e.message, streamId: e.streamId, epoch: e.epoch };
+  if (e instanceof Error) return { name: e.name, message: e.message, code: (e as { code?: unknown }).code as string | undefined };
+  return { name: 'Error', message: String(e) };
+}
+
+export function fromErrorRecord(r: ErrorRecord): Error {
+  if (r.name === 'StaleEpochError' && r.streamId !== undefined && r.epoch !== undefined) return new StaleEpochError(r.streamId, r.epoch);
+  const e = new Error(r.message);
+  e.name = r.name;
+  if (r.code !== undefined) Object.assign(e, { code: r.code });
+  return e;
+}
