@@ -125,6 +125,8 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     greet: false,
     express: (app) => {
       app.disable('x-powered-by');
+      // REST answers are POST replies: hashing each body for an ETag nobody revalidates is wasted work.
+      app.disable('etag');
       app.use(restRouter({ im, auth, services: [accountService, openimService, groupService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
       app.use(connectRouter({ im, auth, actors: node.actors, log }));
       app.use(archive.router);
