@@ -30,7 +30,7 @@ export interface Backends {
 /** SQLite files on the hot path (the store, the embedded event log) checkpoint on a thread this often. */
 const WAL_CHECKPOINT_EVERY_MS = 1000;
 
-async function openStore(config: Config, now: () => number): Promise<Store> {
+async function openStore(config: Config, now: () => number, log: Logger): Promise<Store> {
   if (!config.cassandra) {
     // On its own thread: no statement, commit or WAL write ever runs on the event loop serving sockets.
     return openThreadedSqliteStore({
@@ -40,7 +40,7 @@ async function openStore(config: Config, now: () => number): Promise<Store> {
       groupCommitMs: config.sqlite.groupCommitMs,
       purgeEveryMs: 60_000,
       checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS,
-    });
+    }, (e) => log.error({ err: e }, 'the SQLite store thread died: every store call fails from now on (/health reports it)'));
   }
   try {
     return await openCassandraStore({ ...config.cassandra, connectTimeoutMs: config.connectTimeoutMs, now });
@@ -53,7 +53,7 @@ async function openStore(config: Config, now: () => number): Promise<Store> {
 export async function openBackends(config: Config, log: Logger, now: () => number): Promise<Backends> {
   const opened: { close(): Promise<void> }[] = [];
   try {
-    const store = await openStore(config, now);
+    const store = await openStore(config, now, log);
     opened.push(store);
     const redis = config.redis ? await connectRedis(config.redis.url, config.connectTimeoutMs) : undefined;
     if (redis) opened.push(redis);

@@ -30,20 +30,26 @@ class StoreThread {
   #calls: StoreCall[] = [];
   #nextId = 1;
   #dead: Error | undefined;
+  #closing = false;
   readonly exited: Promise<void>;
 
-  constructor(worker: Worker) {
+  constructor(worker: Worker, onDeath: (e: Error) => void) {
     this.#worker = worker;
     worker.on('message', (replies: readonly StoreReply[]) => {
       for (const r of replies) this.#settle(r);
     });
     this.exited = new Promise((resolve) => {
       worker.once('exit', (code) => {
-        this.#die(new Error(`the store thread exited (${code})`));
+        const e = new Error(`the store thread exited (${code})`);
+        if (!this.#closing && !this.#dead) onDeath(e);
+        this.#die(e);
         resolve();
       });
     });
-    worker.on('error', (e) => this.#die(e));
+    worker.on('error', (e) => {
+      if (!this.#dead) onDeath(e);
+      this.#die(e);
+    });
   }
 
   call(port: PortName, method: string, args: readonly unknown[]): Promise<unknown> {
@@ -54,6 +60,7 @@ class StoreThread {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     if (!this.#dead) await this.call('store', 'close', []);
     await this.#worker.terminate();
     await this.exited;
@@ -86,8 +93,11 @@ function portOf<P>(thread: StoreThread, port: PortName): P {
   return Object.fromEntries(methods.map((m) => [m, (...args: unknown[]) => thread.call(port, m, args)])) as P;
 }
 
-/** Starts the thread and resolves once it has opened the file and applied the schema. */
-export async function openThreadedSqliteStore(o: StoreThreadOptions): Promise<Store> {
+/**
+ * Starts the thread and resolves once it has opened the file and applied the schema. `onDeath` hears
+ * of a thread that died other than by `close` (the store is unusable from then on).
+ */
+export async function openThreadedSqliteStore(o: StoreThreadOptions, onDeath: (e: Error) => void = () => undefined): Promise<Store> {
   const worker = new Worker(new URL('./store-thread-entry.mjs', import.meta.url), { workerData: o });
   const hello = await new Promise<StoreThreadHello>((resolve, reject) => {
     const exit = (code: number): void => reject(new Error(`the store thread exited (${code}) before opening ${o.file}`));
@@ -104,7 +114,7 @@ export async function openThreadedSqliteStore(o: StoreThreadOptions): Promise<St
     await worker.terminate();
     throw fromErrorRecord(hello.error);
   }
-  const thread = new StoreThread(worker);
+  const thread = new StoreThread(worker, onDeath);
   return {
     messages: portOf(thread, 'messages'),
     accounts: portOf(thread, 'accounts'),
