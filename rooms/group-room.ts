@@ -18,6 +18,8 @@ import { createdBy, groupCreatedEvent, idTaken, newGroup } from '../src/im/group
 import { CloseCode } from '../src/protocol/close-codes.ts';
 import { imError } from '../src/protocol/errors.ts';
 import { groupStream } from '../src/protocol/streams.ts';
+import type { ParleyEvent } from '../src/protocol/events.ts';
+import { toPending } from '../src/events/outbox.ts';
 import { ActorRoom } from './actor-room.ts';
 import { GroupStream } from './group/group-stream.ts';
 import { addMembers, removeMembers } from '../src/im/groups/membership.ts';
@@ -118,21 +120,27 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     const im = this.deps.im;
     const now = im.now();
     const created = newGroup(spec, now);
-    const record = await this.#storeNewGroup(spec, created.record, created.members);
+    const event = groupCreatedEvent(spec, created.members, now);
+    const { record, recorded } = await this.#storeNewGroup(spec, created.record, created.members, event);
     this.#state = { group: groupFromRecord(record), members: new Map(created.members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type) };
-    await this.#state.stream.emit([groupCreatedEvent(spec, created.members, now)]);
+    if (recorded) this.#state.stream.publishRecorded([event]);
+    else await this.#state.stream.emit([event]);
     await notifyInboxes(im, created.members.map((m) => m.userId), { notice: 'group.joined', groupId: this.#groupId, groupSeq: 0, operator: spec.operator, time: now });
     return { groupId: this.#groupId };
   }
 
-  /** Stores the new group; when the id is taken, only by an earlier attempt of this very request (whose answer was lost) does it go on. */
-  async #storeNewGroup(spec: CreateGroupSpec, record: GroupRecord, members: readonly Member[]): Promise<GroupRecord> {
+  /**
+   * Stores the new group with its `group.created` event in the outbox (`recorded`), so no crash
+   * separates the two. When the id is taken, only by an earlier attempt of this very request (whose
+   * answer was lost) does it go on, and its event is emitted again (same id: consumers dedupe).
+   */
+  async #storeNewGroup(spec: CreateGroupSpec, record: GroupRecord, members: readonly Member[], event: ParleyEvent): Promise<{ record: GroupRecord; recorded: boolean }> {
     const store = this.deps.im.store.groups;
-    if (await store.createGroup(record, members.map(memberToRecord))) return record;
+    if (await store.createGroup(record, members.map(memberToRecord), { streamId: groupStream(this.#groupId), events: [toPending(event)] })) return { record, recorded: true };
     const existing = await store.getGroup(this.#groupId);
     if (!existing || !createdBy(groupFromRecord(existing), spec)) throw idTaken(spec, existing?.owner ?? '');
     await store.putMembers(this.#groupId, spec.type, members.map(memberToRecord));
-    return existing;
+    return { record: existing, recorded: false };
   }
 
   flushEvents(): Promise<void> {

@@ -79,6 +79,17 @@ export class StreamEmitter {
       for (const ev of events) this.#emitting.delete(ev.id);
       throw e;
     }
+    this.publishRecorded(events);
+  }
+
+  /**
+   * Publishes events already recorded in the store's outbox under this stream (written with the
+   * change they describe, e.g. `GroupStore.createGroup`), behind what was committed before; a replay
+   * of recorded events running meanwhile leaves them to this publish.
+   */
+  publishRecorded(events: readonly ParleyEvent[]): void {
+    if (events.length === 0) return;
+    for (const e of events) this.#emitting.add(e.id);
     this.#o.beforePublishPending?.();
     void this.#then(() =>
       this.#publishPending(events)

@@ -176,9 +176,19 @@ export interface UserGroupRecord {
   readonly joinedAt: number;
 }
 
+/** Events recorded with the change they describe, under their stream: the outbox rows `MessageLog.readPending` returns. */
+export interface OutboxRecord {
+  readonly streamId: string;
+  readonly events: readonly PendingEvent[];
+}
+
 export interface GroupStore {
-  /** Creates the group with its initial members; false (and nothing written) if the id exists. */
-  createGroup(group: GroupRecord, members: readonly MemberRecord[]): Promise<boolean>;
+  /**
+   * Creates the group with its initial members; false (and nothing written) if the id exists.
+   * `outbox` is recorded only when the group is created: in the same transaction where the adapter
+   * has one (SQLite); on Cassandra right after the conditional insert, with the members.
+   */
+  createGroup(group: GroupRecord, members: readonly MemberRecord[], outbox?: OutboxRecord): Promise<boolean>;
   getGroup(groupId: string): Promise<GroupRecord | undefined>;
   updateGroup(groupId: string, patch: { owner?: string; profile?: string }): Promise<void>;
   listMembers(groupId: string): Promise<MemberRecord[]>;

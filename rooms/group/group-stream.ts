@@ -51,6 +51,11 @@ export class GroupStream implements GroupStreamPort {
     return this.#o.emitter.emit(events);
   }
 
+  /** Publishes events the store recorded with the change they describe (the group's creation). */
+  publishRecorded(events: readonly ParleyEvent[]): void {
+    this.#o.emitter.publishRecorded(events);
+  }
+
   /** The highest committed SEQ; the next message gets a higher one. */
   get head(): number {
     return this.#writer.durableSeq;

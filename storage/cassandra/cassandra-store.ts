@@ -82,10 +82,11 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
     serialConsistency: local ? cassandra.types.consistencies.localSerial : cassandra.types.consistencies.serial,
   });
   const now = o.now ?? Date.now;
+  const messages = new CassandraMessageLog(cql, now);
   return {
-    messages: new CassandraMessageLog(cql, now),
+    messages,
     accounts: new CassandraAccountStore(cql),
-    groups: new CassandraGroupStore(cql),
+    groups: new CassandraGroupStore(cql, (streamId, events) => messages.addPending(streamId, events)),
     archive: new CassandraArchiveCatalog(cql),
     async ping() {
       await client.execute('SELECT release_version FROM system.local');

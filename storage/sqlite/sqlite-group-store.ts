@@ -1,6 +1,6 @@
-/** GroupStore on SQLite: groups, members and the user→groups index, kept together in one transaction. */
+/** GroupStore on SQLite: groups, members, the user→groups index and a creation's outbox rows, kept together in one transaction. */
 import type { Database, Statement } from 'better-sqlite3';
-import type { GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, UserGroupRecord } from '../store.ts';
+import type { GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, OutboxRecord, UserGroupRecord } from '../store.ts';
 
 interface GroupRow {
   group_id: string;
@@ -50,15 +50,17 @@ export class SqliteGroupStore implements GroupStore {
       delUserGroup: db.prepare('DELETE FROM user_groups WHERE user_id = ? AND group_id = ?'),
       listMembers: db.prepare('SELECT * FROM members WHERE group_id = ? ORDER BY joined_at, user_id'),
       getMember: db.prepare('SELECT * FROM members WHERE group_id = ? AND user_id = ?'),
+      addPending: db.prepare('INSERT OR IGNORE INTO pending_events (stream_id, id, payload) VALUES (?, ?, ?)'),
       groupsOfUser: db.prepare('SELECT * FROM user_groups WHERE user_id = ? ORDER BY joined_at, group_id'),
     };
   }
 
-  async createGroup(group: GroupRecord, members: readonly MemberRecord[]): Promise<boolean> {
+  async createGroup(group: GroupRecord, members: readonly MemberRecord[], outbox?: OutboxRecord): Promise<boolean> {
     return this.#db.transaction(() => {
       const r = this.#sql.insertGroup.run(group.groupId, group.type, group.owner, group.createdAt, group.profile);
       if (r.changes === 0) return false;
       this.#putMembers(group.groupId, group.type, members);
+      if (outbox) for (const e of outbox.events) this.#sql.addPending.run(outbox.streamId, e.id, e.payload);
       return true;
     })();
   }

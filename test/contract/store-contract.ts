@@ -225,6 +225,17 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect(await store.groups.getGroup(`${id}-missing`)).toBeUndefined();
       });
 
+      it('records a creation’s outbox events with the group, and none for a refused create', async () => {
+        const id = gid();
+        const streamId = `g:${id}`;
+        const group = { groupId: id, type: 'Public' as const, owner: 'o', createdAt: 5, profile: '{}' };
+        const created = { id: `${streamId}#created`, payload: '{"type":"group.created"}' };
+        expect(await store.groups.createGroup(group, [member('o', 'Owner')], { streamId, events: [created] })).toBe(true);
+        expect(await store.groups.createGroup(group, [member('o', 'Owner')], { streamId, events: [{ id: `${streamId}#again`, payload: '{}' }] })).toBe(false);
+        expect(await store.messages.readPending(streamId, 10)).toEqual([created]);
+        expect(await store.messages.emissionBacklog(10_000)).toContain(streamId);
+      });
+
       it('keeps members and the user→groups index together', async () => {
         const id = gid();
         const user = `u-${id}`;
