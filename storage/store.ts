@@ -140,8 +140,11 @@ export interface AccountRecord {
 }
 
 export interface AccountStore {
-  /** Creates accounts that do not exist; for existing ones updates nick/faceUrl when given. */
-  importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number): Promise<void>;
+  /**
+   * Creates accounts that do not exist; for existing ones updates nick/faceUrl when given. `outbox`
+   * is recorded with them: in the same transaction on SQLite; on Cassandra once every account is written.
+   */
+  importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number, outbox?: OutboxRecord): Promise<void>;
   /** The existing accounts among `userIds`. */
   getAccounts(userIds: readonly string[]): Promise<Map<string, AccountRecord>>;
   /** Revokes the user's UserSigs signed before `unixSeconds` (REST kick). */

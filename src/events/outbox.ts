@@ -5,7 +5,7 @@
  * the next sweep (rooms/stream-emitter.ts does the same for actors' own events).
  */
 import type { Logger } from 'pino';
-import type { MessageLog, PendingEvent } from '../../storage/store.ts';
+import type { MessageLog, OutboxRecord, PendingEvent } from '../../storage/store.ts';
 import type { EventBus, EventOutbox } from '../im/event-bus.ts';
 import type { InFlight } from '../ops/in-flight.ts';
 import type { ParleyEvent } from '../protocol/events.ts';
@@ -47,8 +47,17 @@ export class StoreOutbox implements EventOutbox {
 
   async emit(streamId: string, events: readonly ParleyEvent[]): Promise<void> {
     if (events.length === 0) return;
+    await this.#o.log.addPending(streamId, events.map(toPending));
+    this.publishRecorded(streamId, events);
+  }
+
+  record(streamId: string, events: readonly ParleyEvent[]): OutboxRecord {
+    return { streamId, events: events.map(toPending) };
+  }
+
+  publishRecorded(streamId: string, events: readonly ParleyEvent[]): void {
+    if (events.length === 0) return;
     const { log, bus, logger } = this.#o;
-    await log.addPending(streamId, events.map(toPending));
     this.#o.beforePublish?.();
     const publish = publishWithRetry(bus, events)
       .then(() => log.removePending(streamId, events.map((e) => e.id)))

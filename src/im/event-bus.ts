@@ -4,6 +4,7 @@
  * in-process log on SQLite (embedded mode; a crash loses nothing published) and Kafka
  * (`parley.events`, keyed by `event.key`).
  */
+import type { OutboxRecord } from '../../storage/store.ts';
 import type { ParleyEvent } from '../protocol/events.ts';
 
 /** Handles a batch of events of one partition, in order. Resolving commits them; rejecting redelivers them later. */
@@ -31,6 +32,10 @@ export interface Subscription {
 export interface EventOutbox {
   /** Resolves once `events` are recorded; they are published after, and again after a crash until published. */
   emit(streamId: string, events: readonly ParleyEvent[]): Promise<void>;
+  /** The outbox rows of `events`, for a store write that records them with the change they describe. */
+  record(streamId: string, events: readonly ParleyEvent[]): OutboxRecord;
+  /** Publishes events recorded with their change (`record`); after a crash the stream's actor does. */
+  publishRecorded(streamId: string, events: readonly ParleyEvent[]): void;
 }
 
 export interface EventBus {

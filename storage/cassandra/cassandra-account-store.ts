@@ -3,15 +3,19 @@
  * `sig_not_before` is written with the revocation second as its write timestamp, so the highest
  * value wins without a read (a revocation never moves back).
  */
-import type { AccountRecord, AccountStore } from '../store.ts';
+import type { AccountRecord, AccountStore, OutboxRecord, PendingEvent } from '../store.ts';
 import { type Cql, num } from './cql.ts';
 
 export class CassandraAccountStore implements AccountStore {
   readonly #cql: Cql;
   readonly #q: Record<string, string>;
 
-  constructor(cql: Cql) {
+  /** Records outbox rows (the message log's, which also puts the stream in the emission backlog). */
+  readonly #recordPending: (streamId: string, events: readonly PendingEvent[]) => Promise<void>;
+
+  constructor(cql: Cql, recordPending: (streamId: string, events: readonly PendingEvent[]) => Promise<void>) {
     this.#cql = cql;
+    this.#recordPending = recordPending;
     const ks = cql.keyspace;
     this.#q = {
       create: `INSERT INTO ${ks}.accounts (user_id, nick, face_url, created_at) VALUES (?, ?, ?, ?) IF NOT EXISTS`,
@@ -22,7 +26,7 @@ export class CassandraAccountStore implements AccountStore {
     };
   }
 
-  async importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number): Promise<void> {
+  async importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number, outbox?: OutboxRecord): Promise<void> {
     await Promise.all(
       accounts.map(async (a) => {
         const created = await this.#cql.run(this.#q.create, [a.userId, a.nick ?? '', a.faceUrl ?? '', now]);
@@ -31,6 +35,8 @@ export class CassandraAccountStore implements AccountStore {
         if (a.faceUrl !== undefined) await this.#cql.run(this.#q.face, [a.faceUrl, a.userId]);
       }),
     );
+    // LWTs share no batch: a crash between the accounts and this record loses the event (not the accounts).
+    if (outbox) await this.#recordPending(outbox.streamId, outbox.events);
   }
 
   async getAccounts(userIds: readonly string[]): Promise<Map<string, AccountRecord>> {

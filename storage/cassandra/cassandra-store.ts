@@ -85,7 +85,7 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
   const messages = new CassandraMessageLog(cql, now);
   return {
     messages,
-    accounts: new CassandraAccountStore(cql),
+    accounts: new CassandraAccountStore(cql, (streamId, events) => messages.addPending(streamId, events)),
     groups: new CassandraGroupStore(cql, (streamId, events) => messages.addPending(streamId, events)),
     archive: new CassandraArchiveCatalog(cql),
     async ping() {

@@ -1,6 +1,6 @@
 /** AccountStore on SQLite. */
 import type { Database, Statement } from 'better-sqlite3';
-import type { AccountRecord, AccountStore } from '../store.ts';
+import type { AccountRecord, AccountStore, OutboxRecord } from '../store.ts';
 
 interface AccountRow {
   user_id: string;
@@ -15,6 +15,7 @@ export class SqliteAccountStore implements AccountStore {
   readonly #upsert: Statement;
   readonly #get: Statement;
   readonly #revoke: Statement;
+  readonly #addPending: Statement;
 
   constructor(db: Database) {
     this.#db = db;
@@ -23,12 +24,14 @@ export class SqliteAccountStore implements AccountStore {
        ON CONFLICT (user_id) DO UPDATE SET nick = coalesce(@nick, nick), face_url = coalesce(@faceUrl, face_url)`,
     );
     this.#get = db.prepare('SELECT * FROM accounts WHERE user_id = ?');
+    this.#addPending = db.prepare('INSERT OR IGNORE INTO pending_events (stream_id, id, payload) VALUES (?, ?, ?)');
     this.#revoke = db.prepare('UPDATE accounts SET sig_not_before = max(sig_not_before, ?) WHERE user_id = ?');
   }
 
-  async importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number): Promise<void> {
+  async importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number, outbox?: OutboxRecord): Promise<void> {
     this.#db.transaction(() => {
       for (const a of accounts) this.#upsert.run({ userId: a.userId, nick: a.nick ?? null, faceUrl: a.faceUrl ?? null, now });
+      if (outbox) for (const e of outbox.events) this.#addPending.run(outbox.streamId, e.id, e.payload);
     })();
   }
 

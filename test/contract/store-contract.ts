@@ -193,6 +193,16 @@ export function runStoreContract(o: StoreContractOptions): void {
     });
 
     describe('accounts', () => {
+      it('records an import’s outbox events with the accounts', async () => {
+        const id = `acct-outbox-${process.pid}-${Date.now()}`;
+        const streamId = `u:${id}`;
+        const imported = { id: `account:${id}`, payload: '{"type":"account.imported"}' };
+        await store.accounts.importAccounts([{ userId: id }], 7, { streamId, events: [imported] });
+        expect((await store.accounts.getAccounts([id])).has(id)).toBe(true);
+        expect(await store.messages.readPending(streamId, 10)).toEqual([imported]);
+        expect(await store.messages.emissionBacklog(10_000)).toContain(streamId);
+      });
+
       it('imports accounts once, updates given fields, and finds only existing ones', async () => {
         const id = `acct-${process.pid}-${Date.now()}`;
         await store.accounts.importAccounts([{ userId: id, nick: 'N' }], 1000);

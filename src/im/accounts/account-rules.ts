@@ -15,10 +15,16 @@ export function checkBatch(n: number): void {
   if (n > MAX_ACCOUNTS_PER_CALL) throw imError('AccountInvalidParam', { detail: `at most ${MAX_ACCOUNTS_PER_CALL} accounts per call, got ${n}` });
 }
 
-/** Records that `userIds` were imported (one event per call, under the first account's inbox stream). */
-export async function publishImported(ctx: ImContext, userIds: readonly string[]): Promise<void> {
-  if (userIds.length === 0) return;
+/**
+ * Imports accounts with their `account.imported` event (one per call, under the first account's
+ * inbox stream) recorded in the same store write, then publishes it.
+ */
+export async function importAccounts(ctx: ImContext, accounts: readonly { userId: string; nick?: string; faceUrl?: string }[]): Promise<void> {
+  if (accounts.length === 0) return;
   const now = ctx.now();
+  const userIds = accounts.map((a) => a.userId);
   const stream = inboxStream(userIds[0]);
-  await ctx.events.emit(stream, [makeEvent('account.imported', `account:${now}:${userIds.join(',')}`, stream, now, { userIds })]);
+  const events = [makeEvent('account.imported', `account:${now}:${userIds.join(',')}`, stream, now, { userIds })];
+  await ctx.store.accounts.importAccounts(accounts, now, ctx.events.record(stream, events));
+  ctx.events.publishRecorded(stream, events);
 }

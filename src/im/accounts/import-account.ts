@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { imError } from '../../protocol/errors.ts';
 import { isValidUserId } from '../../protocol/ids.ts';
 import { defineCommand } from '../command.ts';
-import { publishImported } from './account-rules.ts';
+import { importAccounts } from './account-rules.ts';
 
 const MAX_PROFILE_VALUE_BYTES = 500;
 
@@ -19,7 +19,6 @@ export const importAccountCommand = defineCommand({
         throw imError('AccountInvalidParam', { detail: `${field} is longer than ${MAX_PROFILE_VALUE_BYTES} bytes` });
       }
     }
-    await ctx.store.accounts.importAccounts([input], ctx.now());
-    await publishImported(ctx, [input.userId]);
+    await importAccounts(ctx, [input]);
   },
 });

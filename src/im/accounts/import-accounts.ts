@@ -1,7 +1,7 @@
 /** `accounts.import` (REST multiaccount_import): imports the valid ids, reports the others as failed. */
 import { isValidUserId } from '../../protocol/ids.ts';
 import { defineCommand } from '../command.ts';
-import { accountList, checkBatch, publishImported } from './account-rules.ts';
+import { accountList, checkBatch, importAccounts } from './account-rules.ts';
 
 export const importAccountsCommand = defineCommand({
   name: 'accounts.import',
@@ -12,8 +12,7 @@ export const importAccountsCommand = defineCommand({
     checkBatch(userIds.length);
     const failed = userIds.filter((id) => !isValidUserId(id));
     const ok = [...new Set(userIds.filter((id) => isValidUserId(id)))];
-    await ctx.store.accounts.importAccounts(ok.map((userId) => ({ userId })), ctx.now());
-    await publishImported(ctx, ok);
+    await importAccounts(ctx, ok.map((userId) => ({ userId })));
     return { failed };
   },
 });
