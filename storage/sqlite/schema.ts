@@ -91,3 +91,6 @@ CREATE TABLE IF NOT EXISTS user_groups (
   PRIMARY KEY (user_id, group_id)
 ) WITHOUT ROWID;
 `;
+
+/** Records one outbox row (stream id, event id, payload); shared by every store write that carries its events. */
+export const INSERT_PENDING = 'INSERT OR IGNORE INTO pending_events (stream_id, id, payload) VALUES (?, ?, ?)';

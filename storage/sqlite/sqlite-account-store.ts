@@ -1,6 +1,7 @@
 /** AccountStore on SQLite. */
 import type { Database, Statement } from 'better-sqlite3';
 import type { AccountRecord, AccountStore, OutboxRecord } from '../store.ts';
+import { INSERT_PENDING } from './schema.ts';
 
 interface AccountRow {
   user_id: string;
@@ -24,7 +25,7 @@ export class SqliteAccountStore implements AccountStore {
        ON CONFLICT (user_id) DO UPDATE SET nick = coalesce(@nick, nick), face_url = coalesce(@faceUrl, face_url)`,
     );
     this.#get = db.prepare('SELECT * FROM accounts WHERE user_id = ?');
-    this.#addPending = db.prepare('INSERT OR IGNORE INTO pending_events (stream_id, id, payload) VALUES (?, ?, ?)');
+    this.#addPending = db.prepare(INSERT_PENDING);
     this.#revoke = db.prepare('UPDATE accounts SET sig_not_before = max(sig_not_before, ?) WHERE user_id = ?');
   }
 

@@ -1,6 +1,7 @@
 /** GroupStore on SQLite: groups, members, the user→groups index and a creation's outbox rows, kept together in one transaction. */
 import type { Database, Statement } from 'better-sqlite3';
 import type { GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, OutboxRecord, UserGroupRecord } from '../store.ts';
+import { INSERT_PENDING } from './schema.ts';
 
 interface GroupRow {
   group_id: string;
@@ -50,7 +51,7 @@ export class SqliteGroupStore implements GroupStore {
       delUserGroup: db.prepare('DELETE FROM user_groups WHERE user_id = ? AND group_id = ?'),
       listMembers: db.prepare('SELECT * FROM members WHERE group_id = ? ORDER BY joined_at, user_id'),
       getMember: db.prepare('SELECT * FROM members WHERE group_id = ? AND user_id = ?'),
-      addPending: db.prepare('INSERT OR IGNORE INTO pending_events (stream_id, id, payload) VALUES (?, ?, ?)'),
+      addPending: db.prepare(INSERT_PENDING),
       groupsOfUser: db.prepare('SELECT * FROM user_groups WHERE user_id = ? ORDER BY joined_at, group_id'),
     };
   }

@@ -13,6 +13,7 @@ import {
   type StreamClaim,
   StaleEpochError,
 } from '../store.ts';
+import { INSERT_PENDING } from './schema.ts';
 
 interface PendingAppend {
   readonly claim: StreamClaim;
@@ -94,7 +95,7 @@ export class SqliteMessageLog implements MessageLog {
         `SELECT stream_id FROM streams WHERE emitted_upto < last_seq
          UNION SELECT DISTINCT stream_id FROM pending_events LIMIT ?`,
       ),
-      addPending: db.prepare('INSERT OR IGNORE INTO pending_events (stream_id, id, payload) VALUES (?, ?, ?)'),
+      addPending: db.prepare(INSERT_PENDING),
       readPending: db.prepare('SELECT id, payload FROM pending_events WHERE stream_id = ? LIMIT ?'),
       removePending: db.prepare('DELETE FROM pending_events WHERE stream_id = ? AND id = ?'),
       conversation: db.prepare(
