@@ -1,6 +1,7 @@
 /**
- * The outbox for events raised outside any actor (account imports): recorded under a stream with
- * `MessageLog.addPending`, then published and forgotten. A crash after recording loses nothing: the
+ * The outbox for events raised outside any actor (account imports): recorded under a stream, with
+ * `MessageLog.addPending` or by the store write of the change itself (`record`, then
+ * `publishRecorded`), then published and forgotten. A crash after recording loses nothing: the
  * stream is in the emission backlog, and its actor publishes what is recorded on activation or at
  * the next sweep (rooms/stream-emitter.ts does the same for actors' own events).
  */
