@@ -5,7 +5,7 @@
  * backend does. Only the group fan-out shape has a counterpart there.
  */
 import { createHmac } from 'node:crypto';
-import type { Target } from '../driver/targets.ts';
+import type { Target } from '../driver/target.ts';
 import type { TargetSpec } from '../driver/protocol.ts';
 
 /** A channel name without ':' (Centrifugo's namespace separator). */
