@@ -19,7 +19,6 @@ import { CloseCode } from '../src/protocol/close-codes.ts';
 import { imError } from '../src/protocol/errors.ts';
 import { groupStream } from '../src/protocol/streams.ts';
 import type { ParleyEvent } from '../src/protocol/events.ts';
-import { toPending } from '../src/events/outbox.ts';
 import { ActorRoom } from './actor-room.ts';
 import { GroupStream } from './group/group-stream.ts';
 import { addMembers, removeMembers } from '../src/im/groups/membership.ts';
@@ -136,7 +135,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
    */
   async #storeNewGroup(spec: CreateGroupSpec, record: GroupRecord, members: readonly Member[], event: ParleyEvent): Promise<{ record: GroupRecord; recorded: boolean }> {
     const store = this.deps.im.store.groups;
-    if (await store.createGroup(record, members.map(memberToRecord), { streamId: groupStream(this.#groupId), events: [toPending(event)] })) return { record, recorded: true };
+    if (await store.createGroup(record, members.map(memberToRecord), this.deps.im.events.record(groupStream(this.#groupId), [event]))) return { record, recorded: true };
     const existing = await store.getGroup(this.#groupId);
     if (!existing || !createdBy(groupFromRecord(existing), spec)) throw idTaken(spec, existing?.owner ?? '');
     await store.putMembers(this.#groupId, spec.type, members.map(memberToRecord));

@@ -3,19 +3,19 @@
  * `sig_not_before` is written with the revocation second as its write timestamp, so the highest
  * value wins without a read (a revocation never moves back).
  */
-import type { AccountRecord, AccountStore, OutboxRecord, PendingEvent } from '../store.ts';
+import type { AccountRecord, AccountStore, MessageLog, OutboxRecord } from '../store.ts';
 import { type Cql, num } from './cql.ts';
 
 export class CassandraAccountStore implements AccountStore {
   readonly #cql: Cql;
   readonly #q: Record<string, string>;
 
-  /** Records outbox rows (the message log's, which also puts the stream in the emission backlog). */
-  readonly #recordPending: (streamId: string, events: readonly PendingEvent[]) => Promise<void>;
+  /** Where outbox rows go: the message log's, which also puts the stream in the emission backlog. */
+  readonly #outbox: Pick<MessageLog, 'addPending'>;
 
-  constructor(cql: Cql, recordPending: (streamId: string, events: readonly PendingEvent[]) => Promise<void>) {
+  constructor(cql: Cql, outbox: Pick<MessageLog, 'addPending'>) {
     this.#cql = cql;
-    this.#recordPending = recordPending;
+    this.#outbox = outbox;
     const ks = cql.keyspace;
     this.#q = {
       create: `INSERT INTO ${ks}.accounts (user_id, nick, face_url, created_at) VALUES (?, ?, ?, ?) IF NOT EXISTS`,
@@ -36,7 +36,7 @@ export class CassandraAccountStore implements AccountStore {
       }),
     );
     // LWTs share no batch: a crash between the accounts and this record loses the event (not the accounts).
-    if (outbox) await this.#recordPending(outbox.streamId, outbox.events);
+    if (outbox) await this.#outbox.addPending(outbox.streamId, outbox.events);
   }
 
   async getAccounts(userIds: readonly string[]): Promise<Map<string, AccountRecord>> {

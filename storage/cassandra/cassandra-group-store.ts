@@ -2,7 +2,7 @@
  * GroupStore on Cassandra. A group is created with an LWT on its row; members and the
  * user→groups index are written together in logged batches (all or nothing, eventually).
  */
-import type { GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, OutboxRecord, PendingEvent, UserGroupRecord } from '../store.ts';
+import type { GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, MessageLog, OutboxRecord, UserGroupRecord } from '../store.ts';
 import { type Cql, type Row, isCasTimeout, num } from './cql.ts';
 
 const toMember = (r: Row): MemberRecord => ({
@@ -17,12 +17,12 @@ export class CassandraGroupStore implements GroupStore {
   readonly #cql: Cql;
   readonly #q: Record<string, string>;
 
-  /** Records outbox rows (the message log's, which also puts the stream in the emission backlog). */
-  readonly #recordPending: (streamId: string, events: readonly PendingEvent[]) => Promise<void>;
+  /** Where outbox rows go: the message log's, which also puts the stream in the emission backlog. */
+  readonly #outbox: Pick<MessageLog, 'addPending'>;
 
-  constructor(cql: Cql, recordPending: (streamId: string, events: readonly PendingEvent[]) => Promise<void>) {
+  constructor(cql: Cql, outbox: Pick<MessageLog, 'addPending'>) {
     this.#cql = cql;
-    this.#recordPending = recordPending;
+    this.#outbox = outbox;
     const ks = cql.keyspace;
     this.#q = {
       create: `INSERT INTO ${ks}.groups (group_id, type, owner, created_at, profile) VALUES (?, ?, ?, ?, ?) IF NOT EXISTS`,
@@ -42,7 +42,7 @@ export class CassandraGroupStore implements GroupStore {
   async createGroup(group: GroupRecord, members: readonly MemberRecord[], outbox?: OutboxRecord): Promise<boolean> {
     if (!(await this.#insertIfAbsent(group))) return false;
     // An LWT shares no batch: a crash right after it leaves the group without members and events (issue 13).
-    await Promise.all([this.putMembers(group.groupId, group.type, members), outbox ? this.#recordPending(outbox.streamId, outbox.events) : undefined]);
+    await Promise.all([this.putMembers(group.groupId, group.type, members), outbox ? this.#outbox.addPending(outbox.streamId, outbox.events) : undefined]);
     return true;
   }
 

@@ -85,8 +85,8 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
   const messages = new CassandraMessageLog(cql, now);
   return {
     messages,
-    accounts: new CassandraAccountStore(cql, (streamId, events) => messages.addPending(streamId, events)),
-    groups: new CassandraGroupStore(cql, (streamId, events) => messages.addPending(streamId, events)),
+    accounts: new CassandraAccountStore(cql, messages),
+    groups: new CassandraGroupStore(cql, messages),
     archive: new CassandraArchiveCatalog(cql),
     async ping() {
       await client.execute('SELECT release_version FROM system.local');

@@ -31,14 +31,14 @@ class StoreThread {
   #nextId = 1;
   #dead: Error | undefined;
   #closing = false;
-  readonly exited: Promise<void>;
+  readonly #exited: Promise<void>;
 
   constructor(worker: Worker, onDeath: (e: Error) => void) {
     this.#worker = worker;
     worker.on('message', (replies: readonly StoreReply[]) => {
       for (const r of replies) this.#settle(r);
     });
-    this.exited = new Promise((resolve) => {
+    this.#exited = new Promise((resolve) => {
       worker.once('exit', (code) => {
         const e = new Error(`the store thread exited (${code})`);
         if (!this.#closing && !this.#dead) onDeath(e);
@@ -63,7 +63,7 @@ class StoreThread {
     this.#closing = true;
     if (!this.#dead) await this.call('store', 'close', []);
     await this.#worker.terminate();
-    await this.exited;
+    await this.#exited;
   }
 
   #post(): void {
