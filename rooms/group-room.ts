@@ -22,7 +22,10 @@ import type { ParleyEvent } from '../src/protocol/events.ts';
 import { ActorRoom } from './actor-room.ts';
 import { GroupStream } from './group/group-stream.ts';
 import { addMembers, removeMembers } from '../src/im/groups/membership.ts';
-import { sendInGroup } from '../src/im/groups/send-in-group.ts';
+import { notifyOnline, sendInGroup } from '../src/im/groups/send-in-group.ts';
+import { changeOwner, destroy, modifyInfo } from '../src/im/groups/profile-changes.ts';
+import { memberPage, modifyMember, mute, mutedNow, rolesOf } from '../src/im/groups/member-changes.ts';
+import { deleteBySender, recall } from '../src/im/groups/recall-in-group.ts';
 import { notifyInboxes } from '../src/im/groups/notices.ts';
 import { commitObserver } from './commit-metrics.ts';
 import { emitterFor } from './emitter-for.ts';
@@ -42,6 +45,17 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     addMembers: (c) => this.addMembers(c.operator, c.userIds, c.silence),
     removeMembers: (c) => this.removeMembers(c.operator, c.userIds, c.silence, c.reason),
     sendMessage: (c) => this.sendMessage(c.spec),
+    modifyInfo: (c) => this.#run((s) => modifyInfo(this.deps.im, s, c.operator, c.patch)),
+    modifyMember: (c) => this.#run((s) => modifyMember(this.deps.im, s, c.operator, c.userId, c.patch)),
+    mute: (c) => this.#run((s) => mute(this.deps.im, s, c.operator, c.userIds, c.seconds)),
+    muted: () => this.#run((s) => mutedNow(s, this.deps.im.now())),
+    members: (c) => this.#run((s) => memberPage(s, c.operator, c.query)),
+    roles: (c) => this.#run((s) => rolesOf(s, c.userIds)),
+    changeOwner: (c) => this.#run((s) => changeOwner(this.deps.im, s, c.operator, c.newOwner)),
+    destroy: (c) => this.#destroy(c.operator),
+    recall: (c) => this.#run((s) => recall(this.deps.im, s, c.operator, c.seqs)),
+    deleteBySender: (c) => this.#run((s) => deleteBySender(s, c.sender)),
+    systemNotification: (c) => this.#run((s) => notifyOnline(this.deps.im, s, c.content, c.userIds)),
     flushEvents: () => this.flushEvents(),
   };
   #groupId = '';
@@ -118,7 +132,9 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     }
     const im = this.deps.im;
     const now = im.now();
-    const created = newGroup(spec, now);
+    const stream = groupStream(this.#groupId);
+    const baseSeq = (await im.store.messages.headSeqs([stream])).get(stream) ?? 0;
+    const created = newGroup(spec, now, baseSeq);
     const event = groupCreatedEvent(spec, created.members, now);
     const { record, recorded } = await this.#storeNewGroup(spec, created.record, created.members, event);
     this.#state = { group: groupFromRecord(record), members: new Map(created.members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type) };
@@ -162,6 +178,20 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
 
   removeMembers(operator: Caller, userIds: readonly string[], silence: boolean, reason: string): Promise<void> {
     return this.serve(() => removeMembers(this.deps.im, this.#require(), operator, userIds, silence, reason));
+  }
+
+  /** Runs a rule of src/im/groups over the loaded group (GroupNotFound if there is none). */
+  #run<T>(rule: (s: Loaded) => Promise<T> | T): Promise<T> {
+    return this.serve(() => rule(this.#require()));
+  }
+
+  /** After a dismissal the actor holds no group: a create under the same id starts a new one. */
+  #destroy(operator: Caller): Promise<void> {
+    return this.#run(async (s) => {
+      await destroy(this.deps.im, s, operator);
+      this.#state = undefined;
+      await s.stream.close();
+    });
   }
 
   sendMessage(spec: GroupSendSpec): Promise<GroupSendResult> {

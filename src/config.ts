@@ -32,6 +32,7 @@ const envSchema = z.object({
   PARLEY_IDLE_PASSIVATE_MS: positiveInt.default(60_000),
   PARLEY_RECONNECT_WINDOW_S: positiveInt.default(20),
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
+  PARLEY_RECALL_WINDOW_S: positiveInt.default(120),
   PARLEY_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(50).default(2),
   CASSANDRA_CONTACT_POINTS: list.optional(),
   CASSANDRA_KEYSPACE: z.string().default('parley'),
@@ -100,6 +101,8 @@ export interface Config {
     readonly roamingRetentionS: number;
     /** Window in which a retried send (same sender and random) is recognised. */
     readonly dedupWindowS: number;
+    /** How long after sending a user may recall their message, seconds (App admins have no limit). */
+    readonly recallWindowS: number;
   };
   readonly actors: {
     readonly idlePassivateMs: number;
@@ -210,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       offlineRetentionS: e.PARLEY_OFFLINE_RETENTION_S,
       roamingRetentionS: e.PARLEY_ROAMING_RETENTION_S,
       dedupWindowS: e.PARLEY_DEDUP_WINDOW_S,
+      recallWindowS: e.PARLEY_RECALL_WINDOW_S,
     },
     actors: { idlePassivateMs: e.PARLEY_IDLE_PASSIVATE_MS },
     sqlite: { synchronous: e.PARLEY_SQLITE_SYNC, groupCommitMs: e.PARLEY_GROUP_COMMIT_MS },

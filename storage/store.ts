@@ -202,6 +202,40 @@ export interface GroupStore {
   removeMembers(groupId: string, userIds: readonly string[]): Promise<void>;
   /** Groups the user belongs to. */
   groupsOfUser(userId: string): Promise<UserGroupRecord[]>;
+  /**
+   * Removes the group: its record, every member row and every user→group row of it, atomically where the
+   * adapter has transactions (SQLite); on Cassandra members first (in logged batches) and the group row
+   * last (a conditional delete, which shares no batch), so a retried delete finishes the job. False if
+   * there was no such group. Its message stream and its outbox rows are not touched: the stream
+   * expires with its entries, and events pending under it are still published. `outbox` (the
+   * dismissal's events) is recorded only when the group was removed: in the same transaction on
+   * SQLite, right after the group row on Cassandra.
+   */
+  deleteGroup(groupId: string, outbox?: OutboxRecord): Promise<boolean>;
+  /**
+   * One page of the app's groups (Tencent get_appid_group_list), in a stable order: `limit` groups
+   * after cursor `after` (0 = from the start), optionally of one type. (More only where an adapter cannot
+   * cut between them: on Cassandra, groups whose tokens fall in one slot of 2^12, odds ~2^-52 a pair.) `next` is the cursor of the
+   * following page, 0 when there is none; a cursor is a non-negative integer ≤ Number.MAX_SAFE_INTEGER
+   * (Tencent's `Next` is a JSON number). Groups that exist for the whole listing are returned exactly
+   * once across the pages, whatever is created or deleted meanwhile. `total` counts the app's groups of
+   * that type (all types when omitted), unaffected by paging.
+   */
+  listGroups(q: GroupListQuery): Promise<GroupListPage>;
+}
+
+/** A `GroupStore.listGroups` request: `limit` ≥ 1; `after` is 0 or a `next` the same store returned. */
+export interface GroupListQuery {
+  readonly type?: GroupType;
+  readonly after: number;
+  readonly limit: number;
+}
+
+/** A `GroupStore.listGroups` page. */
+export interface GroupListPage {
+  readonly groups: readonly { readonly groupId: string; readonly type: GroupType }[];
+  readonly next: number;
+  readonly total: number;
 }
 
 /** Chat types of chat-record files (Tencent `ChatType` of `open_msg_svc/get_history`). */

@@ -3,7 +3,7 @@
  * members (one hand-over per node), online-only messages fanned out without a SEQ.
  */
 import type { FanOut } from '../../src/cluster/fan-out.ts';
-import type { Entry, StreamEvent } from '../../src/protocol/entries.ts';
+import { type Entry, FLAG_RECALLED, type StreamEvent } from '../../src/protocol/entries.ts';
 import type { ParleyEvent } from '../../src/protocol/events.ts';
 import type { MessageLog, StoredEntry, StreamClaim } from '../../storage/store.ts';
 import { forClients } from '../../src/im/stream-page.ts';
@@ -97,6 +97,17 @@ export class GroupStream implements GroupStreamPort {
   async read(seq: number): Promise<StoredEntry | undefined> {
     const rows = await this.#o.log.readEntries(this.#o.streamId, seq - 1, 1);
     return rows[0]?.seq === seq ? rows[0] : undefined;
+  }
+
+  async markRecalled(seqs: readonly number[]): Promise<void> {
+    for (const seq of seqs) {
+      const row = await this.read(seq);
+      if (row) await this.#o.log.updateEntry(this.#o.streamId, seq, { flags: row.flags | FLAG_RECALLED });
+    }
+  }
+
+  async readBack(upTo: number, limit: number): Promise<readonly StoredEntry[]> {
+    return upTo < 1 ? [] : this.#o.log.readEntriesBefore(this.#o.streamId, upTo + 1, limit);
   }
 
   /** Publishes what may be missing (the backlog sweep asks after a crash). */

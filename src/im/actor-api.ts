@@ -7,7 +7,9 @@
 import type { C2CMessage, GroupAt, GroupMessage, InboxNotice, StreamEvent } from '../protocol/entries.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
-import type { GroupInfo } from './groups/group-model.ts';
+import type { ApplyJoinOption, GroupInfo, Member, MemberProfile } from './groups/group-model.ts';
+
+type MsgFlag = MemberProfile['msgFlag'];
 
 /**
  * An actor protocol: each command's arguments and result, by command name (declared as a `type`,
@@ -122,6 +124,50 @@ export interface GroupSendSpec {
   readonly forbidAfterCallback: boolean;
 }
 
+/** modify_group_base_info: the fields to change; absent ones stay. `appDefinedData` values of `""` delete their key. */
+export interface GroupInfoPatch {
+  readonly name?: string;
+  readonly introduction?: string;
+  readonly notification?: string;
+  readonly faceUrl?: string;
+  readonly maxMemberCount?: number;
+  readonly applyJoinOption?: ApplyJoinOption;
+  readonly muteAll?: boolean;
+  readonly appDefinedData?: Readonly<Record<string, string>>;
+}
+
+/** modify_group_member_info: the member fields to change. `muteS` 0 unmutes. */
+export interface MemberPatch {
+  readonly role?: 'Admin' | 'Member';
+  readonly msgFlag?: MsgFlag;
+  readonly nameCard?: string;
+  readonly muteS?: number;
+  readonly appMemberDefinedData?: Readonly<Record<string, string>>;
+}
+
+export interface MemberPageQuery {
+  readonly offset: number;
+  readonly limit: number;
+  /** Only members with one of these roles; all when absent. */
+  readonly roles?: readonly MemberRole[];
+}
+
+export interface MemberPage {
+  /** Members of the group in all (before the role filter and paging). */
+  readonly total: number;
+  readonly members: readonly Member[];
+  /** Muted accounts → until (Unix ms), for the members' MuteUntil. */
+  readonly muted: Readonly<Record<string, number>>;
+  /** Offset of the next page; 0 when this one is the last. */
+  readonly next: number;
+}
+
+/** Per SEQ of a recall request: 0 recalled, else Tencent's RetCode (10030 not found, 10031 too late, 10033 type, 10007 not yours). */
+export interface RecallResult {
+  readonly seq: number;
+  readonly code: number;
+}
+
 export interface GroupSendResult {
   /** 0 for online-only messages. */
   readonly seq: number;
@@ -137,6 +183,24 @@ export type GroupProtocol = {
   /** `reason` is Tencent's delete_group_member Reason, shown with the removal tip. */
   removeMembers: { args: { readonly operator: Caller; readonly userIds: readonly string[]; readonly silence: boolean; readonly reason: string }; result: void };
   sendMessage: { args: { readonly spec: GroupSendSpec }; result: GroupSendResult };
+  modifyInfo: { args: { readonly operator: Caller; readonly patch: GroupInfoPatch }; result: void };
+  modifyMember: { args: { readonly operator: Caller; readonly userId: string; readonly patch: MemberPatch }; result: void };
+  /** Mutes accounts for `seconds` (0 unmutes; 4294967295 = for ever); members, or anyone in an AVChatRoom. */
+  mute: { args: { readonly operator: Caller; readonly userIds: readonly string[]; readonly seconds: number }; result: void };
+  /** Accounts muted now, with until when (Unix ms). */
+  muted: { args: Record<never, never>; result: readonly { readonly userId: string; readonly until: number }[] };
+  /** A page of members; a user must be a member. Refused (10007) for types without member lists. */
+  members: { args: { readonly operator: Caller; readonly query: MemberPageQuery }; result: MemberPage };
+  /** Each account's role, or NotMember. */
+  roles: { args: { readonly userIds: readonly string[] }; result: readonly { readonly userId: string; readonly role: MemberRole | 'NotMember' }[] };
+  changeOwner: { args: { readonly operator: Caller; readonly newOwner: string }; result: void };
+  /** Dismisses the group: its record and members are removed, members get a `group.dismissed` notice. */
+  destroy: { args: { readonly operator: Caller }; result: void };
+  recall: { args: { readonly operator: Caller; readonly seqs: readonly number[] }; result: readonly RecallResult[] };
+  /** Marks `sender`'s messages among the latest 1000 recalled, without a tip (delete_group_msg_by_sender). */
+  deleteBySender: { args: { readonly sender: string }; result: void };
+  /** Pushes `content` to the online members among `userIds` (all when absent); nothing is stored. */
+  systemNotification: { args: { readonly content: string; readonly userIds?: readonly string[] }; result: void };
   /** Publishes the group's events that may be missing (the emission backlog sweep). */
   flushEvents: { args: Record<never, never>; result: void };
 };

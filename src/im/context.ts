@@ -15,6 +15,8 @@ export interface ImLimits {
   /** How long messages stay in roaming history (admin_getroammsg), seconds; independent of MsgLifeTime. */
   readonly roamingRetentionS: number;
   readonly dedupWindowS: number;
+  /** How long after sending a user may recall their message, seconds (App admins have no limit). */
+  readonly recallWindowS: number;
 }
 
 export interface ImContext {

@@ -18,6 +18,9 @@ export const AFTER_COMMANDS = [
   'Group.CallbackAfterCreateGroup',
   'Group.CallbackAfterNewMemberJoin',
   'Group.CallbackAfterMemberExit',
+  'Group.CallbackAfterGroupInfoChanged',
+  'Group.CallbackAfterGroupDestroyed',
+  'Group.CallbackAfterRecallMsg',
   'State.StateChange',
 ] as const;
 

@@ -68,18 +68,77 @@ export interface GroupMessage {
 /** One mention of a group message: everyone, or one account. */
 export type GroupAt = { readonly all: true } | { readonly userId: string };
 
-export type GroupTipType = 'join' | 'quit' | 'kick';
+/** Base-profile fields a change names: only those that changed; an AppDefinedData key with `""` was deleted. */
+export interface GroupInfoChanges {
+  readonly name?: string;
+  readonly introduction?: string;
+  readonly notification?: string;
+  readonly faceUrl?: string;
+  readonly maxMemberCount?: number;
+  readonly applyJoinOption?: 'FreeAccess' | 'NeedPermission' | 'DisableApply';
+  readonly muteAll?: boolean;
+  readonly appDefinedData?: Readonly<Record<string, string>>;
+}
 
-/** A group system tip (member joined, left, was removed); stored in the group stream where the type keeps tips. */
-export interface GroupTip {
+interface TipBase {
   readonly kind: 'tip';
   readonly groupId: string;
-  readonly tip: GroupTipType;
+  /** Who made the change (an App admin's identifier, or a member). */
   readonly operator: string;
+  /** The accounts the change is about (joined, left, promoted, muted, the new owner); empty for profile changes. */
   readonly members: readonly string[];
   readonly time: number;
-  /** Why members were removed, as the remover gave it (Tencent delete_group_member `Reason`). */
+}
+
+/** Members joined, quit, or were removed (`reason`: as the remover gave it, Tencent delete_group_member `Reason`). */
+export interface GroupMemberTip extends TipBase {
+  readonly tip: 'join' | 'quit' | 'kick';
   readonly reason?: string;
+}
+
+/** The base profile changed (Tencent's group-info-change tip). */
+export interface GroupInfoTip extends TipBase {
+  readonly tip: 'info';
+  readonly changes: GroupInfoChanges;
+}
+
+/** `members[0]` became the owner; `previous` was (empty for an ownerless group). */
+export interface GroupOwnerTip extends TipBase {
+  readonly tip: 'owner';
+  readonly previous: string;
+}
+
+/** `members` became admins or plain members again. */
+export interface GroupRoleTip extends TipBase {
+  readonly tip: 'role';
+  readonly role: 'Admin' | 'Member';
+}
+
+/** `members` were muted until `until` (Unix ms), or unmuted (`until` 0). */
+export interface GroupMuteTip extends TipBase {
+  readonly tip: 'mute';
+  readonly until: number;
+}
+
+/** Messages were recalled: their SEQs now read as holes. */
+export interface GroupRecallTip extends TipBase {
+  readonly tip: 'recall';
+  readonly seqs: readonly number[];
+}
+
+/** A group system tip; stored in the group stream (with a SEQ) where the type keeps that kind, else pushed live only. */
+export type GroupTip = GroupMemberTip | GroupInfoTip | GroupOwnerTip | GroupRoleTip | GroupMuteTip | GroupRecallTip;
+export type GroupTipType = GroupTip['tip'];
+
+/**
+ * A custom notification an App admin sent to a group's online members (send_group_system_notification):
+ * never stored, never given a SEQ; clients surface it as Tencent's REST custom data.
+ */
+export interface GroupSystemNotice {
+  readonly kind: 'groupSystem';
+  readonly groupId: string;
+  readonly content: string;
+  readonly time: number;
 }
 
 export type InboxNoticeType = 'group.joined' | 'group.left' | 'group.dismissed';
@@ -97,7 +156,7 @@ export interface InboxNotice {
   readonly time: number;
 }
 
-export type Entry = C2CMessage | GroupMessage | GroupTip | InboxNotice;
+export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | InboxNotice;
 
 /**
  * An entry as delivered: the stream it belongs to and its SEQ there. `seq` is 0 for online-only

@@ -6,7 +6,7 @@
  * Compatibility: fields are only ever added within a version; a type's meaning never changes.
  * A consumer ignores types and fields it does not know.
  */
-import type { C2CMessage, GroupMessage, GroupTip, MsgElem } from './entries.ts';
+import type { C2CMessage, GroupInfoChanges, GroupMessage, GroupTip, MsgElem } from './entries.ts';
 import type { Platform } from './client-ops.ts';
 
 export const EVENT_VERSION = 1;
@@ -56,6 +56,55 @@ export interface GroupCreatedData {
   readonly appDefinedData: Readonly<Record<string, string>>;
 }
 
+/** A change of the group (its profile, owner, members' fields); `seq` is its tip's SEQ, 0 when the type stores none. */
+interface GroupChangeBase {
+  readonly groupId: string;
+  readonly groupType: string;
+  readonly seq: number;
+  readonly operator: string;
+}
+
+export interface GroupInfoChangedData extends GroupChangeBase {
+  readonly changes: GroupInfoChanges;
+}
+
+export interface GroupOwnerChangedData extends GroupChangeBase {
+  readonly owner: string;
+  /** The owner before (empty for an ownerless group). */
+  readonly previous: string;
+}
+
+/** Member fields that changed, for every account in `members`. */
+export interface MemberChanges {
+  readonly role?: 'Admin' | 'Member';
+  /** Muted until (Unix ms); 0 = unmuted. */
+  readonly muteUntil?: number;
+  readonly nameCard?: string;
+  readonly msgFlag?: string;
+  /** Changed keys; `""` = deleted. */
+  readonly appMemberDefinedData?: Readonly<Record<string, string>>;
+}
+
+export interface GroupMembersChangedData extends GroupChangeBase {
+  readonly members: readonly string[];
+  readonly changes: MemberChanges;
+}
+
+export interface GroupMsgRecalledData extends GroupChangeBase {
+  /** SEQs of the recalled messages. */
+  readonly seqs: readonly number[];
+}
+
+export interface GroupDestroyedData {
+  readonly groupId: string;
+  readonly groupType: string;
+  readonly owner: string;
+  readonly operator: string;
+  readonly name: string;
+  /** The members when it was dismissed. */
+  readonly members: readonly string[];
+}
+
 export interface AccountImportedData {
   readonly userIds: readonly string[];
 }
@@ -74,6 +123,11 @@ export type ParleyEvent =
   | EventBase<'group.message', GroupMessageData>
   | EventBase<'group.member_joined', GroupMemberData>
   | EventBase<'group.member_left', GroupMemberData>
+  | EventBase<'group.info_changed', GroupInfoChangedData>
+  | EventBase<'group.owner_changed', GroupOwnerChangedData>
+  | EventBase<'group.members_changed', GroupMembersChangedData>
+  | EventBase<'group.msg_recalled', GroupMsgRecalledData>
+  | EventBase<'group.destroyed', GroupDestroyedData>
   | EventBase<'state.changed', StateChangedData>;
 
 export type EventType = ParleyEvent['type'];
@@ -100,12 +154,31 @@ export function eventOfEntry(streamId: string, seq: number, entry: C2CMessage | 
       const m = entry as GroupMessage;
       return makeEvent('group.message', id, streamId, m.time, { seq, message: m });
     }
-    case 'tip': {
-      const t = entry as GroupTip;
-      const data: GroupMemberData = { groupId: t.groupId, groupType: groupType ?? '', seq, operator: t.operator, members: t.members, ...(t.tip === 'join' ? {} : { reason: t.tip === 'kick' ? 'kicked' : 'quit' }) };
-      return makeEvent(t.tip === 'join' ? 'group.member_joined' : 'group.member_left', id, streamId, t.time, data);
-    }
+    case 'tip':
+      return eventOfTip(id, streamId, seq, entry as GroupTip, groupType ?? '');
     default:
       return undefined;
+  }
+}
+
+/** The event a group tip stands for (a tip is how the group's members learn of the change). */
+function eventOfTip(id: string, key: string, seq: number, t: GroupTip, groupType: string): ParleyEvent {
+  const base = { groupId: t.groupId, groupType, seq, operator: t.operator };
+  switch (t.tip) {
+    case 'join':
+      return makeEvent('group.member_joined', id, key, t.time, { ...base, members: t.members });
+    case 'quit':
+    case 'kick':
+      return makeEvent('group.member_left', id, key, t.time, { ...base, members: t.members, reason: t.tip === 'kick' ? 'kicked' : 'quit' });
+    case 'info':
+      return makeEvent('group.info_changed', id, key, t.time, { ...base, changes: t.changes });
+    case 'owner':
+      return makeEvent('group.owner_changed', id, key, t.time, { ...base, owner: t.members[0] ?? '', previous: t.previous });
+    case 'role':
+      return makeEvent('group.members_changed', id, key, t.time, { ...base, members: t.members, changes: { role: t.role } });
+    case 'mute':
+      return makeEvent('group.members_changed', id, key, t.time, { ...base, members: t.members, changes: { muteUntil: t.until } });
+    case 'recall':
+      return makeEvent('group.msg_recalled', id, key, t.time, { ...base, seqs: t.seqs });
   }
 }

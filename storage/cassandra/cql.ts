@@ -12,6 +12,13 @@ export function num(v: unknown): number {
   return (v as cassandra.types.Long).toNumber();
 }
 
+/** A bigint column exactly (a partition token, say, beyond a JS number's 2^53); pass it back as its decimal string. */
+export function big(v: unknown): bigint {
+  if (v === null || v === undefined) return 0n;
+  if (typeof v === 'bigint') return v;
+  return BigInt(String(v));
+}
+
 export interface CqlOptions {
   readonly keyspace: string;
   readonly consistency: number;
@@ -40,9 +47,9 @@ export class Cql {
     return this.client.execute(query, params, { prepare: true, consistency: this.options.serialConsistency, isIdempotent: true });
   }
 
-  /** A query whose result is iterated page by page (1,000 rows a page). */
-  paged(query: string, params: unknown[]): Promise<AsyncIterable<Row>> {
-    return this.client.execute(query, params, { prepare: true, consistency: this.options.consistency, fetchSize: 1000 });
+  /** A query whose result is iterated page by page (`fetchSize` rows a page, 1,000 unless told). */
+  paged(query: string, params: unknown[], fetchSize = 1000): Promise<AsyncIterable<Row>> {
+    return this.client.execute(query, params, { prepare: true, consistency: this.options.consistency, fetchSize });
   }
 }
 

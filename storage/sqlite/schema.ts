@@ -90,6 +90,18 @@ CREATE TABLE IF NOT EXISTS user_groups (
   joined_at INTEGER NOT NULL,
   PRIMARY KEY (user_id, group_id)
 ) WITHOUT ROWID;
+
+-- The order GroupStore.listGroups pages in (groups has no rowid): one row per group, numbered as created.
+-- AUTOINCREMENT never reuses a number, so a group created during a listing always sorts after its cursor.
+CREATE TABLE IF NOT EXISTS group_listing (
+  pos      INTEGER PRIMARY KEY AUTOINCREMENT,
+  group_id TEXT NOT NULL UNIQUE,
+  type     TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS group_listing_by_type ON group_listing (type, pos);
+-- A file from before group_listing: its groups are numbered once, by creation time (only while the listing is empty).
+INSERT INTO group_listing (group_id, type)
+  SELECT group_id, type FROM groups WHERE NOT EXISTS (SELECT 1 FROM group_listing) ORDER BY created_at, group_id;
 `;
 
 /** Records one outbox row (stream id, event id, payload); shared by every store write that carries its events. */

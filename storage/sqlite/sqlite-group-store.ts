@@ -1,6 +1,9 @@
-/** GroupStore on SQLite: groups, members, the user→groups index and a creation's outbox rows, kept together in one transaction. */
+/**
+ * GroupStore on SQLite: groups, their listing order, members, the user→groups index and a creation's
+ * outbox rows, kept together in one transaction.
+ */
 import type { Database, Statement } from 'better-sqlite3';
-import type { GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, OutboxRecord, UserGroupRecord } from '../store.ts';
+import type { GroupListPage, GroupListQuery, GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, OutboxRecord, UserGroupRecord } from '../store.ts';
 import { INSERT_PENDING } from './schema.ts';
 
 interface GroupRow {
@@ -17,6 +20,12 @@ interface MemberRow {
   joined_at: number;
   join_seq: number;
   profile: string;
+}
+
+interface ListingRow {
+  pos: number;
+  group_id: string;
+  type: GroupType;
 }
 
 const toMember = (r: MemberRow): MemberRecord => ({
@@ -53,6 +62,16 @@ export class SqliteGroupStore implements GroupStore {
       getMember: db.prepare('SELECT * FROM members WHERE group_id = ? AND user_id = ?'),
       addPending: db.prepare(INSERT_PENDING),
       groupsOfUser: db.prepare('SELECT * FROM user_groups WHERE user_id = ? ORDER BY joined_at, group_id'),
+      list: db.prepare('INSERT INTO group_listing (group_id, type) VALUES (?, ?)'),
+      unlist: db.prepare('DELETE FROM group_listing WHERE group_id = ?'),
+      // Before the members go: user_groups is keyed by user, so its rows are found through them.
+      delGroupUsers: db.prepare('DELETE FROM user_groups WHERE user_id IN (SELECT user_id FROM members WHERE group_id = ?) AND group_id = ?'),
+      delGroupMembers: db.prepare('DELETE FROM members WHERE group_id = ?'),
+      delGroup: db.prepare('DELETE FROM groups WHERE group_id = ?'),
+      page: db.prepare('SELECT pos, group_id, type FROM group_listing WHERE pos > ? ORDER BY pos LIMIT ?'),
+      pageOfType: db.prepare('SELECT pos, group_id, type FROM group_listing WHERE type = ? AND pos > ? ORDER BY pos LIMIT ?'),
+      count: db.prepare('SELECT count(*) FROM group_listing').pluck(),
+      countOfType: db.prepare('SELECT count(*) FROM group_listing WHERE type = ?').pluck(),
     };
   }
 
@@ -60,6 +79,7 @@ export class SqliteGroupStore implements GroupStore {
     return this.#db.transaction(() => {
       const r = this.#sql.insertGroup.run(group.groupId, group.type, group.owner, group.createdAt, group.profile);
       if (r.changes === 0) return false;
+      this.#sql.list.run(group.groupId, group.type);
       this.#putMembers(group.groupId, group.type, members);
       if (outbox) for (const e of outbox.events) this.#sql.addPending.run(outbox.streamId, e.id, e.payload);
       return true;
@@ -107,5 +127,29 @@ export class SqliteGroupStore implements GroupStore {
   async groupsOfUser(userId: string): Promise<UserGroupRecord[]> {
     const rows = this.#sql.groupsOfUser.all(userId) as { group_id: string; type: GroupType; join_seq: number; joined_at: number }[];
     return rows.map((r) => ({ groupId: r.group_id, type: r.type, joinSeq: r.join_seq, joinedAt: r.joined_at }));
+  }
+
+  async deleteGroup(groupId: string, outbox?: OutboxRecord): Promise<boolean> {
+    return this.#db.transaction(() => {
+      this.#sql.delGroupUsers.run(groupId, groupId);
+      this.#sql.delGroupMembers.run(groupId);
+      this.#sql.unlist.run(groupId);
+      const deleted = this.#sql.delGroup.run(groupId).changes > 0;
+      if (deleted && outbox) for (const e of outbox.events) this.#sql.addPending.run(outbox.streamId, e.id, e.payload);
+      return deleted;
+    })();
+  }
+
+  /** Pages by `group_listing.pos`: the cursor is the last position returned; one more row is read to tell whether a page follows. */
+  async listGroups(q: GroupListQuery): Promise<GroupListPage> {
+    if (!Number.isSafeInteger(q.after) || q.after < 0 || !Number.isSafeInteger(q.limit) || q.limit < 1) throw new RangeError(`listGroups: after ${q.after}, limit ${q.limit}`);
+    const rows = (q.type === undefined ? this.#sql.page.all(q.after, q.limit + 1) : this.#sql.pageOfType.all(q.type, q.after, q.limit + 1)) as ListingRow[];
+    const page = rows.slice(0, q.limit);
+    const total = (q.type === undefined ? this.#sql.count.get() : this.#sql.countOfType.get(q.type)) as number;
+    return {
+      groups: page.map((r) => ({ groupId: r.group_id, type: r.type })),
+      next: rows.length > q.limit ? page[page.length - 1].pos : 0,
+      total,
+    };
   }
 }

@@ -36,6 +36,8 @@ export const PORT_METHODS = {
     putMembers: true,
     removeMembers: true,
     groupsOfUser: true,
+    deleteGroup: true,
+    listGroups: true,
   } satisfies MethodsOf<GroupStore>,
   archive: { recordFile: true, listFiles: true, deleteBefore: true } satisfies MethodsOf<ArchiveCatalog>,
   /** The Store's own methods. */

@@ -3,7 +3,7 @@
  * `runStoreContract({ name, create })`. A test an adapter cannot pass is skipped by name with a reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppendEntry, type ArchiveFileRecord, StaleEpochError, type Store } from '../../storage/store.ts';
+import { type AppendEntry, type ArchiveFileRecord, type GroupListPage, type GroupType, StaleEpochError, type Store } from '../../storage/store.ts';
 
 export interface StoreContractOptions {
   readonly name: string;
@@ -224,6 +224,23 @@ export function runStoreContract(o: StoreContractOptions): void {
     describe('groups', () => {
       const gid = () => `grp-${process.pid}-${Date.now()}-${streamCounter++}`;
       const member = (userId: string, role: 'Owner' | 'Admin' | 'Member' = 'Member') => ({ userId, role, joinedAt: 10, joinSeq: 0, profile: '{}' });
+      const groupOf = (groupId: string, type: GroupType = 'Public') => ({ groupId, type, owner: `o-${groupId}`, createdAt: 5, profile: '{}' });
+      /** Pages from the start to `next` 0 (asserting each page's size), and after the first page lets `between` change the store. */
+      const listAll = async (q: { type?: GroupType; limit: number }, between?: (first: GroupListPage) => Promise<void>): Promise<GroupListPage[]> => {
+        const pages: GroupListPage[] = [];
+        for (let after = 0; pages.length === 0 || after !== 0; after = pages[pages.length - 1].next) {
+          const page = await store.groups.listGroups({ ...q, after });
+          expect(page.groups.length).toBeLessThanOrEqual(q.limit);
+          expect(Number.isSafeInteger(page.next) && page.next >= 0).toBe(true);
+          if (page.next !== 0) expect(page.groups.length).toBeGreaterThan(0);
+          pages.push(page);
+          if (pages.length === 1) await between?.(page);
+          if (pages.length > 10_000) throw new Error('listGroups never reached next 0');
+        }
+        return pages;
+      };
+      const idsOf = (pages: readonly GroupListPage[]): string[] => pages.flatMap((p) => p.groups.map((g) => g.groupId));
+      const countOf = (ids: readonly string[], id: string): number => ids.filter((x) => x === id).length;
 
       it('creates a group with its members once; a second create with the same id is refused and changes nothing', async () => {
         const id = gid();
@@ -246,6 +263,17 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect(await store.messages.emissionBacklog(10_000)).toContain(streamId);
       });
 
+      it('records a dismissal’s outbox events with the delete, and none when there was no group', async () => {
+        const id = gid();
+        const streamId = `g:${id}`;
+        await store.groups.createGroup({ groupId: id, type: 'Public', owner: 'o', createdAt: 5, profile: '{}' }, [member('o', 'Owner')]);
+        const destroyed = { id: `${streamId}#destroyed`, payload: '{"type":"group.destroyed"}' };
+        expect(await store.groups.deleteGroup(id, { streamId, events: [destroyed] })).toBe(true);
+        expect(await store.groups.deleteGroup(id, { streamId, events: [{ id: `${streamId}#again`, payload: '{}' }] })).toBe(false);
+        expect(await store.messages.readPending(streamId, 10)).toEqual([destroyed]);
+        expect(await store.messages.emissionBacklog(10_000)).toContain(streamId);
+      });
+
       it('keeps members and the user→groups index together', async () => {
         const id = gid();
         const user = `u-${id}`;
@@ -264,6 +292,105 @@ export function runStoreContract(o: StoreContractOptions): void {
         await store.groups.updateGroup(id, { profile: '{"name":"new"}' });
         await store.groups.updateGroup(id, { owner: 'p' });
         expect(await store.groups.getGroup(id)).toMatchObject({ owner: 'p', profile: '{"name":"new"}' });
+      });
+
+      it('deletes a group with its members and user→group rows, leaves its outbox, and finds none the second time', async () => {
+        const id = gid();
+        const [owner, user] = [`o-${id}`, `u-${id}`];
+        const streamId = `g:${id}`;
+        const created = { id: `${streamId}#created`, payload: '{}' };
+        await store.groups.createGroup(groupOf(id), [member(owner, 'Owner'), member(user)], { streamId, events: [created] });
+        const { total } = await store.groups.listGroups({ after: 0, limit: 1 });
+        expect(await store.groups.deleteGroup(id)).toBe(true);
+        expect(await store.groups.getGroup(id)).toBeUndefined();
+        expect(await store.groups.listMembers(id)).toEqual([]);
+        expect(await store.groups.getMember(id, user)).toBeUndefined();
+        expect(await store.groups.groupsOfUser(owner)).toEqual([]);
+        expect(await store.groups.groupsOfUser(user)).toEqual([]);
+        expect(idsOf(await listAll({ limit: 100 }))).not.toContain(id);
+        expect((await store.groups.listGroups({ after: 0, limit: 1 })).total).toBe(total - 1);
+        expect(await store.messages.readPending(streamId, 10)).toEqual([created]);
+        expect(await store.groups.deleteGroup(id)).toBe(false);
+        expect(await store.groups.deleteGroup(`${id}-missing`)).toBe(false);
+        expect((await store.groups.listGroups({ after: 0, limit: 1 })).total).toBe(total - 1);
+      });
+
+      it('deletes a group with more members than one batch holds', async () => {
+        const id = gid();
+        const users = Array.from({ length: 130 }, (_, i) => `u-${id}-${i}`);
+        await store.groups.createGroup(groupOf(id), users.map((u) => member(u)));
+        expect(await store.groups.deleteGroup(id)).toBe(true);
+        expect(await store.groups.listMembers(id)).toEqual([]);
+        for (const u of [users[0], users[64], users[129]]) expect(await store.groups.groupsOfUser(u)).toEqual([]);
+      });
+
+      it('creates a group again under the id of a deleted one, with only its new type and members', async () => {
+        const id = gid();
+        const [first, second] = [`u-${id}-1`, `u-${id}-2`];
+        await store.groups.createGroup(groupOf(id, 'Public'), [member(first, 'Owner')]);
+        expect(await store.groups.deleteGroup(id)).toBe(true);
+        const again = { ...groupOf(id, 'Private'), owner: second, createdAt: 6 };
+        expect(await store.groups.createGroup(again, [member(second, 'Owner')])).toBe(true);
+        expect(await store.groups.getGroup(id)).toEqual(again);
+        expect((await store.groups.listMembers(id)).map((m) => m.userId)).toEqual([second]);
+        expect(await store.groups.groupsOfUser(first)).toEqual([]);
+        expect(await store.groups.groupsOfUser(second)).toEqual([{ groupId: id, type: 'Private', joinSeq: 0, joinedAt: 10 }]);
+        const listed = (await listAll({ limit: 100 })).flatMap((p) => p.groups).filter((g) => g.groupId === id);
+        expect(listed).toEqual([{ groupId: id, type: 'Private' }]);
+      });
+
+      it('lists every group once across small pages, in a stable order, of one type when asked, with a total unaffected by paging', async () => {
+        const before = await store.groups.listGroups({ after: 0, limit: 1 });
+        const communitiesBefore = await store.groups.listGroups({ type: 'Community', after: 0, limit: 1 });
+        const chatRooms = Array.from({ length: 4 }, () => gid());
+        const communities = Array.from({ length: 3 }, () => gid());
+        for (const id of chatRooms) await store.groups.createGroup(groupOf(id, 'ChatRoom'), []);
+        for (const id of communities) await store.groups.createGroup(groupOf(id, 'Community'), []);
+
+        const pages = await listAll({ limit: 2 });
+        const ids = idsOf(pages);
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const id of [...chatRooms, ...communities]) expect(countOf(ids, id)).toBe(1);
+        for (const p of pages) expect(p.total).toBe(before.total + 7);
+        expect(pages[pages.length - 1].next).toBe(0);
+        expect(idsOf(await listAll({ limit: 3 }))).toEqual(ids);
+
+        const typed = await listAll({ type: 'Community', limit: 1 });
+        const typedIds = idsOf(typed);
+        expect(typed.flatMap((p) => p.groups).every((g) => g.type === 'Community')).toBe(true);
+        expect(new Set(typedIds).size).toBe(typedIds.length);
+        for (const id of communities) expect(countOf(typedIds, id)).toBe(1);
+        for (const id of chatRooms) expect(typedIds).not.toContain(id);
+        for (const p of typed) expect(p.total).toBe(communitiesBefore.total + 3);
+        expect(typedIds).toEqual(ids.filter((id) => typedIds.includes(id)));
+        const all = await store.groups.listGroups({ after: 0, limit: 10_000 });
+        expect(all.next).toBe(0);
+        expect(all.groups.map((g) => g.groupId)).toEqual(ids);
+      });
+
+      it('returns a group created between pages once if it sorts after the cursor, and never one deleted before its page', async () => {
+        const ours = Array.from({ length: 6 }, () => gid());
+        const doomed = gid();
+        for (const id of [...ours, doomed]) await store.groups.createGroup(groupOf(id, 'Public'), []);
+        const added = Array.from({ length: 4 }, () => gid());
+        let firstPage: readonly string[] = [];
+        let deleted = 0;
+        const pages = await listAll({ limit: 2 }, async (first) => {
+          firstPage = first.groups.map((g) => g.groupId);
+          // Groups already listed go away (except the cursor's own): later pages must not shift.
+          for (const id of [...ours, doomed]) if (firstPage.includes(id) && id !== firstPage[firstPage.length - 1]) deleted += Number(await store.groups.deleteGroup(id));
+          if (!firstPage.includes(doomed)) deleted += Number(await store.groups.deleteGroup(doomed));
+          for (const id of added) await store.groups.createGroup(groupOf(id, 'Public'), []);
+        });
+        const ids = idsOf(pages);
+        expect(new Set(ids).size).toBe(ids.length);
+        for (const id of ours) expect(countOf(ids, id)).toBe(1);
+        if (!firstPage.includes(doomed)) expect(ids).not.toContain(doomed);
+        const after = idsOf(await listAll({ limit: 100 }));
+        const cursor = after.indexOf(firstPage[firstPage.length - 1]);
+        expect(cursor).toBeGreaterThanOrEqual(0);
+        for (const id of added) expect(countOf(ids, id)).toBe(after.indexOf(id) > cursor ? 1 : 0);
+        for (const p of pages.slice(1)) expect(p.total).toBe(pages[0].total - deleted + added.length);
       });
     });
 

@@ -11,7 +11,7 @@ import type { C2CMessage } from '../../src/protocol/entries.ts';
 import { imError } from '../../src/protocol/errors.ts';
 
 const DAY = 86_400;
-export const limits: ImLimits = { maxMsgBytes: 12_288, offlineRetentionS: 7 * DAY, roamingRetentionS: 30 * DAY, dedupWindowS: 300 };
+export const limits: ImLimits = { maxMsgBytes: 12_288, offlineRetentionS: 7 * DAY, roamingRetentionS: 30 * DAY, dedupWindowS: 300, recallWindowS: 120 };
 
 export interface FakeOptions {
   readonly accounts: readonly string[];

@@ -16,8 +16,11 @@ const admin = { kind: 'admin', userId: 'administrator' } as const;
 const alice = { kind: 'user', userId: 'alice', platform: 'Web' } as const;
 
 describe('command seam', () => {
-  it('mounts every REST command once, under one domain command each', () => {
-    const names = [accountService, openimService, groupService].flatMap((s) => s.endpoints.map((e) => e.runs));
+  it('mounts every REST command once, under one domain command each (an old name runs its new name’s command)', () => {
+    const oldNames = new Map([['get_group_shutted_uin', 'get_group_muted_account']]);
+    const endpoints = [accountService, openimService, groupService].flatMap((s) => s.endpoints);
+    for (const [old, current] of oldNames) expect(endpoints.find((e) => e.command === old)?.runs).toBe(endpoints.find((e) => e.command === current)?.runs);
+    const names = endpoints.filter((e) => !oldNames.has(e.command)).map((e) => e.runs);
     expect(new Set(names).size).toBe(names.length);
     expect(openimService.endpoints.find((e) => e.command === 'sendmsg')?.runs).toBe(sendC2CCommand.name);
     expect(groupService.endpoints.find((e) => e.command === 'send_group_msg')?.runs).toBe(groupSendCommand.name);

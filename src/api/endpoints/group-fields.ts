@@ -29,8 +29,14 @@ function pick(fields: Fields, only?: readonly string[]): Fields {
   return Object.fromEntries(Object.entries(fields).filter(([k]) => k === 'GroupId' || k === 'Member_Account' || only.includes(k)));
 }
 
-export function memberFields(m: Member, filter?: InfoFilter): Fields {
-  const muteUntil = seconds(m.profile.muteUntil);
+/** Unix s of a mute (as Tencent reports it), 0 when none or over. */
+const muteSeconds = (muted: Readonly<Record<string, number>> | undefined, userId: string, now: number): number => {
+  const until = muted?.[userId] ?? 0;
+  return until > now ? seconds(until) : 0;
+};
+
+export function memberFields(m: Member, muted: Readonly<Record<string, number>> | undefined, now: number, filter?: InfoFilter): Fields {
+  const muteUntil = muteSeconds(muted, m.userId, now);
   const base = pick(
     {
       Member_Account: m.userId,
@@ -48,7 +54,7 @@ export function memberFields(m: Member, filter?: InfoFilter): Fields {
   return { ...base, AppMemberDefinedData: keyValues(m.profile.appMemberDefinedData, filter?.AppDefinedDataFilter_GroupMember) };
 }
 
-export function groupInfoFields(g: GroupInfo, sdkAppId: number, filter?: InfoFilter): Fields {
+export function groupInfoFields(g: GroupInfo, sdkAppId: number, now: number, filter?: InfoFilter): Fields {
   const p = g.profile;
   const muteAll = p.muteAll ? 'On' : 'Off';
   const base = pick(
@@ -77,11 +83,11 @@ export function groupInfoFields(g: GroupInfo, sdkAppId: number, filter?: InfoFil
   return {
     ...base,
     AppDefinedData: keyValues(p.appDefinedData, filter?.AppDefinedDataFilter_Group),
-    MemberList: g.members.map((m) => memberFields(m, filter)),
+    MemberList: g.members.map((m) => memberFields(m, p.muted, now, filter)),
   };
 }
 
-export function joinedGroupFields(j: JoinedGroup, filter?: { GroupBaseInfoFilter?: readonly string[]; SelfInfoFilter?: readonly string[] }): Fields {
+export function joinedGroupFields(j: JoinedGroup, userId: string, now: number, filter?: { GroupBaseInfoFilter?: readonly string[]; SelfInfoFilter?: readonly string[] }): Fields {
   const g = j.group;
   const base = pick(
     {
@@ -102,7 +108,7 @@ export function joinedGroupFields(j: JoinedGroup, filter?: { GroupBaseInfoFilter
   );
   if (!filter?.SelfInfoFilter) return base;
   const m = j.self;
-  const muteUntil = m ? seconds(m.profile.muteUntil) : 0;
+  const muteUntil = muteSeconds(g.profile.muted, userId, now);
   const self = pick(
     {
       Role: m?.role ?? 'Member',

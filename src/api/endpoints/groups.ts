@@ -11,6 +11,7 @@ import { type Service, endpoint } from '../endpoint.ts';
 import { groupInfoFields, joinedGroupFields, historyMessageFields } from './group-fields.ts';
 import { count, flag, forbidCallbacks, keyValues, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
 import { offlinePushInfo } from '../offline-push-info.ts';
+import { groupManageEndpoints } from './group-manage.ts';
 
 const groupId = nonEmpty('GroupInvalidParam');
 const account = nonEmpty('GroupInvalidParam');
@@ -24,6 +25,7 @@ export const groupService: Service = {
   adminRequired: 'GroupAdminRequired',
   internal: 'GroupInternal',
   endpoints: [
+    ...groupManageEndpoints,
     endpoint({
       command: 'create_group',
       runs: createGroupCommand,
@@ -85,7 +87,7 @@ export const groupService: Service = {
       reply: (results, r, ctx) => ({
         GroupInfo: results.map((g) =>
           g.ok
-            ? { ErrorCode: 0, ErrorInfo: '', ...groupInfoFields(g.info, ctx.identity.sdkAppId, r.ResponseFilter) }
+            ? { ErrorCode: 0, ErrorInfo: '', ...groupInfoFields(g.info, ctx.identity.sdkAppId, ctx.now(), r.ResponseFilter) }
             : { GroupId: g.groupId, ErrorCode: g.code, ErrorInfo: g.info },
         ),
       }),
@@ -135,7 +137,7 @@ export const groupService: Service = {
         offset: r.Offset,
         withSelfInfo: r.ResponseFilter?.SelfInfoFilter !== undefined,
       }),
-      reply: (out, r) => ({ TotalCount: out.total, GroupIdList: out.groups.map((g) => joinedGroupFields(g, r.ResponseFilter)) }),
+      reply: (out, r, ctx) => ({ TotalCount: out.total, GroupIdList: out.groups.map((g) => joinedGroupFields(g, r.Member_Account, ctx.now(), r.ResponseFilter)) }),
     }),
     endpoint({
       command: 'send_group_msg',

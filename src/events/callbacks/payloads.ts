@@ -95,7 +95,8 @@ const UNKNOWN_ORIGIN: MsgOrigin = { platform: 'Unknown', clientIp: '' };
 /** The group whose type an event's callback needs but the event does not carry (a message event, or a tip without it). */
 export function groupTypeNeeded(e: ParleyEvent): string | undefined {
   if (e.type === 'group.message') return e.data.message.groupId;
-  if ((e.type === 'group.member_joined' || e.type === 'group.member_left') && !e.data.groupType) return e.data.groupId;
+  const tipped = e.type === 'group.member_joined' || e.type === 'group.member_left' || e.type === 'group.info_changed' || e.type === 'group.msg_recalled';
+  if (tipped && !e.data.groupType) return e.data.groupId;
   return undefined;
 }
 
@@ -155,6 +156,35 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
       };
       return { command: 'Group.CallbackAfterMemberExit', payload, platform: 'Unknown' };
     }
+    case 'group.info_changed': {
+      const d = e.data;
+      // Tencent reports changes of these four fields only.
+      const c = d.changes;
+      const fields = {
+        ...(c.name !== undefined ? { Name: c.name } : {}),
+        ...(c.introduction !== undefined ? { Introduction: c.introduction } : {}),
+        ...(c.notification !== undefined ? { Notification: c.notification } : {}),
+        ...(c.faceUrl !== undefined ? { FaceUrl: c.faceUrl } : {}),
+      };
+      if (Object.keys(fields).length === 0) return undefined;
+      const payload = { GroupId: d.groupId, Type: d.groupType || groupType, Operator_Account: d.operator, ...fields, EventTime: e.time };
+      return { command: 'Group.CallbackAfterGroupInfoChanged', payload, platform: 'Unknown' };
+    }
+    case 'group.destroyed': {
+      const d = e.data;
+      // Tencent leaves the member list out for Community groups.
+      const members = d.groupType === 'Community' ? {} : { MemberList: accounts(d.members) };
+      const payload = { GroupId: d.groupId, Type: d.groupType, Owner_Account: d.owner, Name: d.name, ...members, EventTime: e.time };
+      return { command: 'Group.CallbackAfterGroupDestroyed', payload, platform: 'Unknown' };
+    }
+    case 'group.msg_recalled': {
+      const d = e.data;
+      const payload = { Operator_Account: d.operator, Type: d.groupType || groupType, GroupId: d.groupId, MsgSeqList: d.seqs.map((MsgSeq) => ({ MsgSeq })), TopicId: '', EventTime: e.time };
+      return { command: 'Group.CallbackAfterRecallMsg', payload, platform: 'Unknown' };
+    }
+    case 'group.owner_changed':
+    case 'group.members_changed':
+      return undefined;
     case 'state.changed': {
       const d = e.data;
       // Tencent's reasons are Register, Unregister, LinkClose and TimeOut: a session the server ended on purpose (a kick) is an Unregister.

@@ -6,13 +6,15 @@ import type { GroupType, MemberRole } from './group-types.ts';
 import type { CreateGroupSpec } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
-import { type ApplyJoinOption, TYPE_RULES, parseGroupType } from './group-model.ts';
+import { parseGroupType } from './group-model.ts';
+import { GROUP_DATA, MEMBER_DATA, appDataOf } from './app-data.ts';
+import { parseApplyJoinOption } from './modify-info.ts';
+import { checkProfileText } from './profile-changes.ts';
 import { checkCustomGroupId, generateGroupId } from './group-id.ts';
 import { defineCommand } from '../command.ts';
+import { policyOf } from './group-policy.ts';
 
 export const MAX_CREATE_MEMBERS = 100;
-const APPLY_OPTIONS: readonly ApplyJoinOption[] = ['FreeAccess', 'NeedPermission', 'DisableApply'];
-const FIELD_LIMITS = { Name: 30, Introduction: 240, Notification: 300, FaceUrl: 100 } as const;
 
 const keyValues = z.array(z.object({ key: z.string(), value: z.string() })).optional();
 
@@ -32,19 +34,9 @@ const createGroupInput = z.object({
 export type CreateGroupInput = z.output<typeof createGroupInput>;
 
 
-function checkLength(field: keyof typeof FIELD_LIMITS, v: string | undefined): string {
-  if (v !== undefined && Buffer.byteLength(v) > FIELD_LIMITS[field]) {
-    throw imError('GroupInvalidParam', { detail: `${field} is longer than ${FIELD_LIMITS[field]} bytes` });
-  }
-  return v ?? '';
-}
-
-const toRecord = (kv?: readonly { key: string; value: string }[]): Record<string, string> =>
-  Object.fromEntries((kv ?? []).map((x) => [x.key, x.value]));
-
 function memberSpecs(input: CreateGroupInput, type: GroupType, owner: string): CreateGroupSpec['members'] {
   const list = input.members;
-  if (list.length > 0 && !TYPE_RULES[type].memberList) {
+  if (list.length > 0 && !policyOf(type).memberList) {
     throw imError('GroupNoPermission', { detail: `${type} groups take no MemberList; members join from the client` });
   }
   if (list.length > MAX_CREATE_MEMBERS) {
@@ -58,10 +50,10 @@ function memberSpecs(input: CreateGroupInput, type: GroupType, owner: string): C
     if (m.role !== undefined && m.role !== 'Admin' && m.role !== 'Member') {
       throw imError('GroupInvalidParam', { detail: `Role of ${m.userId} must be Admin or Member` });
     }
-    if (m.role === 'Admin' && !TYPE_RULES[type].admins) {
+    if (m.role === 'Admin' && !policyOf(type).admins) {
       throw imError('GroupInvalidParam', { detail: `${type} groups have no admins` });
     }
-    out.push({ userId: m.userId, role: m.role === 'Admin' ? 'Admin' : 'Member', appMemberDefinedData: toRecord(m.appMemberDefinedData) });
+    out.push({ userId: m.userId, role: m.role === 'Admin' ? 'Admin' : 'Member', appMemberDefinedData: appDataOf(MEMBER_DATA, m.appMemberDefinedData) });
   }
   return out;
 }
@@ -88,11 +80,8 @@ export async function createGroup(ctx: ImContext, caller: Caller, input: CreateG
   if (!input.name) throw imError('GroupInvalidParam', { detail: 'Name is required' });
   const owner = input.owner ?? (caller.kind === 'user' ? caller.userId : '');
   const members = memberSpecs(input, type, owner);
-  const applyJoinOption = input.applyJoinOption;
-  if (!(APPLY_OPTIONS as readonly string[]).includes(applyJoinOption)) {
-    throw imError('GroupInvalidParam', { detail: `ApplyJoinOption must be one of ${APPLY_OPTIONS.join(', ')}` });
-  }
-  const maxMemberCount = input.maxMemberCount ?? TYPE_RULES[type].defaultMaxMembers;
+  const applyJoinOption = parseApplyJoinOption(input.applyJoinOption);
+  const maxMemberCount = input.maxMemberCount ?? policyOf(type).defaultMaxMembers;
   if (!Number.isInteger(maxMemberCount) || maxMemberCount < 1) throw imError('GroupInvalidParam', { detail: 'MaxMemberCount must be a positive integer' });
   if (members.length + (owner ? 1 : 0) > maxMemberCount) throw imError('GroupFull', { groupId: input.groupId ?? '', max: maxMemberCount });
   await checkAccountsExist(ctx, [...(owner ? [owner] : []), ...members.map((m) => m.userId)]);
@@ -105,13 +94,13 @@ export async function createGroup(ctx: ImContext, caller: Caller, input: CreateG
     type,
     owner,
     operator: caller.userId,
-    name: checkLength('Name', input.name),
-    introduction: checkLength('Introduction', input.introduction),
-    notification: checkLength('Notification', input.notification),
-    faceUrl: checkLength('FaceUrl', input.faceUrl),
+    name: checkProfileText('name', input.name),
+    introduction: checkProfileText('introduction', input.introduction ?? ''),
+    notification: checkProfileText('notification', input.notification ?? ''),
+    faceUrl: checkProfileText('faceUrl', input.faceUrl ?? ''),
     maxMemberCount,
     applyJoinOption,
-    appDefinedData: toRecord(input.appDefinedData),
+    appDefinedData: appDataOf(GROUP_DATA, input.appDefinedData),
     members,
   };
   // A generated id can collide with an existing group; the actor reports that and we draw again.

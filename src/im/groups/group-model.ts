@@ -1,10 +1,11 @@
 /**
  * The group model: profile and member fields as Parley keeps them (JSON in the store's `profile`
- * columns), the per-type rules of spec §5.2, and the info shape actors return.
+ * columns) and the info shape actors return; what each type allows is in group-policy.ts.
  */
 import type { GroupRecord, MemberRecord } from '../../../storage/store.ts';
 import { imError } from '../../protocol/errors.ts';
 import type { GroupType, MemberRole } from './group-types.ts';
+import { policyOf } from './group-policy.ts';
 
 export const GROUP_TYPES: readonly GroupType[] = ['Private', 'Public', 'ChatRoom', 'AVChatRoom', 'Community'];
 
@@ -24,36 +25,6 @@ export function parseGroupType(t: string): GroupType {
 
 export type ApplyJoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableApply';
 
-export interface TypeRules {
-  /** Whether the group has admins besides its owner. */
-  readonly admins: boolean;
-  /** Messages are stored and can be pulled (roaming). */
-  readonly history: boolean;
-  /** Members may read messages sent before they joined. */
-  readonly preJoinHistory: boolean;
-  /** Member join/quit/kick tips are stored in the group stream (and consume a SEQ). */
-  readonly storedTips: boolean;
-  /** Members are added by REST/invite (AVChatRoom audiences join live instead). */
-  readonly memberList: boolean;
-  /** Non-owners see the group only after its first message (Work groups). */
-  readonly needsActivation: boolean;
-  /** Who may add members: any member (Work, Community) or only the owner and admins. */
-  readonly invitedBy: 'member' | 'admin';
-  /** A message may mention everyone (`@all`); not in an AVChatRoom. */
-  readonly atAll: boolean;
-  /** Listed by get_joined_group_list only when asked (`WithHugeGroups`: AVChatRoom). */
-  readonly huge: boolean;
-  readonly defaultMaxMembers: number;
-}
-
-export const TYPE_RULES: Readonly<Record<GroupType, TypeRules>> = {
-  Private: { admins: false, history: true, preJoinHistory: false, storedTips: true, memberList: true, needsActivation: true, invitedBy: 'member', atAll: true, huge: false, defaultMaxMembers: 2000 },
-  Public: { admins: true, history: true, preJoinHistory: false, storedTips: true, memberList: true, needsActivation: false, invitedBy: 'admin', atAll: true, huge: false, defaultMaxMembers: 2000 },
-  ChatRoom: { admins: true, history: true, preJoinHistory: true, storedTips: false, memberList: true, needsActivation: false, invitedBy: 'admin', atAll: true, huge: false, defaultMaxMembers: 2000 },
-  AVChatRoom: { admins: false, history: false, preJoinHistory: false, storedTips: false, memberList: false, needsActivation: false, invitedBy: 'admin', atAll: false, huge: true, defaultMaxMembers: 1_000_000 },
-  Community: { admins: true, history: true, preJoinHistory: false, storedTips: true, memberList: true, needsActivation: false, invitedBy: 'member', atAll: true, huge: false, defaultMaxMembers: 100_000 },
-};
-
 /** The group profile kept as JSON in GroupRecord.profile. */
 export interface GroupProfile {
   name: string;
@@ -71,13 +42,22 @@ export interface GroupProfile {
   lastMsgTime: number;
   /** The create request that made the group (CreateGroupSpec.requestId); absent on groups made before it was kept. */
   createRequest?: string;
+  /**
+   * Muted accounts → Unix ms until which they may not speak. Kept with the group, not the member, so a
+   * mute survives leaving and re-joining (and covers AVChatRoom audiences, who have no member rows).
+   * Expired entries are dropped when the map is next written.
+   */
+  muted?: Record<string, number>;
+  /**
+   * The stream's head when the group was created: a group made again under a dismissed group's id
+   * continues its SEQs, and nobody reads the old group's messages. Absent = 0.
+   */
+  baseSeq?: number;
 }
 
 /** Member fields kept as JSON in MemberRecord.profile. */
 export interface MemberProfile {
   nameCard: string;
-  /** Unix ms until which the member may not speak; 0 = not muted. */
-  muteUntil: number;
   msgFlag: 'AcceptAndNotify' | 'AcceptNotNotify' | 'Discard';
   appMemberDefinedData: Record<string, string>;
   lastSendMsgTime: number;
@@ -112,7 +92,7 @@ export interface GroupInfo {
 }
 
 export function emptyMemberProfile(): MemberProfile {
-  return { nameCard: '', muteUntil: 0, msgFlag: 'AcceptAndNotify', appMemberDefinedData: {}, lastSendMsgTime: 0 };
+  return { nameCard: '', msgFlag: 'AcceptAndNotify', appMemberDefinedData: {}, lastSendMsgTime: 0 };
 }
 
 export function groupFromRecord(r: GroupRecord): GroupState {
@@ -120,14 +100,14 @@ export function groupFromRecord(r: GroupRecord): GroupState {
 }
 
 export function memberFromRecord(r: MemberRecord): Member {
-  return { userId: r.userId, role: r.role, joinedAt: r.joinedAt, joinSeq: r.joinSeq, profile: JSON.parse(r.profile) as MemberProfile };
+  return { userId: r.userId, role: r.role, joinedAt: r.joinedAt, joinSeq: r.joinSeq, profile: { ...emptyMemberProfile(), ...(JSON.parse(r.profile) as Partial<MemberProfile>) } };
 }
 
 export function memberToRecord(m: Member): MemberRecord {
   return { userId: m.userId, role: m.role, joinedAt: m.joinedAt, joinSeq: m.joinSeq, profile: JSON.stringify(m.profile) };
 }
 
-/** The first SEQ a member may read minus one: pre-join history types read from the start. */
-export function readableAfter(type: GroupType, joinSeq: number): number {
-  return TYPE_RULES[type].preJoinHistory ? 0 : joinSeq;
+/** The first SEQ a member may read minus one: pre-join history types read from the group's creation. */
+export function readableAfter(type: GroupType, joinSeq: number, baseSeq = 0): number {
+  return policyOf(type).preJoinHistory ? baseSeq : Math.max(joinSeq, baseSeq);
 }

@@ -1,46 +1,116 @@
-/** Who may do what in a group (spec §5.2): pure functions over group state, used by the group actor. */
+/**
+ * Who may do what in a group (spec §5.2): pure functions over group state and the type's policy,
+ * used by the group actor. App admins may do anything the type allows at all; members act by role
+ * (App admin ≥ owner ≥ admin ≥ member, admins only on plain members).
+ */
 import { imError } from '../../protocol/errors.ts';
 import type { Caller } from '../caller.ts';
 import type { GroupAt } from '../../protocol/entries.ts';
 import type { GroupState, Member } from './group-model.ts';
-import { TYPE_RULES } from './group-model.ts';
+import { type LeastRole, atLeast, outranks, policyOf } from './group-policy.ts';
 
-/** May `caller` add `count` members? Work groups let any member invite; other types need owner/admin. */
-export function checkCanAddMembers(g: GroupState, caller: Caller, actor: Member | undefined): void {
-  if (!TYPE_RULES[g.type].memberList) {
-    throw imError('GroupNoPermission', { detail: `${g.type} groups have no member list; members join from the client` });
-  }
-  if (caller.kind === 'admin') return;
+const noPermission = (detail: string) => imError('GroupNoPermission', { detail });
+
+/** The acting member, or NotGroupMember; undefined for App admins (who need no membership). */
+function requireActor(g: GroupState, caller: Caller, actor: Member | undefined): Member | undefined {
+  if (caller.kind === 'admin') return undefined;
   if (!actor) throw imError('NotGroupMember', { userId: caller.userId, groupId: g.groupId });
-  if (TYPE_RULES[g.type].invitedBy === 'member') return;
-  if (actor.role === 'Member') throw imError('GroupNoPermission', { detail: `only the owner or an admin may add members to a ${g.type} group` });
+  return actor;
+}
+
+/** May `caller` act where the type requires at least `least`? */
+function checkRole(g: GroupState, caller: Caller, actor: Member | undefined, least: LeastRole, what: string): void {
+  const m = requireActor(g, caller, actor);
+  if (m && !atLeast(m.role, least)) throw noPermission(`only ${least === 'Owner' ? 'the owner' : least === 'Admin' ? 'the owner or an admin' : 'members'} may ${what} in a ${g.type} group`);
+}
+
+/** May `caller` add members? Work and Community members invite; other types need the owner or an admin. */
+export function checkCanAddMembers(g: GroupState, caller: Caller, actor: Member | undefined): void {
+  if (!policyOf(g.type).memberList) throw noPermission(`${g.type} groups have no member list; members join from the client`);
+  checkRole(g, caller, actor, policyOf(g.type).invite, 'add members');
 }
 
 /** Does the group's type let anyone be removed? AVChatRoom does not (10004, whoever is named, members or not). */
 export function checkTypeAllowsRemoval(g: GroupState): void {
-  if (!TYPE_RULES[g.type].memberList) throw imError('GroupInvalidParam', { detail: `${g.type} members cannot be removed; mute them instead` });
+  if (policyOf(g.type).kick === undefined) throw imError('GroupInvalidParam', { detail: `${g.type} members cannot be removed; mute them instead` });
 }
 
-/** May `caller` remove `target`? Owner removes anyone but itself; admins remove plain members. */
+/** May `caller` remove `target`? Never the owner; members by the type's kick role, admins only plain members. */
 export function checkCanRemove(g: GroupState, caller: Caller, actor: Member | undefined, target: Member): void {
   checkTypeAllowsRemoval(g);
-  if (target.role === 'Owner') throw imError('GroupNoPermission', { detail: 'the owner cannot be removed' });
+  if (target.role === 'Owner') throw noPermission('the owner cannot be removed');
+  const m = requireActor(g, caller, actor);
+  if (!m) return;
+  const least = policyOf(g.type).kick ?? 'Owner';
+  if (!atLeast(m.role, least) || !outranks(m.role, target.role)) throw noPermission(`${m.userId} may not remove ${target.userId}`);
+}
+
+/** May `caller` change the group's base profile (name, introduction, notification, face, options)? */
+export function checkCanEditProfile(g: GroupState, caller: Caller, actor: Member | undefined): void {
+  checkRole(g, caller, actor, policyOf(g.type).editProfile, 'change the group profile');
+}
+
+/** May `caller` dissolve the group? Work groups only by an App admin; other types by the owner too. */
+export function checkCanDissolve(g: GroupState, caller: Caller, actor: Member | undefined): void {
   if (caller.kind === 'admin') return;
-  if (!actor) throw imError('NotGroupMember', { userId: caller.userId, groupId: g.groupId });
-  if (actor.role === 'Owner') return;
-  if (actor.role === 'Admin' && target.role === 'Member' && TYPE_RULES[g.type].admins) return;
-  throw imError('GroupNoPermission', { detail: `${caller.userId} may not remove ${target.userId}` });
+  if (policyOf(g.type).dissolve === 'AppAdmin') throw noPermission(`only an App admin may dismiss a ${g.type} group`);
+  checkRole(g, caller, actor, 'Owner', 'dismiss the group');
+}
+
+/** Does the type let members be muted at all? Work groups do not (10007). */
+export function checkTypeAllowsMute(g: GroupState): LeastRole {
+  const least = policyOf(g.type).mute;
+  if (least === undefined) throw noPermission(`members of a ${g.type} group cannot be muted`);
+  return least;
+}
+
+/**
+ * May `caller` mute `userId` (a member, or in an AVChatRoom anyone)? By the type's mute role, and
+ * only someone they outrank: never the owner, admins only plain members.
+ */
+export function checkCanMute(g: GroupState, caller: Caller, actor: Member | undefined, target: Member | undefined): void {
+  const least = checkTypeAllowsMute(g);
+  if (target?.role === 'Owner' && caller.kind === 'user') throw noPermission('the owner cannot be muted');
+  const m = requireActor(g, caller, actor);
+  if (!m) return;
+  if (!atLeast(m.role, least) || (target && !outranks(m.role, target.role))) throw noPermission(`${m.userId} may not mute ${target?.userId ?? 'that account'}`);
+}
+
+/** May `caller` make `target` an admin or a plain member? Only the owner (or an App admin), in types with admins. */
+export function checkCanSetRole(g: GroupState, caller: Caller, actor: Member | undefined, target: Member): void {
+  if (!policyOf(g.type).admins) throw noPermission(`${g.type} groups have no admins`);
+  if (target.role === 'Owner') throw noPermission("the owner's role cannot be changed; transfer the group instead");
+  checkRole(g, caller, actor, 'Owner', 'appoint admins');
+}
+
+/**
+ * May `caller` change `target`'s member fields (name card, custom data)? Their own always; others'
+ * as the owner, or as an admin over plain members.
+ */
+export function checkCanEditMember(g: GroupState, caller: Caller, actor: Member | undefined, target: Member): void {
+  const m = requireActor(g, caller, actor);
+  if (!m || m.userId === target.userId) return;
+  if (!outranks(m.role, target.role) || m.role === 'Member') throw noPermission(`${m.userId} may not change the member fields of ${target.userId}`);
+}
+
+/** May `caller` hand the group to another member? The owner, or an App admin (also to give an ownerless group an owner). */
+export function checkCanChangeOwner(g: GroupState, caller: Caller, actor: Member | undefined): void {
+  if (!policyOf(g.type).memberList) throw noPermission(`${g.type} groups cannot change owner`);
+  checkRole(g, caller, actor, 'Owner', 'transfer the group');
 }
 
 /** Mentions the group's type allows: no @all in an AVChatRoom (spec §3.6). */
 export function checkAtInfo(g: GroupState, atInfo: readonly GroupAt[] | undefined): void {
-  if (!TYPE_RULES[g.type].atAll && atInfo?.some((a) => 'all' in a)) throw imError('GroupInvalidParam', { detail: `a ${g.type} message cannot mention everyone` });
+  if (!policyOf(g.type).atAll && atInfo?.some((a) => 'all' in a)) throw imError('GroupInvalidParam', { detail: `a ${g.type} message cannot mention everyone` });
 }
+
+/** Unix ms until which `userId` may not speak in the group (0 = not muted); mutes outlive membership. */
+export const mutedUntil = (g: GroupState, userId: string): number => g.profile.muted?.[userId] ?? 0;
 
 /** May `sender` post now? Members only (App admins always), not muted, and not while everyone is muted. */
 export function checkCanSend(g: GroupState, caller: Caller, sender: Member | undefined, now: number): void {
   if (caller.kind === 'admin') return;
   if (!sender) throw imError('NotGroupMember', { userId: caller.userId, groupId: g.groupId });
-  if (sender.profile.muteUntil > now) throw imError('GroupSenderMuted', { userId: sender.userId, groupId: g.groupId });
+  if (mutedUntil(g, sender.userId) > now) throw imError('GroupSenderMuted', { userId: sender.userId, groupId: g.groupId });
   if (g.profile.muteAll && sender.role === 'Member') throw imError('GroupSenderMuted', { userId: sender.userId, groupId: g.groupId });
 }

@@ -6,8 +6,8 @@ import { FLAG_RECALLED, type Entry } from '../../protocol/entries.ts';
 import { groupStream } from '../../protocol/streams.ts';
 import type { ImContext } from '../context.ts';
 import { entryOf } from '../stream-page.ts';
-import { TYPE_RULES } from './group-model.ts';
 import { requireGroupId } from './group-id.ts';
+import { policyOf } from './group-policy.ts';
 
 export const MAX_HISTORY_PAGE = 20;
 
@@ -44,7 +44,7 @@ async function groupHistory(
   if (!Number.isInteger(count) || count < 1) throw imError('GroupInvalidParam', { detail: 'ReqMsgNumber must be a positive integer' });
   const group = await ctx.store.groups.getGroup(groupId);
   if (!group) throw imError('GroupNotFound', { groupId });
-  if (!TYPE_RULES[group.type].history) throw imError('GroupNoRoaming', { type: group.type });
+  if (!policyOf(group.type).history) throw imError('GroupNoRoaming', { type: group.type });
   const stream = groupStream(groupId);
   const head = (await ctx.store.messages.headSeqs([stream])).get(stream) ?? 0;
   const top = Math.min(upToSeq ?? head, head);

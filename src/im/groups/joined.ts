@@ -6,7 +6,8 @@ import { groupStream } from '../../protocol/streams.ts';
 import type { UserGroupRecord } from '../../../storage/store.ts';
 import type { GroupType } from './group-types.ts';
 import type { ImContext } from '../context.ts';
-import { type GroupState, type Member, TYPE_RULES, groupFromRecord, memberFromRecord, parseGroupType } from './group-model.ts';
+import { type GroupState, type Member, groupFromRecord, memberFromRecord, parseGroupType } from './group-model.ts';
+import { policyOf } from './group-policy.ts';
 
 export interface JoinedQuery {
   readonly userId: string;
@@ -58,11 +59,11 @@ async function getJoinedGroups(ctx: ImContext, q: JoinedQuery): Promise<{ total:
   const heads = await ctx.store.messages.headSeqs(rows.map((r) => groupStream(r.groupId)));
   for (const r of rows) {
     if (q.groupType && r.type !== q.groupType) continue;
-    if (TYPE_RULES[r.type].huge && !q.withHugeGroups) continue;
+    if (policyOf(r.type).huge && !q.withHugeGroups) continue;
     const rec = await ctx.store.groups.getGroup(r.groupId);
     if (!rec) continue;
     const group = groupFromRecord(rec);
-    const dormant = TYPE_RULES[r.type].needsActivation && group.profile.lastMsgTime === 0 && group.owner !== q.userId;
+    const dormant = policyOf(r.type).needsActivation && group.profile.lastMsgTime === 0 && group.owner !== q.userId;
     if (dormant && !q.withNoActiveGroups) continue;
     all.push({ group, membership: r, nextMsgSeq: (heads.get(groupStream(r.groupId)) ?? 0) + 1 });
   }

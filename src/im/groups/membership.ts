@@ -6,29 +6,16 @@
 import type { AddMembersResult } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
-import { type GroupState, type Member, TYPE_RULES, emptyMemberProfile, memberToRecord } from './group-model.ts';
+import { type GroupState, type Member, emptyMemberProfile, memberToRecord } from './group-model.ts';
 import { checkCanAddMembers, checkCanRemove, checkTypeAllowsRemoval } from './group-rules.ts';
-import type { GroupTip, GroupTipType } from '../../protocol/entries.ts';
 import { imError } from '../../protocol/errors.ts';
-import { eventOfEntry } from '../../protocol/events.ts';
+import { announce } from './tips.ts';
 import type { GroupActorState } from './group-actor-state.ts';
 import { notifyInboxes } from './notices.ts';
+import { policyOf } from './group-policy.ts';
 
 const operatorMember = (s: GroupActorState, caller: Caller): Member | undefined =>
   caller.kind === 'user' ? s.members.get(caller.userId) : undefined;
-
-async function tip(im: ImContext, s: GroupActorState, type: GroupTipType, operator: string, members: readonly string[], audience: Iterable<string>, reason = ''): Promise<void> {
-  const time = im.now();
-  const entry: GroupTip = { kind: 'tip', groupId: s.group.groupId, tip: type, operator, members, time, ...(reason ? { reason } : {}) };
-  if (TYPE_RULES[s.group.type].storedTips) {
-    await s.stream.append({ entry, time }, () => audience);
-    return;
-  }
-  // Tips this type does not store still happened: their event goes through the group's outbox (SEQ 0).
-  s.stream.pushOnline(entry, audience);
-  const ev = eventOfEntry(`g:${s.group.groupId}`, 0, entry, s.group.type);
-  if (ev) await s.stream.emit([{ ...ev, id: `g:${s.group.groupId}#${type}:${time}:${members.join(',')}` }]);
-}
 
 export async function addMembers(im: ImContext, s: GroupActorState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult> {
   checkCanAddMembers(s.group, caller, operatorMember(s, caller));
@@ -46,7 +33,7 @@ export async function addMembers(im: ImContext, s: GroupActorState, caller: Call
   await im.store.groups.putMembers(s.group.groupId, s.group.type, added.map(memberToRecord));
   for (const m of added) s.members.set(m.userId, m);
   if (added.length > 0) {
-    if (!silence) await tip(im, s, 'join', caller.userId, fresh, s.members.keys());
+    if (!silence) await announce(s, { tip: 'join', operator: caller.userId, members: fresh }, policyOf(s.group.type).memberTips, s.members.keys(), now);
     await notifyInboxes(im, fresh, { notice: 'group.joined', groupId: s.group.groupId, groupSeq: joinSeq, operator: caller.userId, time: now });
   }
   return { results: userIds.map((userId) => ({ userId, result: fresh.includes(userId) ? 1 : refused.has(userId) ? 0 : 2 })) };
@@ -62,6 +49,6 @@ export async function removeMembers(im: ImContext, s: GroupActorState, caller: C
   await im.store.groups.removeMembers(s.group.groupId, gone);
   const audience = [...s.members.keys()];
   for (const u of gone) s.members.delete(u);
-  if (!silence) await tip(im, s, 'kick', caller.userId, gone, audience, reason);
+  if (!silence) await announce(s, { tip: 'kick', operator: caller.userId, members: gone, ...(reason ? { reason } : {}) }, policyOf(s.group.type).memberTips, audience, im.now());
   await notifyInboxes(im, gone, { notice: 'group.left', groupId: s.group.groupId, groupSeq: s.stream.head, operator: caller.userId, time: im.now() });
 }

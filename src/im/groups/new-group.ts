@@ -8,10 +8,15 @@ import { type ImError, imError } from '../../protocol/errors.ts';
 import { type ParleyEvent, makeEvent } from '../../protocol/events.ts';
 import { groupStream } from '../../protocol/streams.ts';
 import type { CreateGroupSpec } from '../actor-api.ts';
-import { type ApplyJoinOption, type GroupProfile, type GroupState, type Member, TYPE_RULES, emptyMemberProfile } from './group-model.ts';
+import { type ApplyJoinOption, type GroupProfile, type GroupState, type Member, emptyMemberProfile } from './group-model.ts';
+import { policyOf } from './group-policy.ts';
 
 /** The record and members of a group about to be created (the owner first, where the type lists members). */
-export function newGroup(spec: CreateGroupSpec, now: number): { record: GroupRecord; members: Member[] } {
+/**
+ * `baseSeq` is the group stream's head before the group exists: above 0 only when a dismissed group
+ * had this id. Its members start reading after it, so nobody sees the earlier group's messages.
+ */
+export function newGroup(spec: CreateGroupSpec, now: number, baseSeq = 0): { record: GroupRecord; members: Member[] } {
   const profile: GroupProfile = {
     name: spec.name,
     introduction: spec.introduction,
@@ -25,10 +30,11 @@ export function newGroup(spec: CreateGroupSpec, now: number): { record: GroupRec
     lastInfoTime: now,
     lastMsgTime: 0,
     createRequest: spec.requestId,
+    ...(baseSeq > 0 ? { baseSeq } : {}),
   };
-  const owner = spec.owner && TYPE_RULES[spec.type].memberList ? [{ userId: spec.owner, role: 'Owner' as const, appMemberDefinedData: {} }] : [];
+  const owner = spec.owner && policyOf(spec.type).memberList ? [{ userId: spec.owner, role: 'Owner' as const, appMemberDefinedData: {} }] : [];
   const members = [...owner, ...spec.members].map(
-    (m): Member => ({ userId: m.userId, role: m.role, joinedAt: now, joinSeq: 0, profile: { ...emptyMemberProfile(), appMemberDefinedData: { ...m.appMemberDefinedData } } }),
+    (m): Member => ({ userId: m.userId, role: m.role, joinedAt: now, joinSeq: baseSeq, profile: { ...emptyMemberProfile(), appMemberDefinedData: { ...m.appMemberDefinedData } } }),
   );
   return { record: { groupId: spec.groupId, type: spec.type, owner: spec.owner, createdAt: now, profile: JSON.stringify(profile) }, members };
 }

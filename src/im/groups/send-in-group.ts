@@ -3,13 +3,13 @@
  * and what they may mention, the app server's before-callback, then the message stored under the
  * next SEQ (or only pushed, when online-only or the type keeps no history) and LastMsgTime noted.
  */
-import type { GroupMessage } from '../../protocol/entries.ts';
+import type { GroupMessage, GroupSystemNotice } from '../../protocol/entries.ts';
 import type { GroupSendResult, GroupSendSpec } from '../actor-api.ts';
 import { originOf } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import type { GroupActorState } from './group-actor-state.ts';
-import { TYPE_RULES } from './group-model.ts';
 import { checkAtInfo, checkCanSend } from './group-rules.ts';
+import { policyOf } from './group-policy.ts';
 
 function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): GroupMessage {
   return {
@@ -40,14 +40,28 @@ export async function sendInGroup(im: ImContext, s: GroupActorState, spec: Group
     if (decision.action === 'drop') return { seq: 0, time };
     if (decision.action === 'rewrite') entry = { ...entry, body: decision.body ?? entry.body, cloudCustomData: decision.cloudCustomData ?? entry.cloudCustomData };
   }
-  if (spec.onlineOnly || !TYPE_RULES[s.group.type].history) {
-    s.stream.pushOnline(entry, s.members.keys());
+  if (spec.onlineOnly || !policyOf(s.group.type).history) {
+    s.stream.pushOnline(entry, receivers(s));
     return { seq: 0, time };
   }
-  const out = await s.stream.append({ entry, time, idemKey: `g:${spec.from}:${spec.random}` }, () => s.members.keys());
+  const out = await s.stream.append({ entry, time, idemKey: `g:${spec.from}:${spec.random}` }, () => receivers(s));
   if (out.duplicate) return { seq: out.seq, time: (await s.stream.read(out.seq))?.time ?? time };
   await noteMessage(im, s, time);
   return { seq: out.seq, time };
+}
+
+/** The members messages are pushed to: all but those whose MsgFlag is Discard (they still read history). */
+function* receivers(s: GroupActorState): Iterable<string> {
+  for (const m of s.members.values()) if (m.profile.msgFlag !== 'Discard') yield m.userId;
+}
+
+/**
+ * send_group_system_notification: `content` pushed to the online members among `userIds` (all when
+ * absent; non-members are skipped); never stored, no SEQ.
+ */
+export function notifyOnline(im: ImContext, s: GroupActorState, content: string, userIds?: readonly string[]): void {
+  const entry: GroupSystemNotice = { kind: 'groupSystem', groupId: s.group.groupId, content, time: im.now() };
+  s.stream.pushOnline(entry, userIds ? userIds.filter((u) => s.members.has(u)) : s.members.keys());
 }
 
 /** Keeps LastMsgTime; persists it once, when the first message activates the group. */

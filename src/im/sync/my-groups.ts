@@ -18,7 +18,7 @@ export const myGroupsCommand = defineCommand({
       const g = await ctx.store.groups.getGroup(r.groupId);
       if (!g) continue;
       const profile = JSON.parse(g.profile) as GroupProfile;
-      groups.push({ groupId: r.groupId, type: r.type, name: profile.name, head: heads.get(groupStream(r.groupId)) ?? 0, readableAfter: readableAfter(r.type, r.joinSeq) });
+      groups.push({ groupId: r.groupId, type: r.type, name: profile.name, head: heads.get(groupStream(r.groupId)) ?? 0, readableAfter: readableAfter(r.type, r.joinSeq, profile.baseSeq) });
     }
     return { groups };
   },

@@ -8,9 +8,10 @@ import { imError } from '../../protocol/errors.ts';
 import { groupStream } from '../../protocol/streams.ts';
 import { defineCommand } from '../command.ts';
 import { requireGroupId } from '../groups/group-id.ts';
-import { TYPE_RULES, readableAfter } from '../groups/group-model.ts';
+import { groupFromRecord, readableAfter } from '../groups/group-model.ts';
 import { readPage } from '../stream-page.ts';
 import { DEFAULT_PAGE } from './sync-inbox.ts';
+import { policyOf } from '../groups/group-policy.ts';
 
 export const pullGroupCommand = defineCommand({
   name: 'group.pull',
@@ -21,9 +22,9 @@ export const pullGroupCommand = defineCommand({
     requireGroupId(groupId);
     const group = await ctx.store.groups.getGroup(groupId);
     if (!group) throw imError('GroupNotFound', { groupId });
-    if (!TYPE_RULES[group.type].history) throw imError('GroupNoRoaming', { type: group.type });
+    if (!policyOf(group.type).history) throw imError('GroupNoRoaming', { type: group.type });
     const member = await ctx.store.groups.getMember(groupId, caller.userId);
     if (!member) throw imError('NotGroupMember', { userId: caller.userId, groupId });
-    return readPage(ctx.store.messages, groupStream(groupId), after, limit, ctx.now(), readableAfter(group.type, member.joinSeq));
+    return readPage(ctx.store.messages, groupStream(groupId), after, limit, ctx.now(), readableAfter(group.type, member.joinSeq, groupFromRecord(group).profile.baseSeq));
   },
 });
