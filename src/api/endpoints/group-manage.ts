@@ -4,6 +4,7 @@
  * read too (ShutUpAllMember, ShutUpTime); answers carry both spellings where Tencent's did change.
  */
 import { z } from 'zod';
+import { appGroupsCommand } from '../../im/groups/app-groups.ts';
 import { changeOwnerCommand } from '../../im/groups/change-owner.ts';
 import { destroyGroupCommand } from '../../im/groups/destroy.ts';
 import { MAX_ROLE_ACCOUNTS, membersCommand, rolesCommand } from '../../im/groups/members.ts';
@@ -27,6 +28,13 @@ const seconds = (ms: number): number => Math.floor(ms / 1000);
 const mutedList = (list: readonly { userId: string; until: number }[]) => list.map((m) => ({ account: m.userId, until: seconds(m.until) }));
 
 export const groupManageEndpoints: readonly Endpoint[] = [
+  endpoint({
+    command: 'get_appid_group_list',
+    runs: appGroupsCommand,
+    request: z.object({ Limit: count('GroupInvalidParam').optional(), Next: count('GroupInvalidParam').optional(), GroupType: str('GroupInvalidParam').optional() }),
+    input: (r) => ({ limit: r.Limit, after: r.Next, type: r.GroupType }),
+    reply: (page) => ({ TotalCount: page.total, GroupIdList: page.groups.map((g) => ({ GroupId: g.groupId })), Next: page.next }),
+  }),
   endpoint({
     command: 'modify_group_base_info',
     runs: modifyInfoCommand,
