@@ -337,6 +337,37 @@ describe('callbacks to an app server (embedded mode)', () => {
     expect(hook.of('Group.CallbackAfterCreateGroup', (h) => h.body.Name === 'vetoed group' || h.body.Name === 'app-coded group')).toEqual([]);
   });
 
+  it('reports profile changes (name, introduction, notification, face only), recalls and dismissal with Tencent’s fields', async () => {
+    await server.importAccounts(['chg_owner', 'chg_m1']);
+    const groupId = await createGroup('chg_owner', ['chg_m1'], 'changing');
+    const forGroup = (h: Hit) => h.body.GroupId === groupId;
+    expect((await server.rest('group_open_http_svc/modify_group_base_info', { GroupId: groupId, MuteAllMember: 'On' })).ErrorCode).toBe(0);
+    expect((await server.rest('group_open_http_svc/modify_group_base_info', { GroupId: groupId, Name: 'renamed', Notification: 'read me', MaxMemberNum: 100 })).ErrorCode).toBe(0);
+    const sent = await sendGroup(groupId, 'chg_m1', 'to recall');
+    expect((await server.rest('group_open_http_svc/group_msg_recall', { GroupId: groupId, MsgSeqList: [{ MsgSeq: sent.MsgSeq }] })).RecallRetList).toEqual([{ MsgSeq: sent.MsgSeq, RetCode: 0 }]);
+    expect((await server.rest('group_open_http_svc/destroy_group', { GroupId: groupId })).ErrorCode).toBe(0);
+
+    await waitFor(() => hook.of('Group.CallbackAfterGroupDestroyed', forGroup).length > 0, 'the dismissal callback');
+    // The mute-all change alone has no callback; the second change reports its announced fields only.
+    expect(hook.of('Group.CallbackAfterGroupInfoChanged', forGroup).map((h) => h.body)).toEqual([
+      { CallbackCommand: 'Group.CallbackAfterGroupInfoChanged', GroupId: groupId, Type: 'Public', Operator_Account: 'administrator', Name: 'renamed', Notification: 'read me', EventTime: expect.any(Number) },
+    ]);
+    expect(hook.of('Group.CallbackAfterRecallMsg', forGroup).map((h) => h.body)).toEqual([
+      { CallbackCommand: 'Group.CallbackAfterRecallMsg', Operator_Account: 'administrator', Type: 'Public', GroupId: groupId, MsgSeqList: [{ MsgSeq: sent.MsgSeq }], TopicId: '', EventTime: expect.any(Number) },
+    ]);
+    expect(hook.of('Group.CallbackAfterGroupDestroyed', forGroup).map((h) => h.body)).toEqual([
+      {
+        CallbackCommand: 'Group.CallbackAfterGroupDestroyed',
+        GroupId: groupId,
+        Type: 'Public',
+        Owner_Account: 'chg_owner',
+        Name: 'renamed',
+        MemberList: [{ Member_Account: 'chg_owner' }, { Member_Account: 'chg_m1' }],
+        EventTime: expect.any(Number),
+      },
+    ]);
+  });
+
   it('signs every callback URL with Sign = sha256(token + RequestTime) and carries Tencent’s query beside the app’s own', async () => {
     await server.importAccounts(['sign_a', 'sign_b']);
     expect((await sendC2C('sign_a', 'sign_b', 'signed')).ErrorCode).toBe(0);
