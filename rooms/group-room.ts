@@ -21,13 +21,18 @@ import { groupStream } from '../src/protocol/streams.ts';
 import type { ParleyEvent } from '../src/protocol/events.ts';
 import { ActorRoom } from './actor-room.ts';
 import { GroupStream } from './group/group-stream.ts';
-import { addMembers, removeMembers } from '../src/im/groups/membership.ts';
+import { addMembers, join, quit, removeMembers } from '../src/im/groups/membership.ts';
+import { viewOf } from '../src/im/groups/group-view.ts';
 import { notifyOnline, sendInGroup } from '../src/im/groups/send-in-group.ts';
 import { changeOwner, destroy, modifyInfo } from '../src/im/groups/profile-changes.ts';
 import { memberPage, modifyMember, mute, mutedNow, rolesOf } from '../src/im/groups/member-changes.ts';
 import { deleteBySender, recall } from '../src/im/groups/recall-in-group.ts';
+import { modifyMessage } from '../src/im/groups/modify-in-group.ts';
 import { notifyInboxes } from '../src/im/groups/notices.ts';
+import { importMembers, importMessages, setUnread } from '../src/im/groups/import-in-group.ts';
+import { attrsOf, changeAttrs } from '../src/im/groups/attrs-in-group.ts';
 import { commitObserver } from './commit-metrics.ts';
+import { GroupRate } from '../src/im/groups/group-rate.ts';
 import { emitterFor } from './emitter-for.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
 import type { GroupRecord } from '../storage/store.ts';
@@ -36,33 +41,44 @@ interface Loaded {
   readonly group: GroupState;
   readonly members: Map<string, Member>;
   readonly stream: GroupStream;
+  readonly rate: GroupRate;
+  readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 export class GroupRoom extends ActorRoom<GroupProtocol> {
   protected readonly handlers: Handlers<GroupProtocol> = {
     create: (c) => this.create(c.spec),
     info: () => this.info(),
-    addMembers: (c) => this.addMembers(c.operator, c.userIds, c.silence),
-    removeMembers: (c) => this.removeMembers(c.operator, c.userIds, c.silence, c.reason),
+    view: (c) => this.#run((s) => viewOf(s, c.viewer)),
+    addMembers: (c) => this.#change((s) => addMembers(this.deps.im, s, c.operator, c.userIds, c.silence)),
+    removeMembers: (c) => this.#change((s) => removeMembers(this.deps.im, s, c.operator, c.userIds, c.silence, c.reason)),
     sendMessage: (c) => this.sendMessage(c.spec),
-    modifyInfo: (c) => this.#run((s) => modifyInfo(this.deps.im, s, c.operator, c.patch)),
-    modifyMember: (c) => this.#run((s) => modifyMember(this.deps.im, s, c.operator, c.userId, c.patch)),
-    mute: (c) => this.#run((s) => mute(this.deps.im, s, c.operator, c.userIds, c.seconds)),
-    muted: () => this.#run((s) => mutedNow(s, this.deps.im.now())),
+    modifyInfo: (c) => this.#change((s) => modifyInfo(this.deps.im, s, c.operator, c.patch)),
+    modifyMember: (c) => this.#change((s) => modifyMember(this.deps.im, s, c.operator, c.userId, c.patch)),
+    mute: (c) => this.#change((s) => mute(this.deps.im, s, c.operator, c.userIds, c.seconds)),
+    muted: (c) => this.#run((s) => mutedNow(s, c.operator, this.deps.im.now())),
     members: (c) => this.#run((s) => memberPage(s, c.operator, c.query)),
     roles: (c) => this.#run((s) => rolesOf(s, c.userIds)),
-    changeOwner: (c) => this.#run((s) => changeOwner(this.deps.im, s, c.operator, c.newOwner)),
+    changeOwner: (c) => this.#change((s) => changeOwner(this.deps.im, s, c.operator, c.newOwner)),
+    quit: (c) => this.#change((s) => quit(this.deps.im, s, c.userId)),
+    join: (c) => this.#change((s) => join(this.deps.im, s, c.userId)),
     destroy: (c) => this.#destroy(c.operator),
-    recall: (c) => this.#run((s) => recall(this.deps.im, s, c.operator, c.seqs)),
-    deleteBySender: (c) => this.#run((s) => deleteBySender(s, c.sender)),
+    recall: (c) => this.#change((s) => recall(this.deps.im, s, c.operator, c.seqs)),
+    modifyMessage: (c) => this.#change((s) => modifyMessage(this.deps.im, s, c.operator, c.seq, c.patch)),
+    deleteBySender: (c) => this.#change((s) => deleteBySender(s, c.sender)),
     systemNotification: (c) => this.#run((s) => notifyOnline(this.deps.im, s, c.content, c.userIds)),
+    importMembers: (c) => this.#change((s) => importMembers(this.deps.im, s, c.members)),
+    importMessages: (c) => this.#change((s) => importMessages(this.deps.im, s, c.messages)),
+    setUnread: (c) => this.#change((s) => setUnread(this.deps.im, s, c.userId, c.count)),
+    attrs: () => this.#run((s) => attrsOf(s)),
+    changeAttrs: (c) => this.#change((s) => changeAttrs(this.deps.im, s, c.change)),
     flushEvents: () => this.flushEvents(),
   };
   #groupId = '';
   /** Undefined while no group with this id exists. */
   #state: Loaded | undefined;
-  /** The create in progress, if any: the next waits for it. */
-  #creates: Promise<void> = Promise.resolve();
+  /** The change in progress, if any (a create too): the next waits for it. */
+  #changes: Promise<void> = Promise.resolve();
 
   override onCreate(options: ActorRoomOptions): void {
     super.onCreate(options);
@@ -74,7 +90,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     const record = await store.groups.getGroup(this.#groupId);
     if (!record) return;
     const members = new Map((await store.groups.listMembers(this.#groupId)).map((r) => [r.userId, memberFromRecord(r)]));
-    this.#state = { group: groupFromRecord(record), members, stream: await this.#openStream(record.type) };
+    this.#state = { group: groupFromRecord(record), members, stream: await this.#openStream(record.type), rate: this.#newRate(), exclusive: (fn) => this.#exclusive(fn) };
   }
 
   async #openStream(type: string): Promise<GroupStream> {
@@ -99,6 +115,10 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     );
   }
 
+  #newRate(): GroupRate {
+    return new GroupRate(this.deps.im.moderation.groupMsgRate);
+  }
+
   protected canPassivate(): boolean {
     return this.#state === undefined || this.#state.stream.idle;
   }
@@ -117,12 +137,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
    * find its group (answering success only to a retry of the same request).
    */
   create(spec: CreateGroupSpec): Promise<{ groupId: string }> {
-    const run = this.#creates.then(() => this.serve(() => this.#create(spec)));
-    this.#creates = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.serve(() => this.#exclusive(() => this.#create(spec)));
   }
 
   async #create(spec: CreateGroupSpec): Promise<{ groupId: string }> {
@@ -137,10 +152,11 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     const created = newGroup(spec, now, baseSeq);
     const event = groupCreatedEvent(spec, created.members, now);
     const { record, recorded } = await this.#storeNewGroup(spec, created.record, created.members, event);
-    this.#state = { group: groupFromRecord(record), members: new Map(created.members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type) };
+    this.#state = { group: groupFromRecord(record), members: new Map(created.members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type), rate: this.#newRate(), exclusive: (fn) => this.#exclusive(fn) };
     if (recorded) this.#state.stream.publishRecorded([event]);
     else await this.#state.stream.emit([event]);
-    await notifyInboxes(im, created.members.map((m) => m.userId), { notice: 'group.joined', groupId: this.#groupId, groupSeq: 0, operator: spec.operator, time: now });
+    // An imported group (import_group) sends no notifications.
+    if (spec.importedAt === undefined) await notifyInboxes(im, created.members.map((m) => m.userId), { notice: 'group.joined', groupId: this.#groupId, groupSeq: 0, operator: spec.operator, time: now });
     return { groupId: this.#groupId };
   }
 
@@ -172,22 +188,32 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     });
   }
 
-  addMembers(operator: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult> {
-    return this.serve(() => addMembers(this.deps.im, this.#require(), operator, userIds, silence));
-  }
-
-  removeMembers(operator: Caller, userIds: readonly string[], silence: boolean, reason: string): Promise<void> {
-    return this.serve(() => removeMembers(this.deps.im, this.#require(), operator, userIds, silence, reason));
-  }
-
-  /** Runs a rule of src/im/groups over the loaded group (GroupNotFound if there is none). */
+  /** Runs a rule of src/im/groups that only reads the loaded group (GroupNotFound if there is none). */
   #run<T>(rule: (s: Loaded) => Promise<T> | T): Promise<T> {
     return this.serve(() => rule(this.#require()));
   }
 
+  /**
+   * Runs a rule that changes the group, after every change before it: a rule reads the state, awaits
+   * the store (and callbacks), then updates the state, so two changes interleaved at their awaits
+   * could each lose the other's update. Messages are not queued here (their SEQs are the stream's).
+   */
+  #change<T>(rule: (s: Loaded) => Promise<T> | T): Promise<T> {
+    return this.serve(() => this.#exclusive(async () => rule(this.#require())));
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#changes.then(fn);
+    this.#changes = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   /** After a dismissal the actor holds no group: a create under the same id starts a new one. */
   #destroy(operator: Caller): Promise<void> {
-    return this.#run(async (s) => {
+    return this.#change(async (s) => {
       await destroy(this.deps.im, s, operator);
       this.#state = undefined;
       await s.stream.close();

@@ -33,6 +33,11 @@ const envSchema = z.object({
   PARLEY_RECONNECT_WINDOW_S: positiveInt.default(20),
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
   PARLEY_RECALL_WINDOW_S: positiveInt.default(120),
+  PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
+  PARLEY_GROUP_MSG_RATE: positiveInt.default(40),
+  PARLEY_DIRTY_WORDS: list.default([]),
+  PARLEY_DIRTY_WORDS_FILE: z.string().optional(),
+  PARLEY_DIRTY_WORDS_ACTION: z.enum(['reject', 'mask']).default('reject'),
   PARLEY_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(50).default(2),
   CASSANDRA_CONTACT_POINTS: list.optional(),
   CASSANDRA_KEYSPACE: z.string().default('parley'),
@@ -90,6 +95,15 @@ export interface Config {
     readonly secretKey?: string;
     readonly admins: readonly string[];
   };
+  readonly moderation: {
+    /** Messages per second one group accepts (all senders together); over it, lower priorities are dropped first. */
+    readonly groupMsgRate: number;
+    /** Dirty words given inline; `dirtyWordsFile` adds one word per line. */
+    readonly dirtyWords: readonly string[];
+    readonly dirtyWordsFile?: string;
+    /** A text holding one: refused with 80001, or sent with the words masked by `*`. */
+    readonly dirtyWordsAction: 'reject' | 'mask';
+  };
   readonly limits: {
     /** Largest message content (MsgBody + CloudCustomData), bytes. */
     readonly maxMsgBytes: number;
@@ -103,6 +117,8 @@ export interface Config {
     readonly dedupWindowS: number;
     /** How long after sending a user may recall their message, seconds (App admins have no limit). */
     readonly recallWindowS: number;
+    /** Group attribute writes (modify/set/delete/clear) one group accepts per second. */
+    readonly groupAttrWriteRate: number;
   };
   readonly actors: {
     readonly idlePassivateMs: number;
@@ -214,6 +230,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       roamingRetentionS: e.PARLEY_ROAMING_RETENTION_S,
       dedupWindowS: e.PARLEY_DEDUP_WINDOW_S,
       recallWindowS: e.PARLEY_RECALL_WINDOW_S,
+      groupAttrWriteRate: e.PARLEY_GROUP_ATTR_WRITE_RATE,
+    },
+    moderation: {
+      groupMsgRate: e.PARLEY_GROUP_MSG_RATE,
+      dirtyWords: e.PARLEY_DIRTY_WORDS,
+      dirtyWordsFile: e.PARLEY_DIRTY_WORDS_FILE,
+      dirtyWordsAction: e.PARLEY_DIRTY_WORDS_ACTION,
     },
     actors: { idlePassivateMs: e.PARLEY_IDLE_PASSIVATE_MS },
     sqlite: { synchronous: e.PARLEY_SQLITE_SYNC, groupCommitMs: e.PARLEY_GROUP_COMMIT_MS },

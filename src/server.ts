@@ -13,6 +13,7 @@ import type { ActorRoomOptions, RoomDeps } from '../rooms/room-deps.ts';
 import { connectRouter } from './api/connect-route.ts';
 import { accountService } from './api/endpoints/accounts.ts';
 import { groupService } from './api/endpoints/groups.ts';
+import { groupAttrService } from './api/endpoints/group-attr.ts';
 import { openimService } from './api/endpoints/openim.ts';
 import { openMsgService } from './api/endpoints/open-msg.ts';
 import { restRouter } from './api/rest-router.ts';
@@ -32,6 +33,7 @@ import { EmissionSweep } from './events/emission-sweep.ts';
 import { createChatArchive } from './events/archive/chat-archive.ts';
 import { ALLOW_ALL } from './im/hooks.ts';
 import { AccountDirectory } from './im/account-directory.ts';
+import { loadModeration } from './im/moderation.ts';
 import { createCallbacks } from './events/callbacks/start-callbacks.ts';
 
 /** Longest wait at shutdown for disposed actors to record their emission positions, ms. */
@@ -83,6 +85,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     accounts: new AccountDirectory(store.accounts),
     identity,
     limits: config.limits,
+    moderation: await loadModeration(config.moderation),
     now,
     log,
     events: new StoreOutbox({
@@ -127,7 +130,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       app.disable('x-powered-by');
       // REST answers are POST replies: hashing each body for an ETag nobody revalidates is wasted work.
       app.disable('etag');
-      app.use(restRouter({ im, auth, services: [accountService, openimService, groupService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
+      app.use(restRouter({ im, auth, services: [accountService, openimService, groupService, groupAttrService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
       app.use(connectRouter({ im, auth, actors: node.actors, log }));
       app.use(archive.router);
       app.get('/metrics', (_req, res) => {

@@ -63,6 +63,8 @@ export class ServerProcess {
         PARLEY_HOST: '127.0.0.1',
         ...(dataDir ? { PARLEY_DATA_DIR: dataDir } : {}),
         PARLEY_LOG_LEVEL: 'warn',
+        // The ladders measure the engine, not Tencent's 40 messages a second per group (spec §5.6).
+        PARLEY_GROUP_MSG_RATE: '1000000',
         ...o.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -106,6 +106,10 @@ export class GroupStream implements GroupStreamPort {
     }
   }
 
+  async rewrite(seq: number, payload: string): Promise<void> {
+    await this.#o.log.updateEntry(this.#o.streamId, seq, { payload });
+  }
+
   async readBack(upTo: number, limit: number): Promise<readonly StoredEntry[]> {
     return upTo < 1 ? [] : this.#o.log.readEntriesBefore(this.#o.streamId, upTo + 1, limit);
   }

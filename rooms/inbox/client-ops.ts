@@ -7,26 +7,90 @@ import type { z } from 'zod';
 import { sendC2CCommand } from '../../src/im/c2c/send.ts';
 import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
+import type { MemberPage } from '../../src/im/actor-api.ts';
+import { addMembersCommand } from '../../src/im/groups/add-members.ts';
+import { changeOwnerCommand } from '../../src/im/groups/change-owner.ts';
+import { createGroupCommand } from '../../src/im/groups/create.ts';
+import { deleteMembersCommand } from '../../src/im/groups/delete-members.ts';
+import { destroyGroupCommand } from '../../src/im/groups/destroy.ts';
+import { groupViewCommand } from '../../src/im/groups/info.ts';
+import { joinGroupCommand, quitGroupCommand } from '../../src/im/groups/join-quit.ts';
+import { membersCommand } from '../../src/im/groups/members.ts';
+import { modifyInfoCommand } from '../../src/im/groups/modify-info.ts';
+import { modifyMemberCommand } from '../../src/im/groups/modify-member.ts';
+import { muteCommand, mutedCommand } from '../../src/im/groups/mute.ts';
+import { recallCommand } from '../../src/im/groups/recall.ts';
 import { groupSendCommand } from '../../src/im/groups/send.ts';
 import { myGroupsCommand } from '../../src/im/sync/my-groups.ts';
 import { pullGroupCommand } from '../../src/im/sync/pull-group.ts';
 import { syncInboxCommand } from '../../src/im/sync/sync-inbox.ts';
-import { Op, type OpTypes, groupPullArgs, groupsArgs, sendC2CArgs, sendGroupArgs, syncArgs } from '../../src/protocol/client-ops.ts';
+import {
+  type GroupMembersResult,
+  Op,
+  type OpTypes,
+  createGroupArgs,
+  dismissArgs,
+  groupInfoArgs,
+  groupMembersArgs,
+  groupPullArgs,
+  groupsArgs,
+  inviteArgs,
+  joinArgs,
+  kickArgs,
+  modifyGroupArgs,
+  modifyGroupMemberArgs,
+  muteArgs,
+  mutedArgs,
+  quitArgs,
+  recallArgs,
+  sendC2CArgs,
+  sendGroupArgs,
+  syncArgs,
+  transferArgs,
+} from '../../src/protocol/client-ops.ts';
 import { decode } from '../../src/protocol/decode.ts';
 import type { Metrics } from '../../src/ops/metrics.ts';
 
 type OpHandler = (im: ImContext, caller: CallerOf<'user'>, raw: unknown) => Promise<unknown>;
 
+interface OpSpec<A, S extends z.ZodType, R, K extends CallerKind, W> {
+  readonly args: z.ZodType<A>;
+  readonly runs: Command<S, R, K>;
+  readonly input: (args: A) => z.input<S>;
+  /** The command's output as the op's result, where the two differ. */
+  readonly output?: (r: R, im: ImContext) => W;
+}
+
 /**
  * Mounts `runs` as client op `op`: decodes the arguments (ClientBadRequest unless a field names
- * its own code) and maps them to the command's input. Refuses a command users may not issue.
+ * its own code), maps them to the command's input and its output to the op's result. Refuses a
+ * command users may not issue.
  */
-function clientOp<O extends Op, A, S extends z.ZodType, K extends CallerKind>(
+function clientOp<O extends Op, A, S extends z.ZodType, K extends CallerKind>(op: O, spec: OpSpec<A, S, OpTypes[O]['result'], K, OpTypes[O]['result']>): [O, OpHandler];
+function clientOp<O extends Op, A, S extends z.ZodType, R, K extends CallerKind>(
   op: O,
-  spec: { readonly args: z.ZodType<A>; readonly runs: Command<S, OpTypes[O]['result'], K>; readonly input: (args: A) => z.input<S> },
-): [O, OpHandler] {
+  spec: OpSpec<A, S, R, K, OpTypes[O]['result']> & { readonly output: (r: R, im: ImContext) => OpTypes[O]['result'] },
+): [O, OpHandler];
+function clientOp<O extends Op, A, S extends z.ZodType, R, K extends CallerKind>(op: O, spec: OpSpec<A, S, R, K, unknown>): [O, OpHandler] {
   if (!accepts(spec.runs, 'user')) throw new Error(`client op ${op}: command ${spec.runs.name} is not for users`);
-  return [op, (im, caller, raw) => execute(im, caller as CallerOf<K>, spec.runs, spec.input(decode(spec.args, raw ?? {}, 'ClientBadRequest')), 'ClientBadRequest')];
+  const output = spec.output ?? ((r: R) => r);
+  return [
+    op,
+    async (im, caller, raw) => output(await execute(im, caller as CallerOf<K>, spec.runs, spec.input(decode(spec.args, raw ?? {}, 'ClientBadRequest')), 'ClientBadRequest'), im),
+  ];
+}
+
+/** A member page as clients see it: no one else's message flag or SEQs; mutes that are over read 0. */
+function membersResult(page: MemberPage, im: ImContext): GroupMembersResult {
+  const now = im.now();
+  return {
+    total: page.total,
+    next: page.next,
+    members: page.members.map((m) => {
+      const until = page.muted[m.userId] ?? 0;
+      return { userId: m.userId, role: m.role, joinedAt: m.joinedAt, nameCard: m.profile.nameCard, muteUntil: until > now ? until : 0, appMemberDefinedData: m.profile.appMemberDefinedData };
+    }),
+  };
 }
 
 /** Op name → handler. A Map: op names come off the wire, and `__proto__` or `toString` must find nothing. */
@@ -40,6 +104,35 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.Sync, { args: syncArgs, runs: syncInboxCommand, input: (a) => a }),
   clientOp(Op.GroupPull, { args: groupPullArgs, runs: pullGroupCommand, input: (a) => a }),
   clientOp(Op.Groups, { args: groupsArgs, runs: myGroupsCommand, input: () => ({}) }),
+  // The caller is the owner: no owner is passed.
+  clientOp(Op.CreateGroup, {
+    args: createGroupArgs,
+    runs: createGroupCommand,
+    input: (a) => ({
+      type: a.type,
+      name: a.name,
+      groupId: a.groupId,
+      introduction: a.introduction,
+      notification: a.notification,
+      faceUrl: a.faceUrl,
+      applyJoinOption: a.applyJoinOption,
+      appDefinedData: a.appDefinedData,
+      members: a.members?.map((m) => ({ userId: m.userId, role: m.role })),
+    }),
+  }),
+  clientOp(Op.InviteToGroup, { args: inviteArgs, runs: addMembersCommand, input: (a) => ({ groupId: a.groupId, userIds: a.userIds }) }),
+  clientOp(Op.KickFromGroup, { args: kickArgs, runs: deleteMembersCommand, input: (a) => ({ groupId: a.groupId, userIds: a.userIds, reason: a.reason }) }),
+  clientOp(Op.QuitGroup, { args: quitArgs, runs: quitGroupCommand, input: (a) => a }),
+  clientOp(Op.JoinGroup, { args: joinArgs, runs: joinGroupCommand, input: (a) => a }),
+  clientOp(Op.GroupInfo, { args: groupInfoArgs, runs: groupViewCommand, input: (a) => a }),
+  clientOp(Op.ModifyGroup, { args: modifyGroupArgs, runs: modifyInfoCommand, input: (a) => a }),
+  clientOp(Op.ModifyGroupMember, { args: modifyGroupMemberArgs, runs: modifyMemberCommand, input: (a) => a }),
+  clientOp(Op.MuteInGroup, { args: muteArgs, runs: muteCommand, input: (a) => a }),
+  clientOp(Op.GroupMuted, { args: mutedArgs, runs: mutedCommand, input: (a) => a, output: (muted) => ({ muted }) }),
+  clientOp(Op.GroupMembers, { args: groupMembersArgs, runs: membersCommand, input: (a) => a, output: membersResult }),
+  clientOp(Op.TransferGroup, { args: transferArgs, runs: changeOwnerCommand, input: (a) => a }),
+  clientOp(Op.DismissGroup, { args: dismissArgs, runs: destroyGroupCommand, input: (a) => a }),
+  clientOp(Op.RecallInGroup, { args: recallArgs, runs: recallCommand, input: (a) => a, output: (results) => ({ results }) }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

@@ -10,8 +10,18 @@ import { Client, type Room } from '@colyseus/sdk';
 import { randomInt } from 'node:crypto';
 import { closeAction } from '../protocol/close-codes.ts';
 import {
+  type CreateGroupArgs,
+  type CreateGroupResult,
+  type GroupMembersArgs,
+  type GroupMembersResult,
+  type GroupView,
   type GroupsResult,
+  type InviteResult,
+  type ModifyGroupArgs,
+  type ModifyGroupMemberArgs,
+  type MutedResult,
   type OpRequest,
+  type RecallInGroupResult,
   type OpTypes,
   Op,
   REQUEST,
@@ -164,6 +174,92 @@ export class ParleyClient {
 
   groups(): Promise<GroupsResult> {
     return this.call(Op.Groups, {});
+  }
+
+  // ---- group management: as a Tencent client SDK offers it; who may do what is the server's rule --
+
+  /**
+   * Creates a group owned by this user, with `members` added. Not idempotent when the server picks
+   * the id: if the answer is lost and the request retried, a second group may be made; with
+   * `groupId` given, the retry answers 10025 (already yours).
+   */
+  createGroup(args: CreateGroupArgs): Promise<CreateGroupResult> {
+    return this.#groupOp(Op.CreateGroup, args, args.groupId, args.members?.map((m) => m.userId));
+  }
+
+  /** Adds members directly (Work and Community: any member; other types: the owner or an admin). */
+  inviteToGroup(groupId: string, userIds: readonly string[]): Promise<InviteResult> {
+    return this.#groupOp(Op.InviteToGroup, { groupId, userIds: [...userIds] }, groupId, userIds);
+  }
+
+  /** Removes members (the owner anyone, admins plain members); `reason` is shown with the removal tip. */
+  kickFromGroup(groupId: string, userIds: readonly string[], reason?: string): Promise<void> {
+    return this.#groupOp(Op.KickFromGroup, { groupId, userIds: [...userIds], reason }, groupId, userIds);
+  }
+
+  /** Leaves the group. The owner may only leave a Work group (which becomes ownerless), else 10009. */
+  quitGroup(groupId: string): Promise<void> {
+    return this.#groupOp(Op.QuitGroup, { groupId }, groupId);
+  }
+
+  /** Joins a group that takes members without approval; 10007 where approval is needed or joining is closed. */
+  joinGroup(groupId: string): Promise<void> {
+    return this.#groupOp(Op.JoinGroup, { groupId }, groupId);
+  }
+
+  /** The group's profile and member count (all of it for members, the public part for others). */
+  groupInfo(groupId: string): Promise<GroupView> {
+    return this.#groupOp(Op.GroupInfo, { groupId }, groupId);
+  }
+
+  /** Changes the group's profile fields given. */
+  modifyGroup(groupId: string, changes: Omit<ModifyGroupArgs, 'groupId'>): Promise<void> {
+    return this.#groupOp(Op.ModifyGroup, { ...changes, groupId }, groupId);
+  }
+
+  /** Changes a member's fields: one's own name card, message flag, custom data; others' by role. */
+  modifyGroupMember(groupId: string, userId: string, changes: Omit<ModifyGroupMemberArgs, 'groupId' | 'userId'>): Promise<void> {
+    return this.#groupOp(Op.ModifyGroupMember, { ...changes, groupId, userId }, groupId, [userId]);
+  }
+
+  /** Mutes members for `seconds` (0 unmutes). */
+  muteInGroup(groupId: string, userIds: readonly string[], seconds: number): Promise<void> {
+    return this.#groupOp(Op.MuteInGroup, { groupId, userIds: [...userIds], seconds }, groupId, userIds);
+  }
+
+  /** The accounts muted in the group now. */
+  groupMuted(groupId: string): Promise<MutedResult> {
+    return this.#groupOp(Op.GroupMuted, { groupId }, groupId);
+  }
+
+  /** A page of members (the owner first); ask again with `offset: next` until `next` is 0. */
+  groupMembers(groupId: string, opts: Omit<GroupMembersArgs, 'groupId'> = {}): Promise<GroupMembersResult> {
+    return this.#groupOp(Op.GroupMembers, { ...opts, groupId }, groupId);
+  }
+
+  /** Hands the group to another member; this user stays as a plain member. */
+  transferGroup(groupId: string, newOwner: string): Promise<void> {
+    return this.#groupOp(Op.TransferGroup, { groupId, newOwner }, groupId, [newOwner]);
+  }
+
+  /** Dismisses the group (its owner; a Work group only by an App admin). */
+  dismissGroup(groupId: string): Promise<void> {
+    return this.#groupOp(Op.DismissGroup, { groupId }, groupId);
+  }
+
+  /** Recalls messages by SEQ; each gets its own code (0 recalled). Members then see a 'recall' tip. */
+  recallInGroup(groupId: string, seqs: readonly number[]): Promise<RecallInGroupResult> {
+    return this.#groupOp(Op.RecallInGroup, { groupId, seqs: [...seqs] }, groupId);
+  }
+
+  /** A group op after the ids it names are checked here: the wire's UTF-8 would turn an ill-formed id into a look-alike. */
+  #groupOp<K extends keyof OpTypes>(op: K, args: OpTypes[K]['args'], groupId: string | undefined, userIds: readonly string[] = []): Promise<OpTypes[K]['result']> {
+    if (groupId !== undefined && !isValidGroupId(groupId)) {
+      return Promise.reject(new ParleyError(errors.GroupIdInvalid.code, `groupId: ${JSON.stringify(groupId)} is not a group id (1 to 48 bytes of printable ASCII)`));
+    }
+    const bad = userIds.find((id) => !isValidUserId(id));
+    if (bad !== undefined) return Promise.reject(new ParleyError(errors.ClientBadRequest.code, `${JSON.stringify(bad)} is not a UserID (1 to 32 bytes of well-formed text)`));
+    return this.call(op, args);
   }
 
   /**

@@ -5,8 +5,10 @@
  * typed protocol: a union of commands, each with its result type, handled by one exhaustive table.
  */
 import type { C2CMessage, GroupAt, GroupMessage, InboxNotice, StreamEvent } from '../protocol/entries.ts';
+import type { GroupView } from '../protocol/client-ops.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
+import type { MessagePatch } from './groups/modify-in-group.ts';
 import type { ApplyJoinOption, GroupInfo, Member, MemberProfile } from './groups/group-model.ts';
 
 type MsgFlag = MemberProfile['msgFlag'];
@@ -104,7 +106,47 @@ export interface CreateGroupSpec {
   readonly applyJoinOption: string;
   readonly appDefinedData: Readonly<Record<string, string>>;
   readonly members: readonly { userId: string; role: MemberRole; appMemberDefinedData: Readonly<Record<string, string>> }[];
+  /**
+   * Set by import_group (migration): the group's creation time, Unix ms. An imported group sends no
+   * membership notices, has no after-create callback (its `group.created` event says `imported`),
+   * and any id in use is refused with 10021.
+   */
+  readonly importedAt?: number;
 }
+
+/** One member of import_group_member, its account known to exist. */
+export interface ImportedMember {
+  readonly userId: string;
+  readonly role: 'Admin' | 'Member';
+  /** When they joined, Unix ms; absent = now. Must lie after the group's creation and not in the future. */
+  readonly joinedAt?: number;
+  /** Their unread count (clamped to the group's message count); absent = none set. */
+  readonly unread?: number;
+}
+
+/** One message of import_group_msg, its body already checked. */
+export interface ImportedMessage {
+  readonly from: string;
+  /** When it was sent, Unix ms (a whole second: Tencent's SendTime). */
+  readonly time: number;
+  readonly random: number;
+  readonly body: GroupMessage['body'];
+  readonly cloudCustomData?: string;
+}
+
+/** Per imported message: its SEQ and time, or (`code` ≠ 0, `seq` 0) why it was not stored — 10004 for its time. */
+export interface ImportMessageResult {
+  readonly seq: number;
+  readonly time: number;
+  readonly code: number;
+}
+
+/** A change of a group's attributes: add or replace some, replace all, delete some, delete all. */
+export type GroupAttrChange =
+  | { readonly kind: 'modify'; readonly attrs: readonly (readonly [key: string, value: string])[] }
+  | { readonly kind: 'set'; readonly attrs: readonly (readonly [key: string, value: string])[] }
+  | { readonly kind: 'delete'; readonly keys: readonly string[] }
+  | { readonly kind: 'clear' };
 
 export interface AddMembersResult {
   /** Per requested account: 0 failed, 1 added, 2 already a member (Tencent's add_group_member Result). */
@@ -169,9 +211,11 @@ export interface RecallResult {
 }
 
 export interface GroupSendResult {
-  /** 0 for online-only messages. */
+  /** 0 for online-only and dropped messages. */
   readonly seq: number;
   readonly time: number;
+  /** Set when rate control dropped the message (spec §5.6): it was neither stored nor delivered. */
+  readonly dropReason?: 'MsgFreqCtrl';
 }
 
 /** A group's actor: owns the `g:<groupId>` stream, the group profile and its members. */
@@ -179,6 +223,8 @@ export type GroupProtocol = {
   create: { args: { readonly spec: CreateGroupSpec }; result: { groupId: string } };
   /** The group's info with its member list; rejects 10010 if there is no such group. */
   info: { args: Record<never, never>; result: GroupInfo };
+  /** The profile as `viewer` may see it, with the member count, not the list (10007 for a non-member where the type is not findable by id). */
+  view: { args: { readonly viewer: Caller }; result: GroupView };
   addMembers: { args: { readonly operator: Caller; readonly userIds: readonly string[]; readonly silence: boolean }; result: AddMembersResult };
   /** `reason` is Tencent's delete_group_member Reason, shown with the removal tip. */
   removeMembers: { args: { readonly operator: Caller; readonly userIds: readonly string[]; readonly silence: boolean; readonly reason: string }; result: void };
@@ -187,20 +233,51 @@ export type GroupProtocol = {
   modifyMember: { args: { readonly operator: Caller; readonly userId: string; readonly patch: MemberPatch }; result: void };
   /** Mutes accounts for `seconds` (0 unmutes; 4294967295 = for ever); members, or anyone in an AVChatRoom. */
   mute: { args: { readonly operator: Caller; readonly userIds: readonly string[]; readonly seconds: number }; result: void };
-  /** Accounts muted now, with until when (Unix ms). */
-  muted: { args: Record<never, never>; result: readonly { readonly userId: string; readonly until: number }[] };
+  /** Accounts muted now, with until when (Unix ms); a user must be a member (in an AVChatRoom, the owner). */
+  muted: { args: { readonly operator: Caller }; result: readonly { readonly userId: string; readonly until: number }[] };
   /** A page of members; a user must be a member. Refused (10007) for types without member lists. */
   members: { args: { readonly operator: Caller; readonly query: MemberPageQuery }; result: MemberPage };
   /** Each account's role, or NotMember. */
   roles: { args: { readonly userIds: readonly string[] }; result: readonly { readonly userId: string; readonly role: MemberRole | 'NotMember' }[] };
   changeOwner: { args: { readonly operator: Caller; readonly newOwner: string }; result: void };
+  /**
+   * `userId` leaves by themself (a 'quit' tip, a `group.left` notice). The owner may only where the
+   * type lets the group become ownerless (Work), else 10009; 10007 for a non-member or an AVChatRoom.
+   */
+  quit: { args: { readonly userId: string }; result: void };
+  /**
+   * `userId` joins by themself, where the type and ApplyJoinOption take members without approval
+   * (a 'join' tip, a `group.joined` notice); 10007 where approval is needed or joining is closed,
+   * 10013 for a member, 10014 when full. An AVChatRoom is refused (10007) for now.
+   */
+  join: { args: { readonly userId: string }; result: void };
   /** Dismisses the group: its record and members are removed, members get a `group.dismissed` notice. */
   destroy: { args: { readonly operator: Caller }; result: void };
   recall: { args: { readonly operator: Caller; readonly seqs: readonly number[] }; result: readonly RecallResult[] };
+  /** Gives the stored message at `seq` new content; 10030 if there is none. */
+  modifyMessage: { args: { readonly operator: Caller; readonly seq: number; readonly patch: MessagePatch }; result: void };
   /** Marks `sender`'s messages among the latest 1000 recalled, without a tip (delete_group_msg_by_sender). */
   deleteBySender: { args: { readonly sender: string }; result: void };
   /** Pushes `content` to the online members among `userIds` (all when absent); nothing is stored. */
   systemNotification: { args: { readonly content: string; readonly userIds?: readonly string[] }; result: void };
+  /**
+   * import_group_member: members brought in by migration, without tips, notices or callbacks
+   * (10007 where the type is not importable). Per member: 0 failed (JoinTime not after the group's
+   * creation, or in the future; the group full), 1 added, 2 already a member.
+   */
+  importMembers: { args: { readonly members: readonly ImportedMember[] }; result: AddMembersResult };
+  /**
+   * import_group_msg: history stored under the next SEQs with its original times, never pushed live
+   * and without callbacks (10007 where the type is not importable). A message must be later than the
+   * group's creation and its latest message (and the previous one of the list), and before now.
+   */
+  importMessages: { args: { readonly messages: readonly ImportedMessage[] }; result: readonly ImportMessageResult[] };
+  /** set_unread_msg_num: a member's unread count, clamped to the group's message count; nothing for types without unread counts; 10007 for a non-member. */
+  setUnread: { args: { readonly userId: string; readonly count: number }; result: void };
+  /** The group's attributes, in the order they were first set. */
+  attrs: { args: Record<never, never>; result: readonly (readonly [key: string, value: string])[] };
+  /** Changes the group's attributes (10045–10050 past the limits); online members get a live `groupAttr` entry. */
+  changeAttrs: { args: { readonly change: GroupAttrChange }; result: void };
   /** Publishes the group's events that may be missing (the emission backlog sweep). */
   flushEvents: { args: Record<never, never>; result: void };
 };

@@ -7,6 +7,7 @@ import type { Metrics } from '../ops/metrics.ts';
 import type { AccountDirectory } from './account-directory.ts';
 import type { Actors } from './actor-api.ts';
 import type { Hooks } from './hooks.ts';
+import type { WordFilter } from './word-filter.ts';
 
 export interface ImLimits {
   readonly maxMsgBytes: number;
@@ -17,6 +18,16 @@ export interface ImLimits {
   readonly dedupWindowS: number;
   /** How long after sending a user may recall their message, seconds (App admins have no limit). */
   readonly recallWindowS: number;
+  /** Group attribute writes one group accepts per second (Tencent: 5, 10049 beyond); 5 when absent. */
+  readonly groupAttrWriteRate?: number;
+}
+
+/** Message controls of the app (spec §5.6 and Tencent's dirty-word filter). */
+export interface Moderation {
+  /** Messages per second one group accepts (all senders together). */
+  readonly groupMsgRate: number;
+  /** The dirty-word list and what a match does; undefined when no list is configured. */
+  readonly words?: { readonly filter: WordFilter; readonly action: 'reject' | 'mask' };
 }
 
 export interface ImContext {
@@ -26,6 +37,7 @@ export interface ImContext {
   readonly accounts: AccountDirectory;
   readonly identity: AppIdentity;
   readonly limits: ImLimits;
+  readonly moderation: Moderation;
   /** Unix ms. Injected so tests can move time. */
   readonly now: () => number;
   readonly log: Logger;

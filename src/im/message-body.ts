@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { type ErrorName, imError } from '../protocol/errors.ts';
 import type { MsgElem } from '../protocol/entries.ts';
+import type { ImContext, Moderation } from './context.ts';
 
 const flag2 = z.literal(2);
 
@@ -61,6 +62,19 @@ export interface BodyErrors {
 export const C2C_BODY_ERRORS: BodyErrors = { notArray: 'MsgBodyNotArray', invalid: 'MsgBodyInvalid', unknownType: 'C2CInvalidParam', tooLong: 'MsgTooLong' };
 export const GROUP_BODY_ERRORS: BodyErrors = { notArray: 'GroupInvalidParam', invalid: 'GroupInvalidParam', unknownType: 'GroupInvalidParam', tooLong: 'MsgTooLong' };
 
+/**
+ * The text of a checked body screened by the dirty-word filter: refused with 80001, or returned
+ * with each word masked by `*`, as the app chose. TIMTextElem texts are screened.
+ */
+export function screenBody(body: MsgElem[], words: Moderation['words']): MsgElem[] {
+  if (!words) return body;
+  const isText = (e: MsgElem) => e.MsgType === 'TIMTextElem' && typeof e.MsgContent.Text === 'string';
+  const hit = body.some((e) => isText(e) && words.filter.test(e.MsgContent.Text as string));
+  if (!hit) return body;
+  if (words.action === 'reject') throw imError('DirtyWords', {});
+  return body.map((e) => (isText(e) ? { ...e, MsgContent: { ...e.MsgContent, Text: words.filter.mask(e.MsgContent.Text as string) } } : e));
+}
+
 /** Checks a MsgBody and returns it typed; throws the catalogue error chosen by `errs`. */
 export function checkMsgBody(body: unknown, cloudCustomData: string | undefined, maxBytes: number, errs: BodyErrors): MsgElem[] {
   if (!Array.isArray(body) || body.length === 0) throw imError(errs.notArray, { detail: 'MsgBody must be a non-empty array' });
@@ -84,4 +98,9 @@ export function checkMsgBody(body: unknown, cloudCustomData: string | undefined,
   const size = Buffer.byteLength(JSON.stringify(body)) + (cloudCustomData ? Buffer.byteLength(cloudCustomData) : 0);
   if (size > maxBytes) throw imError(errs.tooLong, { size, max: maxBytes });
   return body as MsgElem[];
+}
+
+/** A send's content as the app accepts it: the body checked (`errs` names the codes), then screened for dirty words. */
+export function checkContent(ctx: ImContext, body: unknown, cloudCustomData: string | undefined, errs: BodyErrors): MsgElem[] {
+  return screenBody(checkMsgBody(body, cloudCustomData, ctx.limits.maxMsgBytes, errs), ctx.moderation.words);
 }

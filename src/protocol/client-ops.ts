@@ -14,6 +14,20 @@ export const Op = {
   Sync: 'sync',
   GroupPull: 'group.pull',
   Groups: 'groups',
+  CreateGroup: 'group.create',
+  InviteToGroup: 'group.invite',
+  KickFromGroup: 'group.kick',
+  QuitGroup: 'group.quit',
+  JoinGroup: 'group.join',
+  GroupInfo: 'group.info',
+  ModifyGroup: 'group.modify',
+  ModifyGroupMember: 'group.modifyMember',
+  MuteInGroup: 'group.mute',
+  GroupMuted: 'group.muted',
+  GroupMembers: 'group.members',
+  TransferGroup: 'group.transfer',
+  DismissGroup: 'group.dismiss',
+  RecallInGroup: 'group.recall',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -103,6 +117,185 @@ export interface GroupsResult {
 
 export const groupsArgs = z.object({}).optional();
 
+// ---- group management (a Tencent client SDK's group calls; the rules are the REST commands') ----
+
+/** Type names a client may use: the REST names and the SDK's newer Work (= Private) and Meeting (= ChatRoom). */
+export const GROUP_TYPE_INPUTS = ['Work', 'Public', 'Meeting', 'AVChatRoom', 'Community', 'Private', 'ChatRoom'] as const;
+export type GroupTypeInput = (typeof GROUP_TYPE_INPUTS)[number];
+/** A group type as the server reports it: the REST names (Work is `Private`, Meeting `ChatRoom`). */
+export type ReportedGroupType = 'Private' | 'Public' | 'ChatRoom' | 'AVChatRoom' | 'Community';
+export type GroupRole = 'Owner' | 'Admin' | 'Member';
+export type ApplyJoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableApply';
+const applyJoinOption = z.enum(['FreeAccess', 'NeedPermission', 'DisableApply']);
+/** `AcceptAndNotify` (default), `AcceptNotNotify` (no offline push), `Discard` (nothing pushed; history still readable). */
+const msgFlag = z.enum(['AcceptAndNotify', 'AcceptNotNotify', 'Discard']);
+/** Custom fields as key/value pairs; in a change, a value of `""` deletes its key. */
+const keyValues = z.array(z.object({ key: z.string(), value: z.string() }));
+const userIds = z.array(userId).min(1);
+const groupOnly = z.object({ groupId });
+
+/** The caller becomes the owner. AVChatRoom takes no `members` (everyone joins it from the client). */
+export const createGroupArgs = z.object({
+  type: z.enum(GROUP_TYPE_INPUTS),
+  name: z.string(),
+  /** A custom id (not starting with `@TGS#`; a Community's must start with `@TGS#_`); generated when absent. */
+  groupId: groupId.optional(),
+  introduction: z.string().optional(),
+  notification: z.string().optional(),
+  faceUrl: z.string().optional(),
+  /** Default NeedPermission; types that need no approval (Meeting, AVChatRoom, Community) ignore it but DisableApply. */
+  applyJoinOption: applyJoinOption.optional(),
+  appDefinedData: keyValues.optional(),
+  members: z.array(z.object({ userId, role: z.enum(['Admin', 'Member']).optional() })).optional(),
+});
+export type CreateGroupArgs = z.infer<typeof createGroupArgs>;
+export interface CreateGroupResult {
+  readonly groupId: string;
+  readonly type: ReportedGroupType;
+}
+
+export const inviteArgs = z.object({ groupId, userIds });
+export type InviteArgs = z.infer<typeof inviteArgs>;
+export interface InviteResult {
+  /** Per account: 0 not added (unknown account, or refused by the app server), 1 added, 2 already a member. */
+  readonly results: readonly { readonly userId: string; readonly result: 0 | 1 | 2 }[];
+}
+
+/** Removing someone who is not a member succeeds; `reason` is shown with the removal tip. */
+export const kickArgs = z.object({ groupId, userIds, reason: z.string().optional() });
+export type KickArgs = z.infer<typeof kickArgs>;
+
+export const quitArgs = groupOnly;
+export type QuitArgs = z.infer<typeof quitArgs>;
+export const joinArgs = groupOnly;
+export type JoinArgs = z.infer<typeof joinArgs>;
+export const groupInfoArgs = groupOnly;
+export type GroupInfoArgs = z.infer<typeof groupInfoArgs>;
+
+/** The caller's own membership in a group. */
+export interface GroupSelf {
+  readonly role: GroupRole;
+  /** Unix ms. */
+  readonly joinedAt: number;
+  readonly msgFlag: z.infer<typeof msgFlag>;
+  readonly nameCard: string;
+  /** Unix ms until which the caller may not speak; 0 = not muted. */
+  readonly muteUntil: number;
+}
+
+/**
+ * A group's profile as a user sees it: members see all of it; anyone else (types findable by id)
+ * the public part — no notification, no custom fields, no `self`. Times are Unix ms.
+ */
+export interface GroupView {
+  readonly groupId: string;
+  readonly type: ReportedGroupType;
+  /** `""` for an ownerless group. */
+  readonly owner: string;
+  readonly createdAt: number;
+  readonly name: string;
+  readonly introduction: string;
+  readonly notification?: string;
+  readonly faceUrl: string;
+  readonly maxMemberCount: number;
+  /** Members kept as rows (0 for an AVChatRoom, whose audience is not counted here). */
+  readonly memberNum: number;
+  readonly applyJoinOption: ApplyJoinOption;
+  readonly muteAll: boolean;
+  readonly appDefinedData?: Readonly<Record<string, string>>;
+  /** The SEQ the next stored message gets. */
+  readonly nextMsgSeq: number;
+  readonly lastInfoTime: number;
+  /** 0 = no message yet. */
+  readonly lastMsgTime: number;
+  readonly self?: GroupSelf;
+}
+
+/** Changes the fields given; absent ones stay. Who may change what depends on the type and role. */
+export const modifyGroupArgs = z.object({
+  groupId,
+  name: z.string().optional(),
+  introduction: z.string().optional(),
+  notification: z.string().optional(),
+  faceUrl: z.string().optional(),
+  applyJoinOption: applyJoinOption.optional(),
+  muteAll: z.boolean().optional(),
+  appDefinedData: keyValues.optional(),
+});
+export type ModifyGroupArgs = z.infer<typeof modifyGroupArgs>;
+
+/**
+ * Changes one member: one's own name card, message flag and custom data; as the owner (or an admin
+ * over plain members) others' name card, custom data and mute; as the owner others' role.
+ */
+export const modifyGroupMemberArgs = z.object({
+  groupId,
+  userId,
+  role: z.enum(['Admin', 'Member']).optional(),
+  msgFlag: msgFlag.optional(),
+  nameCard: z.string().optional(),
+  /** Seconds from now; 0 unmutes, 4294967295 mutes for ever. */
+  muteS: u32.optional(),
+  appMemberDefinedData: keyValues.optional(),
+});
+export type ModifyGroupMemberArgs = z.infer<typeof modifyGroupMemberArgs>;
+
+export const muteArgs = z.object({
+  groupId,
+  userIds,
+  /** Seconds from now; 0 unmutes, 4294967295 mutes for ever. */
+  seconds: u32,
+});
+export type MuteArgs = z.infer<typeof muteArgs>;
+
+export const mutedArgs = groupOnly;
+export type MutedArgs = z.infer<typeof mutedArgs>;
+export interface MutedResult {
+  /** Accounts muted now, with until when (Unix ms). */
+  readonly muted: readonly { readonly userId: string; readonly until: number }[];
+}
+
+export const groupMembersArgs = z.object({
+  groupId,
+  offset: z.number().int().min(0).optional(),
+  /** Per page; absent or 0 = as many as a page holds (6000). */
+  limit: z.number().int().min(0).optional(),
+  roles: z.array(z.enum(['Owner', 'Admin', 'Member'])).optional(),
+});
+export type GroupMembersArgs = z.infer<typeof groupMembersArgs>;
+export interface GroupMemberInfo {
+  readonly userId: string;
+  readonly role: GroupRole;
+  /** Unix ms. */
+  readonly joinedAt: number;
+  readonly nameCard: string;
+  /** Unix ms; 0 = not muted. */
+  readonly muteUntil: number;
+  readonly appMemberDefinedData: Readonly<Record<string, string>>;
+}
+export interface GroupMembersResult {
+  /** Members in all, before the role filter and paging. */
+  readonly total: number;
+  /** In the order the group keeps them, the owner first. */
+  readonly members: readonly GroupMemberInfo[];
+  /** The offset of the next page; 0 when this was the last. */
+  readonly next: number;
+}
+
+export const transferArgs = z.object({ groupId, newOwner: userId });
+export type TransferArgs = z.infer<typeof transferArgs>;
+
+export const dismissArgs = groupOnly;
+export type DismissArgs = z.infer<typeof dismissArgs>;
+
+/** At most 10 SEQs; a user recalls their own messages within the recall window, the owner and admins anyone's. */
+export const recallArgs = z.object({ groupId, seqs: z.array(z.number().int()).min(1) });
+export type RecallArgs = z.infer<typeof recallArgs>;
+export interface RecallInGroupResult {
+  /** Per SEQ: 0 recalled, else Tencent's RetCode (10030 not found, 10031 too late, 10032 not a message, 10033 type keeps no recall, 10007 not yours). */
+  readonly results: readonly { readonly seq: number; readonly code: number }[];
+}
+
 /** Arguments and results per op, for the SDK's typed `call`. */
 export interface OpTypes {
   [Op.SendC2C]: { args: SendC2CArgs; result: SendC2CResult };
@@ -110,6 +303,20 @@ export interface OpTypes {
   [Op.Sync]: { args: SyncArgs; result: StreamPage };
   [Op.GroupPull]: { args: GroupPullArgs; result: StreamPage };
   [Op.Groups]: { args: Record<string, never>; result: GroupsResult };
+  [Op.CreateGroup]: { args: CreateGroupArgs; result: CreateGroupResult };
+  [Op.InviteToGroup]: { args: InviteArgs; result: InviteResult };
+  [Op.KickFromGroup]: { args: KickArgs; result: void };
+  [Op.QuitGroup]: { args: QuitArgs; result: void };
+  [Op.JoinGroup]: { args: JoinArgs; result: void };
+  [Op.GroupInfo]: { args: GroupInfoArgs; result: GroupView };
+  [Op.ModifyGroup]: { args: ModifyGroupArgs; result: void };
+  [Op.ModifyGroupMember]: { args: ModifyGroupMemberArgs; result: void };
+  [Op.MuteInGroup]: { args: MuteArgs; result: void };
+  [Op.GroupMuted]: { args: MutedArgs; result: MutedResult };
+  [Op.GroupMembers]: { args: GroupMembersArgs; result: GroupMembersResult };
+  [Op.TransferGroup]: { args: TransferArgs; result: void };
+  [Op.DismissGroup]: { args: DismissArgs; result: void };
+  [Op.RecallInGroup]: { args: RecallArgs; result: RecallInGroupResult };
 }
 
 /** Body of `POST /connect`. */

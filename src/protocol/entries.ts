@@ -63,6 +63,11 @@ export interface GroupMessage {
   /** The sender asked for no after-send callback (Tencent ForbidAfterSendMsgCallback). */
   readonly noAfterCallback?: true;
   readonly origin?: MsgOrigin;
+  /**
+   * Brought in by import_group_msg (migration): history with its original `time`, never pushed
+   * live, no after-send callback, not in chat-record files.
+   */
+  readonly imported?: true;
 }
 
 /** One mention of a group message: everyone, or one account. */
@@ -127,7 +132,15 @@ export interface GroupRecallTip extends TipBase {
 }
 
 /** A group system tip; stored in the group stream (with a SEQ) where the type keeps that kind, else pushed live only. */
-export type GroupTip = GroupMemberTip | GroupInfoTip | GroupOwnerTip | GroupRoleTip | GroupMuteTip | GroupRecallTip;
+/** The message at `seq` was changed (modify_group_msg): its new body and custom data, for devices that hold it. */
+export interface GroupModifyTip extends TipBase {
+  readonly tip: 'modify';
+  readonly seq: number;
+  readonly body: readonly MsgElem[];
+  readonly cloudCustomData?: string;
+}
+
+export type GroupTip = GroupMemberTip | GroupInfoTip | GroupOwnerTip | GroupRoleTip | GroupMuteTip | GroupRecallTip | GroupModifyTip;
 export type GroupTipType = GroupTip['tip'];
 
 /**
@@ -138,6 +151,19 @@ export interface GroupSystemNotice {
   readonly kind: 'groupSystem';
   readonly groupId: string;
   readonly content: string;
+  readonly time: number;
+}
+
+/**
+ * The group's attributes changed (group_open_attr_http_svc; Tencent's SDK reports it as
+ * onGroupAttributeChanged with every attribute): `attrs` holds all of them as they are now, `{}`
+ * once cleared. Pushed live to the online members only: never stored, no SEQ; a client that missed
+ * it asks for the attributes again.
+ */
+export interface GroupAttrNotice {
+  readonly kind: 'groupAttr';
+  readonly groupId: string;
+  readonly attrs: Readonly<Record<string, string>>;
   readonly time: number;
 }
 
@@ -156,7 +182,7 @@ export interface InboxNotice {
   readonly time: number;
 }
 
-export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | InboxNotice;
+export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice;
 
 /**
  * An entry as delivered: the stream it belongs to and its SEQ there. `seq` is 0 for online-only

@@ -47,6 +47,7 @@ export const errors = {
   AccountInternal: { code: 70500, message: 'internal error' },
 
   // Message content (80xxx)
+  DirtyWords: { code: 80001, message: 'the message text holds a word this app does not allow' },
   MsgTooLong: { code: 80002, message: 'message body is {size} bytes, the limit is {max} bytes' },
 
   // C2C messaging (20xxx, 90xxx, 93xxx)
@@ -75,18 +76,29 @@ export const errors = {
   GroupTooManyAccounts: { code: 10005, message: '{field} holds {count} accounts, at most {max} are allowed' },
   GroupNoPermission: { code: 10007, message: '{detail}' },
   GroupAdminRequired: { code: 10007, message: 'identifier {identifier} is not an App admin' },
+  GroupOwnerCannotQuit: { code: 10009, message: 'the owner of {type} group {groupId} cannot quit it; transfer the group first' },
   GroupNotFound: { code: 10010, message: 'group {groupId} does not exist or was dismissed' },
   GroupBodyJson: { code: 10011, message: 'Fail to Parse json data of body, Please check it' },
+  GroupAlreadyMember: { code: 10013, message: '{userId} is already a member of group {groupId}' },
   GroupFull: { code: 10014, message: 'group {groupId} is full ({max} members)' },
   GroupIdInvalid: { code: 10015, message: 'group id {groupId} is invalid: {detail}' },
   GroupMemberAccountNotFound: { code: 10019, message: 'account {userId} does not exist' },
   GroupIdTaken: { code: 10021, message: 'group id {groupId} is already used' },
   GroupIdTakenBySelf: { code: 10025, message: 'group id {groupId} is already used by you' },
   GroupSenderMuted: { code: 10017, message: '{userId} is muted in group {groupId}' },
+  GroupMsgNotFound: { code: 10030, message: 'group {groupId} holds no message with MsgSeq {seq}' },
   GroupNoRoaming: { code: 10044, message: 'group type {type} keeps no message history' },
   GroupTooManyAts: { code: 10053, message: 'GroupAtInfo holds {count} mentions, at most {max} are allowed' },
   GroupTargetedUnsupported: { code: 10004, message: 'messages to some members only (To_Account) are not supported yet' },
   GroupTopicUnsupported: { code: 10004, message: 'Community topics (TopicId) are not supported yet' },
+  // Group attributes (group_open_attr_http_svc, 10045–10050 and 10056)
+  GroupAttrKeyTooLong: { code: 10045, message: 'group attribute key {key} is {size} bytes, the limit is {max} bytes' },
+  GroupAttrValueTooLong: { code: 10046, message: 'the value of group attribute {key} is {size} bytes, the limit is {max} bytes' },
+  GroupAttrTooManyKeys: { code: 10047, message: 'group {groupId} would have {count} attributes, at most {max} are allowed' },
+  GroupAttrTooLarge: { code: 10048, message: 'the attributes of group {groupId} would take {size} bytes, at most {max} are allowed' },
+  GroupAttrWriteRate: { code: 10049, message: 'group {groupId} takes at most {max} attribute writes a second' },
+  GroupAttrKeyMissing: { code: 10050, message: 'group {groupId} has no attribute {key}' },
+  GroupAttrConflict: { code: 10056, message: 'the attributes of group {groupId} changed since they were read; get them again and retry' },
 
   // App server callbacks (spec §7.2): a before-callback vetoed the action, or answered its own code
   C2CCallbackRejected: { code: 20006, message: 'the app server rejected the message (C2C.CallbackBeforeSendMsg)' },

@@ -54,6 +54,8 @@ export interface GroupCreatedData {
   readonly name: string;
   readonly members: readonly string[];
   readonly appDefinedData: Readonly<Record<string, string>>;
+  /** Set when the group was brought in by import_group (migration): it has no after-create callback. */
+  readonly imported?: true;
 }
 
 /** A change of the group (its profile, owner, members' fields); `seq` is its tip's SEQ, 0 when the type stores none. */
@@ -95,6 +97,13 @@ export interface GroupMsgRecalledData extends GroupChangeBase {
   readonly seqs: readonly number[];
 }
 
+export interface GroupMsgModifiedData extends GroupChangeBase {
+  /** SEQ of the message that changed (`seq` is the tip's). */
+  readonly msgSeq: number;
+  readonly body: EventMsgBody;
+  readonly cloudCustomData?: string;
+}
+
 export interface GroupDestroyedData {
   readonly groupId: string;
   readonly groupType: string;
@@ -127,6 +136,7 @@ export type ParleyEvent =
   | EventBase<'group.owner_changed', GroupOwnerChangedData>
   | EventBase<'group.members_changed', GroupMembersChangedData>
   | EventBase<'group.msg_recalled', GroupMsgRecalledData>
+  | EventBase<'group.msg_modified', GroupMsgModifiedData>
   | EventBase<'group.destroyed', GroupDestroyedData>
   | EventBase<'state.changed', StateChangedData>;
 
@@ -180,5 +190,7 @@ function eventOfTip(id: string, key: string, seq: number, t: GroupTip, groupType
       return makeEvent('group.members_changed', id, key, t.time, { ...base, members: t.members, changes: { muteUntil: t.until } });
     case 'recall':
       return makeEvent('group.msg_recalled', id, key, t.time, { ...base, seqs: t.seqs });
+    case 'modify':
+      return makeEvent('group.msg_modified', id, key, t.time, { ...base, msgSeq: t.seq, body: t.body, ...(t.cloudCustomData !== undefined ? { cloudCustomData: t.cloudCustomData } : {}) });
   }
 }

@@ -26,6 +26,7 @@ export function fakeContext(o: FakeOptions) {
   const failures = o.failures ?? {};
   const ctx = {
     limits,
+    moderation: { groupMsgRate: 40 },
     log: pino({ level: 'silent' }),
     now: () => 1_700_000_000_000,
     hooks: ALLOW_ALL,

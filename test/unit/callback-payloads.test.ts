@@ -146,13 +146,14 @@ describe('callback payloads (spec §7.3)', () => {
     });
   });
 
-  it('maps joins to AfterNewMemberJoin (Invited) and departures to AfterMemberExit (Kicked or Quit)', () => {
+  it('maps joins to AfterNewMemberJoin (Invited, or Apply for a user who joined by themself) and departures to AfterMemberExit (Kicked or Quit)', () => {
     const member = { groupId: 'g1', groupType: 'Private', seq: 2, operator: 'alice', members: ['bob'] };
     expect(afterCallbackOf(makeEvent('group.member_joined', 'j', 'g:g1', TIME, member))).toEqual({
       command: 'Group.CallbackAfterNewMemberJoin',
       platform: 'Unknown',
       payload: { GroupId: 'g1', Type: 'Private', JoinType: 'Invited', Operator_Account: 'alice', NewMemberList: [{ Member_Account: 'bob' }], EventTime: TIME },
     });
+    expect(afterCallbackOf(makeEvent('group.member_joined', 'a', 'g:g1', TIME, { ...member, operator: 'bob' }))?.payload).toMatchObject({ JoinType: 'Apply', Operator_Account: 'bob' });
     expect(afterCallbackOf(makeEvent('group.member_left', 'k', 'g:g1', TIME, { ...member, reason: 'kicked' }))?.payload).toMatchObject({ ExitType: 'Kicked', ExitMemberList: [{ Member_Account: 'bob' }] });
     expect(afterCallbackOf(makeEvent('group.member_left', 'q', 'g:g1', TIME, { ...member, reason: 'quit' }))?.payload).toMatchObject({ ExitType: 'Quit' });
   });
@@ -161,6 +162,24 @@ describe('callback payloads (spec §7.3)', () => {
     const ev = makeEvent('group.member_joined', 'j', 'g:g1', TIME, { groupId: 'g1', groupType: '', seq: 0, operator: 'a', members: ['b'] });
     expect(groupTypeNeeded(ev)).toBe('g1');
     expect(afterCallbackOf(ev, 'AVChatRoom')?.payload).toMatchObject({ Type: 'AVChatRoom' });
+  });
+
+  it('maps profile changes, recalls and dismissal to their callbacks, and changes Tencent does not report to none', () => {
+    const base = { groupId: 'g1', groupType: 'Public', seq: 4, operator: 'alice' };
+    const info = (changes: Record<string, unknown>) => afterCallbackOf(makeEvent('group.info_changed', 'i', 'g:g1', TIME, { ...base, changes }));
+    expect(info({ muteAll: true, applyJoinOption: 'FreeAccess' })).toBeUndefined();
+    expect(info({ faceUrl: 'http://f', muteAll: true })).toEqual({
+      command: 'Group.CallbackAfterGroupInfoChanged',
+      platform: 'Unknown',
+      payload: { GroupId: 'g1', Type: 'Public', Operator_Account: 'alice', FaceUrl: 'http://f', EventTime: TIME },
+    });
+    expect(afterCallbackOf(makeEvent('group.msg_recalled', 'r', 'g:g1', TIME, { ...base, seqs: [2, 3] }))?.payload).toEqual({
+      Operator_Account: 'alice', Type: 'Public', GroupId: 'g1', MsgSeqList: [{ MsgSeq: 2 }, { MsgSeq: 3 }], TopicId: '', EventTime: TIME,
+    });
+    const destroyed = { groupId: 'g1', groupType: 'Community', owner: 'alice', operator: 'alice', name: 'n', members: ['alice', 'bob'] };
+    expect(afterCallbackOf(makeEvent('group.destroyed', 'd', 'g:g1', TIME, destroyed))?.payload).not.toHaveProperty('MemberList');
+    expect(afterCallbackOf(makeEvent('group.destroyed', 'd', 'g:g1', TIME, { ...destroyed, groupType: 'Public' }))?.payload).toMatchObject({ MemberList: [{ Member_Account: 'alice' }, { Member_Account: 'bob' }] });
+    expect(afterCallbackOf(makeEvent('group.owner_changed', 'o', 'g:g1', TIME, { ...base, owner: 'bob', previous: 'alice' }))).toBeUndefined();
   });
 
   it('maps state changes to State.StateChange with Tencent reasons and the upper-case IOS platform', () => {

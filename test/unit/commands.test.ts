@@ -24,7 +24,11 @@ describe('command seam', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(openimService.endpoints.find((e) => e.command === 'sendmsg')?.runs).toBe(sendC2CCommand.name);
     expect(groupService.endpoints.find((e) => e.command === 'send_group_msg')?.runs).toBe(groupSendCommand.name);
-    expect([...CLIENT_OPS.keys()]).toEqual(['c2c.send', 'group.send', 'sync', 'group.pull', 'groups']);
+    expect([...CLIENT_OPS.keys()]).toEqual([
+      'c2c.send', 'group.send', 'sync', 'group.pull', 'groups',
+      'group.create', 'group.invite', 'group.kick', 'group.quit', 'group.join', 'group.info', 'group.modify',
+      'group.modifyMember', 'group.mute', 'group.muted', 'group.members', 'group.transfer', 'group.dismiss', 'group.recall',
+    ]);
   });
 
   it('refuses to mount on REST a command App admins may not issue', () => {

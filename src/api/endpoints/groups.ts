@@ -9,9 +9,12 @@ import { joinedGroupsCommand } from '../../im/groups/joined.ts';
 import { groupSendCommand } from '../../im/groups/send.ts';
 import { type Service, endpoint } from '../endpoint.ts';
 import { groupInfoFields, joinedGroupFields, historyMessageFields } from './group-fields.ts';
-import { count, flag, forbidCallbacks, keyValues, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
+import { count, flag, forbidCallbacks, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
 import { offlinePushInfo } from '../offline-push-info.ts';
 import { groupManageEndpoints } from './group-manage.ts';
+import { createGroupFields, createGroupRequest } from './group-create-wire.ts';
+import { groupImportEndpoints } from './group-import.ts';
+import { groupAttrEndpoints } from './group-attr.ts';
 
 const groupId = nonEmpty('GroupInvalidParam');
 const account = nonEmpty('GroupInvalidParam');
@@ -26,46 +29,15 @@ export const groupService: Service = {
   internal: 'GroupInternal',
   endpoints: [
     ...groupManageEndpoints,
+    ...groupImportEndpoints,
+    // Tencent documents the attribute writes under group_open_http_svc too (and reads under group_open_attr_http_svc).
+    ...groupAttrEndpoints,
     endpoint({
       command: 'create_group',
       runs: createGroupCommand,
       bodyAllowance: MAX_CREATE_MEMBERS * 120,
-      request: z.object({
-        Owner_Account: account.optional(),
-        Type: str('GroupInvalidParam'),
-        GroupId: str('GroupIdInvalid').optional(),
-        Name: str('GroupInvalidParam'),
-        Introduction: str('GroupInvalidParam').optional(),
-        Notification: str('GroupInvalidParam').optional(),
-        FaceUrl: str('GroupInvalidParam').optional(),
-        MaxMemberCount: count('GroupInvalidParam').optional(),
-        MaxMemberNum: count('GroupInvalidParam').optional(),
-        ApplyJoinOption: str('GroupInvalidParam').optional(),
-        AppDefinedData: keyValues('GroupInvalidParam').optional(),
-        MemberList: z
-          .array(
-            z.object({ Member_Account: account, Role: str('GroupInvalidParam').optional(), AppMemberDefinedData: keyValues('GroupInvalidParam').optional() }),
-            { error: 'GroupInvalidParam' },
-          )
-          .optional(),
-      }),
-      input: (r) => ({
-          owner: r.Owner_Account,
-          type: r.Type,
-          groupId: r.GroupId,
-          name: r.Name,
-          introduction: r.Introduction,
-          notification: r.Notification,
-          faceUrl: r.FaceUrl,
-          maxMemberCount: r.MaxMemberCount ?? r.MaxMemberNum,
-          applyJoinOption: r.ApplyJoinOption,
-          appDefinedData: r.AppDefinedData?.map((kv) => ({ key: kv.Key, value: kv.Value })),
-          members: r.MemberList?.map((m) => ({
-            userId: m.Member_Account,
-            role: m.Role,
-            appMemberDefinedData: m.AppMemberDefinedData?.map((kv) => ({ key: kv.Key, value: kv.Value })),
-          })),
-      }),
+      request: createGroupRequest,
+      input: createGroupFields,
       reply: (out) => ({ GroupId: out.groupId, ...(out.type === 'Community' ? { Type: out.type, HugeGroupFlag: 1 } : {}) }),
     }),
     endpoint({
@@ -184,7 +156,7 @@ export const groupService: Service = {
         atInfo: r.GroupAtInfo?.map((a) => ({ all: a.GroupAtAllFlag === 1, userId: a.GroupAt_Account })),
         ...forbidCallbacks(r.ForbidCallbackControl),
       }),
-      reply: (out) => ({ MsgTime: Math.floor(out.time / 1000), MsgSeq: out.seq, MsgDropReason: '' }),
+      reply: (out) => ({ MsgTime: Math.floor(out.time / 1000), MsgSeq: out.seq, MsgDropReason: out.dropReason ?? '' }),
     }),
     endpoint({
       command: 'group_msg_get_simple',

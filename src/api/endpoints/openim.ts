@@ -4,6 +4,7 @@ import { MAX_BATCH_TARGETS, batchSendCommand } from '../../im/c2c/batch-send.ts'
 import { roamingCommand } from '../../im/c2c/roaming.ts';
 import { type SenderSync, sendC2CCommand } from '../../im/c2c/send.ts';
 import { FLAG_RECALLED } from '../../protocol/entries.ts';
+import { modifyMessageCommand } from '../../im/groups/modify-message.ts';
 import { type Service, endpoint } from '../endpoint.ts';
 import { offlinePushInfo } from '../offline-push-info.ts';
 import { count, flag, forbidCallbacks, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
@@ -106,6 +107,19 @@ export const openimService: Service = {
           })),
         };
       },
+    }),
+    endpoint({
+      command: 'modify_group_msg',
+      runs: modifyMessageCommand,
+      carriesMessage: true,
+      request: z.object({
+        GroupId: nonEmpty('GroupInvalidParam'),
+        MsgSeq: count('GroupInvalidParam'),
+        MsgBody: z.array(z.unknown(), { error: 'GroupInvalidParam' }).optional(),
+        CloudCustomData: str('GroupInvalidParam').optional(),
+        TopicId: z.literal('', { error: 'GroupTopicUnsupported' }).optional(),
+      }),
+      input: (r) => ({ groupId: r.GroupId, seq: r.MsgSeq, body: r.MsgBody, cloudCustomData: r.CloudCustomData }),
     }),
   ],
 };

@@ -59,6 +59,9 @@ export function chatRecordOf(e: ParleyEvent): ChatRecord | undefined {
     }
     case 'group.message': {
       const m = e.data.message;
+      // Imported history (import_group_msg) keeps its original time: filing it would reopen long-finalized hours,
+      // and chat-record files hold what was sent through Parley.
+      if (m.imported) return undefined;
       const line: GroupRecordLine = {
         From_Account: m.from,
         GroupId: m.groupId,

@@ -105,7 +105,8 @@ const statePlatform = (p: string): string => (p === 'iOS' ? 'IOS' : p);
 
 /**
  * The after-callback a domain event stands for, if any. Messages sent with
- * ForbidAfterSendMsgCallback have none. Only stored messages have events, so online-only messages
+ * ForbidAfterSendMsgCallback have none, nor do imported groups and messages (import_group,
+ * import_group_msg). Only stored messages have events, so online-only messages
  * (OnlineOnlyFlag 1, MsgLifeTime 0) get no after-callback. `groupType` is the group's type when
  * `groupTypeNeeded(e)` named a group.
  */
@@ -120,12 +121,15 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
     }
     case 'group.message': {
       const m = e.data.message;
-      if (m.noAfterCallback) return undefined;
+      // Imported messages (import_group_msg) are history: Tencent calls no callback for them.
+      if (m.noAfterCallback || m.imported) return undefined;
       const payload = { ...groupSendFields(m, groupType, m.from, false), MsgSeq: e.data.seq, MsgTime: seconds(m.time), EventTime: e.time };
       return { command: 'Group.CallbackAfterSendMsg', payload, ...(m.origin ?? UNKNOWN_ORIGIN) };
     }
     case 'group.created': {
       const d = e.data;
+      // import_group triggers no callback (Tencent); the event still tells app servers the group exists.
+      if (d.imported) return undefined;
       const payload = {
         GroupId: d.groupId,
         Operator_Account: d.operator,
@@ -141,7 +145,9 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
     }
     case 'group.member_joined': {
       const d = e.data;
-      const payload = { GroupId: d.groupId, Type: d.groupType || groupType, JoinType: 'Invited', Operator_Account: d.operator, NewMemberList: accounts(d.members), EventTime: e.time };
+      // A user who joined by themself is the operator of their own join.
+      const joinType = d.members.length === 1 && d.members[0] === d.operator ? 'Apply' : 'Invited';
+      const payload = { GroupId: d.groupId, Type: d.groupType || groupType, JoinType: joinType, Operator_Account: d.operator, NewMemberList: accounts(d.members), EventTime: e.time };
       return { command: 'Group.CallbackAfterNewMemberJoin', payload, platform: 'Unknown' };
     }
     case 'group.member_left': {
@@ -182,6 +188,7 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
       const payload = { Operator_Account: d.operator, Type: d.groupType || groupType, GroupId: d.groupId, MsgSeqList: d.seqs.map((MsgSeq) => ({ MsgSeq })), TopicId: '', EventTime: e.time };
       return { command: 'Group.CallbackAfterRecallMsg', payload, platform: 'Unknown' };
     }
+    case 'group.msg_modified':
     case 'group.owner_changed':
     case 'group.members_changed':
       return undefined;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { errors as catalogue, imError, isImError } from '../../protocol/errors.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
-import { C2C_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
+import { C2C_BODY_ERRORS, checkContent } from '../message-body.ts';
 import { type SendC2CInput, buildC2CMessage, c2cRetention, deliverBothSides, senderHasInbox } from './send.ts';
 import { originOf, senderOf } from '../caller.ts';
 import { randomU32 } from '../ids.ts';
@@ -56,7 +56,7 @@ async function batchSendC2C(ctx: ImContext, caller: Caller, input: BatchSendInpu
   if (input.to.length > MAX_BATCH_TARGETS) {
     throw imError('BatchTooManyTargets', { count: input.to.length, max: MAX_BATCH_TARGETS });
   }
-  const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, C2C_BODY_ERRORS);
+  const body = checkContent(ctx, input.body, input.cloudCustomData, C2C_BODY_ERRORS);
   const senderSync = (await senderHasInbox(ctx, caller, input.from)) ? input.senderSync : 'skip';
   const retention = c2cRetention(ctx.limits, input.lifetimeS, input.roaming);
   const targets = [...new Set(input.to)];

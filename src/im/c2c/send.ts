@@ -13,7 +13,7 @@ import type { C2CDeliverOptions } from '../actor-api.ts';
 import { type Caller, originOf, senderOf } from '../caller.ts';
 import type { ImContext, ImLimits } from '../context.ts';
 import { randomU32 } from '../ids.ts';
-import { C2C_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
+import { C2C_BODY_ERRORS, checkContent } from '../message-body.ts';
 import { defineCommand } from '../command.ts';
 
 /** SyncOtherMachine: 1 = store and push to the sender's devices, 2 = leave the sender's inbox alone, omitted = store only. */
@@ -136,7 +136,7 @@ export const sendC2CCommand = defineCommand({
 
 /** The send itself, once every default is resolved. */
 export async function sendC2C(ctx: ImContext, caller: Caller, input: SendC2CInput): Promise<SendC2COutput> {
-  const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, C2C_BODY_ERRORS);
+  const body = checkContent(ctx, input.body, input.cloudCustomData, C2C_BODY_ERRORS);
   const senderCopy = await senderHasInbox(ctx, caller, input.from);
   if ((await ctx.accounts.missing([input.to])).length > 0) throw imError('ToAccountNotFound', { userId: input.to });
   const retention = c2cRetention(ctx.limits, input.lifetimeS, input.roaming);

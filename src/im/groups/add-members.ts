@@ -1,7 +1,7 @@
 /**
- * `group.addMembers` (REST add_group_member): request checks here; who may invite, capacity and the
- * invite callback in the group actor (membership.ts). Unknown accounts are reported as not added
- * (Result 0) unless every one is unknown.
+ * `group.addMembers` (REST add_group_member, client `group.invite`): request checks here; who may
+ * invite, capacity and the invite callback in the group actor (membership.ts). Unknown accounts are
+ * reported as not added (Result 0) unless every one is unknown.
  */
 import { z } from 'zod';
 import { imError } from '../../protocol/errors.ts';
@@ -12,7 +12,7 @@ export const MAX_ADD_MEMBERS = 300;
 
 export const addMembersCommand = defineCommand({
   name: 'group.addMembers',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'group',
   input: z.object({ groupId: z.string(), userIds: z.array(z.string()), silence: z.boolean().default(false) }),
   run: async (ctx, caller, { groupId, userIds, silence }) => {

@@ -18,7 +18,7 @@ export const MAX_CREATE_MEMBERS = 100;
 
 const keyValues = z.array(z.object({ key: z.string(), value: z.string() })).optional();
 
-const createGroupInput = z.object({
+export const createGroupInput = z.object({
   owner: z.string().optional(),
   type: z.string(),
   groupId: z.string().optional(),
@@ -64,20 +64,41 @@ async function checkAccountsExist(ctx: ImContext, ids: readonly string[]): Promi
 }
 
 /**
- * `group.create` (REST create_group). The owner defaults to a user caller (an App admin's group may
- * be ownerless); ApplyJoinOption defaults to NeedPermission, MaxMemberCount to the type's.
+ * `group.create` (REST create_group, client `group.create`). A user's group is always their own
+ * (naming another owner is 10007); an App admin's names its owner or is ownerless. ApplyJoinOption
+ * defaults to NeedPermission, MaxMemberCount to the type's.
  */
 export const createGroupCommand = defineCommand({
   name: 'group.create',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'group',
   input: createGroupInput,
   run: (ctx, caller, input) => createGroup(ctx, caller, input),
 });
 
 export async function createGroup(ctx: ImContext, caller: Caller, input: CreateGroupInput): Promise<{ groupId: string; type: GroupType }> {
+  const draft = await draftGroup(ctx, caller, input);
+  const decision = await ctx.hooks.beforeCreateGroup({ caller, groupType: draft.type, owner: draft.owner, name: input.name, members: draft.members.map((m) => m.userId) });
+  if (decision.action === 'reject') throw decision.error;
+  return makeGroup(ctx, caller, input, draft);
+}
+
+/** What a create request asks for, checked up to where the app server is asked (create) or the group made (import). */
+export interface GroupDraft {
+  readonly type: GroupType;
+  readonly owner: string;
+  readonly members: CreateGroupSpec['members'];
+  readonly applyJoinOption: string;
+  readonly maxMemberCount: number;
+}
+
+/** Checks type, name, owner, members (they must exist), join option and member limit. */
+export async function draftGroup(ctx: ImContext, caller: Caller, input: CreateGroupInput): Promise<GroupDraft> {
   const type = parseGroupType(input.type);
   if (!input.name) throw imError('GroupInvalidParam', { detail: 'Name is required' });
+  if (caller.kind === 'user' && input.owner !== undefined && input.owner !== caller.userId) {
+    throw imError('GroupNoPermission', { detail: 'a user creates groups they own; the owner cannot be someone else' });
+  }
   const owner = input.owner ?? (caller.kind === 'user' ? caller.userId : '');
   const members = memberSpecs(input, type, owner);
   const applyJoinOption = parseApplyJoinOption(input.applyJoinOption);
@@ -85,8 +106,15 @@ export async function createGroup(ctx: ImContext, caller: Caller, input: CreateG
   if (!Number.isInteger(maxMemberCount) || maxMemberCount < 1) throw imError('GroupInvalidParam', { detail: 'MaxMemberCount must be a positive integer' });
   if (members.length + (owner ? 1 : 0) > maxMemberCount) throw imError('GroupFull', { groupId: input.groupId ?? '', max: maxMemberCount });
   await checkAccountsExist(ctx, [...(owner ? [owner] : []), ...members.map((m) => m.userId)]);
-  const decision = await ctx.hooks.beforeCreateGroup({ caller, groupType: type, owner, name: input.name, members: members.map((m) => m.userId) });
-  if (decision.action === 'reject') throw decision.error;
+  return { type, owner, members, applyJoinOption, maxMemberCount };
+}
+
+/**
+ * Checks the rest (custom id, profile texts, custom data) and has the group's actor create it; an
+ * import names its creation time (`importedAt`, Unix ms).
+ */
+export async function makeGroup(ctx: ImContext, caller: Caller, input: CreateGroupInput, draft: GroupDraft, importedAt?: number): Promise<{ groupId: string; type: GroupType }> {
+  const { type, owner, members, applyJoinOption, maxMemberCount } = draft;
   if (input.groupId !== undefined) checkCustomGroupId(input.groupId, type);
   const base = {
     requestId: randomUUID(),
@@ -102,6 +130,7 @@ export async function createGroup(ctx: ImContext, caller: Caller, input: CreateG
     applyJoinOption,
     appDefinedData: appDataOf(GROUP_DATA, input.appDefinedData),
     members,
+    ...(importedAt !== undefined ? { importedAt } : {}),
   };
   // A generated id can collide with an existing group; the actor reports that and we draw again.
   for (let attempt = 0; ; attempt++) {

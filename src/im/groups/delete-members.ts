@@ -1,4 +1,4 @@
-/** `group.deleteMembers` (REST delete_group_member): request checks here; who may remove whom in the group actor. */
+/** `group.deleteMembers` (REST delete_group_member, client `group.kick`): request checks here; who may remove whom in the group actor. */
 import { z } from 'zod';
 import { imError } from '../../protocol/errors.ts';
 import { defineCommand } from '../command.ts';
@@ -8,7 +8,7 @@ export const MAX_DELETE_MEMBERS = 100;
 
 export const deleteMembersCommand = defineCommand({
   name: 'group.deleteMembers',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'group',
   input: z.object({ groupId: z.string(), userIds: z.array(z.string()), silence: z.boolean().default(false), reason: z.string().default('') }),
   run: async (ctx, caller, { groupId, userIds, silence, reason }) => {

@@ -7,7 +7,10 @@
 import type { Entry } from '../../protocol/entries.ts';
 import type { ParleyEvent } from '../../protocol/events.ts';
 import type { StoredEntry } from '../../../storage/store.ts';
-import type { GroupState, Member } from './group-model.ts';
+import type { Caller } from '../caller.ts';
+import { type GroupState, type Member, emptyMemberProfile } from './group-model.ts';
+import { policyOf } from './group-policy.ts';
+import type { GroupRate } from './group-rate.ts';
 
 export interface GroupStreamPort {
   /** The highest committed SEQ. */
@@ -24,6 +27,8 @@ export interface GroupStreamPort {
   publishRecorded(events: readonly ParleyEvent[]): void;
   /** Marks stored entries recalled (Tencent MsgFlagBits 8), keeping their content for WithRecalledMsg readers. */
   markRecalled(seqs: readonly number[]): Promise<void>;
+  /** Replaces a stored entry's content, keeping its SEQ (a modified message). */
+  rewrite(seq: number, payload: string): Promise<void>;
   /** Up to `limit` stored entries with SEQ ≤ `upTo`, newest first. */
   readBack(upTo: number, limit: number): Promise<readonly StoredEntry[]>;
 }
@@ -33,4 +38,22 @@ export interface GroupActorState {
   readonly group: GroupState;
   readonly members: Map<string, Member>;
   readonly stream: GroupStreamPort;
+  /** The group's message rate control (in memory, per activation). */
+  readonly rate: GroupRate;
+  /**
+   * Runs `fn` between the group's changes (the actor runs change rules one at a time); for a rule
+   * outside a change, such as a send, that updates the group's record.
+   */
+  readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * The member `caller` acts as: their member row; undefined for App admins and non-members. In a
+ * type without member rows (AVChatRoom) the owner still acts as the owner.
+ */
+export function actingMember(s: GroupActorState, caller: Caller): Member | undefined {
+  if (caller.kind !== 'user') return undefined;
+  const row = s.members.get(caller.userId);
+  if (row || policyOf(s.group.type).memberList || !s.group.owner || caller.userId !== s.group.owner) return row;
+  return { userId: caller.userId, role: 'Owner', joinedAt: s.group.createdAt, joinSeq: 0, profile: emptyMemberProfile() };
 }

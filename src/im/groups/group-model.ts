@@ -53,6 +53,24 @@ export interface GroupProfile {
    * continues its SEQs, and nobody reads the old group's messages. Absent = 0.
    */
   baseSeq?: number;
+  /** The group's attributes (group_open_attr_http_svc); absent = none. */
+  attrs?: GroupAttrs;
+  /**
+   * The stream's head after the latest import_group_msg batch. Tencent: importing messages resets
+   * every member's unread count to 0, so an imported unread count (MemberProfile.unreadImported)
+   * taken before it no longer holds. Absent = nothing imported.
+   */
+  importedUpTo?: number;
+}
+
+/**
+ * Group attributes: key → value pairs in the order they were first set (Tencent returns a list),
+ * and the times (Unix ms) of the attribute writes within the last second, for the write rate
+ * limit (kept with the group, so the limit holds across actor moves).
+ */
+export interface GroupAttrs {
+  readonly entries: readonly (readonly [key: string, value: string])[];
+  readonly writes: readonly number[];
 }
 
 /** Member fields kept as JSON in MemberRecord.profile. */
@@ -61,6 +79,13 @@ export interface MemberProfile {
   msgFlag: 'AcceptAndNotify' | 'AcceptNotNotify' | 'Discard';
   appMemberDefinedData: Record<string, string>;
   lastSendMsgTime: number;
+  /**
+   * An unread count set by migration (import_group_member UnreadMsgNum, set_unread_msg_num):
+   * `count` messages unread when the group's head was `atSeq`, i.e. the member had read up to
+   * `atSeq − count`. Parley keeps no unread counters yet; `importedReadSeq` (import-rules.ts) is how
+   * they are to read it. Absent = never set.
+   */
+  unreadImported?: { readonly count: number; readonly atSeq: number };
 }
 
 export interface Member {

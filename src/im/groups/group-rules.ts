@@ -50,6 +50,48 @@ export function checkCanEditProfile(g: GroupState, caller: Caller, actor: Member
   checkRole(g, caller, actor, policyOf(g.type).editProfile, 'change the group profile');
 }
 
+/**
+ * May `caller` change the group's options (member limit, ApplyJoinOption, mute-all, custom fields)?
+ * As for the profile, but never as a plain member: in a Work group, where members edit the
+ * profile, only the owner may (spec §5.2).
+ */
+export function checkCanEditOptions(g: GroupState, caller: Caller, actor: Member | undefined): void {
+  const p = policyOf(g.type);
+  const least: LeastRole = p.editProfile !== 'Member' ? p.editProfile : p.admins ? 'Admin' : 'Owner';
+  checkRole(g, caller, actor, least, 'change the group options');
+}
+
+/**
+ * May `userId` join by themself? Only where nobody has to approve: a type that takes members
+ * freely, or one with approval whose group is set to FreeAccess; never a Work group (members
+ * invite) nor a group set to DisableApply. Applications awaiting approval are not kept yet.
+ */
+export function checkCanJoin(g: GroupState, userId: string, member: Member | undefined, size: number): void {
+  const p = policyOf(g.type);
+  if (!p.memberList) throw noPermission(`${g.type} audiences do not join as members; joining the group room is not supported yet`);
+  if (member) throw imError('GroupAlreadyMember', { userId, groupId: g.groupId });
+  if (p.apply === 'none') throw noPermission(`${g.type} groups take no join requests; a member must invite you`);
+  const option = g.profile.applyJoinOption;
+  if (option === 'DisableApply') throw noPermission(`group ${g.groupId} takes no join requests (DisableApply)`);
+  if (p.apply === 'approval' && option !== 'FreeAccess') {
+    throw noPermission(`joining group ${g.groupId} needs the approval of its owner or an admin; join requests are not taken yet`);
+  }
+  if (size >= g.profile.maxMemberCount) throw imError('GroupFull', { groupId: g.groupId, max: g.profile.maxMemberCount });
+}
+
+/** May `userId` quit? A member may; the owner only where the group may become ownerless (Work), else 10009. */
+export function checkCanQuit(g: GroupState, userId: string, member: Member | undefined): void {
+  if (!policyOf(g.type).memberList) throw noPermission(`${g.type} audiences do not quit as members; leaving the group room is not supported yet`);
+  if (!member) throw imError('NotGroupMember', { userId, groupId: g.groupId });
+  if (member.role === 'Owner' && !policyOf(g.type).ownerMayQuit) throw imError('GroupOwnerCannotQuit', { type: g.type, groupId: g.groupId });
+}
+
+/** May `caller` see the group's profile? Members and App admins always; anyone where the type is findable by id. */
+export function checkCanView(g: GroupState, caller: Caller, actor: Member | undefined): void {
+  if (caller.kind === 'admin' || actor || policyOf(g.type).findById) return;
+  throw imError('NotGroupMember', { userId: caller.userId, groupId: g.groupId });
+}
+
 /** May `caller` dissolve the group? Work groups only by an App admin; other types by the owner too. */
 export function checkCanDissolve(g: GroupState, caller: Caller, actor: Member | undefined): void {
   if (caller.kind === 'admin') return;

@@ -1,4 +1,7 @@
-/** get_group_info: each group's info from its actor, with a per-group error for missing ones. */
+/**
+ * get_group_info: each group's info from its actor, with a per-group error for missing ones; and a
+ * user's view of one group (client `group.info`).
+ */
 import { z } from 'zod';
 import { imError, isImError } from '../../protocol/errors.ts';
 import { defineCommand } from '../command.ts';
@@ -23,6 +26,18 @@ export const groupInfoCommand = defineCommand({
       throw imError('GroupInvalidParam', { detail: `GroupIdList must hold 1 to ${MAX_INFO_GROUPS} ids` });
     }
     return getGroupInfos(ctx, groupIds);
+  },
+});
+
+/** `group.view` (client `group.info`): one group as the calling user may see it, with its member count. */
+export const groupViewCommand = defineCommand({
+  name: 'group.view',
+  callers: ['user'],
+  owner: 'group',
+  input: z.object({ groupId: z.string() }),
+  run: (ctx, caller, { groupId }) => {
+    requireGroupId(groupId);
+    return ctx.actors.group(groupId).call({ op: 'view', viewer: caller });
   },
 });
 

@@ -10,7 +10,7 @@ import type { MemberPage, MemberPageQuery, MemberPatch } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import { MEMBER_DATA, mergeAppData } from './app-data.ts';
-import type { GroupActorState } from './group-actor-state.ts';
+import { type GroupActorState, actingMember } from './group-actor-state.ts';
 import { type GroupProfile, type Member, memberToRecord } from './group-model.ts';
 import type { MemberRole } from './group-types.ts';
 import { policyOf } from './group-policy.ts';
@@ -21,8 +21,6 @@ import { randomUUID } from 'node:crypto';
 /** MuteTime 4294967295 (u32 max) mutes for ever: until the largest Unix second Tencent reports. */
 export const MUTE_FOREVER_S = 0xffff_ffff;
 export const MAX_NAME_CARD_BYTES = 50;
-
-const operatorOf = (s: GroupActorState, caller: Caller): Member | undefined => (caller.kind === 'user' ? s.members.get(caller.userId) : undefined);
 
 /** Unix ms a mute of `seconds` lasts until; 0 unmutes. */
 export const muteUntilOf = (seconds: number, now: number): number =>
@@ -47,7 +45,7 @@ async function storeMutes(im: ImContext, s: GroupActorState, userIds: readonly s
 /** forbid_send_msg: mutes (or with 0 unmutes) members — in an AVChatRoom anyone — for `seconds`. */
 export async function mute(im: ImContext, s: GroupActorState, caller: Caller, userIds: readonly string[], seconds: number): Promise<void> {
   checkTypeAllowsMute(s.group);
-  const actor = operatorOf(s, caller);
+  const actor = actingMember(s, caller);
   const keepsMembers = policyOf(s.group.type).memberList;
   const targets = keepsMembers ? userIds.filter((u) => s.members.has(u)) : [...userIds];
   if (targets.length === 0) throw imError('NotGroupMember', { userId: userIds.join(', '), groupId: s.group.groupId });
@@ -58,8 +56,9 @@ export async function mute(im: ImContext, s: GroupActorState, caller: Caller, us
   await announce(s, { tip: 'mute', operator: caller.userId, members: targets, until }, policyOf(s.group.type).profileTips, s.members.keys(), now);
 }
 
-/** Accounts muted now. */
-export function mutedNow(s: GroupActorState, now: number): { userId: string; until: number }[] {
+/** Accounts muted now; a user asks as a member (in an AVChatRoom, as its owner). */
+export function mutedNow(s: GroupActorState, caller: Caller, now: number): { userId: string; until: number }[] {
+  if (caller.kind === 'user' && !actingMember(s, caller)) throw imError('NotGroupMember', { userId: caller.userId, groupId: s.group.groupId });
   return Object.entries(s.group.profile.muted ?? {})
     .filter(([, until]) => until > now)
     .map(([userId, until]) => ({ userId, until }));
@@ -82,7 +81,7 @@ export async function modifyMember(im: ImContext, s: GroupActorState, caller: Ca
   const target = s.members.get(userId);
   if (!target) throw imError('NotGroupMember', { userId, groupId: s.group.groupId });
   checkPatch(s, patch);
-  const actor = operatorOf(s, caller);
+  const actor = actingMember(s, caller);
   if (patch.role !== undefined && patch.role !== target.role) checkCanSetRole(s.group, caller, actor, target);
   if (patch.muteS !== undefined) checkCanMute(s.group, caller, actor, target);
   if (patch.msgFlag !== undefined && caller.kind === 'user' && caller.userId !== userId) {

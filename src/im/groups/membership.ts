@@ -1,24 +1,21 @@
 /**
- * Member changes, as the group actor's handlers run them over its state: add and remove, each
- * stored before it is visible, then a tip in the group stream (where the type keeps tips) and a
- * notice in each affected member's inbox.
+ * Member changes, as the group actor's handlers run them over its state: add and remove, and a
+ * user's own join and quit; each stored before it is visible, then a tip in the group stream (where
+ * the type keeps tips) and a notice in each affected member's inbox.
  */
 import type { AddMembersResult } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
-import { type GroupState, type Member, emptyMemberProfile, memberToRecord } from './group-model.ts';
-import { checkCanAddMembers, checkCanRemove, checkTypeAllowsRemoval } from './group-rules.ts';
+import { type Member, emptyMemberProfile, memberToRecord } from './group-model.ts';
+import { checkCanAddMembers, checkCanJoin, checkCanQuit, checkCanRemove, checkTypeAllowsRemoval } from './group-rules.ts';
 import { imError } from '../../protocol/errors.ts';
 import { announce } from './tips.ts';
-import type { GroupActorState } from './group-actor-state.ts';
+import { type GroupActorState, actingMember } from './group-actor-state.ts';
 import { notifyInboxes } from './notices.ts';
 import { policyOf } from './group-policy.ts';
 
-const operatorMember = (s: GroupActorState, caller: Caller): Member | undefined =>
-  caller.kind === 'user' ? s.members.get(caller.userId) : undefined;
-
 export async function addMembers(im: ImContext, s: GroupActorState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult> {
-  checkCanAddMembers(s.group, caller, operatorMember(s, caller));
+  checkCanAddMembers(s.group, caller, actingMember(s, caller));
   let fresh = userIds.filter((u) => !s.members.has(u));
   const decision = await im.hooks.beforeInvite({ caller, groupId: s.group.groupId, groupType: s.group.type, members: fresh });
   if (decision.action === 'reject') throw decision.error;
@@ -41,7 +38,7 @@ export async function addMembers(im: ImContext, s: GroupActorState, caller: Call
 
 export async function removeMembers(im: ImContext, s: GroupActorState, caller: Caller, userIds: readonly string[], silence: boolean, reason: string): Promise<void> {
   checkTypeAllowsRemoval(s.group);
-  const actor = operatorMember(s, caller);
+  const actor = actingMember(s, caller);
   const targets = userIds.map((u) => s.members.get(u)).filter((m): m is Member => m !== undefined);
   for (const t of targets) checkCanRemove(s.group, caller, actor, t);
   if (targets.length === 0) return;
@@ -51,4 +48,35 @@ export async function removeMembers(im: ImContext, s: GroupActorState, caller: C
   for (const u of gone) s.members.delete(u);
   if (!silence) await announce(s, { tip: 'kick', operator: caller.userId, members: gone, ...(reason ? { reason } : {}) }, policyOf(s.group.type).memberTips, audience, im.now());
   await notifyInboxes(im, gone, { notice: 'group.left', groupId: s.group.groupId, groupSeq: s.stream.head, operator: caller.userId, time: im.now() });
+}
+
+/** `userId` joins by themself where nobody need approve (checkCanJoin), as a plain member reading from now on. */
+export async function join(im: ImContext, s: GroupActorState, userId: string): Promise<void> {
+  checkCanJoin(s.group, userId, s.members.get(userId), s.members.size);
+  const now = im.now();
+  const joinSeq = s.stream.head;
+  const member: Member = { userId, role: 'Member', joinedAt: now, joinSeq, profile: emptyMemberProfile() };
+  await im.store.groups.putMembers(s.group.groupId, s.group.type, [memberToRecord(member)]);
+  s.members.set(userId, member);
+  await announce(s, { tip: 'join', operator: userId, members: [userId] }, policyOf(s.group.type).memberTips, s.members.keys(), now);
+  await notifyInboxes(im, [userId], { notice: 'group.joined', groupId: s.group.groupId, groupSeq: joinSeq, operator: userId, time: now });
+}
+
+/**
+ * `userId` leaves by themself (checkCanQuit). An owner who may quit leaves the group ownerless; the
+ * owner is cleared first, so a crash in between leaves a quit that a retry completes.
+ */
+export async function quit(im: ImContext, s: GroupActorState, userId: string): Promise<void> {
+  const member = s.members.get(userId);
+  checkCanQuit(s.group, userId, member);
+  if (s.group.owner === userId) {
+    await im.store.groups.updateGroup(s.group.groupId, { owner: '' });
+    s.group.owner = '';
+  }
+  const audience = [...s.members.keys()];
+  await im.store.groups.removeMembers(s.group.groupId, [userId]);
+  s.members.delete(userId);
+  const now = im.now();
+  await announce(s, { tip: 'quit', operator: userId, members: [userId] }, policyOf(s.group.type).memberTips, audience, now);
+  await notifyInboxes(im, [userId], { notice: 'group.left', groupId: s.group.groupId, groupSeq: s.stream.head, operator: userId, time: now });
 }

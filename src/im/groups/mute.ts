@@ -24,8 +24,8 @@ export const mutedCommand = defineCommand({
   callers: ['admin', 'user'],
   owner: 'group',
   input: z.object({ groupId: z.string() }),
-  run: (ctx, _caller, { groupId }) => {
+  run: (ctx, caller, { groupId }) => {
     requireGroupId(groupId);
-    return ctx.actors.group(groupId).call({ op: 'muted' });
+    return ctx.actors.group(groupId).call({ op: 'muted', operator: caller });
   },
 });

@@ -16,7 +16,9 @@ import { policyOf } from './group-policy.ts';
  * `baseSeq` is the group stream's head before the group exists: above 0 only when a dismissed group
  * had this id. Its members start reading after it, so nobody sees the earlier group's messages.
  */
-export function newGroup(spec: CreateGroupSpec, now: number, baseSeq = 0): { record: GroupRecord; members: Member[] } {
+export function newGroup(spec: CreateGroupSpec, time: number, baseSeq = 0): { record: GroupRecord; members: Member[] } {
+  // An imported group (import_group) was created, and its initial members joined, at its CreateTime.
+  const now = spec.importedAt ?? time;
   const profile: GroupProfile = {
     name: spec.name,
     introduction: spec.introduction,
@@ -42,9 +44,9 @@ export function newGroup(spec: CreateGroupSpec, now: number, baseSeq = 0): { rec
 /** Whether `existing` was made by this very request (a retry whose first answer was lost). */
 export const createdBy = (existing: GroupState, spec: CreateGroupSpec): boolean => existing.profile.createRequest === spec.requestId;
 
-/** The refusal of an id in use: 10025 when the caller chose it and already owns that group, else 10021. */
+/** The refusal of an id in use: 10025 when the caller chose it and already owns that group, else 10021 (always for an import). */
 export function idTaken(spec: CreateGroupSpec, owner: string): ImError {
-  return spec.idWasChosen && owner !== '' && owner === spec.owner
+  return spec.importedAt === undefined && spec.idWasChosen && owner !== '' && owner === spec.owner
     ? imError('GroupIdTakenBySelf', { groupId: spec.groupId })
     : imError('GroupIdTaken', { groupId: spec.groupId });
 }
@@ -58,5 +60,6 @@ export function groupCreatedEvent(spec: CreateGroupSpec, members: readonly Membe
     name: spec.name,
     members: members.map((m) => m.userId),
     appDefinedData: spec.appDefinedData,
+    ...(spec.importedAt !== undefined ? { imported: true as const } : {}),
   });
 }

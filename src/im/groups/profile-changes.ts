@@ -11,10 +11,10 @@ import type { GroupInfoPatch } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import { GROUP_DATA, mergeAppData } from './app-data.ts';
-import type { GroupActorState } from './group-actor-state.ts';
+import { type GroupActorState, actingMember } from './group-actor-state.ts';
 import { type GroupProfile, type Member, memberToRecord } from './group-model.ts';
 import { policyOf } from './group-policy.ts';
-import { checkCanChangeOwner, checkCanDissolve, checkCanEditProfile } from './group-rules.ts';
+import { checkCanChangeOwner, checkCanDissolve, checkCanEditOptions, checkCanEditProfile } from './group-rules.ts';
 import { notifyInboxes } from './notices.ts';
 import { announce } from './tips.ts';
 
@@ -27,8 +27,6 @@ export function checkProfileText(field: keyof typeof PROFILE_LIMITS, v: string):
   if (Buffer.byteLength(v) > PROFILE_LIMITS[field]) throw imError('GroupInvalidParam', { detail: `${field} is longer than ${PROFILE_LIMITS[field]} bytes` });
   return v;
 }
-
-const operatorOf = (s: GroupActorState, caller: Caller): Member | undefined => (caller.kind === 'user' ? s.members.get(caller.userId) : undefined);
 
 /** What `patch` really changes in `p` (fields equal to the current value are left out), checked. */
 function changesOf(s: GroupActorState, p: GroupProfile, patch: GroupInfoPatch): GroupInfoChanges {
@@ -57,8 +55,13 @@ function changesOf(s: GroupActorState, p: GroupProfile, patch: GroupInfoPatch): 
 /** Name, introduction, notification and face are announced to members; the other options are not (spec §5.2). */
 const ANNOUNCED: readonly (keyof GroupInfoChanges)[] = ['name', 'introduction', 'notification', 'faceUrl'];
 
+/** Fields beyond the base profile, which plain members may not change even where they edit the profile (Work groups). */
+const OPTIONS: readonly (keyof GroupInfoPatch)[] = ['maxMemberCount', 'applyJoinOption', 'muteAll', 'appDefinedData'];
+
 export async function modifyInfo(im: ImContext, s: GroupActorState, caller: Caller, patch: GroupInfoPatch): Promise<void> {
-  checkCanEditProfile(s.group, caller, operatorOf(s, caller));
+  const actor = actingMember(s, caller);
+  checkCanEditProfile(s.group, caller, actor);
+  if (OPTIONS.some((f) => patch[f] !== undefined)) checkCanEditOptions(s.group, caller, actor);
   const p = s.group.profile;
   const changes = changesOf(s, p, patch);
   if (Object.keys(changes).length === 0) return;
@@ -79,7 +82,7 @@ export async function modifyInfo(im: ImContext, s: GroupActorState, caller: Call
 
 /** Hands the group to `newOwner`, a member; the previous owner stays as a plain member. */
 export async function changeOwner(im: ImContext, s: GroupActorState, caller: Caller, newOwner: string): Promise<void> {
-  checkCanChangeOwner(s.group, caller, operatorOf(s, caller));
+  checkCanChangeOwner(s.group, caller, actingMember(s, caller));
   const next = s.members.get(newOwner);
   if (!next) throw imError('NotGroupMember', { userId: newOwner, groupId: s.group.groupId });
   const previous = s.group.owner;
@@ -98,7 +101,7 @@ export async function changeOwner(im: ImContext, s: GroupActorState, caller: Cal
  * the `group.destroyed` event, then each member's inbox gets a `group.dismissed` notice.
  */
 export async function destroy(im: ImContext, s: GroupActorState, caller: Caller): Promise<void> {
-  checkCanDissolve(s.group, caller, operatorOf(s, caller));
+  checkCanDissolve(s.group, caller, actingMember(s, caller));
   const now = im.now();
   const members = [...s.members.keys()];
   const stream = groupStream(s.group.groupId);

@@ -40,6 +40,7 @@ export async function sendInGroup(im: ImContext, s: GroupActorState, spec: Group
     if (decision.action === 'drop') return { seq: 0, time };
     if (decision.action === 'rewrite') entry = { ...entry, body: decision.body ?? entry.body, cloudCustomData: decision.cloudCustomData ?? entry.cloudCustomData };
   }
+  if (!s.rate.admit(entry.priority, time)) return { seq: 0, time, dropReason: 'MsgFreqCtrl' };
   if (spec.onlineOnly || !policyOf(s.group.type).history) {
     s.stream.pushOnline(entry, receivers(s));
     return { seq: 0, time };
@@ -64,9 +65,18 @@ export function notifyOnline(im: ImContext, s: GroupActorState, content: string,
   s.stream.pushOnline(entry, userIds ? userIds.filter((u) => s.members.has(u)) : s.members.keys());
 }
 
-/** Keeps LastMsgTime; persists it once, when the first message activates the group. */
+/**
+ * Keeps LastMsgTime: in memory for every message (in place, no copy per message), persisted once,
+ * between the group's changes, when the first message activates the group.
+ */
 async function noteMessage(im: ImContext, s: GroupActorState, time: number): Promise<void> {
-  const first = s.group.profile.lastMsgTime === 0;
-  s.group.profile = { ...s.group.profile, lastMsgTime: time };
-  if (first) await im.store.groups.updateGroup(s.group.groupId, { profile: JSON.stringify(s.group.profile) });
+  if (s.group.profile.lastMsgTime !== 0) {
+    s.group.profile.lastMsgTime = Math.max(time, s.group.profile.lastMsgTime);
+    return;
+  }
+  await s.exclusive(async () => {
+    const profile = { ...s.group.profile, lastMsgTime: Math.max(time, s.group.profile.lastMsgTime) };
+    await im.store.groups.updateGroup(s.group.groupId, { profile: JSON.stringify(profile) });
+    s.group.profile = profile;
+  });
 }

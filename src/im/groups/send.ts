@@ -6,7 +6,7 @@ import type { GroupSendResult, GroupSendSpec } from '../actor-api.ts';
 import { senderOf } from '../caller.ts';
 import { defineCommand } from '../command.ts';
 import { randomU32 } from '../ids.ts';
-import { GROUP_BODY_ERRORS, checkMsgBody } from '../message-body.ts';
+import { GROUP_BODY_ERRORS, checkContent } from '../message-body.ts';
 import { requireGroupId } from './group-id.ts';
 
 const groupSendInput = z.object({
@@ -47,7 +47,7 @@ export const groupSendCommand = defineCommand({
   input: groupSendInput,
   run: async (ctx, caller, input): Promise<GroupSendResult> => {
     requireGroupId(input.groupId);
-    const body = checkMsgBody(input.body, input.cloudCustomData, ctx.limits.maxMsgBytes, GROUP_BODY_ERRORS);
+    const body = checkContent(ctx, input.body, input.cloudCustomData, GROUP_BODY_ERRORS);
     const atInfo = mentionsOf(input.atInfo);
     const from = senderOf(caller, input.from);
     if (caller.kind === 'admin' && from !== caller.userId && !(await ctx.accounts.exists(from))) {

@@ -220,6 +220,22 @@ describe.each(storeModes())('REST group management (%s store)', (mode) => {
     expect((await svc('group_msg_recall', { GroupId: av, MsgSeqList: [{ MsgSeq: 1 }] })).RecallRetList).toEqual([{ MsgSeq: 1, RetCode: 10033 }]);
   });
 
+  it('modify_group_msg (openim) rewrites a stored message in place and tells devices with a tip', async () => {
+    const GroupId = await create({ Owner_Account: 'owner', Type: 'Public', Name: 'edits', MemberList: members('ann') });
+    const seq = (await send(GroupId, 'ann', 1)).MsgSeq as number;
+    const r = await server.rest('openim/modify_group_msg', { GroupId, MsgSeq: seq, MsgBody: text('edited'), CloudCustomData: 'v2' });
+    expect(r.ErrorCode).toBe(0);
+    const history = await svc('group_msg_get_simple', { GroupId, ReqMsgNumber: 1, ReqMsgSeq: seq });
+    expect((history.RspMsgList as Fields[])[0]).toMatchObject({ MsgSeq: seq, From_Account: 'ann', MsgBody: text('edited'), CloudCustomData: 'v2' });
+    expect((await info(GroupId)).NextMsgSeq).toBe(seq + 2);
+    expect((await server.rest('openim/modify_group_msg', { GroupId, MsgSeq: 999, MsgBody: text('x') })).ErrorCode).toBe(10030);
+    expect((await server.rest('openim/modify_group_msg', { GroupId, MsgSeq: seq + 1, MsgBody: text('x') })).ErrorCode).toBe(10030);
+    expect((await server.rest('openim/modify_group_msg', { GroupId, MsgSeq: seq })).ErrorCode).toBe(10004);
+    expect((await server.rest('openim/modify_group_msg', { GroupId, MsgSeq: seq, MsgBody: 'text' })).ErrorCode).toBe(10004);
+    const av = await create({ Owner_Account: 'owner', Type: 'AVChatRoom', Name: 'live edits' });
+    expect((await server.rest('openim/modify_group_msg', { GroupId: av, MsgSeq: 1, MsgBody: text('x') })).ErrorCode).toBe(10007);
+  });
+
   it('delete_group_msg_by_sender hides one sender’s messages and no one else’s, without a tip', async () => {
     const GroupId = await create({ Owner_Account: 'owner', Type: 'Public', Name: 'spam', MemberList: members('ann', 'ben') });
     for (let i = 1; i <= 4; i++) await send(GroupId, i % 2 ? 'ann' : 'ben', i);
