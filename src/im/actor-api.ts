@@ -162,6 +162,8 @@ export interface GroupSendSpec {
   readonly priority: GroupMessage['priority'];
   readonly onlineOnly: boolean;
   readonly atInfo?: readonly GroupAt[];
+  /** Targeted receivers (To_Account); absent = everyone. */
+  readonly to?: readonly string[];
   readonly forbidBeforeCallback: boolean;
   readonly forbidAfterCallback: boolean;
 }

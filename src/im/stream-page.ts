@@ -19,11 +19,16 @@ export function forClients(entry: Entry): Entry {
 /** Whether a syncing device still receives the entry at `now` (a short MsgLifeTime ends offline delivery before roaming). */
 const deliverableOffline = (entry: Entry, now: number): boolean => !('offlineUntil' in entry) || entry.offlineUntil === undefined || entry.offlineUntil > now;
 
+/** Whether `reader` may see the entry: a targeted group message only its sender and receivers. */
+const visibleTo = (entry: Entry, reader: string | undefined): boolean =>
+  reader === undefined || entry.kind !== 'group' || entry.to === undefined || entry.from === reader || entry.to.includes(reader);
+
 /**
  * Entries after `max(after, floor)`, at most `limit`. `floor` hides what the reader may not see
- * (a group's messages before the member joined).
+ * (a group's messages before the member joined); `reader`, when given, hides messages targeted at
+ * others (their SEQs are simply missing from the page).
  */
-export async function readPage(log: MessageLog, streamId: string, after: number, limit: number, now: number, floor = 0): Promise<StreamPage> {
+export async function readPage(log: MessageLog, streamId: string, after: number, limit: number, now: number, floor = 0, reader?: string): Promise<StreamPage> {
   const head = (await log.headSeqs([streamId])).get(streamId) ?? 0;
   const start = Math.max(after, floor);
   const rows = start >= head ? [] : await log.readEntries(streamId, start, limit);
@@ -32,7 +37,7 @@ export async function readPage(log: MessageLog, streamId: string, after: number,
   const events: StreamEvent[] = [];
   for (const r of rows) {
     const entry = entryOf(r);
-    if (deliverableOffline(entry, now)) events.push({ stream: streamId, seq: r.seq, entry: forClients(entry) });
+    if (deliverableOffline(entry, now) && visibleTo(entry, reader)) events.push({ stream: streamId, seq: r.seq, entry: forClients(entry) });
   }
   return { events, through, head: Math.max(head, last) };
 }

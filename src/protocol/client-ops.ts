@@ -75,6 +75,8 @@ export const sendGroupArgs = z.object({
   cloudCustomData: z.string().optional(),
   priority: z.enum(['High', 'Normal', 'Low', 'Lowest']).optional(),
   onlineOnly: z.boolean().optional(),
+  /** Only these members (and the sender) receive it; at most 50. */
+  to: z.array(userId).max(50).optional(),
 });
 export type SendGroupArgs = z.infer<typeof sendGroupArgs>;
 export interface SendGroupResult {

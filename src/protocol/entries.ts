@@ -58,6 +58,11 @@ export interface GroupMessage {
   readonly cloudCustomData?: string;
   readonly priority: MsgPriority;
   readonly flags: number;
+  /**
+   * Targeted receivers (Tencent To_Account): only they and the sender see the message, live and when
+   * pulling; others find its SEQ missing from their pages. Absent = every member.
+   */
+  readonly to?: readonly string[];
   /** Mentions (Tencent GroupAtInfo): `'@all'` for GroupAtAllFlag 1, else the mentioned account, in the order of the text. */
   readonly atInfo?: readonly GroupAt[];
   /** The sender asked for no after-send callback (Tencent ForbidAfterSendMsgCallback). */

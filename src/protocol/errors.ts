@@ -89,7 +89,6 @@ export const errors = {
   GroupMsgNotFound: { code: 10030, message: 'group {groupId} holds no message with MsgSeq {seq}' },
   GroupNoRoaming: { code: 10044, message: 'group type {type} keeps no message history' },
   GroupTooManyAts: { code: 10053, message: 'GroupAtInfo holds {count} mentions, at most {max} are allowed' },
-  GroupTargetedUnsupported: { code: 10004, message: 'messages to some members only (To_Account) are not supported yet' },
   GroupTopicUnsupported: { code: 10004, message: 'Community topics (TopicId) are not supported yet' },
   // Group attributes (group_open_attr_http_svc, 10045–10050 and 10056)
   GroupAttrKeyTooLong: { code: 10045, message: 'group attribute key {key} is {size} bytes, the limit is {max} bytes' },

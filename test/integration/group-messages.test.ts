@@ -100,6 +100,39 @@ describe.each(storeModes())('group messages between real clients (%s store)', (m
     expect(seen.some((e) => e.entry.kind === 'tip' && e.entry.tip === 'join')).toBe(true);
   });
 
+  it('shows a targeted message (To_Account) only to its receivers and its sender, live and when pulling', async () => {
+    await server.importAccounts(['t_owner', 't_ann', 't_ben']);
+    const created = await server.rest('group_open_http_svc/create_group', { Owner_Account: 't_owner', Type: 'Public', Name: 'targets', MemberList: [{ Member_Account: 't_ann' }, { Member_Account: 't_ben' }] });
+    const groupId = created.GroupId as string;
+    const stream = `g:${groupId}`;
+    const texts = (evs: StreamEvent[]) => evs.filter((e) => e.entry.kind === 'group').map((e) => ((e.entry as GroupMessage).body[0].MsgContent as { Text: string }).Text);
+    const seen = new Map<string, StreamEvent[]>();
+    for (const u of ['t_owner', 't_ann', 't_ben']) {
+      seen.set(u, []);
+      clients.push(await server.login(u, { onEvent: (ev) => ev.stream === stream && seen.get(u)!.push(ev) }));
+    }
+    const targeted = await server.rest('group_open_http_svc/send_group_msg', { GroupId: groupId, From_Account: 't_owner', Random: 1, MsgBody: text('ann only'), To_Account: ['t_ann'] });
+    expect(targeted.ErrorCode).toBe(0);
+    await server.rest('group_open_http_svc/send_group_msg', { GroupId: groupId, From_Account: 't_owner', Random: 2, MsgBody: text('everyone') });
+    await waitFor(() => texts(seen.get('t_ben')!).includes('everyone') && texts(seen.get('t_ann')!).includes('everyone') && texts(seen.get('t_owner')!).includes('everyone'), 'the message to everyone');
+    expect(texts(seen.get('t_ann')!)).toEqual(['ann only', 'everyone']);
+    expect(texts(seen.get('t_owner')!)).toEqual(['ann only', 'everyone']);
+    expect(texts(seen.get('t_ben')!)).toEqual(['everyone']);
+
+    // A device that logs in later pulls the same view.
+    const later: StreamEvent[] = [];
+    clients.push(await server.login('t_ben', { onEvent: (ev) => ev.stream === stream && later.push(ev) }));
+    expect(texts(later)).toEqual(['everyone']);
+    // The app server's history holds both.
+    const history = await server.rest('group_open_http_svc/group_msg_get_simple', { GroupId: groupId, ReqMsgNumber: 2 });
+    expect((history.RspMsgList as { MsgSeq: number }[]).map((m) => m.MsgSeq)).toEqual([(targeted.MsgSeq as number) + 1, targeted.MsgSeq]);
+
+    const refuse = (body: Record<string, unknown>) => server.rest('group_open_http_svc/send_group_msg', { GroupId: groupId, Random: 3, MsgBody: text('x'), ...body });
+    expect((await refuse({ To_Account: Array.from({ length: 51 }, (_, i) => `u${i}`) })).ErrorCode).toBe(10004);
+    const community = await server.rest('group_open_http_svc/create_group', { Owner_Account: 't_owner', Type: 'Community', Name: 'no targets', MemberList: [{ Member_Account: 't_ann' }] });
+    expect((await server.rest('group_open_http_svc/send_group_msg', { GroupId: community.GroupId, Random: 4, MsgBody: text('x'), To_Account: ['t_ann'] })).ErrorCode).toBe(10007);
+  });
+
   it('refuses a group send from a non-member with 10007 and stores nothing', async () => {
     await server.importAccounts(['g3owner', 'outsider']);
     const created = await server.rest('group_open_http_svc/create_group', { Owner_Account: 'g3owner', Type: 'Public', Name: 'closed' });

@@ -131,7 +131,7 @@ export const groupService: Service = {
           SendMsgControl: sendMsgControl('GroupInvalidParam', ['NoUnread', 'NoLastMsg']).optional(),
           SupportMessageExtension: flag('GroupInvalidParam').optional(),
           // Targeted receivers and Community topics are not built yet: refused, never silently sent to everyone.
-          To_Account: z.array(z.string(), { error: 'GroupInvalidParam' }).max(0, { error: 'GroupTargetedUnsupported' }).optional(),
+          To_Account: z.array(z.string({ error: 'GroupInvalidParam' }), { error: 'GroupInvalidParam' }).optional(),
           TopicId: z.literal('', { error: 'GroupTopicUnsupported' }).optional(),
           GroupAtInfo: z
             .array(
@@ -154,6 +154,7 @@ export const groupService: Service = {
         priority: r.MsgPriority,
         onlineOnly: r.OnlineOnlyFlag === 1,
         atInfo: r.GroupAtInfo?.map((a) => ({ all: a.GroupAtAllFlag === 1, userId: a.GroupAt_Account })),
+        to: r.To_Account,
         ...forbidCallbacks(r.ForbidCallbackControl),
       }),
       reply: (out) => ({ MsgTime: Math.floor(out.time / 1000), MsgSeq: out.seq, MsgDropReason: out.dropReason ?? '' }),

@@ -141,6 +141,14 @@ export function checkCanChangeOwner(g: GroupState, caller: Caller, actor: Member
   checkRole(g, caller, actor, 'Owner', 'transfer the group');
 }
 
+/** Targeted receivers (To_Account): at most 50, in the types that allow them. */
+export const MAX_TARGETS = 50;
+export function checkTargets(g: GroupState, to: readonly string[] | undefined): void {
+  if (!to) return;
+  if (!policyOf(g.type).targeted) throw noPermission(`${g.type} groups take no messages to some members only (To_Account)`);
+  if (to.length === 0 || to.length > MAX_TARGETS) throw imError('GroupInvalidParam', { detail: `To_Account must hold 1 to ${MAX_TARGETS} accounts` });
+}
+
 /** Mentions the group's type allows: no @all in an AVChatRoom (spec §3.6). */
 export function checkAtInfo(g: GroupState, atInfo: readonly GroupAt[] | undefined): void {
   if (!policyOf(g.type).atAll && atInfo?.some((a) => 'all' in a)) throw imError('GroupInvalidParam', { detail: `a ${g.type} message cannot mention everyone` });

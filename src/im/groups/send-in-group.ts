@@ -8,7 +8,7 @@ import type { GroupSendResult, GroupSendSpec } from '../actor-api.ts';
 import { originOf } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import type { GroupActorState } from './group-actor-state.ts';
-import { checkAtInfo, checkCanSend } from './group-rules.ts';
+import { checkAtInfo, checkCanSend, checkTargets } from './group-rules.ts';
 import { policyOf } from './group-policy.ts';
 
 function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): GroupMessage {
@@ -23,6 +23,7 @@ function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): Group
     priority: spec.priority,
     flags: 0,
     ...(spec.atInfo ? { atInfo: spec.atInfo } : {}),
+    ...(spec.to ? { to: spec.to } : {}),
     ...(spec.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
     origin: originOf(spec.caller),
   };
@@ -33,6 +34,7 @@ export async function sendInGroup(im: ImContext, s: GroupActorState, spec: Group
   const sender = spec.caller.kind === 'user' ? s.members.get(spec.caller.userId) : undefined;
   checkCanSend(s.group, spec.caller, sender, time);
   checkAtInfo(s.group, spec.atInfo);
+  checkTargets(s.group, spec.to);
   let entry = messageOf(s, spec, time);
   if (!spec.forbidBeforeCallback) {
     const decision = await im.hooks.beforeGroupSend({ caller: spec.caller, groupType: s.group.type, message: entry, onlineOnly: spec.onlineOnly });
@@ -42,18 +44,25 @@ export async function sendInGroup(im: ImContext, s: GroupActorState, spec: Group
   }
   if (!s.rate.admit(entry.priority, time)) return { seq: 0, time, dropReason: 'MsgFreqCtrl' };
   if (spec.onlineOnly || !policyOf(s.group.type).history) {
-    s.stream.pushOnline(entry, receivers(s));
+    s.stream.pushOnline(entry, receivers(s, entry));
     return { seq: 0, time };
   }
-  const out = await s.stream.append({ entry, time, idemKey: `g:${spec.from}:${spec.random}` }, () => receivers(s));
+  const out = await s.stream.append({ entry, time, idemKey: `g:${spec.from}:${spec.random}` }, () => receivers(s, entry));
   if (out.duplicate) return { seq: out.seq, time: (await s.stream.read(out.seq))?.time ?? time };
   await noteMessage(im, s, time);
   return { seq: out.seq, time };
 }
 
-/** The members messages are pushed to: all but those whose MsgFlag is Discard (they still read history). */
-function* receivers(s: GroupActorState): Iterable<string> {
-  for (const m of s.members.values()) if (m.profile.msgFlag !== 'Discard') yield m.userId;
+/**
+ * The members a message is pushed to: all but those whose MsgFlag is Discard (they still read
+ * history); for a targeted message only its receivers (and the sender's other devices).
+ */
+function* receivers(s: GroupActorState, m: GroupMessage): Iterable<string> {
+  if (m.to) {
+    for (const u of [m.from, ...m.to]) if (s.members.get(u)?.profile.msgFlag !== 'Discard' && s.members.has(u)) yield u;
+    return;
+  }
+  for (const member of s.members.values()) if (member.profile.msgFlag !== 'Discard') yield member.userId;
 }
 
 /**

@@ -20,6 +20,8 @@ const groupSendInput = z.object({
   onlineOnly: z.boolean().default(false),
   /** GroupAtInfo in the order of the text: everyone (`all`) or one account. */
   atInfo: z.array(z.object({ all: z.boolean(), userId: z.string().optional() })).optional(),
+  /** Targeted receivers (To_Account): only they and the sender see the message. */
+  to: z.array(z.string()).optional(),
   forbidBeforeCallback: z.boolean().default(false),
   forbidAfterCallback: z.boolean().default(false),
 });
@@ -62,6 +64,7 @@ export const groupSendCommand = defineCommand({
       priority: input.priority,
       onlineOnly: input.onlineOnly,
       ...(atInfo ? { atInfo } : {}),
+      ...(input.to && input.to.length > 0 ? { to: [...new Set(input.to)] } : {}),
       forbidBeforeCallback: input.forbidBeforeCallback,
       forbidAfterCallback: input.forbidAfterCallback,
     };

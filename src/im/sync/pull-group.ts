@@ -25,6 +25,6 @@ export const pullGroupCommand = defineCommand({
     if (!policyOf(group.type).history) throw imError('GroupNoRoaming', { type: group.type });
     const member = await ctx.store.groups.getMember(groupId, caller.userId);
     if (!member) throw imError('NotGroupMember', { userId: caller.userId, groupId });
-    return readPage(ctx.store.messages, groupStream(groupId), after, limit, ctx.now(), readableAfter(group.type, member.joinSeq, groupFromRecord(group).profile.baseSeq));
+    return readPage(ctx.store.messages, groupStream(groupId), after, limit, ctx.now(), readableAfter(group.type, member.joinSeq, groupFromRecord(group).profile.baseSeq), caller.userId);
   },
 });

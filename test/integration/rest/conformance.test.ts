@@ -111,7 +111,7 @@ describe.each(storeModes())('REST conformance with Tencent’s documented behavi
     expect(await send({ From_Account: 'ann', To_Account: 'ben', IsNeedReadReceipt: 2 })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90010 });
     const groupId = await group('Public', { MemberList: [{ Member_Account: 'ann' }, { Member_Account: 'ben' }] });
     const sendGroup = (more: Record<string, unknown>) => server.rest('group_open_http_svc/send_group_msg', { GroupId: groupId, Random: Math.floor(Math.random() * 2 ** 32), MsgBody: text('targeted'), ...more });
-    expect(await sendGroup({ To_Account: ['ann'] })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
+    expect(await sendGroup({ To_Account: 'ann' })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
     expect(await sendGroup({ TopicId: `${groupId}@TOPIC#_x` })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
     expect(await sendGroup({ OnlineOnlyFlag: 1, SendMsgControl: ['NoUnread'] })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
     const history = await server.rest('group_open_http_svc/group_msg_get_simple', { GroupId: groupId, ReqMsgNumber: 20 });
