@@ -4,11 +4,10 @@
  * or across nodes; nothing outside src/cluster knows where an actor runs. Each actor speaks one
  * typed protocol: a union of commands, each with its result type, handled by one exhaustive table.
  */
-import type { C2CMessage, GroupAt, GroupMessage, InboxNotice, StreamEvent } from '../protocol/entries.ts';
+import type { C2CMessage, GroupAt, GroupMessage, InboxNotice, StreamEvent, MsgElem } from '../protocol/entries.ts';
 import type { GroupView } from '../protocol/client-ops.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
-import type { MessagePatch } from './groups/modify-in-group.ts';
 import type { ApplyJoinOption, GroupInfo, Member, MemberProfile } from './groups/group-model.ts';
 
 type MsgFlag = MemberProfile['msgFlag'];
@@ -180,6 +179,12 @@ export interface GroupInfoPatch {
   readonly appDefinedData?: Readonly<Record<string, string>>;
 }
 
+/** modify_group_msg: the stored message's new content; absent fields stay. */
+export interface MessagePatch {
+  readonly body?: readonly MsgElem[];
+  readonly cloudCustomData?: string;
+}
+
 /** modify_group_member_info: the member fields to change. `muteS` 0 unmutes. */
 export interface MemberPatch {
   readonly role?: 'Admin' | 'Member';
@@ -210,6 +215,13 @@ export interface MemberPage {
 export interface RecallResult {
   readonly seq: number;
   readonly code: number;
+}
+
+/** What `group.join` did: joined the live audience of an AVChatRoom (in the actor's memory, for this session), or the member rows. */
+export interface JoinResult {
+  readonly audience: boolean;
+  /** Set where the group needs approval (applications-in-group.ts): an application was recorded instead; not a member yet. */
+  readonly pending?: true;
 }
 
 export interface GroupSendResult {
@@ -244,15 +256,28 @@ export type GroupProtocol = {
   changeOwner: { args: { readonly operator: Caller; readonly newOwner: string }; result: void };
   /**
    * `userId` leaves by themself (a 'quit' tip, a `group.left` notice). The owner may only where the
-   * type lets the group become ownerless (Work), else 10009; 10007 for a non-member or an AVChatRoom.
+   * type lets the group become ownerless (Work), else 10009; 10007 for a non-member. In an
+   * AVChatRoom the user leaves its live audience (10007 if not in it), without a notice.
    */
   quit: { args: { readonly userId: string }; result: void };
   /**
    * `userId` joins by themself, where the type and ApplyJoinOption take members without approval
-   * (a 'join' tip, a `group.joined` notice); 10007 where approval is needed or joining is closed,
-   * 10013 for a member, 10014 when full. An AVChatRoom is refused (10007) for now.
+   * (a 'join' tip, a `group.joined` notice); where approval is needed `caller` applies with
+   * `message` instead (`pending`, see decideApplication); 10007 where joining is closed,
+   * 10013 for a member, 10014 when full. In an AVChatRoom the user joins its live audience instead
+   * (again: nothing changes; 10014 past MaxMemberNum), until they quit or their last device leaves.
    */
-  join: { args: { readonly userId: string }; result: void };
+  join: { args: { readonly userId: string; readonly caller: Caller; readonly message?: string }; result: JoinResult };
+  /**
+   * Where the group needs approval `join` applies instead (with `caller`, for the before-apply
+   * callback, and `message`); the owner, an admin or an App admin accepts or refuses a pending
+   * application here: 10024 once decided, 10014 accepting into a full group.
+   */
+  decideApplication: { args: { readonly operator: Caller; readonly applicant: string; readonly accept: boolean; readonly message: string }; result: void };
+  /** `userId`'s last device went offline: they leave the AVChatRoom's audience if in it; nothing otherwise (no group either). */
+  leaveAudience: { args: { readonly userId: string }; result: void };
+  /** get_online_member_num: the users in the AVChatRoom's audience now; 10007 for other types. */
+  onlineMembers: { args: Record<never, never>; result: { readonly count: number } };
   /** Dismisses the group: its record and members are removed, members get a `group.dismissed` notice. */
   destroy: { args: { readonly operator: Caller }; result: void };
   recall: { args: { readonly operator: Caller; readonly seqs: readonly number[] }; result: readonly RecallResult[] };

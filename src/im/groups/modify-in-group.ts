@@ -3,18 +3,14 @@
  * entry keeps its SEQ, sender and time and takes the new body and custom data; a modify tip carries
  * them to the members' devices, which hold the old copy.
  */
-import type { GroupMessage, MsgElem } from '../../protocol/entries.ts';
+import type { GroupMessage } from '../../protocol/entries.ts';
+import type { MessagePatch } from '../actor-api.ts';
 import { imError } from '../../protocol/errors.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import type { GroupActorState } from './group-actor-state.ts';
 import { policyOf } from './group-policy.ts';
 import { announce } from './tips.ts';
-
-export interface MessagePatch {
-  readonly body?: readonly MsgElem[];
-  readonly cloudCustomData?: string;
-}
 
 export async function modifyMessage(im: ImContext, s: GroupActorState, caller: Caller, seq: number, patch: MessagePatch): Promise<void> {
   if (!policyOf(s.group.type).history) throw imError('GroupNoPermission', { detail: `${s.group.type} groups keep no messages to modify` });
