@@ -21,8 +21,12 @@ import { groupStream } from '../src/protocol/streams.ts';
 import type { ParleyEvent } from '../src/protocol/events.ts';
 import { ActorRoom } from './actor-room.ts';
 import { GroupStream } from './group/group-stream.ts';
-import { addMembers, join, quit, removeMembers } from '../src/im/groups/membership.ts';
+import { addMembers, removeMembers } from '../src/im/groups/membership.ts';
+import { Audience } from '../src/im/groups/audience.ts';
+import { AUDIENCE_NEWS_MS, announceAudience, hasAudience, joinGroupOrAudience, leaveAudience, onlineMemberNum, quitGroupOrAudience } from '../src/im/groups/audience-changes.ts';
 import { viewOf } from '../src/im/groups/group-view.ts';
+import { needsApproval } from '../src/im/groups/application-rules.ts';
+import { apply, decide } from '../src/im/groups/applications-in-group.ts';
 import { notifyOnline, sendInGroup } from '../src/im/groups/send-in-group.ts';
 import { changeOwner, destroy, modifyInfo } from '../src/im/groups/profile-changes.ts';
 import { memberPage, modifyMember, mute, mutedNow, rolesOf } from '../src/im/groups/member-changes.ts';
@@ -42,6 +46,7 @@ interface Loaded {
   readonly members: Map<string, Member>;
   readonly stream: GroupStream;
   readonly rate: GroupRate;
+  readonly audience: Audience;
   readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
@@ -60,8 +65,11 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     members: (c) => this.#run((s) => memberPage(s, c.operator, c.query)),
     roles: (c) => this.#run((s) => rolesOf(s, c.userIds)),
     changeOwner: (c) => this.#change((s) => changeOwner(this.deps.im, s, c.operator, c.newOwner)),
-    quit: (c) => this.#change((s) => quit(this.deps.im, s, c.userId)),
-    join: (c) => this.#change((s) => join(this.deps.im, s, c.userId)),
+    quit: (c) => this.#change((s) => quitGroupOrAudience(this.deps.im, s, c.userId)),
+    join: (c) => this.#change((s) => (needsApproval(s.group) ? apply(this.deps.im, s, c.caller, c.message ?? '') : joinGroupOrAudience(this.deps.im, s, c.userId))),
+    decideApplication: (c) => this.#change((s) => decide(this.deps.im, s, c.operator, c.applicant, c.accept, c.message)),
+    leaveAudience: (c) => this.#ifLoaded((s) => leaveAudience(s, c.userId, 'offline')),
+    onlineMembers: () => this.#run((s) => onlineMemberNum(s)),
     destroy: (c) => this.#destroy(c.operator),
     recall: (c) => this.#change((s) => recall(this.deps.im, s, c.operator, c.seqs)),
     modifyMessage: (c) => this.#change((s) => modifyMessage(this.deps.im, s, c.operator, c.seq, c.patch)),
@@ -90,7 +98,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     const record = await store.groups.getGroup(this.#groupId);
     if (!record) return;
     const members = new Map((await store.groups.listMembers(this.#groupId)).map((r) => [r.userId, memberFromRecord(r)]));
-    this.#state = { group: groupFromRecord(record), members, stream: await this.#openStream(record.type), rate: this.#newRate(), exclusive: (fn) => this.#exclusive(fn) };
+    this.#state = { group: groupFromRecord(record), members, stream: await this.#openStream(record.type), rate: this.#newRate(), audience: this.#newAudience(), exclusive: (fn) => this.#exclusive(fn) };
   }
 
   async #openStream(type: string): Promise<GroupStream> {
@@ -119,8 +127,19 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     return new GroupRate(this.deps.im.moderation.groupMsgRate);
   }
 
+  /** Audience news is announced in batches, AUDIENCE_NEWS_MS after its first change (between the group's changes). */
+  #newAudience(): Audience {
+    return new Audience(() => {
+      setTimeout(() => {
+        if (!this.active) return;
+        this.#ifLoaded((s) => announceAudience(this.deps.im, s)).catch((e: unknown) => this.deps.im.log.warn({ err: e, groupId: this.#groupId }, 'audience news not announced'));
+      }, AUDIENCE_NEWS_MS).unref();
+    });
+  }
+
+  /** An AVChatRoom with an audience stays active: the audience lives only here. */
   protected canPassivate(): boolean {
-    return this.#state === undefined || this.#state.stream.idle;
+    return this.#state === undefined || (this.#state.stream.idle && this.#state.audience.idle);
   }
 
   protected release(): void {
@@ -152,7 +171,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     const created = newGroup(spec, now, baseSeq);
     const event = groupCreatedEvent(spec, created.members, now);
     const { record, recorded } = await this.#storeNewGroup(spec, created.record, created.members, event);
-    this.#state = { group: groupFromRecord(record), members: new Map(created.members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type), rate: this.#newRate(), exclusive: (fn) => this.#exclusive(fn) };
+    this.#state = { group: groupFromRecord(record), members: new Map(created.members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type), rate: this.#newRate(), audience: this.#newAudience(), exclusive: (fn) => this.#exclusive(fn) };
     if (recorded) this.#state.stream.publishRecorded([event]);
     else await this.#state.stream.emit([event]);
     // An imported group (import_group) sends no notifications.
@@ -184,7 +203,8 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     return this.serve(() => {
       const s = this.#require();
       const g = s.group;
-      return { groupId: g.groupId, type: g.type, owner: g.owner, createdAt: g.createdAt, profile: g.profile, nextMsgSeq: s.stream.head + 1, members: [...s.members.values()] };
+      const online = hasAudience(s) ? { onlineMemberNum: s.audience.size } : {};
+      return { groupId: g.groupId, type: g.type, owner: g.owner, createdAt: g.createdAt, profile: g.profile, nextMsgSeq: s.stream.head + 1, members: [...s.members.values()], ...online };
     });
   }
 
@@ -200,6 +220,15 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
    */
   #change<T>(rule: (s: Loaded) => Promise<T> | T): Promise<T> {
     return this.serve(() => this.#exclusive(async () => rule(this.#require())));
+  }
+
+  /** Runs `rule` between the group's changes if the group exists; nothing otherwise (or once the actor is gone). */
+  #ifLoaded(rule: (s: Loaded) => Promise<void> | void): Promise<void> {
+    return this.serve(() =>
+      this.#exclusive(async () => {
+        if (this.#state) await rule(this.#state);
+      }),
+    );
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {

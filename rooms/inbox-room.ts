@@ -17,6 +17,7 @@ import { CLIENT_OPS, observeOp } from './inbox/client-ops.ts';
 import { secondsSince } from '../src/ops/metrics.ts';
 import { type DeviceInfo, Devices } from './inbox/devices.ts';
 import { InboxStream } from './inbox/inbox-stream.ts';
+import { AudienceGroups } from './inbox/audience-groups.ts';
 import { toRpcError } from './inbox/rpc-error.ts';
 import { commitObserver } from './commit-metrics.ts';
 import { emitterFor } from './emitter-for.ts';
@@ -44,6 +45,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
   #accountKnown = false;
   #stream!: InboxStream;
   #devices!: Devices;
+  #audiences!: AudienceGroups;
 
   /** The token is verified in onJoin, where the room (and so the user it belongs to) is known. */
   static override async onAuth(token: string, _options: unknown, context: { ip?: string }): Promise<{ token: string; ip: string } | false> {
@@ -56,6 +58,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     this.#userId = actorIdOf(options.id);
     const im = this.deps.im;
     this.#devices = new Devices(this.clients, im.metrics.deliveries, im.now);
+    this.#audiences = new AudienceGroups(this.#userId, im.actors, im.log);
     this.#stream = new InboxStream({
       userId: this.#userId,
       log: im.store.messages,
@@ -85,6 +88,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     if (this.#stream) this.deps.closing.track(this.#stream.close());
     this.#devices?.clear();
     this.deps?.fanOut.offline(this.#userId, this);
+    this.#audiences?.leaveAll();
   }
 
   // ---- devices -------------------------------------------------------------------------------
@@ -117,7 +121,13 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       const consented = code === 4000 || code === 1000;
       this.#stateChanged(consented ? 'Logout' : 'Disconnect', consented ? 'Unregister' : code === CloseCode.Kicked ? 'Kicked' : 'LinkClose', info.platform);
     }
-    if (this.clients.length === 0) this.deps.fanOut.offline(this.#userId, this);
+    if (this.clients.length === 0) this.#offline();
+  }
+
+  /** The user's last device here left: no live pushes, and they leave the AVChatRooms they were watching. */
+  #offline(): void {
+    this.deps.fanOut.offline(this.#userId, this);
+    this.#audiences.leaveAll();
   }
 
   /** State changes go through the inbox's outbox; a failure to record one is logged, never a device's error. */
@@ -137,7 +147,12 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       if (!handler) throw imError('ClientUnknownOp', { op: JSON.stringify(op) });
       const info = client.userData as DeviceInfo;
       const caller = { kind: 'user', userId: this.#userId, platform: info.platform, clientIp: info.clientIp } as const;
-      return await this.serve(() => handler(this.deps.im, caller, (request as OpRequest).args));
+      const args = (request as OpRequest).args;
+      const result = await this.serve(() => handler(this.deps.im, caller, args));
+      this.#audiences.noteOp(op, args, result);
+      // The last device left while the op ran (an audience joined just then is left at once).
+      if (this.clients.length === 0) this.#audiences.leaveAll();
+      return result;
     } catch (e) {
       const wire = toRpcError(e, this.deps.im.log, op);
       code = wire.code;

@@ -185,7 +185,82 @@ export interface OutboxRecord {
   readonly events: readonly PendingEvent[];
 }
 
-export interface GroupStore {
+/** Where an application to join a group stands: awaiting the owner or an admin, or decided by one. */
+export type ApplicationState = 'pending' | 'accepted' | 'refused';
+
+/**
+ * A user's application to join a group that needs approval (Tencent's group pendency): one per group
+ * and applicant — applying again replaces it.
+ */
+export interface GroupApplicationRecord {
+  readonly groupId: string;
+  readonly groupType: GroupType;
+  readonly applicant: string;
+  /** The applicant's message (Tencent requestMsg). */
+  readonly message: string;
+  /** When it was (last) applied, Unix ms. */
+  readonly time: number;
+  readonly state: ApplicationState;
+  /** Who accepted or refused it; `""` while pending. */
+  readonly handler: string;
+  /** The handler's message (Tencent handledMsg); `""` while pending. */
+  readonly handledMessage: string;
+  /** Unix ms; 0 while pending. */
+  readonly handledAt: number;
+}
+
+/** How an application was decided (`GroupApplicationStore.decideApplication`). */
+export interface ApplicationDecision {
+  readonly state: 'accepted' | 'refused';
+  readonly handler: string;
+  readonly handledMessage: string;
+  readonly handledAt: number;
+}
+
+/** A page of the applications a user sees (`GroupApplicationStore.applicationsFor`). */
+export interface ApplicationPage {
+  /** Newest first (by `time`, then group id, then applicant). */
+  readonly applications: readonly GroupApplicationRecord[];
+  /** Applications the user sees in all. */
+  readonly total: number;
+  /** Pending applications of others (not the user's own) applied after the user's read marker. */
+  readonly unread: number;
+  /** The user's read marker, Unix ms (0 = never marked). */
+  readonly readUpTo: number;
+}
+
+/**
+ * Applications to join groups, kept by group and applicant and indexed by the users who see them:
+ * the managers (owner and admins) named when it was applied, and the applicant. Handled
+ * applications stay listed with their decision until the applicant applies again.
+ */
+export interface GroupApplicationStore {
+  /**
+   * Records an application (replacing any earlier one of that applicant to that group) and indexes
+   * it for `audience` (the applicant is indexed too); users indexed for the earlier one but not
+   * named now are unindexed. SQLite: one transaction; Cassandra: the row and the index rows in one
+   * logged batch.
+   */
+  putApplication(app: GroupApplicationRecord, audience: readonly string[]): Promise<void>;
+  getApplication(groupId: string, applicant: string): Promise<GroupApplicationRecord | undefined>;
+  /**
+   * Decides a pending application; false (and nothing written) if there is none pending — decided
+   * already, or never made. Conditional on the pending state (an LWT on Cassandra), so two deciders,
+   * even two actors of one group, cannot both succeed.
+   */
+  decideApplication(groupId: string, applicant: string, decision: ApplicationDecision): Promise<boolean>;
+  /**
+   * A page of the applications `userId` sees, newest first, skipping `offset`, at most `limit`, with
+   * the counts of ApplicationPage. On Cassandra `unread` is counted from the index, which a crash
+   * between a decision and its index update may leave showing the application pending; the records
+   * themselves are read from the applications.
+   */
+  applicationsFor(userId: string, offset: number, limit: number): Promise<ApplicationPage>;
+  /** Moves the user's read marker to `upTo` (Unix ms); never back. */
+  markApplicationsRead(userId: string, upTo: number): Promise<void>;
+}
+
+export interface GroupStore extends GroupApplicationStore {
   /**
    * Creates the group with its initial members; false (and nothing written) if the id exists.
    * `outbox` is recorded only when the group is created: in the same transaction where the adapter

@@ -9,6 +9,7 @@ import { type CallerKind, type CallerOf, type Command, accepts, execute } from '
 import type { ImContext } from '../../src/im/context.ts';
 import type { MemberPage } from '../../src/im/actor-api.ts';
 import { addMembersCommand } from '../../src/im/groups/add-members.ts';
+import { decideApplicationCommand, groupApplicationsCommand, readGroupApplicationsCommand } from '../../src/im/groups/applications.ts';
 import { changeOwnerCommand } from '../../src/im/groups/change-owner.ts';
 import { createGroupCommand } from '../../src/im/groups/create.ts';
 import { deleteMembersCommand } from '../../src/im/groups/delete-members.ts';
@@ -29,6 +30,9 @@ import {
   Op,
   type OpTypes,
   createGroupArgs,
+  decideApplicationArgs,
+  groupApplicationsArgs,
+  readGroupApplicationsArgs,
   dismissArgs,
   groupInfoArgs,
   groupMembersArgs,
@@ -133,6 +137,10 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.TransferGroup, { args: transferArgs, runs: changeOwnerCommand, input: (a) => a }),
   clientOp(Op.DismissGroup, { args: dismissArgs, runs: destroyGroupCommand, input: (a) => a }),
   clientOp(Op.RecallInGroup, { args: recallArgs, runs: recallCommand, input: (a) => a, output: (results) => ({ results }) }),
+  clientOp(Op.GroupApplications, { args: groupApplicationsArgs, runs: groupApplicationsCommand, input: (a) => a }),
+  clientOp(Op.ReadGroupApplications, { args: readGroupApplicationsArgs, runs: readGroupApplicationsCommand, input: (a) => a }),
+  clientOp(Op.AcceptGroupApplication, { args: decideApplicationArgs, runs: decideApplicationCommand, input: (a) => ({ ...a, accept: true }) }),
+  clientOp(Op.RefuseGroupApplication, { args: decideApplicationArgs, runs: decideApplicationCommand, input: (a) => ({ ...a, accept: false }) }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

@@ -17,6 +17,7 @@ import {
   type GroupView,
   type GroupsResult,
   type InviteResult,
+  type JoinGroupResult,
   type ModifyGroupArgs,
   type ModifyGroupMemberArgs,
   type MutedResult,
@@ -112,6 +113,8 @@ export class ParleyClient {
   readonly #stateListeners = new Set<Listener<ConnectionState>>();
   #connectedWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   #relogging = false;
+  /** AVChatRooms joined in this session, joined again after each reconnect; bounded by what the app joins. */
+  readonly #audiences = new Set<string>();
 
   private constructor(o: ParleyClientOptions) {
     this.#o = o;
@@ -197,14 +200,34 @@ export class ParleyClient {
     return this.#groupOp(Op.KickFromGroup, { groupId, userIds: [...userIds], reason }, groupId, userIds);
   }
 
-  /** Leaves the group. The owner may only leave a Work group (which becomes ownerless), else 10009. */
-  quitGroup(groupId: string): Promise<void> {
-    return this.#groupOp(Op.QuitGroup, { groupId }, groupId);
+  /**
+   * Leaves the group. The owner may only leave a Work group (which becomes ownerless), else 10009.
+   * From an AVChatRoom: leaves its audience, and it is not joined again after a reconnect.
+   */
+  async quitGroup(groupId: string): Promise<void> {
+    try {
+      await this.#groupOp(Op.QuitGroup, { groupId }, groupId);
+    } finally {
+      this.#audiences.delete(groupId);
+    }
   }
 
-  /** Joins a group that takes members without approval; 10007 where approval is needed or joining is closed. */
-  joinGroup(groupId: string): Promise<void> {
-    return this.#groupOp(Op.JoinGroup, { groupId }, groupId);
+  /**
+   * Joins a group that takes members without approval; where approval is needed (a NeedPermission
+   * Public group) it applies instead and answers `pending: true` (to apply with a message, see
+   * group-applications.ts); 10007 where joining is closed. An AVChatRoom is joined as its live audience (`audience: true`), for as long as this
+   * session is online: the SDK joins it again by itself after every reconnect or new login, since the
+   * server forgets audiences when the user goes offline or the group's actor restarts.
+   */
+  async joinGroup(groupId: string): Promise<JoinGroupResult> {
+    const result = await this.#groupOp(Op.JoinGroup, { groupId }, groupId);
+    if (result.audience) this.#audiences.add(groupId);
+    return result;
+  }
+
+  /** The AVChatRooms this session joined (and will join again after reconnecting). */
+  audienceGroups(): string[] {
+    return [...this.#audiences];
   }
 
   /** The group's profile and member count (all of it for members, the public part for others). */
@@ -354,6 +377,7 @@ export class ParleyClient {
       // A room given up on (closed, or abandoned as stuck) that got its session back anyway: leave it.
       if (room !== this.#room) return void leaveForGood(room);
       this.#setState('connected');
+      void this.#rejoinAudiences();
       void this.sync().catch(() => undefined);
     });
     room.onLeave((code: number) => void this.#onLeave(room, code));
@@ -392,6 +416,7 @@ export class ParleyClient {
         await new Promise((r) => setTimeout(r, RELOGIN_DELAYS_MS[Math.min(attempt, RELOGIN_DELAYS_MS.length - 1)]));
         try {
           await this.#connect();
+          void this.#rejoinAudiences();
           await this.sync();
           return;
         } catch (e) {
@@ -406,6 +431,23 @@ export class ParleyClient {
     } finally {
       this.#relogging = false;
     }
+  }
+
+  /**
+   * Joins this session's AVChatRooms again (joining is idempotent): after a reconnect the server may
+   * have forgotten the audience (the user went offline, or the group's actor moved or restarted).
+   * A group that is gone (10010) is forgotten; other failures are left for the next reconnect.
+   */
+  async #rejoinAudiences(): Promise<void> {
+    await Promise.all(
+      [...this.#audiences].map(async (groupId) => {
+        try {
+          await this.call(Op.JoinGroup, { groupId });
+        } catch (e) {
+          if (e instanceof ParleyError && e.code === errors.GroupNotFound.code) this.#audiences.delete(groupId);
+        }
+      }),
+    );
   }
 
   #connected(): Promise<Room> {

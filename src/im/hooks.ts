@@ -47,6 +47,13 @@ export interface BeforeInviteEvent {
   readonly members: readonly string[];
 }
 
+/** A user applies to join a group that needs approval (Group.CallbackBeforeApplyJoinGroup); allowed, the application still awaits the owner or an admin. */
+export interface BeforeApplyJoinEvent {
+  readonly caller: Caller;
+  readonly groupId: string;
+  readonly groupType: string;
+}
+
 /** An invitation may be refused for some invitees only. */
 export type InviteDecision = Decision | { readonly action: 'allow'; readonly refused: readonly string[] };
 
@@ -55,6 +62,7 @@ export interface Hooks {
   beforeGroupSend(e: BeforeGroupSendEvent): Promise<SendDecision>;
   beforeCreateGroup(e: BeforeCreateGroupEvent): Promise<Decision>;
   beforeInvite(e: BeforeInviteEvent): Promise<InviteDecision>;
+  beforeApplyJoin(e: BeforeApplyJoinEvent): Promise<Decision>;
 }
 
 const ALLOW = { action: 'allow' } as const;
@@ -65,4 +73,5 @@ export const ALLOW_ALL: Hooks = {
   beforeGroupSend: async () => ALLOW,
   beforeCreateGroup: async () => ALLOW,
   beforeInvite: async () => ALLOW,
+  beforeApplyJoin: async () => ALLOW,
 };

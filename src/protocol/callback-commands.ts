@@ -21,6 +21,7 @@ export const AFTER_COMMANDS = [
   'Group.CallbackAfterGroupInfoChanged',
   'Group.CallbackAfterGroupDestroyed',
   'Group.CallbackAfterRecallMsg',
+  'Group.CallbackOnMemberStateChange',
   'State.StateChange',
 ] as const;
 

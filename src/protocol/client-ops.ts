@@ -28,6 +28,10 @@ export const Op = {
   TransferGroup: 'group.transfer',
   DismissGroup: 'group.dismiss',
   RecallInGroup: 'group.recall',
+  GroupApplications: 'group.applications',
+  ReadGroupApplications: 'group.applicationsRead',
+  AcceptGroupApplication: 'group.acceptApplication',
+  RefuseGroupApplication: 'group.refuseApplication',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -169,8 +173,18 @@ export type KickArgs = z.infer<typeof kickArgs>;
 
 export const quitArgs = groupOnly;
 export type QuitArgs = z.infer<typeof quitArgs>;
-export const joinArgs = groupOnly;
+/** `message`: where the group needs approval (a NeedPermission Public group), the application's message for its owner and admins (Tencent joinGroup's `message`). */
+export const joinArgs = z.object({ groupId, message: z.string().optional() });
 export type JoinArgs = z.infer<typeof joinArgs>;
+/**
+ * `audience`: the user joined an AVChatRoom's live audience, which lasts while they are online in
+ * this session (the SDK joins again after it reconnects), rather than becoming a member.
+ */
+export interface JoinGroupResult {
+  readonly audience: boolean;
+  /** Set when the group needs approval: an application was recorded (or its message updated) instead; the user is no member yet. */
+  readonly pending?: true;
+}
 export const groupInfoArgs = groupOnly;
 export type GroupInfoArgs = z.infer<typeof groupInfoArgs>;
 
@@ -298,6 +312,69 @@ export interface RecallInGroupResult {
   readonly results: readonly { readonly seq: number; readonly code: number }[];
 }
 
+// ---- applications to join (Tencent's group pendency: getGroupApplicationList, accept/refuseGroupApplication, setGroupApplicationRead) ----
+
+/**
+ * An application to join a group as one user sees it, with Tencent's V2TIMGroupApplication fields
+ * (times are Unix ms here). The managers (owner and admins when it was made) see it as received, the
+ * applicant as sent; decided ones stay listed with their result until the applicant applies again.
+ */
+export interface GroupApplication {
+  readonly groupId: string;
+  readonly groupType: ReportedGroupType;
+  /** The applicant. */
+  readonly fromUser: string;
+  readonly fromUserNickName: string;
+  readonly fromUserFaceUrl: string;
+  /** `""` for an application to join (Tencent: the invitee, for invitations needing approval, which Parley does not have). */
+  readonly toUser: string;
+  /** When it was (last) applied, Unix ms. */
+  readonly addTime: number;
+  /** The applicant's message. */
+  readonly requestMsg: string;
+  /** The decider's message; `""` while pending. */
+  readonly handledMsg: string;
+  /** Tencent's application type: 0 = a request to join, approved by the owner or an admin. */
+  readonly type: 0;
+  /** 0 pending, 1 decided by someone else, 2 decided by you (Tencent's handleStatus). */
+  readonly handleStatus: 0 | 1 | 2;
+  /** 1 accepted, 0 refused; meaningful once decided (Tencent's handleResult). */
+  readonly handleResult: 0 | 1;
+  /** Who decided it; `""` while pending. */
+  readonly handler: string;
+  /** When it was decided, Unix ms; 0 while pending. */
+  readonly handledAt: number;
+  /** The caller's own application (sent), not one to a group they manage. */
+  readonly sent: boolean;
+}
+
+export const groupApplicationsArgs = z.object({
+  offset: z.number().int().min(0).optional(),
+  /** Per page, 1–100; absent = 100. */
+  limit: z.number().int().min(1).max(100).optional(),
+});
+export type GroupApplicationsArgs = z.infer<typeof groupApplicationsArgs>;
+export interface GroupApplicationsResult {
+  /** Pending applications to the caller's groups made after their read marker (Tencent's unreadCount). */
+  readonly unreadCount: number;
+  /** The read marker, Unix ms (0 = never marked). */
+  readonly readUpTo: number;
+  /** Applications the caller sees in all. */
+  readonly total: number;
+  /** Newest first. */
+  readonly applications: readonly GroupApplication[];
+  /** The offset of the next page; 0 when this was the last. */
+  readonly next: number;
+}
+
+/** Marks the caller's applications read up to `upTo` (Unix ms; absent = now). The marker never moves back. */
+export const readGroupApplicationsArgs = z.object({ upTo: z.number().int().min(0).optional() });
+export type ReadGroupApplicationsArgs = z.infer<typeof readGroupApplicationsArgs>;
+
+/** Accepts or refuses `applicant`'s pending application to `groupId` (its owner or an admin); 10024 if already decided. `message` reaches the applicant. */
+export const decideApplicationArgs = z.object({ groupId, applicant: userId, message: z.string().optional() });
+export type DecideApplicationArgs = z.infer<typeof decideApplicationArgs>;
+
 /** Arguments and results per op, for the SDK's typed `call`. */
 export interface OpTypes {
   [Op.SendC2C]: { args: SendC2CArgs; result: SendC2CResult };
@@ -309,7 +386,7 @@ export interface OpTypes {
   [Op.InviteToGroup]: { args: InviteArgs; result: InviteResult };
   [Op.KickFromGroup]: { args: KickArgs; result: void };
   [Op.QuitGroup]: { args: QuitArgs; result: void };
-  [Op.JoinGroup]: { args: JoinArgs; result: void };
+  [Op.JoinGroup]: { args: JoinArgs; result: JoinGroupResult };
   [Op.GroupInfo]: { args: GroupInfoArgs; result: GroupView };
   [Op.ModifyGroup]: { args: ModifyGroupArgs; result: void };
   [Op.ModifyGroupMember]: { args: ModifyGroupMemberArgs; result: void };
@@ -319,6 +396,10 @@ export interface OpTypes {
   [Op.TransferGroup]: { args: TransferArgs; result: void };
   [Op.DismissGroup]: { args: DismissArgs; result: void };
   [Op.RecallInGroup]: { args: RecallArgs; result: RecallInGroupResult };
+  [Op.GroupApplications]: { args: GroupApplicationsArgs; result: GroupApplicationsResult };
+  [Op.ReadGroupApplications]: { args: ReadGroupApplicationsArgs; result: void };
+  [Op.AcceptGroupApplication]: { args: DecideApplicationArgs; result: void };
+  [Op.RefuseGroupApplication]: { args: DecideApplicationArgs; result: void };
 }
 
 /** Body of `POST /connect`. */

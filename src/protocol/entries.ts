@@ -104,6 +104,12 @@ interface TipBase {
 export interface GroupMemberTip extends TipBase {
   readonly tip: 'join' | 'quit' | 'kick';
   readonly reason?: string;
+  /**
+   * How members joined, where the operator does not tell: `Apply` for an application accepted by
+   * `operator` (Tencent's AfterNewMemberJoin JoinType). Absent: a user joining alone by themself
+   * applied, anyone else was invited.
+   */
+  readonly joinType?: 'Apply' | 'Invited';
 }
 
 /** The base profile changed (Tencent's group-info-change tip). */
@@ -172,7 +178,15 @@ export interface GroupAttrNotice {
   readonly time: number;
 }
 
-export type InboxNoticeType = 'group.joined' | 'group.left' | 'group.dismissed';
+/**
+ * Kinds of inbox notice. Membership: `group.joined`, `group.left`, `group.dismissed`. Applications
+ * to join (Tencent's onReceiveJoinApplication / onApplicationProcessed): `group.application` to the
+ * group's owner and admins when someone applies (or applies again with a new message; `operator`
+ * and `applicant` are the applicant, `message` theirs); `group.application.accepted` and
+ * `group.application.refused` to the applicant once decided (`operator` is who decided, `message`
+ * their message). An accepted applicant also gets `group.joined`.
+ */
+export type InboxNoticeType = 'group.joined' | 'group.left' | 'group.dismissed' | 'group.application' | 'group.application.accepted' | 'group.application.refused';
 
 /**
  * A notice in a user's inbox. Group membership notices carry the group's SEQ at the moment of the
@@ -185,6 +199,10 @@ export interface InboxNotice {
   readonly groupSeq: number;
   readonly operator: string;
   readonly time: number;
+  /** Application notices: who applied. */
+  readonly applicant?: string;
+  /** Application notices: the application's message (`group.application`) or the decider's (accepted, refused). */
+  readonly message?: string;
 }
 
 export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice;

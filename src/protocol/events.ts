@@ -44,6 +44,20 @@ export interface GroupMemberData {
   readonly members: readonly string[];
   /** Why members left: removed by someone else, or quit. */
   readonly reason?: 'kicked' | 'quit';
+  /** How members joined, when the tip says (`Apply`: an application accepted by `operator`). */
+  readonly joinType?: 'Apply' | 'Invited';
+}
+
+/**
+ * Users who joined or left an AVChatRoom's live audience (they have no member rows). Announced in
+ * batches: one event lists everyone who joined (or left) within about a second.
+ */
+export interface GroupAudienceData {
+  readonly groupId: string;
+  readonly groupType: string;
+  readonly members: readonly string[];
+  /** Why they left: they quit, or their last device went offline. */
+  readonly reason?: 'quit' | 'offline';
 }
 
 export interface GroupCreatedData {
@@ -132,6 +146,8 @@ export type ParleyEvent =
   | EventBase<'group.message', GroupMessageData>
   | EventBase<'group.member_joined', GroupMemberData>
   | EventBase<'group.member_left', GroupMemberData>
+  | EventBase<'group.audience_joined', GroupAudienceData>
+  | EventBase<'group.audience_left', GroupAudienceData>
   | EventBase<'group.info_changed', GroupInfoChangedData>
   | EventBase<'group.owner_changed', GroupOwnerChangedData>
   | EventBase<'group.members_changed', GroupMembersChangedData>
@@ -176,7 +192,7 @@ function eventOfTip(id: string, key: string, seq: number, t: GroupTip, groupType
   const base = { groupId: t.groupId, groupType, seq, operator: t.operator };
   switch (t.tip) {
     case 'join':
-      return makeEvent('group.member_joined', id, key, t.time, { ...base, members: t.members });
+      return makeEvent('group.member_joined', id, key, t.time, { ...base, members: t.members, ...(t.joinType ? { joinType: t.joinType } : {}) });
     case 'quit':
     case 'kick':
       return makeEvent('group.member_left', id, key, t.time, { ...base, members: t.members, reason: t.tip === 'kick' ? 'kicked' : 'quit' });

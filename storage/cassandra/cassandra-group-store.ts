@@ -6,6 +6,7 @@
  */
 import type { GroupListPage, GroupListQuery, GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, MessageLog, OutboxRecord, UserGroupRecord } from '../store.ts';
 import { type Cql, type Row, big, isCasTimeout, num } from './cql.ts';
+import { CassandraApplicationStore } from './cassandra-application-store.ts';
 
 const toMember = (r: Row): MemberRecord => ({
   userId: r.get('user_id') as string,
@@ -60,7 +61,8 @@ function cutPage(rows: readonly ListedGroup[], limit: number): { readonly page: 
   return { page: rows.slice(0, end), next: end < rows.length ? cursorAfter(rows[end - 1].slot) : 0 };
 }
 
-export class CassandraGroupStore implements GroupStore {
+/** Applications to join (GroupApplicationStore) come from the base class. */
+export class CassandraGroupStore extends CassandraApplicationStore implements GroupStore {
   readonly #cql: Cql;
   readonly #q: Record<string, string>;
 
@@ -68,6 +70,7 @@ export class CassandraGroupStore implements GroupStore {
   readonly #outbox: Pick<MessageLog, 'addPending'>;
 
   constructor(cql: Cql, outbox: Pick<MessageLog, 'addPending'>) {
+    super(cql);
     this.#cql = cql;
     this.#outbox = outbox;
     const ks = cql.keyspace;

@@ -91,6 +91,36 @@ CREATE TABLE IF NOT EXISTS user_groups (
   PRIMARY KEY (user_id, group_id)
 ) WITHOUT ROWID;
 
+-- Applications to join groups that need approval, one per group and applicant (GroupApplicationStore);
+-- mirrors group_applications in schema.cql. audience is a JSON array of the users indexed for it.
+CREATE TABLE IF NOT EXISTS group_applications (
+  group_id        TEXT NOT NULL,
+  applicant       TEXT NOT NULL,
+  group_type      TEXT NOT NULL,
+  message         TEXT NOT NULL,
+  time            INTEGER NOT NULL,
+  state           TEXT NOT NULL,
+  handler         TEXT NOT NULL,
+  handled_message TEXT NOT NULL,
+  handled_at      INTEGER NOT NULL,
+  audience        TEXT NOT NULL,
+  PRIMARY KEY (group_id, applicant)
+) WITHOUT ROWID;
+
+-- Who sees which application: its group's managers when it was applied, and the applicant.
+CREATE TABLE IF NOT EXISTS user_applications (
+  user_id   TEXT NOT NULL,
+  group_id  TEXT NOT NULL,
+  applicant TEXT NOT NULL,
+  PRIMARY KEY (user_id, group_id, applicant)
+) WITHOUT ROWID;
+
+-- Each user's read marker of their application list (Unix ms).
+CREATE TABLE IF NOT EXISTS application_reads (
+  user_id   TEXT PRIMARY KEY,
+  read_upto INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- The order GroupStore.listGroups pages in (groups has no rowid): one row per group, numbered as created.
 -- AUTOINCREMENT never reuses a number, so a group created during a listing always sorts after its cursor.
 CREATE TABLE IF NOT EXISTS group_listing (

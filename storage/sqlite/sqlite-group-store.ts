@@ -5,6 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { GroupListPage, GroupListQuery, GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, OutboxRecord, UserGroupRecord } from '../store.ts';
 import { INSERT_PENDING } from './schema.ts';
+import { SqliteApplicationStore } from './sqlite-application-store.ts';
 
 interface GroupRow {
   group_id: string;
@@ -36,11 +37,13 @@ const toMember = (r: MemberRow): MemberRecord => ({
   profile: r.profile,
 });
 
-export class SqliteGroupStore implements GroupStore {
+/** Applications to join (GroupApplicationStore) come from the base class. */
+export class SqliteGroupStore extends SqliteApplicationStore implements GroupStore {
   readonly #db: Database;
   readonly #sql: Record<string, Statement>;
 
   constructor(db: Database) {
+    super(db);
     this.#db = db;
     this.#sql = {
       insertGroup: db.prepare(

@@ -38,6 +38,11 @@ export const PORT_METHODS = {
     groupsOfUser: true,
     deleteGroup: true,
     listGroups: true,
+    putApplication: true,
+    getApplication: true,
+    decideApplication: true,
+    applicationsFor: true,
+    markApplicationsRead: true,
   } satisfies MethodsOf<GroupStore>,
   archive: { recordFile: true, listFiles: true, deleteBefore: true } satisfies MethodsOf<ArchiveCatalog>,
   /** The Store's own methods. */

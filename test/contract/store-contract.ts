@@ -3,7 +3,16 @@
  * `runStoreContract({ name, create })`. A test an adapter cannot pass is skipped by name with a reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppendEntry, type ArchiveFileRecord, type GroupListPage, type GroupType, StaleEpochError, type Store } from '../../storage/store.ts';
+import {
+  type AppendEntry,
+  type ApplicationPage,
+  type ArchiveFileRecord,
+  type GroupApplicationRecord,
+  type GroupListPage,
+  type GroupType,
+  StaleEpochError,
+  type Store,
+} from '../../storage/store.ts';
 
 export interface StoreContractOptions {
   readonly name: string;
@@ -391,6 +400,69 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect(cursor).toBeGreaterThanOrEqual(0);
         for (const id of added) expect(countOf(ids, id)).toBe(after.indexOf(id) > cursor ? 1 : 0);
         for (const p of pages.slice(1)) expect(p.total).toBe(pages[0].total - deleted + added.length);
+      });
+    });
+
+    describe('group applications', () => {
+      const uniq = () => `${process.pid}-${Date.now()}-${streamCounter++}`;
+      const app = (groupId: string, applicant: string, time: number, message = 'hi'): GroupApplicationRecord => ({
+        groupId, groupType: 'Public', applicant, message, time, state: 'pending', handler: '', handledMessage: '', handledAt: 0,
+      });
+      const keys = (p: ApplicationPage) => p.applications.map((a) => `${a.groupId}/${a.applicant}`);
+
+      it('keeps one application per group and applicant, seen by its managers and the applicant, and by no one dropped when it is made again', async () => {
+        const u = uniq();
+        const [g, owner, admin, ann] = [`g-${u}`, `own-${u}`, `adm-${u}`, `ann-${u}`];
+        await store.groups.putApplication(app(g, ann, 100, 'first'), [owner, admin]);
+        expect(await store.groups.getApplication(g, ann)).toMatchObject({ message: 'first', time: 100, state: 'pending', handler: '' });
+        for (const viewer of [owner, admin, ann]) expect(keys(await store.groups.applicationsFor(viewer, 0, 10))).toEqual([`${g}/${ann}`]);
+        await store.groups.putApplication(app(g, ann, 200, 'again'), [owner]);
+        expect(await store.groups.getApplication(g, ann)).toMatchObject({ message: 'again', time: 200 });
+        expect((await store.groups.applicationsFor(owner, 0, 10)).applications.map((a) => a.message)).toEqual(['again']);
+        expect((await store.groups.applicationsFor(admin, 0, 10)).total).toBe(0);
+        expect(await store.groups.getApplication(g, `nobody-${u}`)).toBeUndefined();
+      });
+
+      it('decides a pending application once: a second decision, or one of no application, changes nothing', async () => {
+        const u = uniq();
+        const [g, owner, ann] = [`g-${u}`, `own-${u}`, `ann-${u}`];
+        await store.groups.putApplication(app(g, ann, 100), [owner]);
+        expect(await store.groups.decideApplication(g, ann, { state: 'accepted', handler: owner, handledMessage: 'welcome', handledAt: 150 })).toBe(true);
+        expect(await store.groups.decideApplication(g, ann, { state: 'refused', handler: owner, handledMessage: 'no', handledAt: 160 })).toBe(false);
+        expect(await store.groups.decideApplication(g, `nobody-${u}`, { state: 'refused', handler: owner, handledMessage: '', handledAt: 160 })).toBe(false);
+        const expected = { state: 'accepted', handler: owner, handledMessage: 'welcome', handledAt: 150 };
+        expect(await store.groups.getApplication(g, ann)).toMatchObject(expected);
+        expect((await store.groups.applicationsFor(ann, 0, 10)).applications[0]).toMatchObject(expected);
+        // Applying again after a decision starts a new, pending application.
+        await store.groups.putApplication(app(g, ann, 300), [owner]);
+        expect(await store.groups.getApplication(g, ann)).toMatchObject({ state: 'pending', handler: '', handledAt: 0 });
+      });
+
+      it('pages a user’s applications newest first, counting as unread the pending ones of others after the read marker', async () => {
+        const u = uniq();
+        const owner = `own-${u}`;
+        const ann = `ann-${u}`;
+        await store.groups.putApplication(app(`g1-${u}`, ann, 100), [owner]);
+        await store.groups.putApplication(app(`g2-${u}`, `bob-${u}`, 300), [owner]);
+        await store.groups.putApplication(app(`g2-${u}`, `cat-${u}`, 200), [owner]);
+        await store.groups.putApplication(app(`g3-${u}`, owner, 400), [`other-${u}`]);
+        const first = await store.groups.applicationsFor(owner, 0, 2);
+        expect(keys(first)).toEqual([`g3-${u}/${owner}`, `g2-${u}/bob-${u}`]);
+        expect(first).toMatchObject({ total: 4, unread: 3, readUpTo: 0 });
+        expect(keys(await store.groups.applicationsFor(owner, 2, 2))).toEqual([`g2-${u}/cat-${u}`, `g1-${u}/${ann}`]);
+        await store.groups.markApplicationsRead(owner, 200);
+        expect(await store.groups.applicationsFor(owner, 0, 1)).toMatchObject({ unread: 1, readUpTo: 200 });
+        await store.groups.decideApplication(`g2-${u}`, `bob-${u}`, { state: 'refused', handler: owner, handledMessage: '', handledAt: 500 });
+        expect((await store.groups.applicationsFor(owner, 0, 1)).unread).toBe(0);
+      });
+
+      it('moves a read marker forward only', async () => {
+        const u = `reader-${uniq()}`;
+        await store.groups.markApplicationsRead(u, 500);
+        await store.groups.markApplicationsRead(u, 400);
+        expect((await store.groups.applicationsFor(u, 0, 1)).readUpTo).toBe(500);
+        await store.groups.markApplicationsRead(u, 600);
+        expect((await store.groups.applicationsFor(u, 0, 1)).readUpTo).toBe(600);
       });
     });
 

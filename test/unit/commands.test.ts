@@ -28,6 +28,7 @@ describe('command seam', () => {
       'c2c.send', 'group.send', 'sync', 'group.pull', 'groups',
       'group.create', 'group.invite', 'group.kick', 'group.quit', 'group.join', 'group.info', 'group.modify',
       'group.modifyMember', 'group.mute', 'group.muted', 'group.members', 'group.transfer', 'group.dismiss', 'group.recall',
+      'group.applications', 'group.applicationsRead', 'group.acceptApplication', 'group.refuseApplication',
     ]);
   });
 

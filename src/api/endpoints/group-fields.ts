@@ -77,6 +77,7 @@ export function groupInfoFields(g: GroupInfo, sdkAppId: number, now: number, fil
       ApplyJoinOption: p.applyJoinOption,
       MuteAllMember: muteAll,
       ShutUpAllMember: muteAll,
+      ...(g.onlineMemberNum !== undefined ? { OnlineMemberNum: g.onlineMemberNum } : {}),
     },
     filter?.GroupBaseInfoFilter,
   );

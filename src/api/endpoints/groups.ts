@@ -15,6 +15,7 @@ import { groupManageEndpoints } from './group-manage.ts';
 import { createGroupFields, createGroupRequest } from './group-create-wire.ts';
 import { groupImportEndpoints } from './group-import.ts';
 import { groupAttrEndpoints } from './group-attr.ts';
+import { groupAvChatRoomEndpoints } from './group-avchatroom.ts';
 
 const groupId = nonEmpty('GroupInvalidParam');
 const account = nonEmpty('GroupInvalidParam');
@@ -32,6 +33,7 @@ export const groupService: Service = {
     ...groupImportEndpoints,
     // Tencent documents the attribute writes under group_open_http_svc too (and reads under group_open_attr_http_svc).
     ...groupAttrEndpoints,
+    ...groupAvChatRoomEndpoints,
     endpoint({
       command: 'create_group',
       runs: createGroupCommand,

@@ -11,7 +11,6 @@ import { type Mapped, decisionOf, inviteDecisionOf, sendDecisionOf } from './bef
 import type { CallbackAnswer, CallbackClient } from './callback-client.ts';
 import type { BeforeCommand } from '../../protocol/callback-commands.ts';
 import {
-  type BeforeApplyJoinEvent,
   type Payload,
   beforeApplyJoinPayload,
   beforeC2CSendPayload,
@@ -34,10 +33,8 @@ export interface CallbackHooksOptions {
   readonly log: Logger;
 }
 
-/** The Hooks port, plus the apply-join callback that has no call site yet (clients cannot apply to join). */
-export interface CallbackHooks extends Hooks {
-  beforeApplyJoin(e: BeforeApplyJoinEvent): Promise<Decision>;
-}
+/** The Hooks port as the callbacks feature provides it. */
+export type CallbackHooks = Hooks;
 
 const ALLOW = { action: 'allow' } as const;
 type Reject = Extract<Decision, { action: 'reject' }>;

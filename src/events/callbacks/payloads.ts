@@ -3,20 +3,12 @@
  * names are Tencent's; message and group times are Unix seconds where Tencent uses seconds
  * (`MsgTime`), `EventTime` is Unix ms.
  */
-import type { Caller } from '../../im/caller.ts';
-import type { BeforeC2CSendEvent, BeforeCreateGroupEvent, BeforeGroupSendEvent, BeforeInviteEvent } from '../../im/hooks.ts';
+import type { BeforeApplyJoinEvent, BeforeC2CSendEvent, BeforeCreateGroupEvent, BeforeGroupSendEvent, BeforeInviteEvent } from '../../im/hooks.ts';
 import type { C2CMessage, GroupMessage, MsgOrigin } from '../../protocol/entries.ts';
 import type { ParleyEvent } from '../../protocol/events.ts';
 import type { AfterCommand } from '../../protocol/callback-commands.ts';
 
 export type Payload = Readonly<Record<string, unknown>>;
-
-/** A client applies to join a group (Group.CallbackBeforeApplyJoinGroup); no call site raises it yet. */
-export interface BeforeApplyJoinEvent {
-  readonly caller: Caller;
-  readonly groupId: string;
-  readonly groupType: string;
-}
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 const accounts = (ids: readonly string[]) => ids.map((id) => ({ Member_Account: id }));
@@ -145,8 +137,8 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
     }
     case 'group.member_joined': {
       const d = e.data;
-      // A user who joined by themself is the operator of their own join.
-      const joinType = d.members.length === 1 && d.members[0] === d.operator ? 'Apply' : 'Invited';
+      // An accepted application says so (its operator is the approver); else a user who joined by themself is the operator of their own join.
+      const joinType = d.joinType ?? (d.members.length === 1 && d.members[0] === d.operator ? 'Apply' : 'Invited');
       const payload = { GroupId: d.groupId, Type: d.groupType || groupType, JoinType: joinType, Operator_Account: d.operator, NewMemberList: accounts(d.members), EventTime: e.time };
       return { command: 'Group.CallbackAfterNewMemberJoin', payload, platform: 'Unknown' };
     }
@@ -161,6 +153,13 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
         EventTime: e.time,
       };
       return { command: 'Group.CallbackAfterMemberExit', payload, platform: 'Unknown' };
+    }
+    case 'group.audience_joined':
+    case 'group.audience_left': {
+      // AVChatRoom audiences coming online or going offline (joined, quit, last device gone), in batches.
+      const d = e.data;
+      const payload = { GroupId: d.groupId, EventType: e.type === 'group.audience_joined' ? 'Online' : 'Offline', MemberList: accounts(d.members), EventTime: e.time };
+      return { command: 'Group.CallbackOnMemberStateChange', payload, platform: 'Unknown' };
     }
     case 'group.info_changed': {
       const d = e.data;

@@ -10,6 +10,7 @@ import type { ImContext } from '../context.ts';
 import type { GroupActorState } from './group-actor-state.ts';
 import type { GroupProfile } from './group-model.ts';
 import { policyOf } from './group-policy.ts';
+import { withAudience } from './audience.ts';
 import { type AttrEntries, DEFAULT_ATTR_WRITE_RATE, admitAttrWrite, applyAttrChange, attrMap } from './group-attr-rules.ts';
 
 export const attrsOf = (s: GroupActorState): AttrEntries => s.group.profile.attrs?.entries ?? [];
@@ -36,5 +37,5 @@ export async function changeAttrs(im: ImContext, s: GroupActorState, change: Gro
     throw e;
   }
   const notice: GroupAttrNotice = { kind: 'groupAttr', groupId: g.groupId, attrs: attrMap(entries), time: now };
-  s.stream.pushOnline(notice, s.members.keys());
+  s.stream.pushOnline(notice, withAudience(s.members.keys(), s.audience));
 }

@@ -11,6 +11,7 @@ import type { Caller } from '../caller.ts';
 import { type GroupState, type Member, emptyMemberProfile } from './group-model.ts';
 import { policyOf } from './group-policy.ts';
 import type { GroupRate } from './group-rate.ts';
+import type { Audience } from './audience.ts';
 
 export interface GroupStreamPort {
   /** The highest committed SEQ. */
@@ -40,6 +41,8 @@ export interface GroupActorState {
   readonly stream: GroupStreamPort;
   /** The group's message rate control (in memory, per activation). */
   readonly rate: GroupRate;
+  /** An AVChatRoom's live audience (in memory, per activation); always empty in other types. */
+  readonly audience: Audience;
   /**
    * Runs `fn` between the group's changes (the actor runs change rules one at a time); for a rule
    * outside a change, such as a send, that updates the group's record.

@@ -114,6 +114,8 @@ export interface GroupInfo {
   /** The next SEQ to be assigned (Tencent NextMsgSeq). */
   readonly nextMsgSeq: number;
   readonly members: readonly Member[];
+  /** An AVChatRoom's audience now (Tencent OnlineMemberNum); absent for other types. */
+  readonly onlineMemberNum?: number;
 }
 
 export function emptyMemberProfile(): MemberProfile {

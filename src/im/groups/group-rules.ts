@@ -64,24 +64,25 @@ export function checkCanEditOptions(g: GroupState, caller: Caller, actor: Member
 /**
  * May `userId` join by themself? Only where nobody has to approve: a type that takes members
  * freely, or one with approval whose group is set to FreeAccess; never a Work group (members
- * invite) nor a group set to DisableApply. Applications awaiting approval are not kept yet.
+ * invite) nor a group set to DisableApply. Where approval is needed the group actor records an
+ * application instead (applications-in-group.ts); this refuses a direct join there.
  */
 export function checkCanJoin(g: GroupState, userId: string, member: Member | undefined, size: number): void {
   const p = policyOf(g.type);
-  if (!p.memberList) throw noPermission(`${g.type} audiences do not join as members; joining the group room is not supported yet`);
+  if (!p.memberList) throw noPermission(`${g.type} audiences do not join as members; they join the live audience (audience-changes.ts)`);
   if (member) throw imError('GroupAlreadyMember', { userId, groupId: g.groupId });
   if (p.apply === 'none') throw noPermission(`${g.type} groups take no join requests; a member must invite you`);
   const option = g.profile.applyJoinOption;
   if (option === 'DisableApply') throw noPermission(`group ${g.groupId} takes no join requests (DisableApply)`);
   if (p.apply === 'approval' && option !== 'FreeAccess') {
-    throw noPermission(`joining group ${g.groupId} needs the approval of its owner or an admin; join requests are not taken yet`);
+    throw noPermission(`joining group ${g.groupId} needs the approval of its owner or an admin: apply to join instead`);
   }
   if (size >= g.profile.maxMemberCount) throw imError('GroupFull', { groupId: g.groupId, max: g.profile.maxMemberCount });
 }
 
 /** May `userId` quit? A member may; the owner only where the group may become ownerless (Work), else 10009. */
 export function checkCanQuit(g: GroupState, userId: string, member: Member | undefined): void {
-  if (!policyOf(g.type).memberList) throw noPermission(`${g.type} audiences do not quit as members; leaving the group room is not supported yet`);
+  if (!policyOf(g.type).memberList) throw noPermission(`${g.type} audiences do not quit as members; they leave the live audience (audience-changes.ts)`);
   if (!member) throw imError('NotGroupMember', { userId, groupId: g.groupId });
   if (member.role === 'Owner' && !policyOf(g.type).ownerMayQuit) throw imError('GroupOwnerCannotQuit', { type: g.type, groupId: g.groupId });
 }

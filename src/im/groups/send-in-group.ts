@@ -10,6 +10,8 @@ import type { ImContext } from '../context.ts';
 import type { GroupActorState } from './group-actor-state.ts';
 import { checkAtInfo, checkCanSend, checkTargets } from './group-rules.ts';
 import { policyOf } from './group-policy.ts';
+import { senderIn } from './audience-changes.ts';
+import { withAudience } from './audience.ts';
 
 function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): GroupMessage {
   return {
@@ -31,7 +33,7 @@ function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): Group
 
 export async function sendInGroup(im: ImContext, s: GroupActorState, spec: GroupSendSpec): Promise<GroupSendResult> {
   const time = im.now();
-  const sender = spec.caller.kind === 'user' ? s.members.get(spec.caller.userId) : undefined;
+  const sender = senderIn(s, spec.caller);
   checkCanSend(s.group, spec.caller, sender, time);
   checkAtInfo(s.group, spec.atInfo);
   checkTargets(s.group, spec.to);
@@ -63,6 +65,8 @@ function* receivers(s: GroupActorState, m: GroupMessage): Iterable<string> {
     return;
   }
   for (const member of s.members.values()) if (member.profile.msgFlag !== 'Discard') yield member.userId;
+  // An AVChatRoom has no member rows: its live audience receives everything.
+  yield* s.audience.users();
 }
 
 /**
@@ -71,7 +75,7 @@ function* receivers(s: GroupActorState, m: GroupMessage): Iterable<string> {
  */
 export function notifyOnline(im: ImContext, s: GroupActorState, content: string, userIds?: readonly string[]): void {
   const entry: GroupSystemNotice = { kind: 'groupSystem', groupId: s.group.groupId, content, time: im.now() };
-  s.stream.pushOnline(entry, userIds ? userIds.filter((u) => s.members.has(u)) : s.members.keys());
+  s.stream.pushOnline(entry, userIds ? userIds.filter((u) => s.members.has(u) || s.audience.has(u)) : withAudience(s.members.keys(), s.audience));
 }
 
 /**

@@ -10,6 +10,7 @@ import { eventOfEntry } from '../../protocol/events.ts';
 import { groupStream } from '../../protocol/streams.ts';
 import type { GroupActorState } from './group-actor-state.ts';
 import type { TipDelivery } from './group-policy.ts';
+import { withAudience } from './audience.ts';
 
 /** Tip fields the caller gives; the group, time and kind tag are filled in. */
 export type TipSpec = GroupTip extends infer T ? (T extends GroupTip ? Omit<T, 'kind' | 'groupId' | 'time'> : never) : never;
@@ -18,7 +19,7 @@ export type TipSpec = GroupTip extends infer T ? (T extends GroupTip ? Omit<T, '
 export async function announce(s: GroupActorState, spec: TipSpec, delivery: TipDelivery, audience: Iterable<string>, now: number): Promise<number> {
   const entry = { ...spec, kind: 'tip', groupId: s.group.groupId, time: now } as GroupTip;
   if (delivery === 'stored') return (await s.stream.append({ entry, time: now }, () => audience)).seq;
-  if (delivery === 'live') s.stream.pushOnline(entry, audience);
+  if (delivery === 'live') s.stream.pushOnline(entry, withAudience(audience, s.audience));
   const stream = groupStream(s.group.groupId);
   const ev = eventOfEntry(stream, 0, entry, s.group.type);
   if (ev) await s.stream.emit([{ ...ev, id: `${stream}#${entry.tip}:${now}:${randomUUID()}` }]);
