@@ -98,7 +98,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     const record = await store.groups.getGroup(this.#groupId);
     if (!record) return;
     const members = new Map((await store.groups.listMembers(this.#groupId)).map((r) => [r.userId, memberFromRecord(r)]));
-    this.#state = { group: groupFromRecord(record), members, stream: await this.#openStream(record.type), rate: this.#newRate(), audience: this.#newAudience(), exclusive: (fn) => this.#exclusive(fn) };
+    this.#state = await this.#loaded(record, members);
   }
 
   async #openStream(type: string): Promise<GroupStream> {
@@ -123,8 +123,16 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     );
   }
 
-  #newRate(): GroupRate {
-    return new GroupRate(this.deps.im.moderation.groupMsgRate);
+  /** The state of a group that exists: its record, members, an open stream and the in-memory parts (rate, audience). */
+  async #loaded(record: GroupRecord, members: Map<string, Member>): Promise<Loaded> {
+    return {
+      group: groupFromRecord(record),
+      members,
+      stream: await this.#openStream(record.type),
+      rate: new GroupRate(this.deps.im.moderation.groupMsgRate),
+      audience: this.#newAudience(),
+      exclusive: (fn) => this.#exclusive(fn),
+    };
   }
 
   /** Audience news is announced in batches, AUDIENCE_NEWS_MS after its first change (between the group's changes). */
@@ -171,7 +179,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     const created = newGroup(spec, now, baseSeq);
     const event = groupCreatedEvent(spec, created.members, now);
     const { record, recorded } = await this.#storeNewGroup(spec, created.record, created.members, event);
-    this.#state = { group: groupFromRecord(record), members: new Map(created.members.map((m) => [m.userId, m])), stream: await this.#openStream(spec.type), rate: this.#newRate(), audience: this.#newAudience(), exclusive: (fn) => this.#exclusive(fn) };
+    this.#state = await this.#loaded(record, new Map(created.members.map((m) => [m.userId, m])));
     if (recorded) this.#state.stream.publishRecorded([event]);
     else await this.#state.stream.emit([event]);
     // An imported group (import_group) sends no notifications.
