@@ -20,7 +20,9 @@
  * - a message received at a SEQ other than the one the server acknowledged to its sender
  *   (`seqMismatches`).
  * Events with SEQ 0 (online-only entries, or a transport without SEQs such as the bare baseline)
- * are checked for loss and duplication only.
+ * are checked for loss and duplication only, by message id. A message sent as live only (`live`,
+ * e.g. to an AVChatRoom) must moreover arrive with SEQ 0: a receipt of it at a SEQ, or a SEQ
+ * acknowledged for it, counts as a `seqMismatches` (a live message must never be stored).
  */
 
 /** A message id chosen by the sender, unique within a run. */
@@ -33,6 +35,8 @@ export interface SentEntry {
   readonly seq?: number;
   /** The send was not acknowledged (error, timeout): it may arrive, but need not; it must not arrive twice. */
   readonly unconfirmed?: boolean;
+  /** Live only (never stored): must arrive with SEQ 0 and be acknowledged without a SEQ. */
+  readonly live?: boolean;
 }
 
 /** What one device must receive on one stream. */
@@ -205,10 +209,11 @@ class Examples<T> {
   }
 }
 
-/** The first SEQ each message id arrived at, and how often it arrived. */
+/** The first SEQ each message id arrived at, the highest, and how often it arrived. */
 interface Receipt {
   count: number;
   readonly firstSeq: number;
+  maxSeq: number;
 }
 
 function checkStream(exp: Merged | undefined, obs: ObservedStream | undefined, maxListed: number): StreamIntegrity {
@@ -248,8 +253,10 @@ function countReceipts(obs: ObservedStream | undefined): Map<MessageId, Receipt>
     const id = obs.ids[i];
     if (id === undefined) continue;
     const r = byId.get(id);
-    if (r) r.count++;
-    else byId.set(id, { count: 1, firstSeq: obs.seqs[i] });
+    if (r) {
+      r.count++;
+      if (obs.seqs[i] > r.maxSeq) r.maxSeq = obs.seqs[i];
+    } else byId.set(id, { count: 1, firstSeq: obs.seqs[i], maxSeq: obs.seqs[i] });
   }
   return byId;
 }
@@ -297,7 +304,9 @@ function checkIds(exp: Merged | undefined, byId: Map<MessageId, Receipt>, maxLis
         continue;
       }
       for (let extra = 1; extra < r.count; extra++) duplicated.add(e.id);
-      if (e.seq && r.firstSeq > 0 && r.firstSeq !== e.seq) mismatches.add({ id: e.id, acknowledged: e.seq, received: r.firstSeq });
+      if (e.live) {
+        if (r.maxSeq > 0 || (e.seq ?? 0) > 0) mismatches.add({ id: e.id, acknowledged: e.seq ?? 0, received: r.maxSeq });
+      } else if (e.seq && r.firstSeq > 0 && r.firstSeq !== e.seq) mismatches.add({ id: e.id, acknowledged: e.seq, received: r.firstSeq });
     }
   }
   for (const [id, r] of byId) {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only=c2c,group-fanout,rest-sendmsg,rest-send_group_msg,connect,sync]
+ * `npm run bench [-- --quick] [--only=c2c,group-fanout,group-large,avchatroom,rest-sendmsg,rest-send_group_msg,connect,sync]
  * [--targets=parley,bare,centrifugo] [--no-profile] [--workers=N] [--set=connect.connections=5000 …]`: runs every scenario against Parley and the
  * bare Colyseus baseline (and, when asked, group fan-out against the peer, Centrifugo), each on a
  * fresh server child process, with the load in separate worker processes; writes JSON, Markdown and
@@ -20,7 +20,7 @@ import { runSync } from './scenarios/sync.ts';
 import { type Mode, type ModeParams, scenarios } from './scenarios.ts';
 import { ROOT } from './servers/server-process.ts';
 
-const ALL = ['c2c', 'group-fanout', 'rest-sendmsg', 'rest-send_group_msg', 'connect', 'sync'] as const;
+const ALL = ['c2c', 'group-fanout', 'group-large', 'avchatroom', 'rest-sendmsg', 'rest-send_group_msg', 'connect', 'sync'] as const;
 
 interface Args {
   readonly mode: Mode;

@@ -34,6 +34,10 @@ export interface ModeParams {
   readonly profile: boolean;
   readonly c2c: RateScenario & { readonly users: number };
   readonly groupFanout: RateScenario & { readonly members: number; readonly online: number; readonly senders: number };
+  /** A 10,000-member Public group with `online` members logged in (Tencent's large-group case). */
+  readonly groupLarge: RateScenario & { readonly members: number; readonly online: number; readonly senders: number };
+  /** An AVChatRoom whose whole audience joins from the client (`joinGroup`); messages are live only (SEQ 0). */
+  readonly avchatroom: RateScenario & { readonly audience: number; readonly senders: number };
   readonly restSend: RateScenario & { readonly receivers: number; readonly groupMembers: number; readonly httpConnections: number };
   readonly connect: { readonly connections: number; readonly concurrency: number; readonly idleSeconds: number };
   readonly sync: {

@@ -4,7 +4,10 @@
  * - c2c: the peer gets each message in its inbox; on Parley the sender's own device also gets its
  *   copy (client sends store and push the sender's copy) at the acknowledged SEQ;
  * - group / rest-group: every online member gets every message, at the acknowledged group SEQ;
- * - rest-c2c: the receiver gets each message in its inbox (REST answers carry no SEQ).
+ * - rest-c2c: the receiver gets each message in its inbox (REST answers carry no SEQ);
+ * - audience (AVChatRoom): every audience device, senders included, gets every message exactly
+ *   once by message id; on Parley each must come live (SEQ 0) and be acknowledged without a SEQ
+ *   (`live`), since the type keeps no history.
  * On Parley every account in a bench run is fresh, so each inbox (including the notices a group
  * member gets) must start at SEQ 1 and be gap-free.
  */
@@ -63,6 +66,18 @@ function toGroup(groupId: string, members: readonly string[], target: Target, lo
   return members.map((m) => ({ device: m, stream: target.stream(m, { kind: 'group', groupId }), entries, startAfter: 0 }));
 }
 
+/** Every audience device gets every message; on Parley as a live-only entry (SEQ 0, never stored). */
+function toAudience(groupId: string, audience: readonly string[], target: Target, kind: TargetKind, logs: readonly SentLog[]): ExpectedStream[] {
+  const entries: SentEntry[] = [];
+  for (const log of logs) {
+    for (let k = 0; k < log.ids.length; k++) {
+      const e = entryOf(log, k, true);
+      entries.push(kind === 'parley' ? { ...e, live: true } : e);
+    }
+  }
+  return audience.map((m) => ({ device: m, stream: target.stream(m, { kind: 'audience', groupId }), entries }));
+}
+
 /** Fresh Parley inboxes start at SEQ 1; without SEQs (bare) there is nothing to anchor. */
 function anchored(streams: Iterable<ExpectedStream>, kind: TargetKind): ExpectedStream[] {
   return [...streams].map((s) => (kind === 'parley' ? { ...s, startAfter: 0 } : { ...s, startAfter: undefined }));
@@ -80,6 +95,9 @@ export function expectedStreams(spec: SessionSpec, target: Target, kind: TargetK
       return anchored(toDirect(spec.receivers, target, logs).values(), kind);
     case 'group':
       return anchored([...toGroup(spec.groupId, spec.online, target, logs), ...inboxesOf(spec.online, kind)], kind);
+    case 'audience':
+      // Anchored at 0 like every Parley stream: a stored entry on the live stream would show as a gap.
+      return anchored([...toAudience(spec.groupId, spec.audience, target, kind, logs), ...inboxesOf(spec.audience, kind)], kind);
     case 'rest-group':
       return anchored([...toGroup(spec.groupId, spec.receivers, target, logs), ...inboxesOf(spec.receivers, kind)], kind);
     case 'idle':

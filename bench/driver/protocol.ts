@@ -23,6 +23,12 @@ export type SessionSpec =
   | { readonly kind: 'c2c'; readonly pairs: readonly (readonly [string, string])[] }
   /** Online members of one group (all logged in); `senders` among them send to the group. */
   | { readonly kind: 'group'; readonly groupId: string; readonly online: readonly string[]; readonly senders: readonly string[] }
+  /**
+   * The live audience of an AVChatRoom: every user logs in and joins it from the client
+   * (`joinGroup`, answered `{audience: true}`); `senders` among them send to it. Its messages are
+   * live only (SEQ 0), so integrity is checked by message id.
+   */
+  | { readonly kind: 'audience'; readonly groupId: string; readonly audience: readonly string[]; readonly senders: readonly string[] }
   /** REST `sendmsg` from offline `senders` (round robin) to online `receivers` (round robin). */
   | { readonly kind: 'rest-c2c'; readonly receivers: readonly string[]; readonly senders: readonly string[]; readonly httpConnections: number }
   /** REST `send_group_msg` as `from` to a group whose online members are `receivers`. */

@@ -77,6 +77,8 @@ export class Session {
         ]);
       case 'group':
         return s.online.map((u) => ({ user: u, role: { kind: 'group', groupId: s.groupId }, sends: s.senders.includes(u) }));
+      case 'audience':
+        return s.audience.map((u) => ({ user: u, role: { kind: 'audience', groupId: s.groupId }, sends: s.senders.includes(u) }));
       case 'rest-group':
         return s.receivers.map((u) => ({ user: u, role: { kind: 'group', groupId: s.groupId }, sends: false }));
       case 'rest-c2c':
@@ -137,7 +139,7 @@ export class Session {
     }
     return [...this.#senderClients].map(([name, { client, role }]) => ({
       name,
-      to: role.kind === 'c2c' ? role.peer : role.kind === 'group' ? role.groupId : '',
+      to: role.kind === 'c2c' ? role.peer : role.kind === 'group' || role.kind === 'audience' ? role.groupId : '',
       send: (data, id) => client.send(data, id >>> 0),
     }));
   }

@@ -14,8 +14,15 @@ export interface Delivery {
 
 export type DeliverySink = (d: Delivery) => void;
 
-/** What a client does in a scenario: exchange with a peer, talk in a group, or sit idle. */
-export type Role = { readonly kind: 'c2c'; readonly peer: string } | { readonly kind: 'group'; readonly groupId: string } | { readonly kind: 'idle' };
+/**
+ * What a client does in a scenario: exchange with a peer, talk in a group (as a member), be in the
+ * live audience of an AVChatRoom (joined from the client after login), or sit idle.
+ */
+export type Role =
+  | { readonly kind: 'c2c'; readonly peer: string }
+  | { readonly kind: 'group'; readonly groupId: string }
+  | { readonly kind: 'audience'; readonly groupId: string }
+  | { readonly kind: 'idle' };
 
 export interface BenchClient {
   /**

@@ -45,16 +45,27 @@ function parleyTarget(spec: TargetSpec): Target {
         requestTimeoutMs: 30_000,
         onEvent: (ev) => sink({ device: user, stream: ev.stream, seq: ev.seq, ...dataOf(ev) }),
       });
+      if (role.kind === 'audience') {
+        // An AVChatRoom keeps no member list: the audience joins from the client in each session.
+        const joined = await client.joinGroup(role.groupId).catch(async (e: unknown) => {
+          await client.close().catch(() => undefined);
+          throw e;
+        });
+        if (!joined.audience) {
+          await client.close().catch(() => undefined);
+          throw new Error(`joinGroup(${role.groupId}) did not join the audience: ${JSON.stringify(joined)}`);
+        }
+      }
       return {
         async send(data, random) {
           if (role.kind === 'c2c') return (await client.sendC2C(role.peer, customBody(data), { random })).seq;
-          if (role.kind === 'group') return (await client.sendGroup(role.groupId, customBody(data), { random })).seq;
+          if (role.kind === 'group' || role.kind === 'audience') return (await client.sendGroup(role.groupId, customBody(data), { random })).seq;
           throw new Error('an idle client does not send');
         },
         close: () => client.close(),
       };
     },
-    stream: (user, role) => (role.kind === 'group' ? `g:${role.groupId}` : `u:${user}`),
+    stream: (user, role) => (role.kind === 'group' || role.kind === 'audience' ? `g:${role.groupId}` : `u:${user}`),
   };
 }
 
@@ -64,7 +75,8 @@ const pairKey = (a: string, b: string): string => (a < b ? `${a}~${b}` : `${b}~$
 
 function bareRoom(user: string, role: Role): { room: string; key: string } {
   if (role.kind === 'c2c') return { room: 'echo', key: pairKey(user, role.peer) };
-  if (role.kind === 'group') return { room: 'broadcast', key: role.groupId };
+  // The bare baseline of an AVChatRoom audience is the same broadcast room as a group's.
+  if (role.kind === 'group' || role.kind === 'audience') return { room: 'broadcast', key: role.groupId };
   return { room: 'idle', key: user };
 }
 

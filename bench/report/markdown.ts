@@ -85,8 +85,9 @@ function stepTable(title: string, run: RateRun): string[] {
   const cpuNames = Object.keys(run.ladder.steps[0]?.cpu ?? {});
   const row = (kind: string, s: StepFigures): string =>
     `| ${kind} | ${n0(s.rate)} | ${n0(s.sentPerSec)} | ${n0(s.deliveredPerSec)} | ${lat(s.ack)} | ${ms(s.delivery.p50)} / ${ms(s.delivery.p90)} / ${ms(s.delivery.p99)} / ${ms(s.delivery.max)} | ${cpuNames.map((c) => `${s.cpu[c] ?? '–'}`).join(' / ')} | ${s.serverThread ? `${s.serverThread.running} / ${s.serverThread.ioWait}` : '–'} | ${s.good ? 'good' : s.reasons.join('; ')}${s.interfered ? ' — **inconclusive: other tenants loaded the machine in every attempt**' : ''}${s.spoiled?.length ? ` (after ${s.spoiled.length} run(s) spoiled by other tenants at ${s.spoiled.map((x) => `${x.othersCpu}%`).join(', ')} CPU)` : ''} |`;
+  const rss = run.rssPerClient;
   return [
-    `**${title}** — ${run.clients} clients, login p50/p99/max ${lat(run.login)} ms`,
+    `**${title}** — ${run.clients} clients, login p50/p99/max ${lat(run.login)} ms${rss ? `; server RSS ${mb(rss.beforeBytes)} → ${mb(rss.afterBytes)} over the logins, ${n0(rss.perClientBytes / 1024)} KB per client` : ''}`,
     '',
     `| step | offered msg/s | sent/s | delivered/s | ack p50/p99/max ms | deliver p50/p90/p99/max ms | CPU % ${cpuNames.join(' / ')} | server main thread % running / on disk I/O | verdict |`,
     '|---|---|---|---|---|---|---|---|---|',

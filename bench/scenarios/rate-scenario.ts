@@ -48,7 +48,16 @@ export interface RateRun {
   readonly profile?: ProfileResult;
   readonly integrity: IntegrityReport;
   readonly serverRssBytes: number;
+  /**
+   * Shapes with `rssPerClient` (avchatroom): the server's RSS after preparation and after every
+   * client logged in (and joined), and the growth per client.
+   */
+  readonly rssPerClient?: { readonly beforeBytes: number; readonly afterBytes: number; readonly perClientBytes: number };
 }
+
+/** Pause before reading RSS around the logins, so the reading is not of a burst in flight. */
+const RSS_SETTLE_MS = 2000;
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, RSS_SETTLE_MS));
 
 export async function runRateScenario(env: RunEnv, shape: Shape, target: TargetKind): Promise<RateRun> {
   const profiling = env.params.profile && target === 'parley';
@@ -57,10 +66,15 @@ export async function runRateScenario(env: RunEnv, shape: Shape, target: TargetK
   try {
     const sessions = await shape.prepare(target, rest, env.pool.workers.length);
     const spec = { kind: target, endpoint: server.url, identity: server.identity, payloadBytes: env.payloadBytes };
+    const rssBefore = shape.rssPerClient ? (await settle(), rssBytes(server.pid)) : 0;
     const opened = await env.pool.all<'open'>((w) => ({ op: 'open', target: spec, session: sessions[w.index] }));
+    const rssAfter = shape.rssPerClient ? (await settle(), rssBytes(server.pid)) : 0;
     const login = new Histogram();
     for (const o of opened) login.merge(o.login);
     const failures = opened.reduce((a, o) => a + o.failures, 0);
+    const clients = opened.reduce((a, o) => a + o.clients, 0);
+    const rssPerClient = shape.rssPerClient ? { beforeBytes: rssBefore, afterBytes: rssAfter, perClientBytes: clients ? (rssAfter - rssBefore) / clients : 0 } : undefined;
+    if (rssPerClient) process.stdout.write(`    server RSS ${(rssBefore / 2 ** 20).toFixed(0)} → ${(rssAfter / 2 ** 20).toFixed(0)} MB over ${clients} logins: ${(rssPerClient.perClientBytes / 1024).toFixed(1)} KB per client\n`);
     if (failures > 0) throw new Error(`${failures} logins failed: ${opened.find((o) => o.firstError)?.firstError}`);
     const ctx: StepContext = {
       pool: env.pool,
@@ -86,7 +100,7 @@ export async function runRateScenario(env: RunEnv, shape: Shape, target: TargetK
     await env.pool.all<'close'>(() => ({ op: 'close' }));
     return {
       target,
-      clients: opened.reduce((a, o) => a + o.clients, 0),
+      clients,
       loginFailures: failures,
       login: login.summary(),
       checks,
@@ -94,6 +108,7 @@ export async function runRateScenario(env: RunEnv, shape: Shape, target: TargetK
       profile,
       integrity,
       serverRssBytes: rssBytes(server.pid),
+      ...(rssPerClient ? { rssPerClient } : {}),
     };
   } catch (e) {
     await env.pool.all<'close'>(() => ({ op: 'close' })).catch(() => undefined);

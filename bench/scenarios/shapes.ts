@@ -7,7 +7,7 @@ import type { SessionSpec, TargetKind } from '../driver/protocol.ts';
 import type { RestClient } from '../servers/rest-client.ts';
 import type { ModeParams } from '../scenarios.ts';
 
-export type RateScenarioName = 'c2c' | 'group-fanout' | 'rest-sendmsg' | 'rest-send_group_msg';
+export type RateScenarioName = 'c2c' | 'group-fanout' | 'group-large' | 'avchatroom' | 'rest-sendmsg' | 'rest-send_group_msg';
 
 export interface Shape {
   readonly name: RateScenarioName;
@@ -18,6 +18,8 @@ export interface Shape {
   readonly p99BoundMs: number;
   readonly checkRates: readonly number[];
   readonly describe: string;
+  /** Also report the server's RSS growth over the logins, per client (e.g. per audience member). */
+  readonly rssPerClient?: boolean;
   /** Creates what the scenario needs on the server (Parley only) and returns each worker's session. */
   prepare(target: TargetKind, rest: RestClient | undefined, workers: number): Promise<SessionSpec[]>;
 }
@@ -31,15 +33,16 @@ async function importAccounts(rest: RestClient, accounts: readonly string[]): Pr
 }
 
 /**
- * A ChatRoom ("Meeting") group: stored history readable by every member and no stored join tips,
- * so the group stream holds exactly the bench's messages (SEQ 1..n).
+ * A ChatRoom ("Meeting") group by default: stored history readable by every member and no stored
+ * join tips, so the group stream holds exactly the bench's messages (SEQ 1..n). A Public group
+ * (group-large) gets its members added with `Silence: 1`, so no join tips are stored either.
  */
-async function createGroup(rest: RestClient, name: string, members: readonly string[]): Promise<string> {
+async function createGroup(rest: RestClient, name: string, members: readonly string[], type: 'ChatRoom' | 'Public' = 'ChatRoom'): Promise<string> {
   await importAccounts(rest, members);
   const [owner, ...rest0] = members;
   const created = await rest.ok('group_open_http_svc/create_group', {
     Owner_Account: owner,
-    Type: 'ChatRoom',
+    Type: type,
     Name: name,
     MaxMemberCount: Math.max(2000, members.length),
     MemberList: rest0.slice(0, 99).map((m) => ({ Member_Account: m })),
@@ -52,9 +55,18 @@ async function createGroup(rest: RestClient, name: string, members: readonly str
   return groupId;
 }
 
+/** An AVChatRoom with no members: its audience joins from the client (the SDK's `joinGroup`). */
+async function createAvChatRoom(rest: RestClient, name: string, owner: string, audience: readonly string[]): Promise<string> {
+  await importAccounts(rest, [owner, ...audience]);
+  const created = await rest.ok('group_open_http_svc/create_group', { Owner_Account: owner, Type: 'AVChatRoom', Name: name, MaxMemberCount: Math.max(1_000_000, audience.length) });
+  return String(created.GroupId);
+}
+
 export function shapes(p: ModeParams): Shape[] {
   const c2c = p.c2c;
   const g = p.groupFanout;
+  const gl = p.groupLarge;
+  const av = p.avchatroom;
   const r = p.restSend;
   return [
     {
@@ -85,6 +97,38 @@ export function shapes(p: ModeParams): Shape[] {
         const online = members.slice(0, g.online);
         const senders = online.slice(0, g.senders);
         return perWorker(workers, (w) => ({ kind: 'group', groupId, online: share(online, workers, w), senders: share(senders, workers, w) }));
+      },
+    },
+    {
+      name: 'group-large',
+      baseline: 'broadcast room',
+      deliveriesPerMessage: gl.online,
+      startRate: gl.startRate,
+      p99BoundMs: gl.p99BoundMs,
+      checkRates: gl.checkRates ?? [],
+      describe: `one Public group of ${gl.members} members (created with 99, then add_group_member 300 at a time, Silence 1), ${gl.online} online (each a real client), ${gl.senders} of them sending (client op group.send)`,
+      async prepare(target, rest, workers) {
+        const members = ids('big_m', gl.members);
+        const groupId = target === 'parley' && rest ? await createGroup(rest, 'large', members, 'Public') : 'bench-large';
+        const online = members.slice(0, gl.online);
+        const senders = online.slice(0, gl.senders);
+        return perWorker(workers, (w) => ({ kind: 'group', groupId, online: share(online, workers, w), senders: share(senders, workers, w) }));
+      },
+    },
+    {
+      name: 'avchatroom',
+      baseline: 'broadcast room',
+      deliveriesPerMessage: av.audience,
+      startRate: av.startRate,
+      p99BoundMs: av.p99BoundMs,
+      checkRates: av.checkRates ?? [],
+      rssPerClient: true,
+      describe: `one AVChatRoom with an audience of ${av.audience} clients, each logged in and joined from the client (joinGroup → audience), ${av.senders} of them sending (client op group.send; live only, SEQ 0)`,
+      async prepare(target, rest, workers) {
+        const audience = ids('av_a', av.audience);
+        const groupId = target === 'parley' && rest ? await createAvChatRoom(rest, 'live', 'av_owner', audience) : 'bench-av';
+        const senders = audience.slice(0, av.senders);
+        return perWorker(workers, (w) => ({ kind: 'audience', groupId, audience: share(audience, workers, w), senders: share(senders, workers, w) }));
       },
     },
     {

@@ -97,6 +97,14 @@ describe('checkIntegrity', () => {
     expect(r.totals).toMatchObject({ lost: 1, duplicated: 1, outOfOrder: 0, missingSeqs: 0, duplicateSeqs: 0 });
   });
 
+  it('requires a live-only message (an AVChatRoom’s) to arrive at SEQ 0 and be acknowledged without one', () => {
+    const live = (id: number, seq?: number): SentEntry => ({ id, live: true, ...(seq !== undefined ? { seq } : {}) });
+    const clean = checkIntegrity([expectOn('bob', 'g:av', [live(1), live(2)])], [observed('bob', 'g:av', [[0, 1], [0, 2]])]);
+    expect(clean.totals).toMatchObject({ lost: 0, duplicated: 0, seqMismatches: 0 });
+    const stored = checkIntegrity([expectOn('bob', 'g:av', [live(1), live(2, 7)])], [observed('bob', 'g:av', [[0, 1], [5, 1], [0, 2]])]);
+    expect(stored.totals).toMatchObject({ duplicated: 1, seqMismatches: 2 });
+  });
+
   it('treats an expected stream that was never observed as wholly lost', () => {
     const r = checkIntegrity([expectOn('bob', 'u:bob', acked([1, 1], [2, 2]))], []);
     expect(r.problems[0]).toMatchObject({ received: 0, lost: 2, missingSeqs: 2 });
