@@ -37,6 +37,8 @@ import { importMembers, importMessages, setUnread } from '../src/im/groups/impor
 import { attrsOf, changeAttrs } from '../src/im/groups/attrs-in-group.ts';
 import { commitObserver } from './commit-metrics.ts';
 import { GroupRate } from '../src/im/groups/group-rate.ts';
+import { watchingFull } from '../src/im/groups/group-reports.ts';
+import { ReportThrottle } from '../src/im/groups/report-throttle.ts';
 import { emitterFor } from './emitter-for.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
 import type { GroupRecord } from '../storage/store.ts';
@@ -47,6 +49,7 @@ interface Loaded {
   readonly stream: GroupStream;
   readonly rate: GroupRate;
   readonly audience: Audience;
+  readonly reports: ReportThrottle;
   readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
@@ -55,7 +58,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     create: (c) => this.create(c.spec),
     info: () => this.info(),
     view: (c) => this.#run((s) => viewOf(s, c.viewer)),
-    addMembers: (c) => this.#change((s) => addMembers(this.deps.im, s, c.operator, c.userIds, c.silence)),
+    addMembers: (c) => this.#change((s) => watchingFull(this.deps.im, s, () => addMembers(this.deps.im, s, c.operator, c.userIds, c.silence))),
     removeMembers: (c) => this.#change((s) => removeMembers(this.deps.im, s, c.operator, c.userIds, c.silence, c.reason)),
     sendMessage: (c) => this.sendMessage(c.spec),
     modifyInfo: (c) => this.#change((s) => modifyInfo(this.deps.im, s, c.operator, c.patch)),
@@ -66,8 +69,9 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     roles: (c) => this.#run((s) => rolesOf(s, c.userIds)),
     changeOwner: (c) => this.#change((s) => changeOwner(this.deps.im, s, c.operator, c.newOwner)),
     quit: (c) => this.#change((s) => quitGroupOrAudience(this.deps.im, s, c.userId)),
-    join: (c) => this.#change((s) => (needsApproval(s.group) ? apply(this.deps.im, s, c.caller, c.message ?? '') : joinGroupOrAudience(this.deps.im, s, c.userId))),
-    decideApplication: (c) => this.#change((s) => decide(this.deps.im, s, c.operator, c.applicant, c.accept, c.message)),
+    join: (c) =>
+      this.#change((s) => watchingFull(this.deps.im, s, () => (needsApproval(s.group) ? apply(this.deps.im, s, c.caller, c.message ?? '') : joinGroupOrAudience(this.deps.im, s, c.userId)))),
+    decideApplication: (c) => this.#change((s) => watchingFull(this.deps.im, s, () => decide(this.deps.im, s, c.operator, c.applicant, c.accept, c.message))),
     leaveAudience: (c) => this.#ifLoaded((s) => leaveAudience(s, c.userId, 'offline')),
     onlineMembers: () => this.#run((s) => onlineMemberNum(s)),
     destroy: (c) => this.#destroy(c.operator),
@@ -75,7 +79,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     modifyMessage: (c) => this.#change((s) => modifyMessage(this.deps.im, s, c.operator, c.seq, c.patch)),
     deleteBySender: (c) => this.#change((s) => deleteBySender(s, c.sender)),
     systemNotification: (c) => this.#run((s) => notifyOnline(this.deps.im, s, c.content, c.userIds)),
-    importMembers: (c) => this.#change((s) => importMembers(this.deps.im, s, c.members)),
+    importMembers: (c) => this.#change((s) => watchingFull(this.deps.im, s, () => importMembers(this.deps.im, s, c.members))),
     importMessages: (c) => this.#change((s) => importMessages(this.deps.im, s, c.messages)),
     setUnread: (c) => this.#change((s) => setUnread(this.deps.im, s, c.userId, c.count)),
     attrs: () => this.#run((s) => attrsOf(s)),
@@ -131,6 +135,7 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
       stream: await this.#openStream(record.type),
       rate: new GroupRate(this.deps.im.moderation.groupMsgRate),
       audience: this.#newAudience(),
+      reports: new ReportThrottle(),
       exclusive: (fn) => this.#exclusive(fn),
     };
   }

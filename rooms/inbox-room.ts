@@ -58,7 +58,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     this.#userId = actorIdOf(options.id);
     const im = this.deps.im;
     this.#devices = new Devices(this.clients, im.metrics.deliveries, im.now);
-    this.#audiences = new AudienceGroups(this.#userId, im.actors, im.log);
+    this.#audiences = new AudienceGroups(this.#userId, im.actors, im.log, this.deps.settings.audienceRejoinS * 1000);
     this.#stream = new InboxStream({
       userId: this.#userId,
       log: im.store.messages,
@@ -149,7 +149,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       const caller = { kind: 'user', userId: this.#userId, platform: info.platform, clientIp: info.clientIp } as const;
       const args = (request as OpRequest).args;
       const result = await this.serve(() => handler(this.deps.im, caller, args));
-      this.#audiences.noteOp(op, args, result);
+      this.#audiences.noteOp(op, args, result, caller);
       // The last device left while the op ran (an audience joined just then is left at once).
       if (this.clients.length === 0) this.#audiences.leaveAll();
       return result;

@@ -21,6 +21,8 @@ export interface RoomDeps {
     readonly idlePassivateMs: number;
     /** How long a dropped device may resume its session, seconds. */
     readonly reconnectWindowS: number;
+    /** How often an inbox joins its user's AVChatRoom audiences again, seconds. */
+    readonly audienceRejoinS: number;
   };
 }
 

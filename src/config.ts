@@ -31,6 +31,7 @@ const envSchema = z.object({
   PARLEY_ROAMING_RETENTION_S: positiveInt.default(7 * 86400),
   PARLEY_IDLE_PASSIVATE_MS: positiveInt.default(60_000),
   PARLEY_RECONNECT_WINDOW_S: positiveInt.default(20),
+  PARLEY_AUDIENCE_REJOIN_S: positiveInt.default(20),
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
   PARLEY_RECALL_WINDOW_S: positiveInt.default(120),
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
@@ -87,6 +88,8 @@ export interface Config {
     readonly logLevel: string;
     /** How long a dropped client may come back to its session before it must `/connect` again. */
     readonly reconnectWindowS: number;
+    /** How often an inbox joins its user's AVChatRoom audiences again (Tencent's 20 s heartbeat), so a moved group actor regains them. */
+    readonly audienceRejoinS: number;
   };
   readonly app: {
     readonly dataDir: string;
@@ -216,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicAddress: e.PARLEY_PUBLIC_ADDRESS,
       logLevel: e.PARLEY_LOG_LEVEL,
       reconnectWindowS: e.PARLEY_RECONNECT_WINDOW_S,
+      audienceRejoinS: e.PARLEY_AUDIENCE_REJOIN_S,
     },
     app: {
       dataDir: resolve(e.PARLEY_DATA_DIR),

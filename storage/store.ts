@@ -158,7 +158,10 @@ export interface GroupRecord {
   /** Empty string for an ownerless group. */
   readonly owner: string;
   readonly createdAt: number;
-  /** Name, introduction, notification, options and custom data as JSON text; interpreted by src/im. */
+  /**
+   * Name, introduction, notification, options and custom data as JSON text; interpreted by src/im,
+   * except that `GroupStore.searchGroups` matches its top-level `name` string.
+   */
   readonly profile: string;
 }
 
@@ -297,7 +300,33 @@ export interface GroupStore extends GroupApplicationStore {
    * that type (all types when omitted), unaffected by paging.
    */
   listGroups(q: GroupListQuery): Promise<GroupListPage>;
+  /**
+   * Groups of the given types whose name (the `name` string of their profile JSON, read at the time of
+   * the search, so it cannot lag a rename) contains `text`, ASCII letters compared case-insensitively
+   * (Tencent's legacy search_group). Ids in a stable order (creation order on SQLite, token order on
+   * Cassandra), `limit` of them after the first `offset` matches; `total` counts every match. A legacy,
+   * rate-limited admin search: adapters may scan the groups rather than keep a name index (Cassandra
+   * scans at most `SEARCH_SCAN_LIMIT` groups).
+   */
+  searchGroups(q: GroupSearchQuery): Promise<GroupSearchPage>;
 }
+
+/** A `GroupStore.searchGroups` request: `text` non-empty, `offset` ≥ 0, `limit` ≥ 1. */
+export interface GroupSearchQuery {
+  readonly text: string;
+  readonly types: readonly GroupType[];
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/** A `GroupStore.searchGroups` answer: one page of matching ids and the number of all matches. */
+export interface GroupSearchPage {
+  readonly groupIds: readonly string[];
+  readonly total: number;
+}
+
+/** How many groups a scanning adapter reads at most for one search; matches beyond it are not found. */
+export const SEARCH_SCAN_LIMIT = 200_000;
 
 /** A `GroupStore.listGroups` request: `limit` ≥ 1; `after` is 0 or a `next` the same store returned. */
 export interface GroupListQuery {

@@ -22,6 +22,8 @@ export const AFTER_COMMANDS = [
   'Group.CallbackAfterGroupDestroyed',
   'Group.CallbackAfterRecallMsg',
   'Group.CallbackOnMemberStateChange',
+  'Group.CallbackSendMsgException',
+  'Group.CallbackAfterGroupFull',
   'State.StateChange',
 ] as const;
 

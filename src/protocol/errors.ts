@@ -84,6 +84,8 @@ export const errors = {
   GroupIdInvalid: { code: 10015, message: 'group id {groupId} is invalid: {detail}' },
   GroupMemberAccountNotFound: { code: 10019, message: 'account {userId} does not exist' },
   GroupIdTaken: { code: 10021, message: 'group id {groupId} is already used' },
+  /** Only reported (Group.CallbackSendMsgException): a send over the rate answers success with MsgDropReason MsgFreqCtrl. */
+  GroupMsgFreqCtrl: { code: 10023, message: 'group {groupId} takes at most {max} messages a second' },
   GroupApplicationHandled: { code: 10024, message: 'the application of {userId} to group {groupId} was already handled ({state})' },
   GroupApplicationNotFound: { code: 10004, message: '{userId} has no application to group {groupId}' },
   GroupIdTakenBySelf: { code: 10025, message: 'group id {groupId} is already used by you' },

@@ -128,6 +128,33 @@ export interface GroupDestroyedData {
   readonly members: readonly string[];
 }
 
+/**
+ * A group message that was not sent: refused (by a group rule, such as a muted sender, or by the app
+ * server's before-callback) or dropped over the group's rate (`errorCode` 10023, while the sender was
+ * told MsgDropReason MsgFreqCtrl). At most one a second per group and error code: the first failure of
+ * a second stands for the others, counted in `suppressed` (those since the previous report).
+ */
+export interface GroupSendFailedData {
+  readonly groupId: string;
+  readonly groupType: string;
+  /** The message as it would have been stored (no SEQ). */
+  readonly message: GroupMessage;
+  readonly onlineOnly: boolean;
+  readonly errorCode: number;
+  readonly errorInfo: string;
+  readonly suppressed: number;
+}
+
+/**
+ * A group that became full (an add, join or import reached MaxMemberNum) or refused one for being full
+ * (`refused`). At most one a minute per group.
+ */
+export interface GroupFullData {
+  readonly groupId: string;
+  readonly groupType: string;
+  readonly refused: boolean;
+}
+
 export interface AccountImportedData {
   readonly userIds: readonly string[];
 }
@@ -154,6 +181,8 @@ export type ParleyEvent =
   | EventBase<'group.msg_recalled', GroupMsgRecalledData>
   | EventBase<'group.msg_modified', GroupMsgModifiedData>
   | EventBase<'group.destroyed', GroupDestroyedData>
+  | EventBase<'group.send_failed', GroupSendFailedData>
+  | EventBase<'group.full', GroupFullData>
   | EventBase<'state.changed', StateChangedData>;
 
 export type EventType = ParleyEvent['type'];

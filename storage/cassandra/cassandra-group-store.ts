@@ -4,7 +4,7 @@
  * index are written together in logged batches (all or nothing, eventually). Groups are listed in
  * token order, and counted per type in `group_counts`.
  */
-import type { GroupListPage, GroupListQuery, GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, MessageLog, OutboxRecord, UserGroupRecord } from '../store.ts';
+import { type GroupListPage, type GroupListQuery, type GroupRecord, type GroupSearchPage, type GroupSearchQuery, type GroupStore, type GroupType, type MemberRecord, type MemberRole, type MessageLog, type OutboxRecord, type UserGroupRecord, SEARCH_SCAN_LIMIT } from '../store.ts';
 import { type Cql, type Row, big, isCasTimeout, num } from './cql.ts';
 import { CassandraApplicationStore } from './cassandra-application-store.ts';
 
@@ -15,6 +15,19 @@ const toMember = (r: Row): MemberRecord => ({
   joinSeq: num(r.get('join_seq')),
   profile: r.get('profile') as string,
 });
+
+/** ASCII letters in lower case, others as they are (what SQLite's lower() does, so both adapters match alike). */
+const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, (c) => c.toLowerCase());
+
+/** The `name` string of a profile's JSON, undefined when it has none (or the text is not JSON). */
+function profileName(profile: string): string | undefined {
+  try {
+    const name = (JSON.parse(profile) as { name?: unknown } | null)?.name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Every group type, each a row of `group_counts` (a Record, so a new type is a compile error until counted). */
 const COUNTED_TYPES = Object.keys({ Private: 1, Public: 1, ChatRoom: 1, AVChatRoom: 1, Community: 1 } satisfies Record<GroupType, 1>);
@@ -90,6 +103,7 @@ export class CassandraGroupStore extends CassandraApplicationStore implements Gr
       delMembers: `DELETE FROM ${ks}.members WHERE group_id = ?`,
       delGroup: `DELETE FROM ${ks}.groups WHERE group_id = ? IF EXISTS`,
       scan: `SELECT group_id, type, token(group_id) AS t FROM ${ks}.groups WHERE token(group_id) >= ?`,
+      searchScan: `SELECT group_id, type, profile FROM ${ks}.groups`,
       count: `UPDATE ${ks}.group_counts SET groups = groups + ? WHERE type = ?`,
       counts: `SELECT groups FROM ${ks}.group_counts WHERE type IN ?`,
     };
@@ -229,6 +243,30 @@ export class CassandraGroupStore extends CassandraApplicationStore implements Gr
       if (rows.length > q.limit && rows[rows.length - 2].slot !== rows[rows.length - 1].slot) break;
     }
     return cutPage(rows, q.limit);
+  }
+
+  /**
+   * Cassandra has no substring match: this legacy, rate-limited admin search (Tencent allows it 100/s per
+   * app, we expect far less) reads `groups` in token order and filters in the process, at most
+   * SEARCH_SCAN_LIMIT rows, rather than make every create and rename keep a name-token table. The name is
+   * read from the profile the actor writes, so no copy of it can drift.
+   */
+  async searchGroups(q: GroupSearchQuery): Promise<GroupSearchPage> {
+    if (q.text === '' || !Number.isSafeInteger(q.offset) || q.offset < 0 || !Number.isSafeInteger(q.limit) || q.limit < 1) throw new RangeError(`searchGroups: offset ${q.offset}, limit ${q.limit}`);
+    const text = asciiLower(q.text);
+    const types = new Set<string>(q.types);
+    const groupIds: string[] = [];
+    let total = 0;
+    let scanned = 0;
+    for await (const r of await this.#cql.paged(this.#q.searchScan, [], 1000)) {
+      if (++scanned > SEARCH_SCAN_LIMIT) break;
+      if (!types.has(r.get('type') as string)) continue;
+      const name = profileName(r.get('profile') as string);
+      if (name === undefined || !asciiLower(name).includes(text)) continue;
+      if (total >= q.offset && groupIds.length < q.limit) groupIds.push(r.get('group_id') as string);
+      total++;
+    }
+    return { groupIds, total };
   }
 
   /**

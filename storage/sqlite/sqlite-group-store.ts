@@ -3,7 +3,7 @@
  * outbox rows, kept together in one transaction.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { GroupListPage, GroupListQuery, GroupRecord, GroupStore, GroupType, MemberRecord, MemberRole, OutboxRecord, UserGroupRecord } from '../store.ts';
+import type { GroupListPage, GroupListQuery, GroupRecord, GroupSearchPage, GroupSearchQuery, GroupStore, GroupType, MemberRecord, MemberRole, OutboxRecord, UserGroupRecord } from '../store.ts';
 import { INSERT_PENDING } from './schema.ts';
 import { SqliteApplicationStore } from './sqlite-application-store.ts';
 
@@ -36,6 +36,17 @@ const toMember = (r: MemberRow): MemberRecord => ({
   joinSeq: r.join_seq,
   profile: r.profile,
 });
+
+/**
+ * The groups searchGroups matches (parameters: a JSON array of types, the text): the name is read from
+ * the profile itself, so no copy of it can lag a rename. A substring match cannot use a B-tree index
+ * anyway; this legacy, rate-limited admin search scans the listing (an FTS5 trigram table kept by
+ * triggers would be the step up if it ever needs to be fast).
+ */
+const SEARCH_FROM = `group_listing l JOIN groups g ON g.group_id = l.group_id
+  WHERE l.type IN (SELECT value FROM json_each(?))
+    AND json_type(g.profile, '$.name') = 'text'
+    AND instr(lower(json_extract(g.profile, '$.name')), lower(?)) > 0`;
 
 /** Applications to join (GroupApplicationStore) come from the base class. */
 export class SqliteGroupStore extends SqliteApplicationStore implements GroupStore {
@@ -75,6 +86,8 @@ export class SqliteGroupStore extends SqliteApplicationStore implements GroupSto
       pageOfType: db.prepare('SELECT pos, group_id, type FROM group_listing WHERE type = ? AND pos > ? ORDER BY pos LIMIT ?'),
       count: db.prepare('SELECT count(*) FROM group_listing').pluck(),
       countOfType: db.prepare('SELECT count(*) FROM group_listing WHERE type = ?').pluck(),
+      search: db.prepare(`SELECT l.group_id FROM ${SEARCH_FROM} ORDER BY l.pos LIMIT ? OFFSET ?`).pluck(),
+      searchCount: db.prepare(`SELECT count(*) FROM ${SEARCH_FROM}`).pluck(),
     };
   }
 
@@ -153,6 +166,15 @@ export class SqliteGroupStore extends SqliteApplicationStore implements GroupSto
       groups: page.map((r) => ({ groupId: r.group_id, type: r.type })),
       next: rows.length > q.limit ? page[page.length - 1].pos : 0,
       total,
+    };
+  }
+
+  async searchGroups(q: GroupSearchQuery): Promise<GroupSearchPage> {
+    if (q.text === '' || !Number.isSafeInteger(q.offset) || q.offset < 0 || !Number.isSafeInteger(q.limit) || q.limit < 1) throw new RangeError(`searchGroups: offset ${q.offset}, limit ${q.limit}`);
+    const types = JSON.stringify(q.types);
+    return {
+      groupIds: this.#sql.search.all(types, q.text, q.limit, q.offset) as string[],
+      total: this.#sql.searchCount.get(types, q.text) as number,
     };
   }
 }

@@ -38,6 +38,7 @@ export const PORT_METHODS = {
     groupsOfUser: true,
     deleteGroup: true,
     listGroups: true,
+    searchGroups: true,
     putApplication: true,
     getApplication: true,
     decideApplication: true,

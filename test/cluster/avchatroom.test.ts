@@ -1,4 +1,7 @@
-/** AVChatRoom audiences across nodes: the audience lives with the group's actor, its members' inboxes elsewhere. */
+/**
+ * AVChatRoom audiences across nodes: the audience lives with the group's actor, its members' inboxes
+ * elsewhere; when the group's actor moves, the inboxes' periodic re-join (PARLEY_AUDIENCE_REJOIN_S) brings its audience back.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '../../src/client/parley-client.ts';
 import { groupRoomId, inboxRoomId } from '../../src/cluster/room-ids.ts';
@@ -15,7 +18,7 @@ describe.skipIf(missing !== undefined)('AVChatRoom audiences in a cluster of 2 n
   const clients: ParleyClient[] = [];
 
   beforeAll(async () => {
-    cluster = await ParleyCluster.start({ nodes: 2, redisDb: 4 });
+    cluster = await ParleyCluster.start({ nodes: 2, redisDb: 4, env: { PARLEY_AUDIENCE_REJOIN_S: '1' } });
   });
 
   afterAll(async () => {
@@ -45,5 +48,28 @@ describe.skipIf(missing !== undefined)('AVChatRoom audiences in a cluster of 2 n
 
     await c.close();
     await eventually(async () => expect((await cluster.rest(0, 'group_open_http_svc/get_online_member_num', { GroupId: groupId })).OnlineMemberNum).toBe(0));
+  });
+
+  it('gives a group actor that moved to another node its audience back within a re-join period, without the clients reconnecting', async () => {
+    const created = await cluster.rest(0, 'group_open_http_svc/create_group', { Type: 'AVChatRoom', Name: 'moving' });
+    const groupId = created.GroupId as string;
+    const ids = await cluster.nodeIds();
+    const groupNode = ParleyCluster.placed(groupRoomId(groupId), ids);
+    const survivor = 1 - groupNode;
+    const userId = Array.from({ length: 50 }, (_, i) => `avm_${i}`).find((u) => ParleyCluster.placed(inboxRoomId(u), ids) === survivor);
+    await cluster.nodes[0].importAccounts([userId!]);
+    const events: StreamEvent[] = [];
+    const c = await cluster.login(userId!, survivor, { onEvent: (ev) => events.push(ev) });
+    clients.push(c);
+    expect(await c.joinGroup(groupId)).toEqual({ audience: true });
+    const online = async () => (await cluster.rest(survivor, 'group_open_http_svc/get_online_member_num', { GroupId: groupId })).OnlineMemberNum;
+    expect(await online()).toBe(1);
+
+    // The group's node goes away: its actor (and the audience in its memory) comes back on the survivor.
+    await cluster.nodes[groupNode].kill('SIGTERM');
+    await eventually(async () => expect(await online()).toBe(1), 30_000);
+    const sent = await cluster.rest(survivor, 'group_open_http_svc/send_group_msg', { GroupId: groupId, Random: 2, MsgBody: text('after the move') });
+    expect(sent).toMatchObject({ ErrorCode: 0, MsgSeq: 0 });
+    await waitFor(() => events.some((e) => textOf(e) === 'after the move'), 'the message after the move');
   });
 });

@@ -348,6 +348,40 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect(listed).toEqual([{ groupId: id, type: 'Private' }]);
       });
 
+      it('searches groups by a part of their name, of the asked types only, paged by offset with a total of every match', async () => {
+        const tag = `Srch${process.pid}x${Date.now()}`;
+        const named = (id: string, type: GroupType, name: string) => ({ ...groupOf(id, type), profile: JSON.stringify({ name, introduction: '' }) });
+        const ids = Array.from({ length: 5 }, () => gid());
+        await store.groups.createGroup(named(ids[0], 'Public', `alpha ${tag} one`), []);
+        await store.groups.createGroup(named(ids[1], 'ChatRoom', `${tag.toLowerCase()}-two`), []);
+        await store.groups.createGroup(named(ids[2], 'Private', `private ${tag}`), []);
+        await store.groups.createGroup(named(ids[3], 'Community', `${tag.toUpperCase()}`), []);
+        await store.groups.createGroup({ ...groupOf(ids[4], 'Public'), profile: JSON.stringify({ name: 'unrelated', introduction: tag }) }, []);
+        const types: GroupType[] = ['Public', 'ChatRoom', 'AVChatRoom', 'Community'];
+        const all = await store.groups.searchGroups({ text: tag, types, offset: 0, limit: 100 });
+        expect(all.total).toBe(3);
+        expect([...all.groupIds].sort()).toEqual([ids[0], ids[1], ids[3]].sort());
+        const pages = [0, 1, 2, 3].map((offset) => store.groups.searchGroups({ text: tag, types, offset, limit: 1 }));
+        const paged = await Promise.all(pages);
+        expect(paged.map((p) => p.total)).toEqual([3, 3, 3, 3]);
+        expect(paged.flatMap((p) => p.groupIds)).toEqual(all.groupIds);
+        expect((await store.groups.searchGroups({ text: tag, types: ['Private'], offset: 0, limit: 10 })).groupIds).toEqual([ids[2]]);
+        expect(await store.groups.searchGroups({ text: `${tag}-nothing`, types, offset: 0, limit: 10 })).toEqual({ groupIds: [], total: 0 });
+        await expect(store.groups.searchGroups({ text: '', types, offset: 0, limit: 10 })).rejects.toThrow(/searchGroups/);
+      });
+
+      it('finds a group by its new name after a rename and no longer after it is deleted', async () => {
+        const tag = `Ren${process.pid}x${Date.now()}`;
+        const id = gid();
+        const types: GroupType[] = ['Public'];
+        await store.groups.createGroup({ ...groupOf(id, 'Public'), profile: JSON.stringify({ name: `old ${tag}` }) }, []);
+        await store.groups.updateGroup(id, { profile: JSON.stringify({ name: `new ${tag}` }) });
+        expect((await store.groups.searchGroups({ text: `old ${tag}`, types, offset: 0, limit: 10 })).total).toBe(0);
+        expect((await store.groups.searchGroups({ text: `new ${tag}`, types, offset: 0, limit: 10 })).groupIds).toEqual([id]);
+        await store.groups.deleteGroup(id);
+        expect((await store.groups.searchGroups({ text: tag, types, offset: 0, limit: 10 })).total).toBe(0);
+      });
+
       it('lists every group once across small pages, in a stable order, of one type when asked, with a total unaffected by paging', async () => {
         const before = await store.groups.listGroups({ after: 0, limit: 1 });
         const communitiesBefore = await store.groups.listGroups({ type: 'Community', after: 0, limit: 1 });

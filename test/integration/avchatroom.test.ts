@@ -2,7 +2,8 @@
  * AVChatRoom audiences from real clients (spec §5.1–5.2): users join from the SDK with no member
  * row, messages reach the online audience live (MsgSeq 0, nothing stored), get_online_member_num
  * counts it, leaving (quit, last device gone) stops delivery, mutes hold, the SDK joins again after
- * a server restart, and Group.CallbackOnMemberStateChange reports joins and leaves.
+ * a server restart, Group.CallbackOnMemberStateChange reports joins and leaves, a dismissal is told to
+ * the audience live, and DisableApply closes the room to newcomers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '../../src/client/parley-client.ts';
@@ -151,5 +152,63 @@ describe('AVChatRoom audiences from real clients', () => {
     await eventually(async () => expect((await onlineNum()).OnlineMemberNum).toBe(live.length), 30_000);
     await restSend('after the restart');
     await waitFor(() => live.every((v) => got(v, 'after the restart').length === 1), 'every reconnected viewer to get it');
+  });
+});
+
+describe('AVChatRoom dismissal and closed rooms', () => {
+  let server: ParleyProcess;
+  const clients: ParleyClient[] = [];
+
+  beforeAll(async () => {
+    server = await ParleyProcess.start({});
+    await server.importAccounts(['avd_owner', 'avd_a', 'avd_b', 'avd_c', 'avd_d']);
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.stop();
+  });
+
+  const createRoom = async (more: Record<string, unknown> = {}): Promise<string> => {
+    const r = await server.rest('group_open_http_svc/create_group', { Owner_Account: 'avd_owner', Type: 'AVChatRoom', Name: 'closing', ...more });
+    expect(r.ErrorCode).toBe(0);
+    return r.GroupId as string;
+  };
+  const viewer = async (id: string): Promise<Viewer> => {
+    const events: StreamEvent[] = [];
+    const c = await server.login(id, { onEvent: (ev) => events.push(ev) });
+    clients.push(c);
+    return { id, c, events };
+  };
+
+  it('tells the live audience that the room was dismissed, live (no SEQ), before it goes', async () => {
+    const groupId = await createRoom();
+    const audience = [await viewer('avd_a'), await viewer('avd_b')];
+    for (const v of audience) expect(await v.c.joinGroup(groupId)).toEqual({ audience: true });
+    expect((await server.rest('group_open_http_svc/destroy_group', { GroupId: groupId })).ErrorCode).toBe(0);
+    const dismissed = (v: Viewer) => v.events.filter((e) => e.entry.kind === 'notice' && (e.entry as { notice: string }).notice === 'group.dismissed' && (e.entry as { groupId: string }).groupId === groupId);
+    await waitFor(() => audience.every((v) => dismissed(v).length === 1), 'every viewer to be told of the dismissal');
+    expect(dismissed(audience[0])[0]).toMatchObject({ stream: `g:${groupId}`, seq: 0, entry: { operator: 'administrator' } });
+    expect((await server.rest('group_open_http_svc/get_online_member_num', { GroupId: groupId })).ErrorCode).toBe(10010);
+  });
+
+  it('refuses audience joins with 10007 while the room is set to DisableApply, except its owner; those already in stay', async () => {
+    const groupId = await createRoom();
+    const early = await viewer('avd_c');
+    expect(await early.c.joinGroup(groupId)).toEqual({ audience: true });
+    expect((await server.rest('group_open_http_svc/modify_group_base_info', { GroupId: groupId, ApplyJoinOption: 'DisableApply' })).ErrorCode).toBe(0);
+    const late = (await viewer('avd_d')).c;
+    await expect(late.joinGroup(groupId)).rejects.toMatchObject({ code: 10007 });
+    expect(await early.c.joinGroup(groupId)).toEqual({ audience: true });
+    const owner = await viewer('avd_owner');
+    expect(await owner.c.joinGroup(groupId)).toEqual({ audience: true });
+    expect((await server.rest('group_open_http_svc/get_online_member_num', { GroupId: groupId })).OnlineMemberNum).toBe(2);
+    expect((await server.rest('group_open_http_svc/modify_group_base_info', { GroupId: groupId, ApplyJoinOption: 'FreeAccess' })).ErrorCode).toBe(0);
+    expect(await late.joinGroup(groupId)).toEqual({ audience: true });
+  });
+
+  it('refuses joins of a room created with DisableApply', async () => {
+    const groupId = await createRoom({ ApplyJoinOption: 'DisableApply' });
+    await expect((await viewer('avd_b')).c.joinGroup(groupId)).rejects.toMatchObject({ code: 10007 });
   });
 });

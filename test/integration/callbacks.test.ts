@@ -368,6 +368,59 @@ describe('callbacks to an app server (embedded mode)', () => {
     ]);
   });
 
+  it('reports a muted member’s refused send once with Group.CallbackSendMsgException and ErrorCode 10017, however many follow within the second', async () => {
+    await server.importAccounts(['exc_owner', 'exc_muted']);
+    const groupId = await createGroup('exc_owner', ['exc_muted'], 'exceptions');
+    expect((await server.rest('group_open_http_svc/forbid_send_msg', { GroupId: groupId, Members_Account: ['exc_muted'], MuteTime: 600 })).ErrorCode).toBe(0);
+    // A send through REST names its sender (App admins may speak for anyone, muted or not): the muted member sends from their device.
+    const { client } = await login('exc_muted', 'Android');
+    const sent = await Promise.all([1, 2, 3].map((i) => client.sendGroup(groupId, text(`muted ${i}`)).then(() => 0, (e: { code: number }) => e.code)));
+    expect(sent).toEqual([10017, 10017, 10017]);
+    const forGroup = (h: Hit) => h.body.GroupId === groupId;
+    await waitFor(() => hook.of('Group.CallbackSendMsgException', forGroup).length > 0, 'the exception callback');
+    await afterCallbacksSettled('exc_owner', 'exc_muted', groupId);
+    const reports = hook.of('Group.CallbackSendMsgException', forGroup);
+    expect(reports).toHaveLength(1);
+    expect(reports[0].body).toMatchObject({
+      CallbackCommand: 'Group.CallbackSendMsgException',
+      GroupId: groupId,
+      Type: 'Public',
+      From_Account: 'exc_muted',
+      OnlineOnlyFlag: 0,
+      ErrorCode: 10017,
+      ErrorInfo: expect.stringContaining('muted'),
+      MsgTime: expect.any(Number),
+      EventTime: expect.any(Number),
+    });
+    expect(textIn(reports[0].body)).toMatch(/^muted [123]$/);
+    expect(reports[0].query.OptPlatform).toBe('Android');
+  });
+
+  it('reports with Group.CallbackAfterGroupFull when adds fill a group of MaxMemberCount 3, and not again for the refusal within the minute', async () => {
+    await server.importAccounts(['full_owner', 'full_a', 'full_b', 'full_c']);
+    const created = await server.rest('group_open_http_svc/create_group', { Owner_Account: 'full_owner', Type: 'Public', Name: 'small', MaxMemberCount: 3, MemberList: [{ Member_Account: 'full_a' }] });
+    expect(created.ErrorCode).toBe(0);
+    const groupId = created.GroupId as string;
+    const forGroup = (h: Hit) => h.body.GroupId === groupId;
+    const add = (u: string) => server.rest('group_open_http_svc/add_group_member', { GroupId: groupId, MemberList: [{ Member_Account: u }] });
+    expect((await add('full_b')).ErrorCode).toBe(0);
+    await waitFor(() => hook.of('Group.CallbackAfterGroupFull', forGroup).length > 0, 'the group-full callback');
+    expect(hook.of('Group.CallbackAfterGroupFull', forGroup)[0].body).toEqual({ CallbackCommand: 'Group.CallbackAfterGroupFull', GroupId: groupId, EventTime: expect.any(Number) });
+    expect((await add('full_c')).ErrorCode).toBe(10014);
+    await afterCallbacksSettled('full_owner', 'full_a', groupId);
+    expect(hook.of('Group.CallbackAfterGroupFull', forGroup)).toHaveLength(1);
+  });
+
+  it('reports a refused join of a full group with Group.CallbackAfterGroupFull', async () => {
+    await server.importAccounts(['fullj_owner', 'fullj_a']);
+    const created = await server.rest('group_open_http_svc/create_group', { Owner_Account: 'fullj_owner', Type: 'Public', Name: 'one seat', MaxMemberCount: 1 });
+    const groupId = created.GroupId as string;
+    // Created full: no change filled it, so nothing is reported until a join is refused.
+    const refused = await server.rest('group_open_http_svc/add_group_member', { GroupId: groupId, MemberList: [{ Member_Account: 'fullj_a' }] });
+    expect(refused.ErrorCode).toBe(10014);
+    await waitFor(() => hook.of('Group.CallbackAfterGroupFull', (h) => h.body.GroupId === groupId).length === 1, 'the group-full callback of the refusal');
+  });
+
   it('signs every callback URL with Sign = sha256(token + RequestTime) and carries Tencent’s query beside the app’s own', async () => {
     await server.importAccounts(['sign_a', 'sign_b']);
     expect((await sendC2C('sign_a', 'sign_b', 'signed')).ErrorCode).toBe(0);
@@ -425,5 +478,36 @@ describe('callbacks that block on failure, with only some commands on', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect([...new Set(hook.hits.map((h) => h.command))].sort()).toEqual(['C2C.CallbackBeforeSendMsg', 'Group.CallbackAfterSendMsg']);
     expect(hook.hits.every((h) => h.query.Sign === undefined && h.query.RequestTime === undefined)).toBe(true);
+  });
+});
+
+describe('callbacks of a group over its message rate (PARLEY_GROUP_MSG_RATE=1)', () => {
+  let hook: Webhook;
+  let server: ParleyProcess;
+
+  beforeAll(async () => {
+    hook = await Webhook.start();
+    server = await ParleyProcess.start({ env: { PARLEY_CALLBACK_URL: hook.url, PARLEY_GROUP_MSG_RATE: '1' } });
+    await server.importAccounts(['rate_owner', 'rate_m']);
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    await hook.close();
+  });
+
+  it('reports a send dropped over the rate with Group.CallbackSendMsgException and ErrorCode 10023, while the sender is told MsgDropReason MsgFreqCtrl', async () => {
+    const created = await server.rest('group_open_http_svc/create_group', { Owner_Account: 'rate_owner', Type: 'Public', Name: 'slow', MemberList: [{ Member_Account: 'rate_m' }] });
+    const groupId = created.GroupId as string;
+    const sent = await Promise.all(
+      [1, 2, 3].map((i) => server.rest('group_open_http_svc/send_group_msg', { GroupId: groupId, From_Account: 'rate_m', Random: i, MsgBody: text(`fast ${i}`) })),
+    );
+    expect(sent.every((r) => r.ErrorCode === 0)).toBe(true);
+    const dropped = sent.filter((r) => r.MsgDropReason === 'MsgFreqCtrl');
+    expect(dropped.length).toBeGreaterThan(0);
+    await waitFor(() => hook.of('Group.CallbackSendMsgException', (h) => h.body.GroupId === groupId).length > 0, 'the exception callback');
+    const report = hook.of('Group.CallbackSendMsgException', (h) => h.body.GroupId === groupId)[0];
+    expect(report.body).toMatchObject({ GroupId: groupId, From_Account: 'rate_m', ErrorCode: 10023, ErrorInfo: expect.any(String) });
+    expect(textIn(report.body)).toMatch(/^fast [123]$/);
   });
 });

@@ -88,6 +88,19 @@ export function groupInfoFields(g: GroupInfo, sdkAppId: number, now: number, fil
   };
 }
 
+/** What search_group may show of a group anyone can find (Tencent's GroupBasePublicInfoFilter names). */
+export const PUBLIC_GROUP_FIELDS = [
+  'GroupId', 'Type', 'Name', 'Introduction', 'FaceUrl', 'Owner_Account', 'CreateTime', 'LastMsgTime',
+  'MemberNum', 'MaxMemberNum', 'ApplyJoinOption', 'OnlineMemberNum',
+] as const;
+
+/** A group's public fields (all of them, or those of `only` among them): no members, notification or custom data. */
+export function publicGroupFields(g: GroupInfo, only?: readonly string[]): Fields {
+  const shown = only ? PUBLIC_GROUP_FIELDS.filter((f) => only.includes(f)) : PUBLIC_GROUP_FIELDS;
+  const { MemberList: _m, AppDefinedData: _a, ...base } = groupInfoFields(g, 0, 0, { GroupBaseInfoFilter: shown, MemberInfoFilter: [] });
+  return base;
+}
+
 export function joinedGroupFields(j: JoinedGroup, userId: string, now: number, filter?: { GroupBaseInfoFilter?: readonly string[]; SelfInfoFilter?: readonly string[] }): Fields {
   const g = j.group;
   const base = pick(

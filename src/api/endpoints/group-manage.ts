@@ -12,10 +12,11 @@ import { modifyInfoCommand } from '../../im/groups/modify-info.ts';
 import { modifyMemberCommand } from '../../im/groups/modify-member.ts';
 import { MAX_MUTE_ACCOUNTS, muteCommand, mutedCommand } from '../../im/groups/mute.ts';
 import { deleteBySenderCommand, recallCommand } from '../../im/groups/recall.ts';
+import { searchGroupsCommand } from '../../im/groups/search.ts';
 import { MAX_NOTIFICATION_ACCOUNTS, systemNotificationCommand } from '../../im/groups/system-notification.ts';
 import { type Endpoint, endpoint } from '../endpoint.ts';
 import { count, keyValues, nonEmpty, renamed, str, u32 } from '../wire.ts';
-import { memberFields } from './group-fields.ts';
+import { memberFields, publicGroupFields } from './group-fields.ts';
 
 const groupId = nonEmpty('GroupInvalidParam');
 const account = nonEmpty('GroupInvalidParam');
@@ -34,6 +35,25 @@ export const groupManageEndpoints: readonly Endpoint[] = [
     request: z.object({ Limit: count('GroupInvalidParam').optional(), Next: count('GroupInvalidParam').optional(), GroupType: str('GroupInvalidParam').optional() }),
     input: (r) => ({ limit: r.Limit, after: r.Next, type: r.GroupType }),
     reply: (page) => ({ TotalCount: page.total, GroupIdList: page.groups.map((g) => ({ GroupId: g.groupId })), Next: page.next }),
+  }),
+  endpoint({
+    command: 'search_group',
+    runs: searchGroupsCommand,
+    request: z.object({
+      Content: str('GroupInvalidParam'),
+      PageNum: count('GroupInvalidParam').optional(),
+      GroupPerPage: count('GroupInvalidParam').optional(),
+      ResponseFilter: z.object({ GroupBasePublicInfoFilter: filter }).optional(),
+    }),
+    input: (r) => ({ text: r.Content, page: r.PageNum, perPage: r.GroupPerPage }),
+    reply: (out, r) => ({
+      TotalRecord: out.total,
+      GroupInfo: out.groups.map((g) =>
+        g.ok
+          ? { ErrorCode: 0, ErrorInfo: '', ...publicGroupFields(g.info, r.ResponseFilter?.GroupBasePublicInfoFilter) }
+          : { GroupId: g.groupId, ErrorCode: g.code, ErrorInfo: g.info },
+      ),
+    }),
   }),
   endpoint({
     command: 'modify_group_base_info',

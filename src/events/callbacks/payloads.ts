@@ -187,6 +187,14 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
       const payload = { Operator_Account: d.operator, Type: d.groupType || groupType, GroupId: d.groupId, MsgSeqList: d.seqs.map((MsgSeq) => ({ MsgSeq })), TopicId: '', EventTime: e.time };
       return { command: 'Group.CallbackAfterRecallMsg', payload, platform: 'Unknown' };
     }
+    case 'group.send_failed': {
+      const d = e.data;
+      const m = d.message;
+      const payload = { ...groupSendFields(m, d.groupType, m.from, d.onlineOnly), MsgTime: seconds(m.time), ErrorCode: d.errorCode, ErrorInfo: d.errorInfo, EventTime: e.time };
+      return { command: 'Group.CallbackSendMsgException', payload, ...(m.origin ?? UNKNOWN_ORIGIN) };
+    }
+    case 'group.full':
+      return { command: 'Group.CallbackAfterGroupFull', payload: { GroupId: e.data.groupId, EventTime: e.time }, platform: 'Unknown' };
     case 'group.msg_modified':
     case 'group.owner_changed':
     case 'group.members_changed':

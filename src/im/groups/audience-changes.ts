@@ -40,13 +40,18 @@ export async function quitGroupOrAudience(im: ImContext, s: GroupActorState, use
 }
 
 /**
- * `userId` joins the audience; joining again changes nothing. At most MaxMemberNum users, a seat
- * always kept for the owner (who counts as a member whether in or not), else 10014.
+ * `userId` joins the audience; joining again changes nothing. Nobody but the owner while the group
+ * is set to DisableApply (10007). At most MaxMemberNum users, a seat always kept for the owner (who
+ * counts as a member whether in or not), else 10014.
  */
 export function enterAudience(im: ImContext, s: GroupActorState, userId: string): JoinResult {
   const a = s.audience;
   if (a.has(userId)) return { audience: true };
   const owner = s.group.owner;
+  // DisableApply closes the room to newcomers; its owner still takes their seat, and who is in stays in.
+  if (s.group.profile.applyJoinOption === 'DisableApply' && userId !== owner) {
+    throw imError('GroupNoPermission', { detail: `group ${s.group.groupId} takes no join requests (DisableApply)` });
+  }
   const ownerSeat = owner !== '' && owner !== userId && !a.has(owner) ? 1 : 0;
   const max = s.group.profile.maxMemberCount;
   if (a.size + ownerSeat >= max) throw imError('GroupFull', { groupId: s.group.groupId, max });

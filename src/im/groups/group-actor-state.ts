@@ -12,6 +12,7 @@ import { type GroupState, type Member, emptyMemberProfile } from './group-model.
 import { policyOf } from './group-policy.ts';
 import type { GroupRate } from './group-rate.ts';
 import type { Audience } from './audience.ts';
+import type { ReportThrottle } from './report-throttle.ts';
 
 export interface GroupStreamPort {
   /** The highest committed SEQ. */
@@ -43,6 +44,8 @@ export interface GroupActorState {
   readonly rate: GroupRate;
   /** An AVChatRoom's live audience (in memory, per activation); always empty in other types. */
   readonly audience: Audience;
+  /** When the group last reported a failed send or being full (in memory, per activation). */
+  readonly reports: ReportThrottle;
   /**
    * Runs `fn` between the group's changes (the actor runs change rules one at a time); for a rule
    * outside a change, such as a send, that updates the group's record.

@@ -20,6 +20,11 @@ export class GroupRate {
     this.#rate = rate;
   }
 
+  /** Messages a second. */
+  get rate(): number {
+    return this.#rate;
+  }
+
   /** Whether a message of `priority` sent at `now` (Unix ms) is admitted; an admitted one is counted. */
   admit(priority: MsgPriority, now: number): boolean {
     const window = Math.floor(now / 1000);

@@ -41,7 +41,8 @@ export const groupViewCommand = defineCommand({
   },
 });
 
-async function getGroupInfos(ctx: ImContext, groupIds: readonly string[]): Promise<GroupInfoResult[]> {
+/** Each group's info from its actor, or its own error (unknown, dismissed, a bad id). */
+export async function getGroupInfos(ctx: ImContext, groupIds: readonly string[]): Promise<GroupInfoResult[]> {
   return Promise.all(
     groupIds.map(async (groupId): Promise<GroupInfoResult> => {
       try {

@@ -115,5 +115,8 @@ export async function destroy(im: ImContext, s: GroupActorState, caller: Caller)
   });
   await im.store.groups.deleteGroup(s.group.groupId, im.events.record(stream, [event]));
   s.stream.publishRecorded([event]);
-  await notifyInboxes(im, members, { notice: 'group.dismissed', groupId: s.group.groupId, groupSeq: s.stream.head, operator: caller.userId, time: now });
+  const notice = { notice: 'group.dismissed', groupId: s.group.groupId, groupSeq: s.stream.head, operator: caller.userId, time: now } as const;
+  // An AVChatRoom's live audience has no member rows (nor inbox notices): it is told live, on the group stream, before it goes with the actor's state.
+  if (s.audience.size > 0) s.stream.pushOnline({ kind: 'notice', ...notice }, s.audience.users());
+  await notifyInboxes(im, members, notice);
 }

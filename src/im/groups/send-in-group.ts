@@ -12,6 +12,8 @@ import { checkAtInfo, checkCanSend, checkTargets } from './group-rules.ts';
 import { policyOf } from './group-policy.ts';
 import { senderIn } from './audience-changes.ts';
 import { withAudience } from './audience.ts';
+import { rateDropError, reportSendFailure } from './group-reports.ts';
+import { isImError } from '../../protocol/errors.ts';
 
 function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): GroupMessage {
   return {
@@ -31,8 +33,21 @@ function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): Group
   };
 }
 
+/** Sends, and reports a send that failed or was dropped over the rate (Group.CallbackSendMsgException). */
 export async function sendInGroup(im: ImContext, s: GroupActorState, spec: GroupSendSpec): Promise<GroupSendResult> {
   const time = im.now();
+  let out: GroupSendResult;
+  try {
+    out = await send(im, s, spec, time);
+  } catch (e) {
+    if (isImError(e)) await reportSendFailure(im, s, messageOf(s, spec, time), spec.onlineOnly, e);
+    throw e;
+  }
+  if (out.dropReason === 'MsgFreqCtrl') await reportSendFailure(im, s, messageOf(s, spec, time), spec.onlineOnly, rateDropError(s));
+  return out;
+}
+
+async function send(im: ImContext, s: GroupActorState, spec: GroupSendSpec, time: number): Promise<GroupSendResult> {
   const sender = senderIn(s, spec.caller);
   checkCanSend(s.group, spec.caller, sender, time);
   checkAtInfo(s.group, spec.atInfo);

@@ -281,4 +281,33 @@ describe.each(storeModes())('REST group management (%s store)', (mode) => {
     expect((await svc('get_appid_group_list', { GroupType: 'BChatRoom' })).TotalCount).toBe(0);
     expect((await svc('get_appid_group_list', { GroupType: 'Party' })).ErrorCode).toBe(10004);
   });
+
+  it('search_group finds groups by a part of their name (after a rename too), pages them, shows public fields only and never finds Private ones', async () => {
+    const tag = `Fd${mode.slice(0, 2)}${Date.now() % 1e7}`;
+    const pub = await create({ Owner_Account: 'owner', Type: 'Public', Name: `club ${tag}`, Introduction: 'hello', Notification: 'secret', AppDefinedData: [{ Key: 'k', Value: 'v' }], MemberList: members('ann') });
+    const room = await create({ Owner_Account: 'owner', Type: 'ChatRoom', Name: `${tag.toLowerCase()} room` });
+    await create({ Owner_Account: 'owner', Type: 'Private', Name: `private ${tag}`, MemberList: members('ann') });
+    const renamed = await create({ Owner_Account: 'owner', Type: 'Community', Name: 'not yet' });
+
+    const r = await svc('search_group', { Content: tag });
+    expect(r).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, TotalRecord: 2 });
+    const found = r.GroupInfo as Fields[];
+    expect(found.map((g) => g.GroupId).sort()).toEqual([pub, room].sort());
+    const club = found.find((g) => g.GroupId === pub);
+    expect(club).toMatchObject({ ErrorCode: 0, Type: 'Public', Name: `club ${tag}`, Introduction: 'hello', Owner_Account: 'owner', MemberNum: 2, ApplyJoinOption: expect.any(String) });
+    expect(club).not.toHaveProperty('Notification');
+    expect(club).not.toHaveProperty('MemberList');
+    expect(club).not.toHaveProperty('AppDefinedData');
+
+    expect((await svc('modify_group_base_info', { GroupId: renamed, Name: `now ${tag}` })).ErrorCode).toBe(0);
+    const pages = await Promise.all([0, 1, 2].map((PageNum) => svc('search_group', { Content: tag, PageNum, GroupPerPage: 1 })));
+    expect(pages.map((p) => p.TotalRecord)).toEqual([3, 3, 3]);
+    expect(pages.flatMap((p) => (p.GroupInfo as Fields[]).map((g) => g.GroupId)).sort()).toEqual([pub, room, renamed].sort());
+
+    const filtered = await svc('search_group', { Content: `club ${tag}`, ResponseFilter: { GroupBasePublicInfoFilter: ['Name', 'Notification', 'MemberNum'] } });
+    expect(filtered.GroupInfo).toEqual([{ ErrorCode: 0, ErrorInfo: '', GroupId: pub, Name: `club ${tag}`, MemberNum: 2 }]);
+    expect((await svc('search_group', { Content: `private ${tag}` })).TotalRecord).toBe(0);
+    expect((await svc('search_group', { Content: '' })).ErrorCode).toBe(10004);
+    expect((await svc('search_group', {})).ErrorCode).toBe(10004);
+  });
 });
