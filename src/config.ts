@@ -35,6 +35,7 @@ const envSchema = z.object({
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
   PARLEY_RECALL_WINDOW_S: positiveInt.default(120),
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
+  PARLEY_APPLICATION_KEEP_DAYS: positiveInt.default(7),
   PARLEY_GROUP_MSG_RATE: positiveInt.default(40),
   PARLEY_DIRTY_WORDS: list.default([]),
   PARLEY_DIRTY_WORDS_FILE: z.string().optional(),
@@ -122,6 +123,8 @@ export interface Config {
     readonly recallWindowS: number;
     /** Group attribute writes (modify/set/delete/clear) one group accepts per second. */
     readonly groupAttrWriteRate: number;
+    /** How long a decided application to join (or invitation) stays in the users' lists, seconds. */
+    readonly applicationKeepS: number;
   };
   readonly actors: {
     readonly idlePassivateMs: number;
@@ -235,6 +238,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dedupWindowS: e.PARLEY_DEDUP_WINDOW_S,
       recallWindowS: e.PARLEY_RECALL_WINDOW_S,
       groupAttrWriteRate: e.PARLEY_GROUP_ATTR_WRITE_RATE,
+      applicationKeepS: e.PARLEY_APPLICATION_KEEP_DAYS * 86400,
     },
     moderation: {
       groupMsgRate: e.PARLEY_GROUP_MSG_RATE,

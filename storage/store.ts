@@ -192,14 +192,18 @@ export interface OutboxRecord {
 export type ApplicationState = 'pending' | 'accepted' | 'refused';
 
 /**
- * A user's application to join a group that needs approval (Tencent's group pendency): one per group
- * and applicant — applying again replaces it.
+ * A user's application to join a group that needs approval, or a member's invitation of a user into
+ * a group whose invitations need approval (Tencent's group pendency): one per group and applicant
+ * (the invitee, for an invitation) — applying or inviting again replaces it.
  */
 export interface GroupApplicationRecord {
   readonly groupId: string;
   readonly groupType: GroupType;
+  /** Who would join: the one who applied, or the invitee. */
   readonly applicant: string;
-  /** The applicant's message (Tencent requestMsg). */
+  /** The member who invited `applicant`; `""` for an application of the applicant's own. */
+  readonly inviter: string;
+  /** The sender's message (Tencent requestMsg). */
   readonly message: string;
   /** When it was (last) applied, Unix ms. */
   readonly time: number;
@@ -218,6 +222,8 @@ export interface ApplicationDecision {
   readonly handler: string;
   readonly handledMessage: string;
   readonly handledAt: number;
+  /** Unix ms until which the decided application stays listed (`applicationsFor`); after it, the store may drop it. */
+  readonly keepUntil: number;
 }
 
 /** A page of the applications a user sees (`GroupApplicationStore.applicationsFor`). */
@@ -226,21 +232,22 @@ export interface ApplicationPage {
   readonly applications: readonly GroupApplicationRecord[];
   /** Applications the user sees in all. */
   readonly total: number;
-  /** Pending applications of others (not the user's own) applied after the user's read marker. */
+  /** Pending applications the user did not send, made after the user's read marker. */
   readonly unread: number;
   /** The user's read marker, Unix ms (0 = never marked). */
   readonly readUpTo: number;
 }
 
 /**
- * Applications to join groups, kept by group and applicant and indexed by the users who see them:
- * the managers (owner and admins) named when it was applied, and the applicant. Handled
- * applications stay listed with their decision until the applicant applies again.
+ * Applications to join groups (and invitations awaiting approval), kept by group and applicant and
+ * indexed by the users who see them: the managers (owner and admins) named when it was made, and its
+ * sender (the applicant, or the inviter). Decided applications stay listed with their decision until
+ * their `keepUntil`, or until the applicant applies (or is invited) again.
  */
 export interface GroupApplicationStore {
   /**
    * Records an application (replacing any earlier one of that applicant to that group) and indexes
-   * it for `audience` (the applicant is indexed too); users indexed for the earlier one but not
+   * it for `audience` (its sender — the inviter, else the applicant — is indexed too); users indexed for the earlier one but not
    * named now are unindexed. SQLite: one transaction; Cassandra: the row and the index rows in one
    * logged batch.
    */
@@ -253,12 +260,13 @@ export interface GroupApplicationStore {
    */
   decideApplication(groupId: string, applicant: string, decision: ApplicationDecision): Promise<boolean>;
   /**
-   * A page of the applications `userId` sees, newest first, skipping `offset`, at most `limit`, with
-   * the counts of ApplicationPage. On Cassandra `unread` is counted from the index, which a crash
-   * between a decision and its index update may leave showing the application pending; the records
-   * themselves are read from the applications.
+   * A page of the applications `userId` sees at `now` (Unix ms: pending ones, and decided ones until
+   * their `keepUntil`), newest first, skipping `offset`, at most `limit`, with the counts of
+   * ApplicationPage. On Cassandra `unread` is counted from the index, which a crash between a
+   * decision and its index update may leave showing the application pending; the records themselves
+   * are read from the applications.
    */
-  applicationsFor(userId: string, offset: number, limit: number): Promise<ApplicationPage>;
+  applicationsFor(userId: string, offset: number, limit: number, now: number): Promise<ApplicationPage>;
   /** Moves the user's read marker to `upTo` (Unix ms); never back. */
   markApplicationsRead(userId: string, upTo: number): Promise<void>;
 }

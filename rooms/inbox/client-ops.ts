@@ -120,6 +120,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
       notification: a.notification,
       faceUrl: a.faceUrl,
       applyJoinOption: a.applyJoinOption,
+      inviteJoinOption: a.inviteJoinOption,
       appDefinedData: a.appDefinedData,
       members: a.members?.map((m) => ({ userId: m.userId, role: m.role })),
     }),

@@ -46,13 +46,16 @@ export function markGroupApplicationsRead(client: ParleyClient, upTo?: number): 
   return client.call(Op.ReadGroupApplications, upTo === undefined ? {} : { upTo });
 }
 
-/** Accepts `applicant`'s application (the owner or an admin): they become a member. 10024 if it was already decided. */
+/**
+ * Accepts `applicant`'s application, or the invitation of `applicant` (GroupApplication.applicant),
+ * as the owner or an admin: they become a member. 10024 if it was already decided.
+ */
 export function acceptGroupApplication(client: ParleyClient, groupId: string, applicant: string, message?: string): Promise<void> {
   const bad = checkIds(groupId, applicant);
   return bad ? Promise.reject(bad) : client.call(Op.AcceptGroupApplication, { groupId, applicant, message });
 }
 
-/** Refuses `applicant`'s application (the owner or an admin); they are told, with `message`. 10024 if it was already decided. */
+/** Refuses `applicant`'s application or invitation (the owner or an admin); the applicant (or the inviter) is told, with `message`. 10024 if it was already decided. */
 export function refuseGroupApplication(client: ParleyClient, groupId: string, applicant: string, message?: string): Promise<void> {
   const bad = checkIds(groupId, applicant);
   return bad ? Promise.reject(bad) : client.call(Op.RefuseGroupApplication, { groupId, applicant, message });

@@ -8,7 +8,7 @@ import type { C2CMessage, GroupAt, GroupMessage, InboxNotice, StreamEvent, MsgEl
 import type { GroupView } from '../protocol/client-ops.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
-import type { ApplyJoinOption, GroupInfo, Member, MemberProfile } from './groups/group-model.ts';
+import type { ApplyJoinOption, GroupInfo, InviteJoinOption, Member, MemberProfile } from './groups/group-model.ts';
 
 type MsgFlag = MemberProfile['msgFlag'];
 
@@ -103,6 +103,7 @@ export interface CreateGroupSpec {
   readonly faceUrl: string;
   readonly maxMemberCount: number;
   readonly applyJoinOption: string;
+  readonly inviteJoinOption?: InviteJoinOption;
   readonly appDefinedData: Readonly<Record<string, string>>;
   readonly members: readonly { userId: string; role: MemberRole; appMemberDefinedData: Readonly<Record<string, string>> }[];
   /**
@@ -148,8 +149,11 @@ export type GroupAttrChange =
   | { readonly kind: 'clear' };
 
 export interface AddMembersResult {
-  /** Per requested account: 0 failed, 1 added, 2 already a member (Tencent's add_group_member Result). */
-  readonly results: readonly { userId: string; result: 0 | 1 | 2 }[];
+  /**
+   * Per requested account (Tencent's add_group_member Result): 0 failed, 1 added, 2 already a member,
+   * 3 invited, awaiting the owner or an admin (InviteJoinOption NeedPermission).
+   */
+  readonly results: readonly { userId: string; result: 0 | 1 | 2 | 3 }[];
 }
 
 export interface GroupSendSpec {
@@ -175,6 +179,7 @@ export interface GroupInfoPatch {
   readonly faceUrl?: string;
   readonly maxMemberCount?: number;
   readonly applyJoinOption?: ApplyJoinOption;
+  readonly inviteJoinOption?: InviteJoinOption;
   readonly muteAll?: boolean;
   readonly appDefinedData?: Readonly<Record<string, string>>;
 }

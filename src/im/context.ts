@@ -20,6 +20,8 @@ export interface ImLimits {
   readonly recallWindowS: number;
   /** Group attribute writes one group accepts per second (Tencent: 5, 10049 beyond); 5 when absent. */
   readonly groupAttrWriteRate?: number;
+  /** How long a decided application to join (or invitation) stays listed, seconds; 7 days when absent. */
+  readonly applicationKeepS?: number;
 }
 
 /** Message controls of the app (spec §5.6 and Tencent's dirty-word filter). */

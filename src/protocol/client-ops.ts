@@ -133,6 +133,13 @@ export type ReportedGroupType = 'Private' | 'Public' | 'ChatRoom' | 'AVChatRoom'
 export type GroupRole = 'Owner' | 'Admin' | 'Member';
 export type ApplyJoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableApply';
 const applyJoinOption = z.enum(['FreeAccess', 'NeedPermission', 'DisableApply']);
+/**
+ * How members' invitations are taken (Tencent's InviteJoinOption): FreeAccess by the type's rule (Work
+ * and Community members invite, other types the owner or an admin), NeedPermission any member invites
+ * and a plain member's invitation awaits the owner or an admin, DisableInvite none from the client.
+ */
+export type InviteJoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableInvite';
+const inviteJoinOption = z.enum(['FreeAccess', 'NeedPermission', 'DisableInvite']);
 /** `AcceptAndNotify` (default), `AcceptNotNotify` (no offline push), `Discard` (nothing pushed; history still readable). */
 const msgFlag = z.enum(['AcceptAndNotify', 'AcceptNotNotify', 'Discard']);
 /** Custom fields as key/value pairs; in a change, a value of `""` deletes its key. */
@@ -151,6 +158,8 @@ export const createGroupArgs = z.object({
   faceUrl: z.string().optional(),
   /** Default NeedPermission; types that need no approval (Meeting, AVChatRoom, Community) ignore it but DisableApply. */
   applyJoinOption: applyJoinOption.optional(),
+  /** Default FreeAccess; not for an AVChatRoom (10007). */
+  inviteJoinOption: inviteJoinOption.optional(),
   appDefinedData: keyValues.optional(),
   members: z.array(z.object({ userId, role: z.enum(['Admin', 'Member']).optional() })).optional(),
 });
@@ -163,8 +172,11 @@ export interface CreateGroupResult {
 export const inviteArgs = z.object({ groupId, userIds });
 export type InviteArgs = z.infer<typeof inviteArgs>;
 export interface InviteResult {
-  /** Per account: 0 not added (unknown account, or refused by the app server), 1 added, 2 already a member. */
-  readonly results: readonly { readonly userId: string; readonly result: 0 | 1 | 2 }[];
+  /**
+   * Per account: 0 not added (unknown account, or refused by the app server), 1 added, 2 already a
+   * member, 3 invited, awaiting the owner or an admin (the group's InviteJoinOption is NeedPermission).
+   */
+  readonly results: readonly { readonly userId: string; readonly result: 0 | 1 | 2 | 3 }[];
 }
 
 /** Removing someone who is not a member succeeds; `reason` is shown with the removal tip. */
@@ -217,6 +229,7 @@ export interface GroupView {
   /** Members kept as rows (0 for an AVChatRoom, whose audience is not counted here). */
   readonly memberNum: number;
   readonly applyJoinOption: ApplyJoinOption;
+  readonly inviteJoinOption: InviteJoinOption;
   readonly muteAll: boolean;
   readonly appDefinedData?: Readonly<Record<string, string>>;
   /** The SEQ the next stored message gets. */
@@ -235,6 +248,7 @@ export const modifyGroupArgs = z.object({
   notification: z.string().optional(),
   faceUrl: z.string().optional(),
   applyJoinOption: applyJoinOption.optional(),
+  inviteJoinOption: inviteJoinOption.optional(),
   muteAll: z.boolean().optional(),
   appDefinedData: keyValues.optional(),
 });
@@ -315,27 +329,31 @@ export interface RecallInGroupResult {
 // ---- applications to join (Tencent's group pendency: getGroupApplicationList, accept/refuseGroupApplication, setGroupApplicationRead) ----
 
 /**
- * An application to join a group as one user sees it, with Tencent's V2TIMGroupApplication fields
- * (times are Unix ms here). The managers (owner and admins when it was made) see it as received, the
- * applicant as sent; decided ones stay listed with their result until the applicant applies again.
+ * An application to join a group, or an invitation awaiting approval, as one user sees it, with
+ * Tencent's V2TIMGroupApplication fields (times are Unix ms here). The managers (owner and admins
+ * when it was made) see it as received, its sender (the applicant, or the inviter) as sent; decided
+ * ones stay listed with their result for the server's PARLEY_APPLICATION_KEEP_DAYS, or until the
+ * applicant applies (or is invited) again.
  */
 export interface GroupApplication {
   readonly groupId: string;
   readonly groupType: ReportedGroupType;
-  /** The applicant. */
+  /** Who would join: `fromUser` for a request to join, `toUser` for an invitation. Accept or refuse by it. */
+  readonly applicant: string;
+  /** Its sender: the applicant, or the inviting member. */
   readonly fromUser: string;
   readonly fromUserNickName: string;
   readonly fromUserFaceUrl: string;
-  /** `""` for an application to join (Tencent: the invitee, for invitations needing approval, which Parley does not have). */
+  /** The invitee of an invitation; `""` for a request to join. */
   readonly toUser: string;
-  /** When it was (last) applied, Unix ms. */
+  /** When it was (last) made, Unix ms. */
   readonly addTime: number;
-  /** The applicant's message. */
+  /** The sender's message. */
   readonly requestMsg: string;
   /** The decider's message; `""` while pending. */
   readonly handledMsg: string;
-  /** Tencent's application type: 0 = a request to join, approved by the owner or an admin. */
-  readonly type: 0;
+  /** Tencent's application type: 0 a request to join, 2 an invitation; both approved by the owner or an admin. */
+  readonly type: 0 | 2;
   /** 0 pending, 1 decided by someone else, 2 decided by you (Tencent's handleStatus). */
   readonly handleStatus: 0 | 1 | 2;
   /** 1 accepted, 0 refused; meaningful once decided (Tencent's handleResult). */
@@ -344,7 +362,7 @@ export interface GroupApplication {
   readonly handler: string;
   /** When it was decided, Unix ms; 0 while pending. */
   readonly handledAt: number;
-  /** The caller's own application (sent), not one to a group they manage. */
+  /** Sent by the caller (their application, or their invitation), not one to a group they manage. */
   readonly sent: boolean;
 }
 
@@ -371,7 +389,10 @@ export interface GroupApplicationsResult {
 export const readGroupApplicationsArgs = z.object({ upTo: z.number().int().min(0).optional() });
 export type ReadGroupApplicationsArgs = z.infer<typeof readGroupApplicationsArgs>;
 
-/** Accepts or refuses `applicant`'s pending application to `groupId` (its owner or an admin); 10024 if already decided. `message` reaches the applicant. */
+/**
+ * Accepts or refuses `applicant`'s pending application to `groupId`, or the invitation of `applicant`
+ * (its owner or an admin); 10024 if already decided. `message` reaches the applicant (or the inviter).
+ */
 export const decideApplicationArgs = z.object({ groupId, applicant: userId, message: z.string().optional() });
 export type DecideApplicationArgs = z.infer<typeof decideApplicationArgs>;
 

@@ -86,6 +86,7 @@ export interface GroupInfoChanges {
   readonly faceUrl?: string;
   readonly maxMemberCount?: number;
   readonly applyJoinOption?: 'FreeAccess' | 'NeedPermission' | 'DisableApply';
+  readonly inviteJoinOption?: 'FreeAccess' | 'NeedPermission' | 'DisableInvite';
   readonly muteAll?: boolean;
   readonly appDefinedData?: Readonly<Record<string, string>>;
 }
@@ -184,9 +185,21 @@ export interface GroupAttrNotice {
  * group's owner and admins when someone applies (or applies again with a new message; `operator`
  * and `applicant` are the applicant, `message` theirs); `group.application.accepted` and
  * `group.application.refused` to the applicant once decided (`operator` is who decided, `message`
- * their message). An accepted applicant also gets `group.joined`.
+ * their message). An accepted applicant also gets `group.joined`. Invitations awaiting approval
+ * (InviteJoinOption NeedPermission): `group.invitation` to the owner and admins (`operator` is the
+ * inviter, `applicant` the invitee), `group.invitation.accepted` / `.refused` to the inviter once
+ * decided; an accepted invitee gets `group.joined` only.
  */
-export type InboxNoticeType = 'group.joined' | 'group.left' | 'group.dismissed' | 'group.application' | 'group.application.accepted' | 'group.application.refused';
+export type InboxNoticeType =
+  | 'group.joined'
+  | 'group.left'
+  | 'group.dismissed'
+  | 'group.application'
+  | 'group.application.accepted'
+  | 'group.application.refused'
+  | 'group.invitation'
+  | 'group.invitation.accepted'
+  | 'group.invitation.refused';
 
 /**
  * A notice in a user's inbox. Group membership notices carry the group's SEQ at the moment of the
@@ -199,7 +212,7 @@ export interface InboxNotice {
   readonly groupSeq: number;
   readonly operator: string;
   readonly time: number;
-  /** Application notices: who applied. */
+  /** Application notices: who applied; invitation notices: the invitee. */
   readonly applicant?: string;
   /** Application notices: the application's message (`group.application`) or the decider's (accepted, refused). */
   readonly message?: string;

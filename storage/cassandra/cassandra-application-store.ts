@@ -8,12 +8,13 @@
 import type { ApplicationDecision, ApplicationPage, ApplicationState, GroupApplicationRecord, GroupApplicationStore, GroupType } from '../store.ts';
 import { type Cql, type Row, isCasTimeout, num } from './cql.ts';
 
-const COLUMNS = 'group_id, applicant, group_type, message, time, state, handler, handled_message, handled_at, audience';
+const COLUMNS = 'group_id, applicant, group_type, inviter, message, time, state, handler, handled_message, handled_at, keep_until, audience';
 
 const toApplication = (r: Row): GroupApplicationRecord => ({
   groupId: r.get('group_id') as string,
   applicant: r.get('applicant') as string,
   groupType: r.get('group_type') as GroupType,
+  inviter: (r.get('inviter') as string | null) ?? '',
   message: r.get('message') as string,
   time: num(r.get('time')),
   state: r.get('state') as ApplicationState,
@@ -27,7 +28,20 @@ interface IndexRow {
   readonly applicant: string;
   readonly time: number;
   readonly state: ApplicationState;
+  /** Who sent it (the inviter, else the applicant). */
+  readonly sender: string;
+  /** 0 while pending (and on rows from before keep_until existed). */
+  readonly keepUntil: number;
 }
+
+/** Listed at `now`: pending, or decided and kept past `now` (rows from before keep_until stay listed). */
+const listed = (i: IndexRow, now: number): boolean => i.state === 'pending' || i.keepUntil === 0 || i.keepUntil > now;
+
+/** Cassandra's longest TTL, seconds (20 years). */
+const MAX_TTL_S = 630_720_000;
+
+/** The TTL (seconds, 1 to MAX_TTL_S) that expires a decided application's index rows at its keepUntil. */
+const ttlOf = (d: ApplicationDecision): number => Math.min(MAX_TTL_S, Math.max(1, Math.ceil((d.keepUntil - d.handledAt) / 1000)));
 
 /** Newest first, then by group and applicant: the order of every page. */
 const newestFirst = (a: IndexRow, b: IndexRow): number =>
@@ -42,14 +56,14 @@ export class CassandraApplicationStore implements GroupApplicationStore {
     const ks = cql.keyspace;
     this.#aq = {
       get: `SELECT ${COLUMNS} FROM ${ks}.group_applications WHERE group_id = ? AND applicant = ?`,
-      insert: `INSERT INTO ${ks}.group_applications (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
-      replace: `UPDATE ${ks}.group_applications SET group_type = ?, message = ?, time = ?, state = ?, handler = ?, handled_message = ?, handled_at = ?, audience = ?
+      insert: `INSERT INTO ${ks}.group_applications (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) IF NOT EXISTS`,
+      replace: `UPDATE ${ks}.group_applications SET group_type = ?, inviter = ?, message = ?, time = ?, state = ?, handler = ?, handled_message = ?, handled_at = ?, keep_until = 0, audience = ?
         WHERE group_id = ? AND applicant = ? IF EXISTS`,
-      decide: `UPDATE ${ks}.group_applications SET state = ?, handler = ?, handled_message = ?, handled_at = ? WHERE group_id = ? AND applicant = ? IF state = 'pending'`,
-      index: `INSERT INTO ${ks}.user_applications (user_id, group_id, applicant, time, state) VALUES (?, ?, ?, ?, ?)`,
-      indexState: `UPDATE ${ks}.user_applications SET state = ? WHERE user_id = ? AND group_id = ? AND applicant = ?`,
+      decide: `UPDATE ${ks}.group_applications SET state = ?, handler = ?, handled_message = ?, handled_at = ?, keep_until = ? WHERE group_id = ? AND applicant = ? IF state = 'pending'`,
+      index: `INSERT INTO ${ks}.user_applications (user_id, group_id, applicant, time, state, sender, keep_until) VALUES (?, ?, ?, ?, ?, ?, 0)`,
+      indexDecided: `INSERT INTO ${ks}.user_applications (user_id, group_id, applicant, time, state, sender, keep_until) VALUES (?, ?, ?, ?, ?, ?, ?) USING TTL ?`,
       unindex: `DELETE FROM ${ks}.user_applications WHERE user_id = ? AND group_id = ? AND applicant = ?`,
-      ofUser: `SELECT group_id, applicant, time, state FROM ${ks}.user_applications WHERE user_id = ?`,
+      ofUser: `SELECT group_id, applicant, time, state, sender, keep_until FROM ${ks}.user_applications WHERE user_id = ?`,
       readUpTo: `SELECT read_upto FROM ${ks}.application_reads WHERE user_id = ?`,
       firstRead: `INSERT INTO ${ks}.application_reads (user_id, read_upto) VALUES (?, ?) IF NOT EXISTS`,
       laterRead: `UPDATE ${ks}.application_reads SET read_upto = ? WHERE user_id = ? IF read_upto < ?`,
@@ -57,8 +71,9 @@ export class CassandraApplicationStore implements GroupApplicationStore {
   }
 
   async putApplication(app: GroupApplicationRecord, audience: readonly string[]): Promise<void> {
-    const users = [...new Set([...audience, app.applicant])];
-    await this.#indexBatch(users.map((u) => ({ query: this.#aq.index, params: [u, app.groupId, app.applicant, app.time, app.state] })));
+    const sender = app.inviter || app.applicant;
+    const users = [...new Set([...audience, sender])];
+    await this.#indexBatch(users.map((u) => ({ query: this.#aq.index, params: [u, app.groupId, app.applicant, app.time, app.state, sender] })));
     const before = await this.#writeRow(app, JSON.stringify(users));
     const gone = before.filter((u) => !users.includes(u));
     if (gone.length > 0) await this.#indexBatch(gone.map((u) => ({ query: this.#aq.unindex, params: [u, app.groupId, app.applicant] })));
@@ -66,8 +81,8 @@ export class CassandraApplicationStore implements GroupApplicationStore {
 
   /** Inserts or replaces the row by LWT; returns the audience of the row it replaced (none if new). */
   async #writeRow(app: GroupApplicationRecord, audience: string): Promise<string[]> {
-    const replace = [app.groupType, app.message, app.time, app.state, app.handler, app.handledMessage, app.handledAt, audience, app.groupId, app.applicant];
-    const insert = [app.groupId, app.applicant, app.groupType, app.message, app.time, app.state, app.handler, app.handledMessage, app.handledAt, audience];
+    const replace = [app.groupType, app.inviter, app.message, app.time, app.state, app.handler, app.handledMessage, app.handledAt, audience, app.groupId, app.applicant];
+    const insert = [app.groupId, app.applicant, app.groupType, app.inviter, app.message, app.time, app.state, app.handler, app.handledMessage, app.handledAt, audience];
     for (let attempt = 1; ; attempt++) {
       const inserted = await this.#cas(this.#aq.insert, insert, app);
       if (inserted.applied) return [];
@@ -102,7 +117,7 @@ export class CassandraApplicationStore implements GroupApplicationStore {
   async decideApplication(groupId: string, applicant: string, d: ApplicationDecision): Promise<boolean> {
     const current = await this.getApplication(groupId, applicant);
     if (!current || current.state !== 'pending') return false;
-    const params = [d.state, d.handler, d.handledMessage, d.handledAt, groupId, applicant];
+    const params = [d.state, d.handler, d.handledMessage, d.handledAt, d.keepUntil, groupId, applicant];
     let applied: boolean;
     try {
       applied = (await this.#appCql.run(this.#aq.decide, params)).wasApplied();
@@ -113,15 +128,18 @@ export class CassandraApplicationStore implements GroupApplicationStore {
     }
     if (!applied) return false;
     const row = (await this.#appCql.run(this.#aq.get, [groupId, applicant], true)).first();
-    const users = row ? (JSON.parse(row.get('audience') as string) as string[]) : [applicant];
-    await this.#indexBatch(users.map((u) => ({ query: this.#aq.indexState, params: [d.state, u, groupId, applicant] })));
+    if (!row) return true;
+    const app = toApplication(row);
+    const users = JSON.parse(row.get('audience') as string) as string[];
+    const indexed = [groupId, applicant, app.time, d.state, app.inviter || applicant, d.keepUntil, ttlOf(d)];
+    await this.#indexBatch(users.map((u) => ({ query: this.#aq.indexDecided, params: [u, ...indexed] })));
     return true;
   }
 
-  async applicationsFor(userId: string, offset: number, limit: number): Promise<ApplicationPage> {
-    const [index, readUpTo] = await Promise.all([this.#indexOf(userId), this.#readUpTo(userId)]);
-    index.sort(newestFirst);
-    const unread = index.filter((i) => i.state === 'pending' && i.applicant !== userId && i.time > readUpTo).length;
+  async applicationsFor(userId: string, offset: number, limit: number, now: number): Promise<ApplicationPage> {
+    const [all, readUpTo] = await Promise.all([this.#indexOf(userId), this.#readUpTo(userId)]);
+    const index = all.filter((i) => listed(i, now)).sort(newestFirst);
+    const unread = index.filter((i) => i.state === 'pending' && i.sender !== userId && i.time > readUpTo).length;
     const page = await Promise.all(index.slice(offset, offset + limit).map((i) => this.getApplication(i.groupId, i.applicant)));
     return { applications: page.filter((a): a is GroupApplicationRecord => a !== undefined), total: index.length, unread, readUpTo };
   }
@@ -129,7 +147,9 @@ export class CassandraApplicationStore implements GroupApplicationStore {
   async #indexOf(userId: string): Promise<IndexRow[]> {
     const rows: IndexRow[] = [];
     for await (const r of await this.#appCql.paged(this.#aq.ofUser, [userId])) {
-      rows.push({ groupId: r.get('group_id') as string, applicant: r.get('applicant') as string, time: num(r.get('time')), state: r.get('state') as ApplicationState });
+      const applicant = r.get('applicant') as string;
+      const sender = (r.get('sender') as string | null) ?? applicant;
+      rows.push({ groupId: r.get('group_id') as string, applicant, time: num(r.get('time')), state: r.get('state') as ApplicationState, sender, keepUntil: num(r.get('keep_until')) });
     }
     return rows;
   }

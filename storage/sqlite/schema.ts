@@ -1,5 +1,7 @@
-/** The SQLite schema (mirrors storage/cassandra/schema.cql); applied idempotently at open. */
-export const SCHEMA = `
+import type { Database } from 'better-sqlite3';
+
+/** The SQLite schema (mirrors storage/cassandra/schema.cql); applied idempotently at open, by applySchema. */
+const SCHEMA = `
 CREATE TABLE IF NOT EXISTS streams (
   stream_id    TEXT PRIMARY KEY,
   epoch        INTEGER NOT NULL,
@@ -91,18 +93,22 @@ CREATE TABLE IF NOT EXISTS user_groups (
   PRIMARY KEY (user_id, group_id)
 ) WITHOUT ROWID;
 
--- Applications to join groups that need approval, one per group and applicant (GroupApplicationStore);
--- mirrors group_applications in schema.cql. audience is a JSON array of the users indexed for it.
+-- Applications to join groups that need approval, and invitations awaiting approval, one per group and
+-- applicant (GroupApplicationStore); mirrors group_applications in schema.cql. audience is a JSON array of
+-- the users indexed for it. inviter and keep_until are added by COLUMNS_ADDED to files made before them.
 CREATE TABLE IF NOT EXISTS group_applications (
   group_id        TEXT NOT NULL,
   applicant       TEXT NOT NULL,
   group_type      TEXT NOT NULL,
+  inviter         TEXT NOT NULL DEFAULT '',
   message         TEXT NOT NULL,
   time            INTEGER NOT NULL,
   state           TEXT NOT NULL,
   handler         TEXT NOT NULL,
   handled_message TEXT NOT NULL,
   handled_at      INTEGER NOT NULL,
+  -- Unix ms until which a decided application stays listed; 0 while pending
+  keep_until      INTEGER NOT NULL DEFAULT 0,
   audience        TEXT NOT NULL,
   PRIMARY KEY (group_id, applicant)
 ) WITHOUT ROWID;
@@ -133,6 +139,31 @@ CREATE INDEX IF NOT EXISTS group_listing_by_type ON group_listing (type, pos);
 INSERT INTO group_listing (group_id, type)
   SELECT group_id, type FROM groups WHERE NOT EXISTS (SELECT 1 FROM group_listing) ORDER BY created_at, group_id;
 `;
+
+/**
+ * Columns added to tables after files with those tables existed: `[table, column, declaration]`,
+ * added by `upgradeSchema` where missing (SQLite has no ADD COLUMN IF NOT EXISTS). A declaration
+ * must carry a DEFAULT, which fills the rows already there.
+ */
+const COLUMNS_ADDED: readonly (readonly [table: string, column: string, declaration: string])[] = [
+  ['group_applications', 'inviter', "TEXT NOT NULL DEFAULT ''"],
+  ['group_applications', 'keep_until', 'INTEGER NOT NULL DEFAULT 0'],
+];
+
+/** Statements that need the COLUMNS_ADDED, run after them. */
+const AFTER_UPGRADE = 'CREATE INDEX IF NOT EXISTS group_applications_expiry ON group_applications (keep_until) WHERE keep_until > 0;';
+
+/** Applies SCHEMA, then adds the COLUMNS_ADDED a file made before them lacks; idempotent, run at open. */
+export function applySchema(db: Database): void {
+  db.exec(SCHEMA);
+  db.transaction(() => {
+    for (const [table, column, declaration] of COLUMNS_ADDED) {
+      const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
+      if (!columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${declaration}`);
+    }
+    db.exec(AFTER_UPGRADE);
+  })();
+}
 
 /** Records one outbox row (stream id, event id, payload); shared by every store write that carries its events. */
 export const INSERT_PENDING = 'INSERT OR IGNORE INTO pending_events (stream_id, id, payload) VALUES (?, ?, ?)';

@@ -9,7 +9,7 @@ import { SqliteArchiveCatalog } from './sqlite-archive-catalog.ts';
 import { SqliteAccountStore } from './sqlite-account-store.ts';
 import { SqliteGroupStore } from './sqlite-group-store.ts';
 import { SqliteMessageLog } from './sqlite-message-log.ts';
-import { SCHEMA } from './schema.ts';
+import { applySchema } from './schema.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -32,7 +32,7 @@ export function openSqliteStore(o: SqliteStoreOptions): Store {
   // Reads are memory-mapped.
   db.pragma('mmap_size = 268435456');
   db.pragma('journal_size_limit = 67108864');
-  db.exec(SCHEMA);
+  applySchema(db);
   const now = o.now ?? Date.now;
   const messages = new SqliteMessageLog(db, { groupCommitMs: o.groupCommitMs, now });
   const purge = o.purgeEveryMs ? setInterval(() => messages.purgeExpired(now()), o.purgeEveryMs).unref() : undefined;

@@ -1,4 +1,6 @@
 import { mkdtempSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../storage/sqlite/sqlite-store.ts';
@@ -8,4 +10,28 @@ runStoreContract({
   name: 'SQLite',
   create: async () =>
     openSqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'parley-contract-')), 'store.db'), synchronous: 'NORMAL', groupCommitMs: 2 }),
+});
+
+describe('SQLite file from before a column was added', () => {
+  it('gains the columns added since, its rows keeping their data (applications: inviter, keep_until)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parley-upgrade-')), 'store.db');
+    const old = new BetterSqlite3(file);
+    old.exec(`CREATE TABLE group_applications (group_id TEXT NOT NULL, applicant TEXT NOT NULL, group_type TEXT NOT NULL, message TEXT NOT NULL,
+      time INTEGER NOT NULL, state TEXT NOT NULL, handler TEXT NOT NULL, handled_message TEXT NOT NULL, handled_at INTEGER NOT NULL, audience TEXT NOT NULL,
+      PRIMARY KEY (group_id, applicant)) WITHOUT ROWID;
+      CREATE TABLE user_applications (user_id TEXT NOT NULL, group_id TEXT NOT NULL, applicant TEXT NOT NULL, PRIMARY KEY (user_id, group_id, applicant)) WITHOUT ROWID;
+      INSERT INTO group_applications VALUES ('g', 'ann', 'Public', 'let me in', 100, 'pending', '', '', 0, '["owner","ann"]');
+      INSERT INTO user_applications VALUES ('owner', 'g', 'ann'), ('ann', 'g', 'ann');`);
+    old.close();
+    const store = openSqliteStore({ file, synchronous: 'NORMAL', groupCommitMs: 2 });
+    try {
+      expect(await store.groups.getApplication('g', 'ann')).toMatchObject({ inviter: '', message: 'let me in', state: 'pending' });
+      expect(await store.groups.applicationsFor('owner', 0, 10, 1_000)).toMatchObject({ total: 1, unread: 1 });
+      expect(await store.groups.decideApplication('g', 'ann', { state: 'accepted', handler: 'owner', handledMessage: '', handledAt: 200, keepUntil: 300 })).toBe(true);
+      expect((await store.groups.applicationsFor('owner', 0, 10, 299)).total).toBe(1);
+      expect((await store.groups.applicationsFor('owner', 0, 10, 300)).total).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
 });

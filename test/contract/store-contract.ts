@@ -440,8 +440,11 @@ export function runStoreContract(o: StoreContractOptions): void {
     describe('group applications', () => {
       const uniq = () => `${process.pid}-${Date.now()}-${streamCounter++}`;
       const app = (groupId: string, applicant: string, time: number, message = 'hi'): GroupApplicationRecord => ({
-        groupId, groupType: 'Public', applicant, message, time, state: 'pending', handler: '', handledMessage: '', handledAt: 0,
+        groupId, groupType: 'Public', applicant, inviter: '', message, time, state: 'pending', handler: '', handledMessage: '', handledAt: 0,
       });
+      /** The time the lists are read at, and how long decided applications stay listed unless a test says otherwise. */
+      const NOW = 10_000;
+      const KEEP = 3_600_000;
       const keys = (p: ApplicationPage) => p.applications.map((a) => `${a.groupId}/${a.applicant}`);
 
       it('keeps one application per group and applicant, seen by its managers and the applicant, and by no one dropped when it is made again', async () => {
@@ -449,11 +452,11 @@ export function runStoreContract(o: StoreContractOptions): void {
         const [g, owner, admin, ann] = [`g-${u}`, `own-${u}`, `adm-${u}`, `ann-${u}`];
         await store.groups.putApplication(app(g, ann, 100, 'first'), [owner, admin]);
         expect(await store.groups.getApplication(g, ann)).toMatchObject({ message: 'first', time: 100, state: 'pending', handler: '' });
-        for (const viewer of [owner, admin, ann]) expect(keys(await store.groups.applicationsFor(viewer, 0, 10))).toEqual([`${g}/${ann}`]);
+        for (const viewer of [owner, admin, ann]) expect(keys(await store.groups.applicationsFor(viewer, 0, 10, NOW))).toEqual([`${g}/${ann}`]);
         await store.groups.putApplication(app(g, ann, 200, 'again'), [owner]);
         expect(await store.groups.getApplication(g, ann)).toMatchObject({ message: 'again', time: 200 });
-        expect((await store.groups.applicationsFor(owner, 0, 10)).applications.map((a) => a.message)).toEqual(['again']);
-        expect((await store.groups.applicationsFor(admin, 0, 10)).total).toBe(0);
+        expect((await store.groups.applicationsFor(owner, 0, 10, NOW)).applications.map((a) => a.message)).toEqual(['again']);
+        expect((await store.groups.applicationsFor(admin, 0, 10, NOW)).total).toBe(0);
         expect(await store.groups.getApplication(g, `nobody-${u}`)).toBeUndefined();
       });
 
@@ -461,12 +464,12 @@ export function runStoreContract(o: StoreContractOptions): void {
         const u = uniq();
         const [g, owner, ann] = [`g-${u}`, `own-${u}`, `ann-${u}`];
         await store.groups.putApplication(app(g, ann, 100), [owner]);
-        expect(await store.groups.decideApplication(g, ann, { state: 'accepted', handler: owner, handledMessage: 'welcome', handledAt: 150 })).toBe(true);
-        expect(await store.groups.decideApplication(g, ann, { state: 'refused', handler: owner, handledMessage: 'no', handledAt: 160 })).toBe(false);
-        expect(await store.groups.decideApplication(g, `nobody-${u}`, { state: 'refused', handler: owner, handledMessage: '', handledAt: 160 })).toBe(false);
+        expect(await store.groups.decideApplication(g, ann, { state: 'accepted', handler: owner, handledMessage: 'welcome', handledAt: 150, keepUntil: 150 + KEEP })).toBe(true);
+        expect(await store.groups.decideApplication(g, ann, { state: 'refused', handler: owner, handledMessage: 'no', handledAt: 160, keepUntil: 160 + KEEP })).toBe(false);
+        expect(await store.groups.decideApplication(g, `nobody-${u}`, { state: 'refused', handler: owner, handledMessage: '', handledAt: 160, keepUntil: 160 + KEEP })).toBe(false);
         const expected = { state: 'accepted', handler: owner, handledMessage: 'welcome', handledAt: 150 };
         expect(await store.groups.getApplication(g, ann)).toMatchObject(expected);
-        expect((await store.groups.applicationsFor(ann, 0, 10)).applications[0]).toMatchObject(expected);
+        expect((await store.groups.applicationsFor(ann, 0, 10, NOW)).applications[0]).toMatchObject(expected);
         // Applying again after a decision starts a new, pending application.
         await store.groups.putApplication(app(g, ann, 300), [owner]);
         expect(await store.groups.getApplication(g, ann)).toMatchObject({ state: 'pending', handler: '', handledAt: 0 });
@@ -480,23 +483,53 @@ export function runStoreContract(o: StoreContractOptions): void {
         await store.groups.putApplication(app(`g2-${u}`, `bob-${u}`, 300), [owner]);
         await store.groups.putApplication(app(`g2-${u}`, `cat-${u}`, 200), [owner]);
         await store.groups.putApplication(app(`g3-${u}`, owner, 400), [`other-${u}`]);
-        const first = await store.groups.applicationsFor(owner, 0, 2);
+        const first = await store.groups.applicationsFor(owner, 0, 2, NOW);
         expect(keys(first)).toEqual([`g3-${u}/${owner}`, `g2-${u}/bob-${u}`]);
         expect(first).toMatchObject({ total: 4, unread: 3, readUpTo: 0 });
-        expect(keys(await store.groups.applicationsFor(owner, 2, 2))).toEqual([`g2-${u}/cat-${u}`, `g1-${u}/${ann}`]);
+        expect(keys(await store.groups.applicationsFor(owner, 2, 2, NOW))).toEqual([`g2-${u}/cat-${u}`, `g1-${u}/${ann}`]);
         await store.groups.markApplicationsRead(owner, 200);
-        expect(await store.groups.applicationsFor(owner, 0, 1)).toMatchObject({ unread: 1, readUpTo: 200 });
-        await store.groups.decideApplication(`g2-${u}`, `bob-${u}`, { state: 'refused', handler: owner, handledMessage: '', handledAt: 500 });
-        expect((await store.groups.applicationsFor(owner, 0, 1)).unread).toBe(0);
+        expect(await store.groups.applicationsFor(owner, 0, 1, NOW)).toMatchObject({ unread: 1, readUpTo: 200 });
+        await store.groups.decideApplication(`g2-${u}`, `bob-${u}`, { state: 'refused', handler: owner, handledMessage: '', handledAt: 500, keepUntil: 500 + KEEP });
+        expect((await store.groups.applicationsFor(owner, 0, 1, NOW)).unread).toBe(0);
+      });
+
+      it('shows an invitation awaiting approval to the managers and its inviter, not the invitee, and counts it unread for the managers only', async () => {
+        const u = uniq();
+        const [g, owner, inviter, invitee] = [`g-${u}`, `own-${u}`, `inv-${u}`, `new-${u}`];
+        await store.groups.putApplication({ ...app(g, invitee, 100, 'she is nice'), inviter }, [owner]);
+        expect(await store.groups.getApplication(g, invitee)).toMatchObject({ applicant: invitee, inviter, message: 'she is nice', state: 'pending' });
+        expect(keys(await store.groups.applicationsFor(owner, 0, 10, NOW))).toEqual([`${g}/${invitee}`]);
+        expect(await store.groups.applicationsFor(owner, 0, 10, NOW)).toMatchObject({ total: 1, unread: 1 });
+        expect(await store.groups.applicationsFor(inviter, 0, 10, NOW)).toMatchObject({ total: 1, unread: 0 });
+        expect((await store.groups.applicationsFor(invitee, 0, 10, NOW)).total).toBe(0);
+        // The invitee applying of their own replaces the invitation: the inviter no longer sees it.
+        await store.groups.putApplication(app(g, invitee, 200, 'me too'), [owner]);
+        expect(await store.groups.getApplication(g, invitee)).toMatchObject({ inviter: '', message: 'me too' });
+        expect((await store.groups.applicationsFor(inviter, 0, 10, NOW)).total).toBe(0);
+        expect((await store.groups.applicationsFor(invitee, 0, 10, NOW)).total).toBe(1);
+      });
+
+      it('lists a decided application until its keepUntil, a pending one however old', async () => {
+        const u = uniq();
+        const [g, owner, ann, bob] = [`g-${u}`, `own-${u}`, `ann-${u}`, `bob-${u}`];
+        await store.groups.putApplication(app(g, ann, 100), [owner]);
+        await store.groups.putApplication(app(g, bob, 110), [owner]);
+        await store.groups.decideApplication(g, ann, { state: 'refused', handler: owner, handledMessage: '', handledAt: 500, keepUntil: 500 + KEEP });
+        const at = (now: number) => store.groups.applicationsFor(owner, 0, 10, now);
+        expect(keys(await at(500 + KEEP - 1))).toEqual([`${g}/${bob}`, `${g}/${ann}`]);
+        expect(await at(500 + KEEP)).toMatchObject({ total: 1, unread: 1 });
+        expect(keys(await at(500 + KEEP))).toEqual([`${g}/${bob}`]);
+        expect(keys(await at(500 + 100 * KEEP))).toEqual([`${g}/${bob}`]);
+        expect((await store.groups.applicationsFor(ann, 0, 10, 500 + KEEP)).total).toBe(0);
       });
 
       it('moves a read marker forward only', async () => {
         const u = `reader-${uniq()}`;
         await store.groups.markApplicationsRead(u, 500);
         await store.groups.markApplicationsRead(u, 400);
-        expect((await store.groups.applicationsFor(u, 0, 1)).readUpTo).toBe(500);
+        expect((await store.groups.applicationsFor(u, 0, 1, NOW)).readUpTo).toBe(500);
         await store.groups.markApplicationsRead(u, 600);
-        expect((await store.groups.applicationsFor(u, 0, 1)).readUpTo).toBe(600);
+        expect((await store.groups.applicationsFor(u, 0, 1, NOW)).readUpTo).toBe(600);
       });
     });
 

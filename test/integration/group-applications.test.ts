@@ -1,8 +1,9 @@
 /**
  * Applications to join a group that needs approval, from real clients as Tencent's SDK offers them:
  * applying with a message, the owner's and admins' pending lists and live notices, accepting and
- * refusing with the applicant told, the before-apply callback's veto, the join's callback, and
- * applications and read markers that outlive a restart.
+ * refusing with the applicant told, the before-apply callback's veto, the join's callback,
+ * invitations awaiting approval (InviteJoinOption NeedPermission), applications and read markers
+ * that outlive a restart, and decided ones leaving the lists after PARLEY_APPLICATION_KEEP_DAYS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptGroupApplication, applyToJoinGroup, groupApplications, markGroupApplicationsRead, refuseGroupApplication } from '../../src/client/group-applications.ts';
@@ -167,5 +168,68 @@ describe.each(storeModes())('applications to join a group (%s store)', (mode) =>
     expect(after.applications[0]).toMatchObject({ groupId: g, fromUser: 's_zed', requestMsg: 'before the restart', handleStatus: 0 });
     await acceptGroupApplication(owner2, g, 's_zed');
     expect((await zed2.groupInfo(g)).self?.role).toBe('Member');
+  });
+
+  it('holds a plain member’s invitation for the owner’s approval where InviteJoinOption is NeedPermission; accepted, the invitee joins as Invited', async () => {
+    const [owner, ann, zed, yan] = await online('i_owner', 'i_ann', 'i_zed', 'i_yan');
+    const g = (await owner.c.createGroup({ type: 'Work', name: 'team', inviteJoinOption: 'NeedPermission', members: [{ userId: 'i_ann' }] })).groupId;
+    expect((await owner.c.groupInfo(g)).inviteJoinOption).toBe('NeedPermission');
+    expect(await ann.c.inviteToGroup(g, ['i_zed', 'i_owner'])).toEqual({ results: [{ userId: 'i_zed', result: 3 }, { userId: 'i_owner', result: 2 }] });
+    await waitFor(() => noticesOf(owner, 'group.invitation', g).length > 0, 'the owner to be told of the invitation');
+    expect(noticesOf(owner, 'group.invitation', g)[0]).toMatchObject({ operator: 'i_ann', applicant: 'i_zed' });
+    expect((await owner.c.groupInfo(g)).memberNum).toBe(2);
+    const listed = (await groupApplications(owner.c)).applications.filter((a) => a.groupId === g);
+    expect(listed).toEqual([expect.objectContaining({ type: 2, applicant: 'i_zed', fromUser: 'i_ann', toUser: 'i_zed', handleStatus: 0, sent: false })]);
+    expect((await groupApplications(ann.c)).applications).toEqual([expect.objectContaining({ groupId: g, type: 2, sent: true })]);
+    expect((await groupApplications(zed.c)).applications).toEqual([]);
+    // The inviter cannot decide their own invitation.
+    await expect(acceptGroupApplication(ann.c, g, 'i_zed')).rejects.toMatchObject({ code: 10007 });
+
+    await acceptGroupApplication(owner.c, g, 'i_zed', 'ok');
+    await waitFor(() => noticesOf(ann, 'group.invitation.accepted', g).length > 0, 'the inviter to be told of the acceptance');
+    expect(noticesOf(ann, 'group.invitation.accepted', g)[0]).toMatchObject({ operator: 'i_owner', applicant: 'i_zed', message: 'ok' });
+    await waitFor(() => noticesOf(zed, 'group.joined', g).length > 0, 'the invitee to be told they joined');
+    expect(noticesOf(zed, 'group.joined', g)[0]).toMatchObject({ operator: 'i_ann' });
+    expect((await zed.c.groupInfo(g)).self?.role).toBe('Member');
+    await waitFor(() => hook.of('Group.CallbackAfterNewMemberJoin', (h) => h.body.GroupId === g).length > 0, 'the after-join callback');
+    expect(hook.of('Group.CallbackAfterNewMemberJoin', (h) => h.body.GroupId === g)[0].body).toMatchObject({ JoinType: 'Invited', Operator_Account: 'i_ann', NewMemberList: [{ Member_Account: 'i_zed' }] });
+
+    // Refused, the inviter is told and nobody joins; the owner's own invitation needs nobody's approval.
+    await ann.c.inviteToGroup(g, ['i_yan']);
+    await refuseGroupApplication(owner.c, g, 'i_yan', 'not now');
+    await waitFor(() => noticesOf(ann, 'group.invitation.refused', g).length > 0, 'the inviter to be told of the refusal');
+    expect(noticesOf(yan, 'group.joined', g)).toEqual([]);
+    expect(await owner.c.inviteToGroup(g, ['i_yan'])).toEqual({ results: [{ userId: 'i_yan', result: 1 }] });
+  });
+
+  it('takes no invitations from the client where InviteJoinOption is DisableInvite (10007); REST still adds, and reads and changes the option', async () => {
+    const [owner, zed] = await online('n_owner', 'n_zed');
+    const g = (await owner.c.createGroup({ type: 'Work', name: 'closed', inviteJoinOption: 'DisableInvite' })).groupId;
+    await expect(owner.c.inviteToGroup(g, ['n_zed'])).rejects.toMatchObject({ code: 10007 });
+    expect(await server.rest('group_open_http_svc/add_group_member', { GroupId: g, MemberList: [{ Member_Account: 'n_zed' }] })).toMatchObject({ ErrorCode: 0, MemberList: [{ Member_Account: 'n_zed', Result: 1 }] });
+    const info = async () => ((await server.rest('group_open_http_svc/get_group_info', { GroupIdList: [g] })).GroupInfo as { InviteJoinOption: string }[])[0].InviteJoinOption;
+    expect(await info()).toBe('DisableInvite');
+    expect(await server.rest('group_open_http_svc/modify_group_base_info', { GroupId: g, InviteJoinOption: 'NeedPermission' })).toMatchObject({ ErrorCode: 0 });
+    expect(await info()).toBe('NeedPermission');
+    expect(await server.rest('group_open_http_svc/modify_group_base_info', { GroupId: g, InviteJoinOption: 'Sometimes' })).toMatchObject({ ErrorCode: 10004 });
+    const live = await server.rest('group_open_http_svc/create_group', { Owner_Account: 'n_owner', Type: 'AVChatRoom', Name: 'live', InviteJoinOption: 'NeedPermission' });
+    expect(live.ErrorCode).toBe(10007);
+  });
+
+  // Last: it moves the server's clock for the rest of the file.
+  it('drops a decided application from the lists after PARLEY_APPLICATION_KEEP_DAYS, keeping a pending one', async () => {
+    const [owner, adm, zed, yan] = await online('k_owner', 'k_admin', 'k_zed', 'k_yan');
+    const g = await club(owner, adm);
+    await applyToJoinGroup(zed.c, g, 'decided');
+    await applyToJoinGroup(yan.c, g, 'still pending');
+    await refuseGroupApplication(owner.c, g, 'k_zed');
+    const mine = (o: ParleyClient) => groupApplications(o).then((r) => r.applications.filter((a) => a.groupId === g).map((a) => a.fromUser));
+    expect(await mine(owner.c)).toEqual(['k_yan', 'k_zed']);
+
+    await server.restartWith({ PARLEY_CLOCK_OFFSET_MS: String(7 * 86_400_000 + 60_000) });
+    const [owner2, zed2] = await Promise.all(['k_owner', 'k_zed'].map((id) => server.login(id)));
+    clients.push(owner2, zed2);
+    expect(await mine(owner2)).toEqual(['k_yan']);
+    expect(await mine(zed2)).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ const group = (type: GroupType, applyJoinOption: ApplyJoinOption = 'NeedPermissi
 const member = (userId: string, role: MemberRole): Member => ({ userId, role, joinedAt: 0, joinSeq: 0, profile: emptyMemberProfile() });
 const user = (userId: string): Caller => ({ kind: 'user', userId, platform: 'Web' });
 const no = (f: () => unknown, code = 10007) => expect(f).toThrow(expect.objectContaining({ code }));
-const pending: GroupApplicationRecord = { groupId: 'g', groupType: 'Public', applicant: 'zed', message: 'let me in', time: 100, state: 'pending', handler: '', handledMessage: '', handledAt: 0 };
+const pending: GroupApplicationRecord = { groupId: 'g', groupType: 'Public', applicant: 'zed', inviter: '', message: 'let me in', time: 100, state: 'pending', handler: '', handledMessage: '', handledAt: 0 };
 
 describe('applying to join', () => {
   it('takes applications only in a NeedPermission group of a type that needs approval', () => {
@@ -67,13 +67,22 @@ describe('an application as a user sees it', () => {
   it('reads with Tencent’s fields: pending for everyone, then decided by self (2) or by another (1), sent for the applicant', () => {
     const profile = { userId: 'zed', nick: 'Zed', faceUrl: 'http://f', createdAt: 0, sigNotBefore: 0 };
     expect(applicationView(pending, 'owner', profile)).toEqual({
-      groupId: 'g', groupType: 'Public', fromUser: 'zed', fromUserNickName: 'Zed', fromUserFaceUrl: 'http://f', toUser: '', addTime: 100,
+      groupId: 'g', groupType: 'Public', applicant: 'zed', fromUser: 'zed', fromUserNickName: 'Zed', fromUserFaceUrl: 'http://f', toUser: '', addTime: 100,
       requestMsg: 'let me in', handledMsg: '', type: 0, handleStatus: 0, handleResult: 0, handler: '', handledAt: 0, sent: false,
     });
     const accepted = { ...pending, state: 'accepted', handler: 'ann', handledMessage: 'welcome', handledAt: 200 } as const;
     expect(applicationView(accepted, 'ann', undefined)).toMatchObject({ handleStatus: 2, handleResult: 1, handledMsg: 'welcome', fromUserNickName: '' });
     expect(applicationView(accepted, 'owner', undefined)).toMatchObject({ handleStatus: 1, handleResult: 1 });
     expect(applicationView({ ...accepted, state: 'refused' }, 'zed', undefined)).toMatchObject({ handleStatus: 1, handleResult: 0, sent: true });
+  });
+
+  it('shows an invitation awaiting approval as type 2 from the inviter to the invitee, sent by the inviter', () => {
+    const invitation = { ...pending, inviter: 'ann', message: '' };
+    expect(applicationView(invitation, 'owner', { userId: 'ann', nick: 'Ann', faceUrl: '', createdAt: 0, sigNotBefore: 0 })).toMatchObject({
+      applicant: 'zed', fromUser: 'ann', fromUserNickName: 'Ann', toUser: 'zed', type: 2, handleStatus: 0, sent: false,
+    });
+    expect(applicationView(invitation, 'ann', undefined)).toMatchObject({ sent: true });
+    expect(applicationView(invitation, 'zed', undefined)).toMatchObject({ sent: false });
   });
 });
 

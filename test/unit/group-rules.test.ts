@@ -5,7 +5,6 @@ import { type GroupState, type Member, emptyMemberProfile, groupFromRecord } fro
 import { createdBy, groupCreatedEvent, idTaken, newGroup } from '../../src/im/groups/new-group.ts';
 import {
   checkAtInfo,
-  checkCanAddMembers,
   checkCanChangeOwner,
   checkCanDissolve,
   checkCanEditMember,
@@ -15,6 +14,7 @@ import {
   checkCanSend,
   checkCanSetRole,
   checkTypeAllowsRemoval,
+  inviteMode,
 } from '../../src/im/groups/group-rules.ts';
 import { GROUP_POLICY } from '../../src/im/groups/group-policy.ts';
 import { GROUP_DATA, MEMBER_DATA, mergeAppData } from '../../src/im/groups/app-data.ts';
@@ -52,10 +52,26 @@ describe('group rules (spec §5.2)', () => {
   });
 
   it('lets any member invite into a Work group, only the owner or admins into a Public one, nobody into an AVChatRoom', () => {
-    expect(() => checkCanAddMembers(group('Private'), user('ann'), member('ann', 'Member'))).not.toThrow();
-    expect(() => checkCanAddMembers(group('Public'), user('ann'), member('ann', 'Member'))).toThrow(expect.objectContaining({ code: 10007 }));
-    expect(() => checkCanAddMembers(group('Public'), user('ben'), member('ben', 'Admin'))).not.toThrow();
-    expect(() => checkCanAddMembers(group('AVChatRoom'), admin, undefined)).toThrow(expect.objectContaining({ code: 10007 }));
+    expect(inviteMode(group('Private'), user('ann'), member('ann', 'Member'))).toBe('direct');
+    expect(() => inviteMode(group('Public'), user('ann'), member('ann', 'Member'))).toThrow(expect.objectContaining({ code: 10007 }));
+    expect(inviteMode(group('Public'), user('ben'), member('ben', 'Admin'))).toBe('direct');
+    expect(inviteMode(group('Community'), user('ann'), member('ann', 'Member'))).toBe('direct');
+    expect(() => inviteMode(group('AVChatRoom'), admin, undefined)).toThrow(expect.objectContaining({ code: 10007 }));
+    expect(() => inviteMode(group('Private'), user('zed'), undefined)).toThrow(expect.objectContaining({ code: 10007 }));
+  });
+
+  it('takes invitations by InviteJoinOption: NeedPermission makes a plain member’s wait for approval, DisableInvite refuses the client’s', () => {
+    const needs = (type: GroupType): GroupState => ({ ...group(type), profile: { ...group(type).profile, inviteJoinOption: 'NeedPermission' } });
+    for (const type of ['Private', 'Public', 'ChatRoom', 'Community'] as const) {
+      expect(inviteMode(needs(type), user('ann'), member('ann', 'Member'))).toBe('approval');
+      expect(inviteMode(needs(type), user('owner'), member('owner', 'Owner'))).toBe('direct');
+      expect(inviteMode(needs(type), admin, undefined)).toBe('direct');
+    }
+    expect(inviteMode(needs('Public'), user('ben'), member('ben', 'Admin'))).toBe('direct');
+    expect(() => inviteMode(needs('Public'), user('zed'), undefined)).toThrow(expect.objectContaining({ code: 10007 }));
+    const closed: GroupState = { ...group('Private'), profile: { ...group('Private').profile, inviteJoinOption: 'DisableInvite' } };
+    expect(() => inviteMode(closed, user('owner'), member('owner', 'Owner'))).toThrow(expect.objectContaining({ code: 10007 }));
+    expect(inviteMode(closed, admin, undefined)).toBe('direct');
   });
 
   it('lets the owner remove anyone but itself and admins remove plain members only', () => {

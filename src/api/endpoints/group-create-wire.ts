@@ -20,6 +20,7 @@ export const createGroupRequest = z.object({
   MaxMemberCount: count('GroupInvalidParam').optional(),
   MaxMemberNum: count('GroupInvalidParam').optional(),
   ApplyJoinOption: str('GroupInvalidParam').optional(),
+  InviteJoinOption: str('GroupInvalidParam').optional(),
   AppDefinedData: keyValues('GroupInvalidParam').optional(),
   MemberList: z
     .array(
@@ -40,6 +41,7 @@ export function createGroupFields(r: z.output<typeof createGroupRequest>): Input
     faceUrl: r.FaceUrl,
     maxMemberCount: r.MaxMemberCount ?? r.MaxMemberNum,
     applyJoinOption: r.ApplyJoinOption,
+    inviteJoinOption: r.InviteJoinOption,
     appDefinedData: r.AppDefinedData?.map((kv) => ({ key: kv.Key, value: kv.Value })),
     members: r.MemberList?.map((m) => ({
       userId: m.Member_Account,

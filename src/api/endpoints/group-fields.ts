@@ -75,6 +75,7 @@ export function groupInfoFields(g: GroupInfo, sdkAppId: number, now: number, fil
       MemberNum: g.members.length,
       MaxMemberNum: p.maxMemberCount,
       ApplyJoinOption: p.applyJoinOption,
+      InviteJoinOption: p.inviteJoinOption ?? 'FreeAccess',
       MuteAllMember: muteAll,
       ShutUpAllMember: muteAll,
       ...(g.onlineMemberNum !== undefined ? { OnlineMemberNum: g.onlineMemberNum } : {}),
@@ -117,6 +118,7 @@ export function joinedGroupFields(j: JoinedGroup, userId: string, now: number, f
       NextMsgSeq: j.nextMsgSeq,
       MaxMemberNum: g.profile.maxMemberCount,
       ApplyJoinOption: g.profile.applyJoinOption,
+      InviteJoinOption: g.profile.inviteJoinOption ?? 'FreeAccess',
     },
     filter?.GroupBaseInfoFilter,
   );

@@ -51,27 +51,33 @@ export function managersOf(g: GroupState, members: Iterable<Member>): string[] {
   return [...new Set([...(g.owner ? [g.owner] : []), ...admins])];
 }
 
+/** Who sent an application: the inviter of an invitation, else the applicant. */
+export const senderOf = (a: GroupApplicationRecord): string => a.inviter || a.applicant;
+
 /**
- * A stored application as `viewer` sees it, in Tencent's V2TIMGroupApplication terms: handleStatus 0
- * while pending, 2 when the viewer decided it, 1 when someone else did (always 1 for the applicant).
+ * A stored application as `viewer` sees it, in Tencent's V2TIMGroupApplication terms: from its
+ * sender (`sender` is their account), type 0 for a request to join and 2 for an invitation awaiting
+ * the owner or an admin (`toUser` the invitee); handleStatus 0 while pending, 2 when the viewer
+ * decided it, 1 when someone else did (always 1 for the sender).
  */
-export function applicationView(a: GroupApplicationRecord, viewer: string, account: AccountRecord | undefined): GroupApplication {
+export function applicationView(a: GroupApplicationRecord, viewer: string, sender: AccountRecord | undefined): GroupApplication {
   const handleStatus = a.state === 'pending' ? 0 : a.handler === viewer ? 2 : 1;
   return {
     groupId: a.groupId,
     groupType: a.groupType,
-    fromUser: a.applicant,
-    fromUserNickName: account?.nick ?? '',
-    fromUserFaceUrl: account?.faceUrl ?? '',
-    toUser: '',
+    applicant: a.applicant,
+    fromUser: senderOf(a),
+    fromUserNickName: sender?.nick ?? '',
+    fromUserFaceUrl: sender?.faceUrl ?? '',
+    toUser: a.inviter ? a.applicant : '',
     addTime: a.time,
     requestMsg: a.message,
     handledMsg: a.handledMessage,
-    type: 0,
+    type: a.inviter ? 2 : 0,
     handleStatus,
     handleResult: a.state === 'accepted' ? 1 : 0,
     handler: a.handler,
     handledAt: a.handledAt,
-    sent: a.applicant === viewer,
+    sent: senderOf(a) === viewer,
   };
 }

@@ -1,8 +1,11 @@
 /**
  * Applications to join, as the group actor's change handlers run them over its state: a user
  * applies (the before-apply callback, then a durable application and a `group.application` notice
- * to the owner and admins), and the owner or an admin accepts (the applicant becomes a member, with
- * a 'join' tip whose join type is Apply) or refuses it, the applicant told in their inbox.
+ * to the owner and admins), or a plain member invites where invitations need approval (a durable
+ * invitation and a `group.invitation` notice to them); the owner or an admin accepts (the applicant
+ * or invitee becomes a member, with a 'join' tip whose join type is Apply or Invited) or refuses
+ * it, the applicant (or the inviter) told in their inbox. A decision stays listed for
+ * `ImLimits.applicationKeepS`.
  */
 import type { ApplicationDecision, GroupApplicationRecord } from '../../../storage/store.ts';
 import { imError } from '../../protocol/errors.ts';
@@ -29,7 +32,7 @@ export async function apply(im: ImContext, s: GroupActorState, caller: Caller, m
   const decision = await im.hooks.beforeApplyJoin({ caller, groupId: g.groupId, groupType: g.type });
   if (decision.action === 'reject') throw decision.error;
   const now = im.now();
-  const app: GroupApplicationRecord = { groupId: g.groupId, groupType: g.type, applicant, message, time: now, state: 'pending', handler: '', handledMessage: '', handledAt: 0 };
+  const app: GroupApplicationRecord = { groupId: g.groupId, groupType: g.type, applicant, inviter: '', message, time: now, state: 'pending', handler: '', handledMessage: '', handledAt: 0 };
   const managers = managersOf(g, s.members.values());
   await im.store.groups.putApplication(app, managers);
   await notifyInboxes(im, managers, { notice: 'group.application', groupId: g.groupId, groupSeq: s.stream.head, operator: applicant, applicant, message, time: now });
@@ -37,22 +40,47 @@ export async function apply(im: ImContext, s: GroupActorState, caller: Caller, m
 }
 
 /**
- * The owner, an admin or an App admin accepts (`accept`) or refuses `applicant`'s pending
- * application (10024 once decided). Accepting a full group fails with 10014 and leaves it pending.
- * The member row is stored before the decision, so a crash in between leaves a member whose
- * application a retry decides; a decision lost to another actor takes the row back.
+ * `inviter` (a plain member, where the group's InviteJoinOption is NeedPermission) invites
+ * `invitees` (none of them members; the invite callback has run): each becomes an invitation
+ * awaiting the owner or an admin — replacing any application of theirs to the group — and the
+ * managers get a `group.invitation` notice per invitee. The invitees learn nothing until accepted.
+ */
+export async function inviteForApproval(im: ImContext, s: GroupActorState, inviter: string, invitees: readonly string[]): Promise<void> {
+  const g = s.group;
+  const now = im.now();
+  const managers = managersOf(g, s.members.values());
+  for (const applicant of invitees) {
+    const app: GroupApplicationRecord = { groupId: g.groupId, groupType: g.type, applicant, inviter, message: '', time: now, state: 'pending', handler: '', handledMessage: '', handledAt: 0 };
+    await im.store.groups.putApplication(app, managers);
+    await notifyInboxes(im, managers, { notice: 'group.invitation', groupId: g.groupId, groupSeq: s.stream.head, operator: inviter, applicant, message: '', time: now });
+  }
+}
+
+/** How long a decided application stays listed, when ImLimits.applicationKeepS is absent: 7 days. */
+const DEFAULT_KEEP_S = 7 * 86_400;
+
+/**
+ * The owner, an admin or an App admin accepts (`accept`) or refuses the pending application (or
+ * invitation) of `applicant` (10024 once decided). Accepting a full group fails with 10014 and
+ * leaves it pending. The member row is stored before the decision, so a crash in between leaves a
+ * member whose application a retry decides; a decision lost to another actor takes the row back.
+ * The applicant of an application is told of the decision; for an invitation its inviter is, and
+ * the invitee only learns they joined.
  */
 export async function decide(im: ImContext, s: GroupActorState, caller: Caller, applicant: string, accept: boolean, message: string): Promise<void> {
   const g = s.group;
   checkCanDecide(g, caller, actingMember(s, caller));
   checkApplicationMessage(message);
-  checkDecidable(g, applicant, await im.store.groups.getApplication(g.groupId, applicant));
+  const { inviter } = checkDecidable(g, applicant, await im.store.groups.getApplication(g.groupId, applicant));
   const now = im.now();
-  const d: ApplicationDecision = { state: accept ? 'accepted' : 'refused', handler: caller.userId, handledMessage: message, handledAt: now };
+  const keepUntil = now + (im.limits.applicationKeepS ?? DEFAULT_KEEP_S) * 1000;
+  const d: ApplicationDecision = { state: accept ? 'accepted' : 'refused', handler: caller.userId, handledMessage: message, handledAt: now, keepUntil };
   const notice = { groupId: g.groupId, operator: caller.userId, applicant, message, time: now };
+  const told = inviter || applicant;
+  const kind = inviter ? 'group.invitation' : 'group.application';
   if (!accept) {
     await storeDecision(im, s, applicant, d);
-    await notifyInboxes(im, [applicant], { ...notice, notice: 'group.application.refused', groupSeq: s.stream.head });
+    await notifyInboxes(im, [told], { ...notice, notice: `${kind}.refused`, groupSeq: s.stream.head });
     return;
   }
   const fresh = !s.members.has(applicant);
@@ -68,10 +96,11 @@ export async function decide(im: ImContext, s: GroupActorState, caller: Caller, 
   }
   if (fresh) {
     s.members.set(applicant, member);
-    await announce(s, { tip: 'join', operator: caller.userId, members: [applicant], joinType: 'Apply' }, policyOf(g.type).memberTips, s.members.keys(), now);
-    await notifyInboxes(im, [applicant], { notice: 'group.joined', groupId: g.groupId, groupSeq: joinSeq, operator: caller.userId, time: now });
+    const joined = inviter ? { operator: inviter, joinType: 'Invited' as const } : { operator: caller.userId, joinType: 'Apply' as const };
+    await announce(s, { tip: 'join', members: [applicant], ...joined }, policyOf(g.type).memberTips, s.members.keys(), now);
+    await notifyInboxes(im, [applicant], { notice: 'group.joined', groupId: g.groupId, groupSeq: joinSeq, operator: joined.operator, time: now });
   }
-  await notifyInboxes(im, [applicant], { ...notice, notice: 'group.application.accepted', groupSeq: joinSeq });
+  await notifyInboxes(im, [told], { ...notice, notice: `${kind}.accepted`, groupSeq: joinSeq });
 }
 
 /** Stores the decision, or 10024 when the application was decided meanwhile (by another actor of the group). */

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { GroupApplicationsResult } from '../../protocol/client-ops.ts';
 import { defineCommand } from '../command.ts';
-import { applicationView } from './application-rules.ts';
+import { applicationView, senderOf } from './application-rules.ts';
 import { requireGroupId } from './group-id.ts';
 
 /** Most applications one page holds. */
@@ -19,14 +19,14 @@ export const groupApplicationsCommand = defineCommand({
   owner: 'store',
   input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).default(MAX_APPLICATIONS_PAGE).transform((n) => Math.min(n, MAX_APPLICATIONS_PAGE)) }),
   run: async (ctx, caller, { offset, limit }): Promise<GroupApplicationsResult> => {
-    const page = await ctx.store.groups.applicationsFor(caller.userId, offset, limit);
-    const accounts = await ctx.store.accounts.getAccounts([...new Set(page.applications.map((a) => a.applicant))]);
+    const page = await ctx.store.groups.applicationsFor(caller.userId, offset, limit, ctx.now());
+    const accounts = await ctx.store.accounts.getAccounts([...new Set(page.applications.map(senderOf))]);
     const end = offset + page.applications.length;
     return {
       unreadCount: page.unread,
       readUpTo: page.readUpTo,
       total: page.total,
-      applications: page.applications.map((a) => applicationView(a, caller.userId, accounts.get(a.applicant))),
+      applications: page.applications.map((a) => applicationView(a, caller.userId, accounts.get(senderOf(a)))),
       next: page.applications.length > 0 && end < page.total ? end : 0,
     };
   },

@@ -8,7 +8,9 @@ import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import { parseGroupType } from './group-model.ts';
 import { GROUP_DATA, MEMBER_DATA, appDataOf } from './app-data.ts';
-import { parseApplyJoinOption } from './modify-info.ts';
+import { parseApplyJoinOption, parseInviteJoinOption } from './modify-info.ts';
+import { checkTakesInvitations } from './group-rules.ts';
+import type { InviteJoinOption } from './group-model.ts';
 import { checkProfileText } from './profile-changes.ts';
 import { checkCustomGroupId, generateGroupId } from './group-id.ts';
 import { defineCommand } from '../command.ts';
@@ -28,6 +30,7 @@ export const createGroupInput = z.object({
   faceUrl: z.string().optional(),
   maxMemberCount: z.number().optional(),
   applyJoinOption: z.string().default('NeedPermission'),
+  inviteJoinOption: z.string().optional(),
   appDefinedData: keyValues,
   members: z.array(z.object({ userId: z.string(), role: z.string().optional(), appMemberDefinedData: keyValues })).default([]),
 });
@@ -89,6 +92,7 @@ export interface GroupDraft {
   readonly owner: string;
   readonly members: CreateGroupSpec['members'];
   readonly applyJoinOption: string;
+  readonly inviteJoinOption: InviteJoinOption;
   readonly maxMemberCount: number;
 }
 
@@ -102,11 +106,13 @@ export async function draftGroup(ctx: ImContext, caller: Caller, input: CreateGr
   const owner = input.owner ?? (caller.kind === 'user' ? caller.userId : '');
   const members = memberSpecs(input, type, owner);
   const applyJoinOption = parseApplyJoinOption(input.applyJoinOption);
+  const inviteJoinOption = input.inviteJoinOption === undefined ? 'FreeAccess' : parseInviteJoinOption(input.inviteJoinOption);
+  if (inviteJoinOption !== 'FreeAccess') checkTakesInvitations(type);
   const maxMemberCount = input.maxMemberCount ?? policyOf(type).defaultMaxMembers;
   if (!Number.isInteger(maxMemberCount) || maxMemberCount < 1) throw imError('GroupInvalidParam', { detail: 'MaxMemberCount must be a positive integer' });
   if (members.length + (owner ? 1 : 0) > maxMemberCount) throw imError('GroupFull', { groupId: input.groupId ?? '', max: maxMemberCount });
   await checkAccountsExist(ctx, [...(owner ? [owner] : []), ...members.map((m) => m.userId)]);
-  return { type, owner, members, applyJoinOption, maxMemberCount };
+  return { type, owner, members, applyJoinOption, inviteJoinOption, maxMemberCount };
 }
 
 /**
@@ -114,7 +120,7 @@ export async function draftGroup(ctx: ImContext, caller: Caller, input: CreateGr
  * import names its creation time (`importedAt`, Unix ms).
  */
 export async function makeGroup(ctx: ImContext, caller: Caller, input: CreateGroupInput, draft: GroupDraft, importedAt?: number): Promise<{ groupId: string; type: GroupType }> {
-  const { type, owner, members, applyJoinOption, maxMemberCount } = draft;
+  const { type, owner, members, applyJoinOption, inviteJoinOption, maxMemberCount } = draft;
   if (input.groupId !== undefined) checkCustomGroupId(input.groupId, type);
   const base = {
     requestId: randomUUID(),
@@ -128,6 +134,7 @@ export async function makeGroup(ctx: ImContext, caller: Caller, input: CreateGro
     faceUrl: checkProfileText('faceUrl', input.faceUrl ?? ''),
     maxMemberCount,
     applyJoinOption,
+    inviteJoinOption,
     appDefinedData: appDataOf(GROUP_DATA, input.appDefinedData),
     members,
     ...(importedAt !== undefined ? { importedAt } : {}),

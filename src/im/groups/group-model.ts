@@ -25,6 +25,13 @@ export function parseGroupType(t: string): GroupType {
 
 export type ApplyJoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableApply';
 
+/**
+ * How members' invitations from the client are taken (Tencent's InviteJoinOption): FreeAccess as the
+ * type's rule says (spec §5.2), NeedPermission an invitation by a plain member awaits the owner or an
+ * admin, DisableInvite no invitations from the client at all (REST adds still work).
+ */
+export type InviteJoinOption = 'FreeAccess' | 'NeedPermission' | 'DisableInvite';
+
 /** The group profile kept as JSON in GroupRecord.profile. */
 export interface GroupProfile {
   name: string;
@@ -33,6 +40,8 @@ export interface GroupProfile {
   faceUrl: string;
   maxMemberCount: number;
   applyJoinOption: ApplyJoinOption;
+  /** Absent = FreeAccess (groups made before it was kept). */
+  inviteJoinOption?: InviteJoinOption;
   muteAll: boolean;
   appDefinedData: Record<string, string>;
   /** +1 per profile change. */

@@ -7,6 +7,7 @@ import { imError } from '../../protocol/errors.ts';
 import type { Caller } from '../caller.ts';
 import type { GroupAt } from '../../protocol/entries.ts';
 import type { GroupState, Member } from './group-model.ts';
+import type { GroupType } from './group-types.ts';
 import { type LeastRole, atLeast, outranks, policyOf } from './group-policy.ts';
 
 const noPermission = (detail: string) => imError('GroupNoPermission', { detail });
@@ -24,10 +25,29 @@ function checkRole(g: GroupState, caller: Caller, actor: Member | undefined, lea
   if (m && !atLeast(m.role, least)) throw noPermission(`only ${least === 'Owner' ? 'the owner' : least === 'Admin' ? 'the owner or an admin' : 'members'} may ${what} in a ${g.type} group`);
 }
 
-/** May `caller` add members? Work and Community members invite; other types need the owner or an admin. */
-export function checkCanAddMembers(g: GroupState, caller: Caller, actor: Member | undefined): void {
-  if (!policyOf(g.type).memberList) throw noPermission(`${g.type} groups have no member list; members join from the client`);
-  checkRole(g, caller, actor, policyOf(g.type).invite, 'add members');
+/** Does the type take invitations at all (an AVChatRoom has no member list: everyone joins from the client)? 10007 if not. */
+export function checkTakesInvitations(type: GroupType): void {
+  if (!policyOf(type).memberList) throw noPermission(`${type} groups have no member list; members join from the client`);
+}
+
+/**
+ * How `caller`'s invitation is taken: `direct` (the invitees are added) or `approval` (each becomes an
+ * invitation awaiting the owner or an admin), by the group's InviteJoinOption. An App admin (REST
+ * add_group_member) always adds directly. From the client: FreeAccess follows the type (Work and
+ * Community members invite, other types need the owner or an admin); NeedPermission lets any member
+ * invite, a plain member's invitation awaiting approval; DisableInvite takes none (10007).
+ */
+export function inviteMode(g: GroupState, caller: Caller, actor: Member | undefined): 'direct' | 'approval' {
+  checkTakesInvitations(g.type);
+  if (caller.kind === 'admin') return 'direct';
+  const option = g.profile.inviteJoinOption ?? 'FreeAccess';
+  if (option === 'DisableInvite') throw noPermission(`group ${g.groupId} takes no invitations from the client (InviteJoinOption DisableInvite)`);
+  if (option === 'FreeAccess') {
+    checkRole(g, caller, actor, policyOf(g.type).invite, 'add members');
+    return 'direct';
+  }
+  const m = requireActor(g, caller, actor);
+  return m && atLeast(m.role, 'Admin') ? 'direct' : 'approval';
 }
 
 /** Does the group's type let anyone be removed? AVChatRoom does not (10004, whoever is named, members or not). */

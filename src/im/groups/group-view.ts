@@ -24,6 +24,7 @@ export function viewOf(s: GroupActorState, caller: Caller): GroupView {
     maxMemberCount: p.maxMemberCount,
     memberNum: s.members.size,
     applyJoinOption: p.applyJoinOption,
+    inviteJoinOption: p.inviteJoinOption ?? 'FreeAccess',
     muteAll: p.muteAll,
     nextMsgSeq: s.stream.head + 1,
     lastInfoTime: p.lastInfoTime,

@@ -7,15 +7,21 @@ import type { AddMembersResult } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import { type Member, emptyMemberProfile, memberToRecord } from './group-model.ts';
-import { checkCanAddMembers, checkCanJoin, checkCanQuit, checkCanRemove, checkTypeAllowsRemoval } from './group-rules.ts';
+import { checkCanJoin, checkCanQuit, checkCanRemove, checkTypeAllowsRemoval, inviteMode } from './group-rules.ts';
+import { inviteForApproval } from './applications-in-group.ts';
 import { imError } from '../../protocol/errors.ts';
 import { announce } from './tips.ts';
 import { type GroupActorState, actingMember } from './group-actor-state.ts';
 import { notifyInboxes } from './notices.ts';
 import { policyOf } from './group-policy.ts';
 
+/**
+ * `caller` adds (invites) `userIds`: added at once, or — for a plain member where the group's
+ * InviteJoinOption is NeedPermission — each recorded as an invitation awaiting the owner or an
+ * admin (result 3). The invite callback may refuse some (result 0); members are result 2.
+ */
 export async function addMembers(im: ImContext, s: GroupActorState, caller: Caller, userIds: readonly string[], silence: boolean): Promise<AddMembersResult> {
-  checkCanAddMembers(s.group, caller, actingMember(s, caller));
+  const mode = inviteMode(s.group, caller, actingMember(s, caller));
   let fresh = userIds.filter((u) => !s.members.has(u));
   const decision = await im.hooks.beforeInvite({ caller, groupId: s.group.groupId, groupType: s.group.type, members: fresh });
   if (decision.action === 'reject') throw decision.error;
@@ -23,6 +29,11 @@ export async function addMembers(im: ImContext, s: GroupActorState, caller: Call
   fresh = fresh.filter((u) => !refused.has(u));
   if (s.members.size + fresh.length > s.group.profile.maxMemberCount) {
     throw imError('GroupFull', { groupId: s.group.groupId, max: s.group.profile.maxMemberCount });
+  }
+  const outcome = (added: 1 | 3): AddMembersResult => ({ results: userIds.map((userId) => ({ userId, result: fresh.includes(userId) ? added : refused.has(userId) ? 0 : 2 })) });
+  if (mode === 'approval') {
+    await inviteForApproval(im, s, caller.userId, fresh);
+    return outcome(3);
   }
   const now = im.now();
   const joinSeq = s.stream.head;
@@ -33,7 +44,7 @@ export async function addMembers(im: ImContext, s: GroupActorState, caller: Call
     if (!silence) await announce(s, { tip: 'join', operator: caller.userId, members: fresh }, policyOf(s.group.type).memberTips, s.members.keys(), now);
     await notifyInboxes(im, fresh, { notice: 'group.joined', groupId: s.group.groupId, groupSeq: joinSeq, operator: caller.userId, time: now });
   }
-  return { results: userIds.map((userId) => ({ userId, result: fresh.includes(userId) ? 1 : refused.has(userId) ? 0 : 2 })) };
+  return outcome(1);
 }
 
 export async function removeMembers(im: ImContext, s: GroupActorState, caller: Caller, userIds: readonly string[], silence: boolean, reason: string): Promise<void> {

@@ -26,6 +26,7 @@ export function newGroup(spec: CreateGroupSpec, time: number, baseSeq = 0): { re
     faceUrl: spec.faceUrl,
     maxMemberCount: spec.maxMemberCount,
     applyJoinOption: spec.applyJoinOption as ApplyJoinOption,
+    ...(spec.inviteJoinOption && spec.inviteJoinOption !== 'FreeAccess' ? { inviteJoinOption: spec.inviteJoinOption } : {}),
     muteAll: false,
     appDefinedData: { ...spec.appDefinedData },
     infoSeq: 0,

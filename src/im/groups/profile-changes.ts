@@ -14,7 +14,7 @@ import { GROUP_DATA, mergeAppData } from './app-data.ts';
 import { type GroupActorState, actingMember } from './group-actor-state.ts';
 import { type GroupProfile, type Member, memberToRecord } from './group-model.ts';
 import { policyOf } from './group-policy.ts';
-import { checkCanChangeOwner, checkCanDissolve, checkCanEditOptions, checkCanEditProfile } from './group-rules.ts';
+import { checkCanChangeOwner, checkCanDissolve, checkCanEditOptions, checkCanEditProfile, checkTakesInvitations } from './group-rules.ts';
 import { notifyInboxes } from './notices.ts';
 import { announce } from './tips.ts';
 
@@ -44,6 +44,10 @@ function changesOf(s: GroupActorState, p: GroupProfile, patch: GroupInfoPatch): 
     changes.maxMemberCount = patch.maxMemberCount;
   }
   if (patch.applyJoinOption !== undefined && patch.applyJoinOption !== p.applyJoinOption) changes.applyJoinOption = patch.applyJoinOption;
+  if (patch.inviteJoinOption !== undefined && patch.inviteJoinOption !== (p.inviteJoinOption ?? 'FreeAccess')) {
+    checkTakesInvitations(s.group.type);
+    changes.inviteJoinOption = patch.inviteJoinOption;
+  }
   if (patch.muteAll !== undefined && patch.muteAll !== p.muteAll) changes.muteAll = patch.muteAll;
   if (patch.appDefinedData !== undefined && Object.keys(patch.appDefinedData).length > 0) {
     mergeAppData(GROUP_DATA, p.appDefinedData, patch.appDefinedData);
@@ -56,7 +60,7 @@ function changesOf(s: GroupActorState, p: GroupProfile, patch: GroupInfoPatch): 
 const ANNOUNCED: readonly (keyof GroupInfoChanges)[] = ['name', 'introduction', 'notification', 'faceUrl'];
 
 /** Fields beyond the base profile, which plain members may not change even where they edit the profile (Work groups). */
-const OPTIONS: readonly (keyof GroupInfoPatch)[] = ['maxMemberCount', 'applyJoinOption', 'muteAll', 'appDefinedData'];
+const OPTIONS: readonly (keyof GroupInfoPatch)[] = ['maxMemberCount', 'applyJoinOption', 'inviteJoinOption', 'muteAll', 'appDefinedData'];
 
 export async function modifyInfo(im: ImContext, s: GroupActorState, caller: Caller, patch: GroupInfoPatch): Promise<void> {
   const actor = actingMember(s, caller);
