@@ -9,16 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptGroupApplication, applyToJoinGroup, groupApplications, markGroupApplicationsRead, refuseGroupApplication } from '../../src/client/group-applications.ts';
 import type { ParleyClient } from '../../src/client/parley-client.ts';
 import { Op } from '../../src/protocol/client-ops.ts';
-import type { InboxNotice, InboxNoticeType, StreamEvent } from '../../src/protocol/entries.ts';
+import type { InboxNotice, InboxNoticeType } from '../../src/protocol/entries.ts';
+import { type Online, onlineUsers } from '../helpers/online.ts';
 import { ParleyProcess } from '../helpers/parley-process.ts';
 import { storeEnv, storeModes } from '../helpers/services.ts';
 import { text, waitFor } from '../helpers/wait.ts';
 import { Webhook, answer } from '../helpers/webhook.ts';
 
-interface Online {
-  readonly c: ParleyClient;
-  readonly events: StreamEvent[];
-}
 
 const noticesOf = (o: Online, notice: InboxNoticeType, groupId: string): InboxNotice[] =>
   o.events.flatMap((e) => (e.stream === `u:${o.c.userId}` && e.entry.kind === 'notice' && e.entry.notice === notice && e.entry.groupId === groupId ? [e.entry] : []));
@@ -39,17 +36,7 @@ describe.each(storeModes())('applications to join a group (%s store)', (mode) =>
     await hook.close();
   });
 
-  async function online(...ids: string[]): Promise<Online[]> {
-    await server.importAccounts(ids);
-    return Promise.all(
-      ids.map(async (id) => {
-        const events: StreamEvent[] = [];
-        const c = await server.login(id, { onEvent: (ev) => events.push(ev) });
-        clients.push(c);
-        return { c, events };
-      }),
-    );
-  }
+  const online = (...ids: string[]): Promise<Online[]> => onlineUsers(server, clients, ids);
 
   /** A Public NeedPermission group owned by `owner`, with `admin` as its admin and `plain` as a member. */
   async function club(owner: Online, admin: Online, plain?: Online): Promise<string> {
@@ -203,7 +190,7 @@ describe.each(storeModes())('applications to join a group (%s store)', (mode) =>
   });
 
   it('takes no invitations from the client where InviteJoinOption is DisableInvite (10007); REST still adds, and reads and changes the option', async () => {
-    const [owner, zed] = await online('n_owner', 'n_zed');
+    const [owner] = await online('n_owner', 'n_zed');
     const g = (await owner.c.createGroup({ type: 'Work', name: 'closed', inviteJoinOption: 'DisableInvite' })).groupId;
     await expect(owner.c.inviteToGroup(g, ['n_zed'])).rejects.toMatchObject({ code: 10007 });
     expect(await server.rest('group_open_http_svc/add_group_member', { GroupId: g, MemberList: [{ Member_Account: 'n_zed' }] })).toMatchObject({ ErrorCode: 0, MemberList: [{ Member_Account: 'n_zed', Result: 1 }] });

@@ -8,13 +8,10 @@ import type { ParleyClient } from '../../src/client/parley-client.ts';
 import { Op } from '../../src/protocol/client-ops.ts';
 import type { GroupMessage, GroupTip, InboxNoticeType, StreamEvent } from '../../src/protocol/entries.ts';
 import { storeEnv, storeModes } from '../helpers/services.ts';
+import { type Online, onlineUsers } from '../helpers/online.ts';
 import { ParleyProcess } from '../helpers/parley-process.ts';
 import { text, waitFor } from '../helpers/wait.ts';
 
-interface Online {
-  readonly c: ParleyClient;
-  readonly events: StreamEvent[];
-}
 
 const textOf = (e: StreamEvent): string | undefined =>
   e.entry.kind === 'group' ? ((e.entry as GroupMessage).body[0]?.MsgContent as { Text?: string }).Text : undefined;
@@ -36,18 +33,7 @@ describe.each(storeModes())('group management from real clients (%s store)', (mo
     await server.stop();
   });
 
-  /** Imports the accounts and logs each in, recording every event it receives. */
-  async function online(...ids: string[]): Promise<Online[]> {
-    await server.importAccounts(ids);
-    return Promise.all(
-      ids.map(async (id) => {
-        const events: StreamEvent[] = [];
-        const c = await server.login(id, { onEvent: (ev) => events.push(ev) });
-        clients.push(c);
-        return { c, events };
-      }),
-    );
-  }
+  const online = (...ids: string[]): Promise<Online[]> => onlineUsers(server, clients, ids);
 
   it('lets a user create a Work group with members, owned by them, into which another member invites', async () => {
     const [ann, bob, cat, dan] = await online('w_ann', 'w_bob', 'w_cat', 'w_dan');

@@ -1,22 +1,16 @@
 /** Rules of applications to join a group that needs approval: who applies, who decides, how an application reads, and its join event. */
 import { describe, expect, it } from 'vitest';
 import { afterCallbackOf } from '../../src/events/callbacks/payloads.ts';
-import type { Caller } from '../../src/im/caller.ts';
 import { applicationView, checkApplicationMessage, checkCanApply, checkCanDecide, checkDecidable, managersOf, needsApproval } from '../../src/im/groups/application-rules.ts';
-import { type ApplyJoinOption, type GroupState, type Member, emptyMemberProfile } from '../../src/im/groups/group-model.ts';
-import type { GroupType, MemberRole } from '../../src/im/groups/group-types.ts';
+import { type ApplyJoinOption, type GroupState } from '../../src/im/groups/group-model.ts';
+import type { GroupType } from '../../src/im/groups/group-types.ts';
 import { eventOfEntry } from '../../src/protocol/events.ts';
 import type { GroupApplicationRecord } from '../../storage/store.ts';
+import { groupOf, memberOf, userCaller } from '../helpers/group-state.ts';
 
-const group = (type: GroupType, applyJoinOption: ApplyJoinOption = 'NeedPermission', maxMemberCount = 100): GroupState => ({
-  groupId: 'g',
-  type,
-  owner: 'owner',
-  createdAt: 0,
-  profile: { name: 'g', introduction: '', notification: '', faceUrl: '', maxMemberCount, applyJoinOption, muteAll: false, appDefinedData: {}, infoSeq: 0, lastInfoTime: 0, lastMsgTime: 0 },
-});
-const member = (userId: string, role: MemberRole): Member => ({ userId, role, joinedAt: 0, joinSeq: 0, profile: emptyMemberProfile() });
-const user = (userId: string): Caller => ({ kind: 'user', userId, platform: 'Web' });
+const group = (type: GroupType, applyJoinOption: ApplyJoinOption = 'NeedPermission', maxMemberCount = 100): GroupState => groupOf(type, { applyJoinOption, maxMemberCount });
+const member = memberOf;
+const user = userCaller;
 const no = (f: () => unknown, code = 10007) => expect(f).toThrow(expect.objectContaining({ code }));
 const pending: GroupApplicationRecord = { groupId: 'g', groupType: 'Public', applicant: 'zed', inviter: '', message: 'let me in', time: 100, state: 'pending', handler: '', handledMessage: '', handledAt: 0 };
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../../src/im/caller.ts';
 import type { CreateGroupSpec } from '../../src/im/actor-api.ts';
-import { type GroupState, type Member, emptyMemberProfile, groupFromRecord } from '../../src/im/groups/group-model.ts';
+import { type GroupState, groupFromRecord } from '../../src/im/groups/group-model.ts';
 import { createdBy, groupCreatedEvent, idTaken, newGroup } from '../../src/im/groups/new-group.ts';
 import {
   checkAtInfo,
@@ -19,19 +18,14 @@ import {
 import { GROUP_POLICY } from '../../src/im/groups/group-policy.ts';
 import { GROUP_DATA, MEMBER_DATA, mergeAppData } from '../../src/im/groups/app-data.ts';
 import { muteUntilOf } from '../../src/im/groups/member-changes.ts';
-import type { GroupType, MemberRole } from '../../src/im/groups/group-types.ts';
+import type { GroupType } from '../../src/im/groups/group-types.ts';
+import { adminCaller, groupOf, memberOf, userCaller } from '../helpers/group-state.ts';
 
 const NOW = 1_700_000_000_000;
-const group = (type: GroupType, muteAll = false, muted: Record<string, number> = {}): GroupState => ({
-  groupId: 'g',
-  type,
-  owner: 'owner',
-  createdAt: 0,
-  profile: { name: 'g', introduction: '', notification: '', faceUrl: '', maxMemberCount: 100, applyJoinOption: 'FreeAccess', muteAll, appDefinedData: {}, infoSeq: 0, lastInfoTime: 0, lastMsgTime: 0, muted },
-});
-const member = (userId: string, role: MemberRole): Member => ({ userId, role, joinedAt: 0, joinSeq: 0, profile: emptyMemberProfile() });
-const user = (userId: string): Caller => ({ kind: 'user', userId, platform: 'Web' });
-const admin: Caller = { kind: 'admin', userId: 'administrator' };
+const group = (type: GroupType, muteAll = false, muted: Record<string, number> = {}): GroupState => groupOf(type, { applyJoinOption: 'FreeAccess', muteAll, muted });
+const member = memberOf;
+const user = userCaller;
+const admin = adminCaller;
 
 describe('group rules (spec §5.2)', () => {
   it('lets members send, refusing non-members (10007) and muted members (10017); App admins always send', () => {

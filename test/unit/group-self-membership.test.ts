@@ -1,24 +1,18 @@
 /** Rules a user meets when managing groups from the client: joining and quitting by themself, seeing a group, changing its options, creating one. */
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../../src/im/caller.ts';
 import { type CallerOf, execute } from '../../src/im/command.ts';
 import { createGroupCommand } from '../../src/im/groups/create.ts';
-import { type GroupState, type Member, emptyMemberProfile } from '../../src/im/groups/group-model.ts';
+import type { GroupState } from '../../src/im/groups/group-model.ts';
 import type { ApplyJoinOption } from '../../src/im/groups/group-model.ts';
 import { checkCanEditOptions, checkCanJoin, checkCanQuit, checkCanView } from '../../src/im/groups/group-rules.ts';
-import type { GroupType, MemberRole } from '../../src/im/groups/group-types.ts';
+import type { GroupType } from '../../src/im/groups/group-types.ts';
+import { adminCaller, groupOf, memberOf, userCaller } from '../helpers/group-state.ts';
 import { fakeContext } from '../helpers/fake-im.ts';
 
-const group = (type: GroupType, applyJoinOption: ApplyJoinOption = 'NeedPermission', maxMemberCount = 100): GroupState => ({
-  groupId: 'g',
-  type,
-  owner: 'owner',
-  createdAt: 0,
-  profile: { name: 'g', introduction: '', notification: '', faceUrl: '', maxMemberCount, applyJoinOption, muteAll: false, appDefinedData: {}, infoSeq: 0, lastInfoTime: 0, lastMsgTime: 0 },
-});
-const member = (userId: string, role: MemberRole): Member => ({ userId, role, joinedAt: 0, joinSeq: 0, profile: emptyMemberProfile() });
-const user = (userId: string): Caller => ({ kind: 'user', userId, platform: 'Web' });
-const admin: Caller = { kind: 'admin', userId: 'administrator' };
+const group = (type: GroupType, applyJoinOption: ApplyJoinOption = 'NeedPermission', maxMemberCount = 100): GroupState => groupOf(type, { applyJoinOption, maxMemberCount });
+const member = memberOf;
+const user = userCaller;
+const admin = adminCaller;
 const ok = (f: () => void) => expect(f).not.toThrow();
 const no = (f: () => void, code = 10007) => expect(f).toThrow(expect.objectContaining({ code }));
 
