@@ -9,7 +9,7 @@ import { LiveEvent } from '../src/cluster/fan-out.ts';
 import type { C2CDeliverOptions, C2CDelivery, Handlers, InboxProtocol } from '../src/im/actor-api.ts';
 import { CloseCode } from '../src/protocol/close-codes.ts';
 import { type OpRequest, type Platform, REQUEST } from '../src/protocol/client-ops.ts';
-import type { C2CMessage, InboxNotice, StreamEvent } from '../src/protocol/entries.ts';
+import type { C2CMessage, InboxOnlyEntry, StreamEvent } from '../src/protocol/entries.ts';
 import { imError, isImError } from '../src/protocol/errors.ts';
 import { ActorRoom } from './actor-room.ts';
 import { plainIp } from '../src/im/caller.ts';
@@ -171,7 +171,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     });
   }
 
-  appendNotice(notice: InboxNotice): Promise<{ seq: number }> {
+  appendNotice(notice: InboxOnlyEntry): Promise<{ seq: number }> {
     return this.serve(() => this.#stream.appendNotice(notice));
   }
 

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { type CustomProfileTag, parseCustomProfileTags } from './im/profiles/profile-tags.ts';
 import { CALLBACK_COMMANDS } from './protocol/callback-commands.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -36,6 +37,7 @@ const envSchema = z.object({
   PARLEY_RECALL_WINDOW_S: positiveInt.default(120),
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
   PARLEY_APPLICATION_KEEP_DAYS: positiveInt.default(7),
+  PARLEY_PROFILE_CUSTOM_TAGS: z.string().default(''),
   PARLEY_GROUP_MSG_RATE: positiveInt.default(40),
   PARLEY_DIRTY_WORDS: list.default([]),
   PARLEY_DIRTY_WORDS_FILE: z.string().optional(),
@@ -99,6 +101,8 @@ export interface Config {
     readonly secretKey?: string;
     readonly admins: readonly string[];
   };
+  /** The app's custom profile tags (Tag_Profile_Custom_*), declared in PARLEY_PROFILE_CUSTOM_TAGS. */
+  readonly customProfileTags: readonly CustomProfileTag[];
   readonly moderation: {
     /** Messages per second one group accepts (all senders together); over it, lower priorities are dropped first. */
     readonly groupMsgRate: number;
@@ -207,6 +211,15 @@ export class ConfigError extends Error {
   }
 }
 
+/** PARLEY_PROFILE_CUSTOM_TAGS's declarations, or a ConfigError naming the bad one. */
+function parseCustomTagsOption(spec: string): CustomProfileTag[] {
+  try {
+    return parseCustomProfileTags(spec);
+  } catch (e) {
+    throw new ConfigError(`invalid configuration:\n  PARLEY_PROFILE_CUSTOM_TAGS: ${(e as Error).message}`);
+  }
+}
+
 /** Parses `env` (normally `process.env`) into a frozen Config; throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -240,6 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       groupAttrWriteRate: e.PARLEY_GROUP_ATTR_WRITE_RATE,
       applicationKeepS: e.PARLEY_APPLICATION_KEEP_DAYS * 86400,
     },
+    customProfileTags: parseCustomTagsOption(e.PARLEY_PROFILE_CUSTOM_TAGS),
     moderation: {
       groupMsgRate: e.PARLEY_GROUP_MSG_RATE,
       dirtyWords: e.PARLEY_DIRTY_WORDS,

@@ -149,6 +149,26 @@ export interface AccountStore {
   getAccounts(userIds: readonly string[]): Promise<Map<string, AccountRecord>>;
   /** Revokes the user's UserSigs signed before `unixSeconds` (REST kick). */
   revokeSigsBefore(userId: string, unixSeconds: number): Promise<void>;
+  /**
+   * Writes profile fields of an existing account: `nick` and `faceUrl` into its record, each of
+   * `tags` replacing that tag's value and leaving the others (one row per tag, so concurrent writes
+   * of different tags never lose each other). `outbox` is recorded with them: in the same
+   * transaction on SQLite; on Cassandra once the fields are written.
+   */
+  setProfile(userId: string, change: ProfileChange, outbox?: OutboxRecord): Promise<void>;
+  /** The profile tags stored for each of `userIds` that has any (nick and faceUrl are in AccountRecord). */
+  getProfileTags(userIds: readonly string[]): Promise<Map<string, Map<string, ProfileTagValue>>>;
+}
+
+/** A profile tag's value as stored: a string, or an unsigned integer. */
+export type ProfileTagValue = string | number;
+
+/** A change of a user's profile (`AccountStore.setProfile`); absent fields stay. */
+export interface ProfileChange {
+  readonly nick?: string;
+  readonly faceUrl?: string;
+  /** Tags other than nick and face (e.g. Tag_Profile_IM_Gender, Tag_Profile_Custom_Hobby) → value. */
+  readonly tags: ReadonlyMap<string, ProfileTagValue>;
 }
 
 

@@ -25,12 +25,16 @@ import { groupSendCommand } from '../../src/im/groups/send.ts';
 import { myGroupsCommand } from '../../src/im/sync/my-groups.ts';
 import { pullGroupCommand } from '../../src/im/sync/pull-group.ts';
 import { syncInboxCommand } from '../../src/im/sync/sync-inbox.ts';
+import { getProfilesCommand } from '../../src/im/profiles/get-profiles.ts';
+import { setProfileCommand } from '../../src/im/profiles/set-profile.ts';
 import {
   type GroupMembersResult,
   Op,
   type OpTypes,
   createGroupArgs,
   decideApplicationArgs,
+  getProfilesArgs,
+  setProfileArgs,
   groupApplicationsArgs,
   readGroupApplicationsArgs,
   dismissArgs,
@@ -142,6 +146,8 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.ReadGroupApplications, { args: readGroupApplicationsArgs, runs: readGroupApplicationsCommand, input: (a) => a }),
   clientOp(Op.AcceptGroupApplication, { args: decideApplicationArgs, runs: decideApplicationCommand, input: (a) => ({ ...a, accept: true }) }),
   clientOp(Op.RefuseGroupApplication, { args: decideApplicationArgs, runs: decideApplicationCommand, input: (a) => ({ ...a, accept: false }) }),
+  clientOp(Op.SetProfile, { args: setProfileArgs, runs: setProfileCommand, input: (a) => ({ items: a.items }) }),
+  clientOp(Op.GetProfiles, { args: getProfilesArgs, runs: getProfilesCommand, output: (profiles) => ({ profiles }), input: (a) => a }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

@@ -5,7 +5,7 @@
  */
 import type { C2CDeliverOptions, C2CDelivery } from '../../src/im/actor-api.ts';
 import { entryOf, forClients } from '../../src/im/stream-page.ts';
-import type { C2CMessage, Entry, InboxNotice, StreamEvent } from '../../src/protocol/entries.ts';
+import type { C2CMessage, Entry, InboxOnlyEntry, StreamEvent } from '../../src/protocol/entries.ts';
 import type { ParleyEvent } from '../../src/protocol/events.ts';
 import { inboxStream } from '../../src/protocol/streams.ts';
 import type { AppendEntry, MessageLog } from '../../storage/store.ts';
@@ -95,7 +95,7 @@ export class InboxStream {
     return { seq: out.seq, message: msg, duplicate: false };
   }
 
-  async appendNotice(notice: InboxNotice): Promise<{ seq: number }> {
+  async appendNotice(notice: InboxOnlyEntry): Promise<{ seq: number }> {
     const writer = await this.#getWriter();
     const entry: Entry = notice;
     const payload = JSON.stringify(entry);

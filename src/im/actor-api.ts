@@ -4,7 +4,7 @@
  * or across nodes; nothing outside src/cluster knows where an actor runs. Each actor speaks one
  * typed protocol: a union of commands, each with its result type, handled by one exhaustive table.
  */
-import type { C2CMessage, GroupAt, GroupMessage, InboxNotice, StreamEvent, MsgElem } from '../protocol/entries.ts';
+import type { C2CMessage, GroupAt, GroupMessage, InboxOnlyEntry, StreamEvent, MsgElem } from '../protocol/entries.ts';
 import type { GroupView } from '../protocol/client-ops.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
@@ -75,7 +75,7 @@ export type InboxProtocol = {
   /** Appends a C2C message (received or sent) to this inbox; rejects with 90008/90012 if the account is unknown. */
   deliverC2C: { args: { readonly message: C2CMessage; readonly opts: C2CDeliverOptions }; result: C2CDelivery };
   /** Appends a notice (group joined/left) and pushes it to online devices. */
-  appendNotice: { args: { readonly notice: InboxNotice }; result: { seq: number } };
+  appendNotice: { args: { readonly notice: InboxOnlyEntry }; result: { seq: number } };
   /** Pushes an event to online devices without storing it. */
   pushLive: { args: { readonly event: StreamEvent }; result: void };
   /** Closes every device session (REST kick). */

@@ -8,6 +8,7 @@ import type { AccountDirectory } from './account-directory.ts';
 import type { Actors } from './actor-api.ts';
 import type { Hooks } from './hooks.ts';
 import type { WordFilter } from './word-filter.ts';
+import type { CustomProfileTag } from './profiles/profile-tags.ts';
 
 export interface ImLimits {
   readonly maxMsgBytes: number;
@@ -40,6 +41,8 @@ export interface ImContext {
   readonly identity: AppIdentity;
   readonly limits: ImLimits;
   readonly moderation: Moderation;
+  /** The app's custom profile tags (Tag_Profile_Custom_*); none when absent. */
+  readonly customProfileTags?: readonly CustomProfileTag[];
   /** Unix ms. Injected so tests can move time. */
   readonly now: () => number;
   readonly log: Logger;

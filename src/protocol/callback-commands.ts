@@ -25,6 +25,7 @@ export const AFTER_COMMANDS = [
   'Group.CallbackSendMsgException',
   'Group.CallbackAfterGroupFull',
   'State.StateChange',
+  'Profile.CallbackPortraitSet',
 ] as const;
 
 export const CALLBACK_COMMANDS: readonly string[] = [...BEFORE_COMMANDS, ...AFTER_COMMANDS];

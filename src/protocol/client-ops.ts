@@ -5,7 +5,7 @@
  * SDK (types).
  */
 import { z } from 'zod';
-import type { StreamEvent } from './entries.ts';
+import type { ProfileItem, StreamEvent } from './entries.ts';
 import { isValidGroupId, isValidUserId } from './ids.ts';
 
 export const Op = {
@@ -32,6 +32,8 @@ export const Op = {
   ReadGroupApplications: 'group.applicationsRead',
   AcceptGroupApplication: 'group.acceptApplication',
   RefuseGroupApplication: 'group.refuseApplication',
+  SetProfile: 'profile.set',
+  GetProfiles: 'profile.get',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -396,6 +398,25 @@ export type ReadGroupApplicationsArgs = z.infer<typeof readGroupApplicationsArgs
 export const decideApplicationArgs = z.object({ groupId, applicant: userId, message: z.string().optional() });
 export type DecideApplicationArgs = z.infer<typeof decideApplicationArgs>;
 
+// ---- profiles (Tencent's setSelfInfo / getUsersInfo; the rules are portrait_set's and portrait_get's) ----
+
+/**
+ * Sets fields of the caller's own profile: `Tag_Profile_IM_*` standard tags and the app's
+ * `Tag_Profile_Custom_*` tags, each checked (40009 unknown tag, 40008 not writable, 40610 wrong type,
+ * 40605 bad value, 40601 too long); nothing is set when one is refused. The caller's other devices
+ * get a `profile` entry in the inbox.
+ */
+export const setProfileArgs = z.object({ items: z.array(z.object({ Tag: z.string(), Value: z.union([z.string(), z.number()]) })) });
+export type SetProfileArgs = z.infer<typeof setProfileArgs>;
+
+/** Reads `tagList` of up to 100 accounts, friends or not; unset tags read as their defaults. */
+export const getProfilesArgs = z.object({ userIds: z.array(userId).min(1), tagList: z.array(z.string()).min(1) });
+export type GetProfilesArgs = z.infer<typeof getProfilesArgs>;
+export interface GetProfilesResult {
+  /** One per account asked for, in order: its items, or `code` (40003 no such account, 40007 a tag you may not read) and `info`. */
+  readonly profiles: readonly { readonly userId: string; readonly items: readonly ProfileItem[]; readonly code: number; readonly info: string }[];
+}
+
 /** Arguments and results per op, for the SDK's typed `call`. */
 export interface OpTypes {
   [Op.SendC2C]: { args: SendC2CArgs; result: SendC2CResult };
@@ -421,6 +442,8 @@ export interface OpTypes {
   [Op.ReadGroupApplications]: { args: ReadGroupApplicationsArgs; result: void };
   [Op.AcceptGroupApplication]: { args: DecideApplicationArgs; result: void };
   [Op.RefuseGroupApplication]: { args: DecideApplicationArgs; result: void };
+  [Op.SetProfile]: { args: SetProfileArgs; result: void };
+  [Op.GetProfiles]: { args: GetProfilesArgs; result: GetProfilesResult };
 }
 
 /** Body of `POST /connect`. */

@@ -218,7 +218,29 @@ export interface InboxNotice {
   readonly message?: string;
 }
 
-export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice;
+/** One profile field as Tencent's wire carries it (portrait_set/get, Profile.CallbackPortraitSet): a Tag_Profile_* tag and its value. */
+export interface ProfileItem {
+  readonly Tag: string;
+  readonly Value: string | number;
+}
+
+/**
+ * The user's own profile changed (REST portrait_set, or `profile.set` from one of their devices):
+ * `items` are the fields set, with their new values, so the other devices update their copy.
+ */
+export interface ProfileNotice {
+  readonly kind: 'profile';
+  readonly userId: string;
+  /** Who set it: the user, or the App admin's identifier. */
+  readonly operator: string;
+  readonly items: readonly ProfileItem[];
+  readonly time: number;
+}
+
+/** What a user's inbox holds besides C2C messages: notices, kept with a SEQ so every device syncs them. */
+export type InboxOnlyEntry = InboxNotice | ProfileNotice;
+
+export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice;
 
 /**
  * An entry as delivered: the stream it belongs to and its SEQ there. `seq` is 0 for online-only

@@ -6,7 +6,7 @@
  * Compatibility: fields are only ever added within a version; a type's meaning never changes.
  * A consumer ignores types and fields it does not know.
  */
-import type { C2CMessage, GroupInfoChanges, GroupMessage, GroupTip, MsgElem } from './entries.ts';
+import type { C2CMessage, GroupInfoChanges, GroupMessage, GroupTip, MsgElem, ProfileItem } from './entries.ts';
 import type { Platform } from './client-ops.ts';
 
 export const EVENT_VERSION = 1;
@@ -166,8 +166,20 @@ export interface StateChangedData {
   readonly platform: Platform;
 }
 
+/** A user's profile fields were set (portrait_set, or the user from a device). */
+export interface ProfileChangedData {
+  readonly userId: string;
+  /** The user, or the App admin's identifier. */
+  readonly operator: string;
+  /** The fields set, with their new values, in the order given. */
+  readonly items: readonly ProfileItem[];
+  /** Where it was set from (Tencent's OptPlatform): `RESTAPI`, or the device's platform. */
+  readonly platform: string;
+}
+
 export type ParleyEvent =
   | EventBase<'account.imported', AccountImportedData>
+  | EventBase<'profile.changed', ProfileChangedData>
   | EventBase<'c2c.message', C2CMessageData>
   | EventBase<'group.created', GroupCreatedData>
   | EventBase<'group.message', GroupMessageData>

@@ -3,7 +3,7 @@
  * `sig_not_before` is written with the revocation second as its write timestamp, so the highest
  * value wins without a read (a revocation never moves back).
  */
-import type { AccountRecord, AccountStore, MessageLog, OutboxRecord } from '../store.ts';
+import type { AccountRecord, AccountStore, MessageLog, OutboxRecord, ProfileChange, ProfileTagValue } from '../store.ts';
 import { type Cql, num } from './cql.ts';
 
 export class CassandraAccountStore implements AccountStore {
@@ -23,6 +23,8 @@ export class CassandraAccountStore implements AccountStore {
       face: `UPDATE ${ks}.accounts SET face_url = ? WHERE user_id = ? IF EXISTS`,
       get: `SELECT user_id, nick, face_url, created_at, sig_not_before FROM ${ks}.accounts WHERE user_id IN ?`,
       revoke: `UPDATE ${ks}.accounts USING TIMESTAMP ? SET sig_not_before = ? WHERE user_id = ?`,
+      tag: `INSERT INTO ${ks}.profile_tags (user_id, tag, value) VALUES (?, ?, ?)`,
+      tagsOf: `SELECT user_id, tag, value FROM ${ks}.profile_tags WHERE user_id IN ?`,
     };
   }
 
@@ -53,6 +55,28 @@ export class CassandraAccountStore implements AccountStore {
         createdAt: num(r.get('created_at')),
         sigNotBefore: num(r.get('sig_not_before')),
       });
+    }
+    return out;
+  }
+
+  async setProfile(userId: string, change: ProfileChange, outbox?: OutboxRecord): Promise<void> {
+    // nick and face go through the LWT updates import uses (IF EXISTS), so a profile never creates an account.
+    if (change.nick !== undefined) await this.#cql.run(this.#q.nick, [change.nick, userId]);
+    if (change.faceUrl !== undefined) await this.#cql.run(this.#q.face, [change.faceUrl, userId]);
+    const tags = [...change.tags].map(([tag, value]) => ({ query: this.#q.tag, params: [userId, tag, JSON.stringify(value)] }));
+    // One partition: a logged batch of its rows is applied as one.
+    if (tags.length > 0) await this.#cql.client.batch(tags, { prepare: true, logged: true, consistency: this.#cql.options.consistency });
+    if (outbox) await this.#outbox.addPending(outbox.streamId, outbox.events);
+  }
+
+  async getProfileTags(userIds: readonly string[]): Promise<Map<string, Map<string, ProfileTagValue>>> {
+    const out = new Map<string, Map<string, ProfileTagValue>>();
+    if (userIds.length === 0) return out;
+    for await (const r of await this.#cql.paged(this.#q.tagsOf, [[...new Set(userIds)]])) {
+      const userId = r.get('user_id') as string;
+      const tags = out.get(userId) ?? new Map<string, ProfileTagValue>();
+      tags.set(r.get('tag') as string, JSON.parse(r.get('value') as string) as ProfileTagValue);
+      out.set(userId, tags);
     }
     return out;
   }

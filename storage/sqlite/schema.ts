@@ -45,6 +45,14 @@ CREATE TABLE IF NOT EXISTS accounts (
   sig_not_before INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 
+-- Profile tags other than nick and face (AccountStore.setProfile): one row per user and tag, value as JSON.
+CREATE TABLE IF NOT EXISTS profile_tags (
+  user_id TEXT NOT NULL,
+  tag     TEXT NOT NULL,
+  value   TEXT NOT NULL,
+  PRIMARY KEY (user_id, tag)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS groups (
   group_id   TEXT PRIMARY KEY,
   type       TEXT NOT NULL,

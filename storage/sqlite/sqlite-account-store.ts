@@ -1,6 +1,6 @@
 /** AccountStore on SQLite. */
 import type { Database, Statement } from 'better-sqlite3';
-import type { AccountRecord, AccountStore, OutboxRecord } from '../store.ts';
+import type { AccountRecord, AccountStore, OutboxRecord, ProfileChange, ProfileTagValue } from '../store.ts';
 import { INSERT_PENDING } from './schema.ts';
 
 interface AccountRow {
@@ -17,6 +17,10 @@ export class SqliteAccountStore implements AccountStore {
   readonly #get: Statement;
   readonly #revoke: Statement;
   readonly #addPending: Statement;
+  readonly #setNick: Statement;
+  readonly #setFace: Statement;
+  readonly #setTag: Statement;
+  readonly #tagsOf: Statement;
 
   constructor(db: Database) {
     this.#db = db;
@@ -27,6 +31,10 @@ export class SqliteAccountStore implements AccountStore {
     this.#get = db.prepare('SELECT * FROM accounts WHERE user_id = ?');
     this.#addPending = db.prepare(INSERT_PENDING);
     this.#revoke = db.prepare('UPDATE accounts SET sig_not_before = max(sig_not_before, ?) WHERE user_id = ?');
+    this.#setNick = db.prepare('UPDATE accounts SET nick = ? WHERE user_id = ?');
+    this.#setFace = db.prepare('UPDATE accounts SET face_url = ? WHERE user_id = ?');
+    this.#setTag = db.prepare('INSERT INTO profile_tags (user_id, tag, value) VALUES (?, ?, ?) ON CONFLICT (user_id, tag) DO UPDATE SET value = excluded.value');
+    this.#tagsOf = db.prepare('SELECT tag, value FROM profile_tags WHERE user_id = ?');
   }
 
   async importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number, outbox?: OutboxRecord): Promise<void> {
@@ -49,5 +57,23 @@ export class SqliteAccountStore implements AccountStore {
 
   async revokeSigsBefore(userId: string, unixSeconds: number): Promise<void> {
     this.#revoke.run(unixSeconds, userId);
+  }
+
+  async setProfile(userId: string, change: ProfileChange, outbox?: OutboxRecord): Promise<void> {
+    this.#db.transaction(() => {
+      if (change.nick !== undefined) this.#setNick.run(change.nick, userId);
+      if (change.faceUrl !== undefined) this.#setFace.run(change.faceUrl, userId);
+      for (const [tag, value] of change.tags) this.#setTag.run(userId, tag, JSON.stringify(value));
+      if (outbox) for (const e of outbox.events) this.#addPending.run(outbox.streamId, e.id, e.payload);
+    })();
+  }
+
+  async getProfileTags(userIds: readonly string[]): Promise<Map<string, Map<string, ProfileTagValue>>> {
+    const out = new Map<string, Map<string, ProfileTagValue>>();
+    for (const id of new Set(userIds)) {
+      const rows = this.#tagsOf.all(id) as { tag: string; value: string }[];
+      if (rows.length > 0) out.set(id, new Map(rows.map((r) => [r.tag, JSON.parse(r.value) as ProfileTagValue])));
+    }
+    return out;
   }
 }

@@ -228,6 +228,20 @@ export function runStoreContract(o: StoreContractOptions): void {
         await store.accounts.revokeSigsBefore(id, 400);
         expect((await store.accounts.getAccounts([id])).get(id)?.sigNotBefore).toBe(500);
       });
+
+      it('sets profile fields tag by tag, keeping the others, with its outbox events; nick and face in the account', async () => {
+        const id = `prof-${process.pid}-${Date.now()}`;
+        const other = `${id}-other`;
+        await store.accounts.importAccounts([{ userId: id, nick: 'N' }, { userId: other }], 1);
+        const changed = { id: `profile:${id}:1`, payload: '{"type":"profile.changed"}' };
+        await store.accounts.setProfile(id, { faceUrl: 'http://f', tags: new Map<string, string | number>([['Tag_Profile_IM_Gender', 'Gender_Type_Female'], ['Tag_Profile_IM_Level', 3]]) }, { streamId: `u:${id}`, events: [changed] });
+        await store.accounts.setProfile(id, { nick: 'Nina', tags: new Map([['Tag_Profile_IM_Level', 4]]) });
+        expect((await store.accounts.getAccounts([id])).get(id)).toMatchObject({ nick: 'Nina', faceUrl: 'http://f' });
+        const tags = await store.accounts.getProfileTags([id, other, `${id}-missing`]);
+        expect([...tags.keys()]).toEqual([id]);
+        expect(Object.fromEntries(tags.get(id) ?? [])).toEqual({ Tag_Profile_IM_Gender: 'Gender_Type_Female', Tag_Profile_IM_Level: 4 });
+        expect(await store.messages.readPending(`u:${id}`, 10)).toEqual([changed]);
+      });
     });
 
     describe('groups', () => {

@@ -9,6 +9,7 @@ import { sendC2CCommand } from '../../src/im/c2c/send.ts';
 import { defineCommand, execute } from '../../src/im/command.ts';
 import { groupSendCommand } from '../../src/im/groups/send.ts';
 import { CLIENT_OPS } from '../../rooms/inbox/client-ops.ts';
+import { profileService } from '../../src/api/endpoints/profile.ts';
 import { fakeContext, limits } from '../helpers/fake-im.ts';
 
 const body = [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }];
@@ -18,7 +19,7 @@ const alice = { kind: 'user', userId: 'alice', platform: 'Web' } as const;
 describe('command seam', () => {
   it('mounts every REST command once, under one domain command each (an old name runs its new name’s command)', () => {
     const oldNames = new Map([['get_group_shutted_uin', 'get_group_muted_account']]);
-    const endpoints = [accountService, openimService, groupService].flatMap((s) => s.endpoints);
+    const endpoints = [accountService, openimService, groupService, profileService].flatMap((s) => s.endpoints);
     for (const [old, current] of oldNames) expect(endpoints.find((e) => e.command === old)?.runs).toBe(endpoints.find((e) => e.command === current)?.runs);
     const names = endpoints.filter((e) => !oldNames.has(e.command)).map((e) => e.runs);
     expect(new Set(names).size).toBe(names.length);
@@ -29,6 +30,7 @@ describe('command seam', () => {
       'group.create', 'group.invite', 'group.kick', 'group.quit', 'group.join', 'group.info', 'group.modify',
       'group.modifyMember', 'group.mute', 'group.muted', 'group.members', 'group.transfer', 'group.dismiss', 'group.recall',
       'group.applications', 'group.applicationsRead', 'group.acceptApplication', 'group.refuseApplication',
+      'profile.set', 'profile.get',
     ]);
   });
 

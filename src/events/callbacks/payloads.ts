@@ -206,6 +206,11 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
       const payload = { EventTime: e.time, Info: { Action: d.action, To_Account: d.userId, Reason: reason } };
       return { command: 'State.StateChange', payload, platform: statePlatform(d.platform) };
     }
+    case 'profile.changed': {
+      const d = e.data;
+      const payload = { Operator_Account: d.operator, From_Account: d.userId, EventTime: e.time, ProfileItem: d.items };
+      return { command: 'Profile.CallbackPortraitSet', payload, platform: d.platform };
+    }
     case 'account.imported':
       return undefined;
   }
