@@ -16,6 +16,7 @@ import { groupService } from './api/endpoints/groups.ts';
 import { groupAttrService } from './api/endpoints/group-attr.ts';
 import { openimService } from './api/endpoints/openim.ts';
 import { profileService } from './api/endpoints/profile.ts';
+import { snsService } from './api/endpoints/sns.ts';
 import { openMsgService } from './api/endpoints/open-msg.ts';
 import { restRouter } from './api/rest-router.ts';
 import { answerMatchmakingRefusalsAs4xx } from './api/matchmake-errors.ts';
@@ -132,7 +133,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       app.disable('x-powered-by');
       // REST answers are POST replies: hashing each body for an ETag nobody revalidates is wasted work.
       app.disable('etag');
-      app.use(restRouter({ im, auth, services: [accountService, openimService, profileService, groupService, groupAttrService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
+      app.use(restRouter({ im, auth, services: [accountService, openimService, profileService, snsService, groupService, groupAttrService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
       app.use(connectRouter({ im, auth, actors: node.actors, log }));
       app.use(archive.router);
       app.get('/metrics', (_req, res) => {

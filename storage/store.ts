@@ -403,11 +403,119 @@ export interface ArchiveCatalog {
   deleteBefore(time: number): Promise<number>;
 }
 
+// ---- the relationship chain (Tencent's sns: friends, friend requests, friend groups, blacklist) ----
+
+/** One direction of a friendship: `owner`'s friend list holds `friend`. */
+export interface FriendKey {
+  readonly owner: string;
+  readonly friend: string;
+}
+
+/** One direction of a friendship with the fields of `owner`'s side (Tencent's Tag_SNS_IM_* and Tag_SNS_Custom_*). */
+export interface FriendRecord extends FriendKey {
+  readonly remark: string;
+  /** The owner's friend groups holding the friend. */
+  readonly groups: readonly string[];
+  readonly addSource: string;
+  readonly addWording: string;
+  /** When the friendship formed, Unix ms (Tag_SNS_IM_AddTime). */
+  readonly addTime: number;
+  /** Tag_SNS_Custom_* → value. */
+  readonly custom: Readonly<Record<string, string | number>>;
+}
+
+/** A pending friend request: `from` asked to have `to` as a friend; what it carries becomes `from`'s side. */
+export interface FriendRequestRecord {
+  readonly from: string;
+  readonly to: string;
+  readonly addType: 'Add_Type_Single' | 'Add_Type_Both';
+  readonly remark: string;
+  /** `""` for none. */
+  readonly groupName: string;
+  readonly addSource: string;
+  readonly addWording: string;
+  /** When it was (last) made, Unix ms. */
+  readonly time: number;
+}
+
+/** `owner` put `target` in their blacklist at `time` (Unix ms). */
+export interface BlacklistRecord {
+  readonly owner: string;
+  readonly target: string;
+  readonly time: number;
+}
+
+/**
+ * A user's relationship-data versions (Tencent's StandardSequence and CustomSequence of friend_get,
+ * CurrentSequence of friend groups, CurruentSequence of black_list_get): they only grow.
+ */
+export interface RelationSequences {
+  readonly standard: number;
+  readonly custom: number;
+  readonly groups: number;
+  readonly blacklist: number;
+}
+
+/** Writes of the relationship chain that belong together (`RelationStore.applyRelations`); absent lists change nothing. */
+export interface RelationChange {
+  /** Created or replaced, whole. */
+  readonly putFriends?: readonly FriendRecord[];
+  readonly removeFriends?: readonly FriendKey[];
+  readonly putRequests?: readonly FriendRequestRecord[];
+  readonly removeRequests?: readonly { readonly from: string; readonly to: string }[];
+  readonly putBlacklist?: readonly BlacklistRecord[];
+  readonly removeBlacklist?: readonly { readonly owner: string; readonly target: string }[];
+  /** Each owner's friend group names become `names`, in that order. */
+  readonly friendGroups?: readonly { readonly owner: string; readonly names: readonly string[] }[];
+  /** Each owner's sequences become at least these (a part already higher stays). */
+  readonly sequences?: readonly { readonly owner: string; readonly sequences: RelationSequences }[];
+}
+
+/**
+ * The relationship chain: friendships one direction per row, pending requests by requester and by
+ * peer, friend groups and blacklists per owner, and each owner's sequences. Checks read only the
+ * rows they name (point reads and counts), never a whole list; lists are paged.
+ */
+export interface RelationStore {
+  /**
+   * Applies `change` at once: in one transaction on SQLite (with `outbox`); on Cassandra as logged
+   * batches (every write lands, eventually; readers may see part of it meanwhile; a change too large
+   * for one batch is atomic per batch), `outbox` recorded after them. A key both removed and put
+   * by one change is put; a key put twice keeps its last put.
+   */
+  applyRelations(change: RelationChange, outbox?: OutboxRecord): Promise<void>;
+  /** The friendships among `keys` that exist, keyed `${owner}\n${friend}`. */
+  friendsAmong(keys: readonly FriendKey[]): Promise<Map<string, FriendRecord>>;
+  /** How many friends `owner` has. */
+  friendCount(owner: string): Promise<number>;
+  /** `owner`'s friends ordered by friend id, skipping `offset`, at most `limit`. */
+  listFriends(owner: string, offset: number, limit: number): Promise<FriendRecord[]>;
+  /** The requests among `keys` that are pending, keyed `${from}\n${to}`. */
+  requestsAmong(keys: readonly { readonly from: string; readonly to: string }[]): Promise<Map<string, FriendRequestRecord>>;
+  /** How many requests `user` has sent and has waiting, pending. */
+  requestCounts(user: string): Promise<{ readonly sent: number; readonly received: number }>;
+  /** `user`'s pending requests, sent and received, newest first, skipping `offset`, at most `limit`. */
+  listRequests(user: string, offset: number, limit: number): Promise<FriendRequestRecord[]>;
+  /** The blacklist entries among `keys` that exist, keyed `${owner}\n${target}`. */
+  blacklistedAmong(keys: readonly { readonly owner: string; readonly target: string }[]): Promise<Map<string, BlacklistRecord>>;
+  blacklistCount(owner: string): Promise<number>;
+  /** `owner`'s blacklist ordered by target id, skipping `offset`, at most `limit`. */
+  listBlacklist(owner: string, offset: number, limit: number): Promise<BlacklistRecord[]>;
+  /** `owner`'s friend group names, in order (at most 32, so read whole). */
+  friendGroups(owner: string): Promise<string[]>;
+  /** `owner`'s sequences; all 0 for a user who never had relationship data. */
+  relationSequences(owner: string): Promise<RelationSequences>;
+}
+
+/** The key of a pair in the maps RelationStore returns. */
+export const pairKey = (a: string, b: string): string => `${a}\n${b}`;
+
 /** The whole store an adapter provides. */
 export interface Store {
   readonly messages: MessageLog;
   readonly accounts: AccountStore;
   readonly groups: GroupStore;
+  readonly relations: RelationStore;
   readonly archive: ArchiveCatalog;
   /** A readiness probe for /health: resolves when the back end answers. */
   ping(): Promise<void>;

@@ -26,6 +26,10 @@ export const AFTER_COMMANDS = [
   'Group.CallbackAfterGroupFull',
   'State.StateChange',
   'Profile.CallbackPortraitSet',
+  'Sns.CallbackFriendAdd',
+  'Sns.CallbackFriendDelete',
+  'Sns.CallbackBlackListAdd',
+  'Sns.CallbackBlackListDelete',
 ] as const;
 
 export const CALLBACK_COMMANDS: readonly string[] = [...BEFORE_COMMANDS, ...AFTER_COMMANDS];

@@ -177,8 +177,31 @@ export interface ProfileChangedData {
   readonly platform: string;
 }
 
+/**
+ * The relationship chain changed. `action`: `friend.added` (friend_add, an accepted request; `pairs`
+ * are the directions formed, `from`'s list now holding `to`), `friend.imported` (friend_import),
+ * `friend.requested` (a request now pending from `from` to `to`), `friend.updated` (friend_update),
+ * `friend.deleted` (the directions removed), `blacklist.added` / `blacklist.deleted` (`from`'s
+ * blacklist and `to`), `groups.changed` (friend groups of `operator`'s user).
+ */
+export interface RelationChangedData {
+  readonly action: 'friend.added' | 'friend.imported' | 'friend.requested' | 'friend.updated' | 'friend.deleted' | 'blacklist.added' | 'blacklist.deleted' | 'groups.changed';
+  /** The user who acted, or the App admin's identifier. */
+  readonly operator: string;
+  /** The user whose request it is (From_Account). */
+  readonly user: string;
+  readonly pairs: readonly { readonly from: string; readonly to: string }[];
+  /** Where it came from (Tencent's OptPlatform): `RESTAPI`, or the device's platform. */
+  readonly platform: string;
+  /** friend.added: ForceAddFlags was set. */
+  readonly force?: boolean;
+  /** friend.added: by a response to a request (Tencent's ClientCmd friend_response) rather than friend_add. */
+  readonly response?: boolean;
+}
+
 export type ParleyEvent =
   | EventBase<'account.imported', AccountImportedData>
+  | EventBase<'relation.changed', RelationChangedData>
   | EventBase<'profile.changed', ProfileChangedData>
   | EventBase<'c2c.message', C2CMessageData>
   | EventBase<'group.created', GroupCreatedData>

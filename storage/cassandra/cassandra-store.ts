@@ -10,6 +10,7 @@ import { CassandraArchiveCatalog } from './cassandra-archive-catalog.ts';
 import { CassandraAccountStore } from './cassandra-account-store.ts';
 import { CassandraGroupStore } from './cassandra-group-store.ts';
 import { CassandraMessageLog } from './cassandra-message-log.ts';
+import { CassandraRelationStore } from './cassandra-relation-store.ts';
 import { Cql } from './cql.ts';
 
 export interface CassandraStoreOptions {
@@ -87,6 +88,7 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
     messages,
     accounts: new CassandraAccountStore(cql, messages),
     groups: new CassandraGroupStore(cql, messages),
+    relations: new CassandraRelationStore(cql, messages),
     archive: new CassandraArchiveCatalog(cql),
     async ping() {
       await client.execute('SELECT release_version FROM system.local');

@@ -135,6 +135,54 @@ CREATE TABLE IF NOT EXISTS application_reads (
   read_upto INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- The relationship chain (RelationStore); mirrors the tables of the same names in schema.cql.
+-- One row per direction of a friendship; groups and custom are JSON.
+CREATE TABLE IF NOT EXISTS friends (
+  owner       TEXT NOT NULL,
+  friend      TEXT NOT NULL,
+  remark      TEXT NOT NULL,
+  groups      TEXT NOT NULL,
+  add_source  TEXT NOT NULL,
+  add_wording TEXT NOT NULL,
+  add_time    INTEGER NOT NULL,
+  custom      TEXT NOT NULL,
+  PRIMARY KEY (owner, friend)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS friend_requests (
+  from_user   TEXT NOT NULL,
+  to_user     TEXT NOT NULL,
+  add_type    TEXT NOT NULL,
+  remark      TEXT NOT NULL,
+  group_name  TEXT NOT NULL,
+  add_source  TEXT NOT NULL,
+  add_wording TEXT NOT NULL,
+  time        INTEGER NOT NULL,
+  PRIMARY KEY (from_user, to_user)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS friend_requests_to ON friend_requests (to_user, from_user);
+
+CREATE TABLE IF NOT EXISTS blacklist (
+  owner  TEXT NOT NULL,
+  target TEXT NOT NULL,
+  time   INTEGER NOT NULL,
+  PRIMARY KEY (owner, target)
+) WITHOUT ROWID;
+
+-- names: a JSON array, in order.
+CREATE TABLE IF NOT EXISTS friend_groups (
+  owner TEXT PRIMARY KEY,
+  names TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS relation_sequences (
+  owner     TEXT PRIMARY KEY,
+  standard  INTEGER NOT NULL,
+  custom    INTEGER NOT NULL,
+  groups    INTEGER NOT NULL,
+  blacklist INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- The order GroupStore.listGroups pages in (groups has no rowid): one row per group, numbered as created.
 -- AUTOINCREMENT never reuses a number, so a group created during a listing always sorts after its cursor.
 CREATE TABLE IF NOT EXISTS group_listing (

@@ -10,6 +10,7 @@ import { SqliteAccountStore } from './sqlite-account-store.ts';
 import { SqliteGroupStore } from './sqlite-group-store.ts';
 import { SqliteMessageLog } from './sqlite-message-log.ts';
 import { applySchema } from './schema.ts';
+import { SqliteRelationStore } from './sqlite-relation-store.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -40,6 +41,7 @@ export function openSqliteStore(o: SqliteStoreOptions): Store {
     messages,
     accounts: new SqliteAccountStore(db),
     groups: new SqliteGroupStore(db),
+    relations: new SqliteRelationStore(db),
     archive: new SqliteArchiveCatalog(db),
     async ping() {
       db.prepare('SELECT 1').get();

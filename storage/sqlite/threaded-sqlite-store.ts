@@ -119,6 +119,7 @@ export async function openThreadedSqliteStore(o: StoreThreadOptions, onDeath: (e
     messages: portOf(thread, 'messages'),
     accounts: portOf(thread, 'accounts'),
     groups: portOf(thread, 'groups'),
+    relations: portOf(thread, 'relations'),
     archive: portOf(thread, 'archive'),
     ping: () => thread.call('store', 'ping', []) as Promise<void>,
     close: () => thread.close(),

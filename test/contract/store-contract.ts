@@ -7,11 +7,14 @@ import {
   type AppendEntry,
   type ApplicationPage,
   type ArchiveFileRecord,
+  type FriendRecord,
+  type FriendRequestRecord,
   type GroupApplicationRecord,
   type GroupListPage,
   type GroupType,
   StaleEpochError,
   type Store,
+  pairKey,
 } from '../../storage/store.ts';
 
 export interface StoreContractOptions {
@@ -544,6 +547,78 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect((await store.groups.applicationsFor(u, 0, 1, NOW)).readUpTo).toBe(500);
         await store.groups.markApplicationsRead(u, 600);
         expect((await store.groups.applicationsFor(u, 0, 1, NOW)).readUpTo).toBe(600);
+      });
+    });
+
+    describe('relations', () => {
+      const uniq = () => `${process.pid}-${Date.now()}-${streamCounter++}`;
+      const friend = (owner: string, f: string, addTime = 100, extra: Partial<FriendRecord> = {}): FriendRecord => ({
+        owner, friend: f, remark: '', groups: [], addSource: 'AddSource_Type_Web', addWording: '', addTime, custom: {}, ...extra,
+      });
+      const request = (from: string, to: string, time: number): FriendRequestRecord => ({
+        from, to, addType: 'Add_Type_Both', remark: 'r', groupName: '', addSource: 'AddSource_Type_Web', addWording: 'hi', time,
+      });
+
+      it('keeps friendships one direction per row, with their fields, read by the pairs asked for and paged by friend id', async () => {
+        const u = uniq();
+        const [ann, bob, cat] = [`ann-${u}`, `bob-${u}`, `cat-${u}`];
+        const full = friend(ann, bob, 100, { remark: 'Bobby', groups: ['work', 'chess'], custom: { Tag_SNS_Custom_Since: 2019, Tag_SNS_Custom_Note: 'n' } });
+        await store.relations.applyRelations({ putFriends: [full, friend(ann, cat), friend(bob, ann)] });
+        const got = await store.relations.friendsAmong([{ owner: ann, friend: bob }, { owner: cat, friend: ann }, { owner: bob, friend: ann }]);
+        expect([...got.keys()].sort()).toEqual([pairKey(ann, bob), pairKey(bob, ann)].sort());
+        expect(got.get(pairKey(ann, bob))).toEqual(full);
+        expect(await store.relations.friendCount(ann)).toBe(2);
+        expect(await store.relations.friendCount(cat)).toBe(0);
+        expect((await store.relations.listFriends(ann, 0, 1)).map((f) => f.friend)).toEqual([bob]);
+        expect((await store.relations.listFriends(ann, 1, 10)).map((f) => f.friend)).toEqual([cat]);
+        await store.relations.applyRelations({ removeFriends: [{ owner: ann, friend: bob }], putFriends: [{ ...friend(ann, cat), remark: 'Kitty' }] });
+        expect((await store.relations.listFriends(ann, 0, 10)).map((f) => [f.friend, f.remark])).toEqual([[cat, 'Kitty']]);
+        expect((await store.relations.friendsAmong([{ owner: bob, friend: ann }])).size).toBe(1);
+      });
+
+      it('keeps pending requests by requester and peer, counted and listed newest first for both', async () => {
+        const u = uniq();
+        const [ann, bob, cat] = [`ann-${u}`, `bob-${u}`, `cat-${u}`];
+        await store.relations.applyRelations({ putRequests: [request(ann, bob, 100), request(cat, ann, 200), request(cat, bob, 300)] });
+        expect(await store.relations.requestCounts(ann)).toEqual({ sent: 1, received: 1 });
+        expect(await store.relations.requestCounts(bob)).toEqual({ sent: 0, received: 2 });
+        expect((await store.relations.listRequests(ann, 0, 10)).map((r) => `${r.from}>${r.to}`)).toEqual([`${cat}>${ann}`, `${ann}>${bob}`]);
+        expect((await store.relations.listRequests(bob, 1, 10)).map((r) => r.from)).toEqual([ann]);
+        const got = await store.relations.requestsAmong([{ from: ann, to: bob }, { from: bob, to: ann }]);
+        expect([...got.keys()]).toEqual([pairKey(ann, bob)]);
+        expect(got.get(pairKey(ann, bob))).toEqual(request(ann, bob, 100));
+        await store.relations.applyRelations({ removeRequests: [{ from: cat, to: bob }], putRequests: [{ ...request(ann, bob, 400), addWording: 'again' }] });
+        expect(await store.relations.requestCounts(bob)).toEqual({ sent: 0, received: 1 });
+        expect((await store.relations.listRequests(bob, 0, 10)).map((r) => [r.from, r.addWording])).toEqual([[ann, 'again']]);
+      });
+
+      it('keeps blacklists per owner, friend groups in order, and sequences that never go down', async () => {
+        const u = uniq();
+        const [ann, bob, cat] = [`ann-${u}`, `bob-${u}`, `cat-${u}`];
+        await store.relations.applyRelations({ putBlacklist: [{ owner: ann, target: cat, time: 5 }, { owner: ann, target: bob, time: 6 }] });
+        expect(await store.relations.blacklistCount(ann)).toBe(2);
+        expect(await store.relations.listBlacklist(ann, 0, 10)).toEqual([{ owner: ann, target: bob, time: 6 }, { owner: ann, target: cat, time: 5 }]);
+        expect([...(await store.relations.blacklistedAmong([{ owner: ann, target: bob }, { owner: bob, target: ann }])).keys()]).toEqual([pairKey(ann, bob)]);
+        await store.relations.applyRelations({ removeBlacklist: [{ owner: ann, target: bob }] });
+        expect((await store.relations.listBlacklist(ann, 0, 10)).map((b) => b.target)).toEqual([cat]);
+
+        expect(await store.relations.friendGroups(ann)).toEqual([]);
+        await store.relations.applyRelations({ friendGroups: [{ owner: ann, names: ['work', 'chess'] }] });
+        await store.relations.applyRelations({ friendGroups: [{ owner: ann, names: ['chess', 'work', 'family'] }] });
+        expect(await store.relations.friendGroups(ann)).toEqual(['chess', 'work', 'family']);
+
+        expect(await store.relations.relationSequences(ann)).toEqual({ standard: 0, custom: 0, groups: 0, blacklist: 0 });
+        await store.relations.applyRelations({ sequences: [{ owner: ann, sequences: { standard: 3, custom: 1, groups: 2, blacklist: 5 } }] });
+        await store.relations.applyRelations({ sequences: [{ owner: ann, sequences: { standard: 2, custom: 4, groups: 2, blacklist: 5 } }] });
+        expect(await store.relations.relationSequences(ann)).toEqual({ standard: 3, custom: 4, groups: 2, blacklist: 5 });
+      });
+
+      it('records a change’s outbox events with it', async () => {
+        const u = uniq();
+        const streamId = `u:ann-${u}`;
+        const added = { id: `friend:${u}`, payload: '{"type":"friend.added"}' };
+        await store.relations.applyRelations({ putFriends: [friend(`ann-${u}`, `bob-${u}`)] }, { streamId, events: [added] });
+        expect(await store.messages.readPending(streamId, 10)).toEqual([added]);
       });
     });
 

@@ -5,7 +5,7 @@
  */
 import type { BeforeApplyJoinEvent, BeforeC2CSendEvent, BeforeCreateGroupEvent, BeforeGroupSendEvent, BeforeInviteEvent } from '../../im/hooks.ts';
 import type { C2CMessage, GroupMessage, MsgOrigin } from '../../protocol/entries.ts';
-import type { ParleyEvent } from '../../protocol/events.ts';
+import type { ParleyEvent, RelationChangedData } from '../../protocol/events.ts';
 import type { AfterCommand } from '../../protocol/callback-commands.ts';
 
 export type Payload = Readonly<Record<string, unknown>>;
@@ -211,7 +211,37 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
       const payload = { Operator_Account: d.operator, From_Account: d.userId, EventTime: e.time, ProfileItem: d.items };
       return { command: 'Profile.CallbackPortraitSet', payload, platform: d.platform };
     }
+    case 'relation.changed':
+      return relationCallback(e.data, e.time);
     case 'account.imported':
+      return undefined;
+  }
+}
+
+/** The Sns.* after-callback of a relationship change (spec §7.3); imports, requests, updates and friend groups have none. */
+function relationCallback(d: RelationChangedData, time: number): AfterCallback | undefined {
+  const pairs = d.pairs.map((p) => ({ From_Account: p.from, To_Account: p.to }));
+  const base = { platform: d.platform };
+  switch (d.action) {
+    case 'friend.added': {
+      const rest = d.platform === 'RESTAPI';
+      const clientCmd = d.response ? (rest ? 'friend_response' : 'FriendResponse') : rest ? 'friend_add' : 'FriendAdd';
+      const payload = {
+        PairList: d.pairs.map((p) => ({ From_Account: p.from, To_Account: p.to, Initiator_Account: d.user })),
+        ClientCmd: clientCmd,
+        ...(rest ? { Admin_Account: d.operator } : {}),
+        ForceFlag: d.force ? 1 : 0,
+        EventTime: time,
+      };
+      return { command: 'Sns.CallbackFriendAdd', payload, ...base };
+    }
+    case 'friend.deleted':
+      return { command: 'Sns.CallbackFriendDelete', payload: { PairList: pairs, EventTime: time }, ...base };
+    case 'blacklist.added':
+      return { command: 'Sns.CallbackBlackListAdd', payload: { PairList: pairs, EventTime: time }, ...base };
+    case 'blacklist.deleted':
+      return { command: 'Sns.CallbackBlackListDelete', payload: { PairList: pairs, EventTime: time }, ...base };
+    default:
       return undefined;
   }
 }

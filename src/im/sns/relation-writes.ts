@@ -1,0 +1,58 @@
+/**
+ * What the relationship-chain commands share: per-item results, the store writes an outcome makes
+ * (with the owners' sequences bumped once per request), and the `relation.changed` event they carry.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FriendRecord, RelationChange, RelationSequences } from '../../../storage/store.ts';
+import { type ImError, isImError } from '../../protocol/errors.ts';
+import { type RelationChangedData, makeEvent } from '../../protocol/events.ts';
+import { inboxStream } from '../../protocol/streams.ts';
+import type { ImContext } from '../context.ts';
+import { type SnsChange, bumpSequences } from './sns-sequences.ts';
+
+/** One item's answer (Tencent's ResultItem): 0, or the code and info of why not. */
+export interface ItemResult {
+  readonly to: string;
+  readonly code: number;
+  readonly info: string;
+}
+
+export const ok = (to: string): ItemResult => ({ to, code: 0, info: '' });
+export const failed = (to: string, e: ImError): ItemResult => ({ to, code: e.code, info: e.info });
+
+/** Runs `f` for one item, turning a catalogue error into that item's result. */
+export async function perItem(to: string, f: () => Promise<ItemResult>): Promise<ItemResult> {
+  try {
+    return await f();
+  } catch (e) {
+    if (isImError(e)) return failed(to, e);
+    throw e;
+  }
+}
+
+/** A friendship side as stored, stamped `now`. */
+export const friendRecord = (spec: Omit<FriendRecord, 'addTime' | 'custom'> & Partial<Pick<FriendRecord, 'custom'>>, now: number): FriendRecord => ({
+  custom: {},
+  ...spec,
+  addTime: now,
+});
+
+/**
+ * Writes `change` with each owner's sequences bumped for what changed for them, and the
+ * `relation.changed` event (keyed by the request's user) in the same store write.
+ */
+export async function writeRelations(ctx: ImContext, user: string, change: RelationChange, changed: ReadonlyMap<string, readonly SnsChange[]>, data: RelationChangedData): Promise<void> {
+  const owners = [...changed.keys()];
+  const current = await Promise.all(owners.map((o) => ctx.store.relations.relationSequences(o)));
+  const sequences = owners.map((owner, i): { owner: string; sequences: RelationSequences } => ({ owner, sequences: bumpSequences(current[i], changed.get(owner) ?? []) }));
+  const now = ctx.now();
+  const stream = inboxStream(user);
+  const events = [makeEvent('relation.changed', `relation:${user}:${now}:${randomUUID()}`, stream, now, data)];
+  await ctx.store.relations.applyRelations({ ...change, sequences }, ctx.events.record(stream, events));
+  ctx.events.publishRecorded(stream, events);
+}
+
+/** Adds `parts` for `owner` to a map of what changed for whom. */
+export function touch(changed: Map<string, SnsChange[]>, owner: string, ...parts: SnsChange[]): void {
+  changed.set(owner, [...(changed.get(owner) ?? []), ...parts]);
+}
