@@ -27,6 +27,11 @@ import { pullGroupCommand } from '../../src/im/sync/pull-group.ts';
 import { syncInboxCommand } from '../../src/im/sync/sync-inbox.ts';
 import { getProfilesCommand } from '../../src/im/profiles/get-profiles.ts';
 import { setProfileCommand } from '../../src/im/profiles/set-profile.ts';
+import { friendAddCommand } from '../../src/im/sns/friend-add.ts';
+import { friendRequestsCommand, friendRespondCommand } from '../../src/im/sns/friend-requests.ts';
+import { friendCheckCommand, friendGetCommand } from '../../src/im/sns/friend-queries.ts';
+import { friendDeleteCommand } from '../../src/im/sns/friend-changes.ts';
+import { blacklistAddCommand, blacklistDeleteCommand, blacklistGetCommand } from '../../src/im/sns/blacklist.ts';
 import {
   type GroupMembersResult,
   Op,
@@ -35,6 +40,14 @@ import {
   decideApplicationArgs,
   getProfilesArgs,
   setProfileArgs,
+  addFriendsArgs,
+  friendRequestsArgs,
+  respondFriendsArgs,
+  friendsArgs,
+  deleteFriendsArgs,
+  checkFriendsArgs,
+  blacklistArgs,
+  blacklistPageArgs,
   groupApplicationsArgs,
   readGroupApplicationsArgs,
   dismissArgs,
@@ -148,6 +161,15 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.RefuseGroupApplication, { args: decideApplicationArgs, runs: decideApplicationCommand, input: (a) => ({ ...a, accept: false }) }),
   clientOp(Op.SetProfile, { args: setProfileArgs, runs: setProfileCommand, input: (a) => ({ items: a.items }) }),
   clientOp(Op.GetProfiles, { args: getProfilesArgs, runs: getProfilesCommand, output: (profiles) => ({ profiles }), input: (a) => a }),
+  clientOp(Op.AddFriends, { args: addFriendsArgs, runs: friendAddCommand, output: (results) => ({ results }), input: (a) => ({ items: a.items, addType: a.addType }) }),
+  clientOp(Op.FriendRequests, { args: friendRequestsArgs, runs: friendRequestsCommand, input: (a) => a }),
+  clientOp(Op.RespondFriends, { args: respondFriendsArgs, runs: friendRespondCommand, output: (results) => ({ results }), input: (a) => a }),
+  clientOp(Op.Friends, { args: friendsArgs, runs: friendGetCommand, input: (a) => ({ startIndex: a.startIndex ?? 0 }) }),
+  clientOp(Op.DeleteFriends, { args: deleteFriendsArgs, runs: friendDeleteCommand, output: (results) => ({ results }), input: (a) => a }),
+  clientOp(Op.CheckFriends, { args: checkFriendsArgs, runs: friendCheckCommand, output: (r) => ({ results: r.map((x) => ({ to: x.to, relation: x.relation })) }), input: (a) => a }),
+  clientOp(Op.AddToBlacklist, { args: blacklistArgs, runs: blacklistAddCommand, output: (results) => ({ results }), input: (a) => a }),
+  clientOp(Op.RemoveFromBlacklist, { args: blacklistArgs, runs: blacklistDeleteCommand, output: (results) => ({ results }), input: (a) => a }),
+  clientOp(Op.Blacklist, { args: blacklistPageArgs, runs: blacklistGetCommand, input: (a) => ({ startIndex: a.startIndex ?? 0, maxLimited: a.limit ?? 100 }) }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

@@ -34,6 +34,15 @@ export const Op = {
   RefuseGroupApplication: 'group.refuseApplication',
   SetProfile: 'profile.set',
   GetProfiles: 'profile.get',
+  AddFriends: 'friend.add',
+  FriendRequests: 'friend.requests',
+  RespondFriends: 'friend.respond',
+  Friends: 'friend.list',
+  DeleteFriends: 'friend.delete',
+  CheckFriends: 'friend.check',
+  AddToBlacklist: 'blacklist.add',
+  RemoveFromBlacklist: 'blacklist.delete',
+  Blacklist: 'blacklist.list',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -417,6 +426,89 @@ export interface GetProfilesResult {
   readonly profiles: readonly { readonly userId: string; readonly items: readonly ProfileItem[]; readonly code: number; readonly info: string }[];
 }
 
+// ---- the relationship chain (Tencent's addFriend, getFriendApplicationList, accept/refuseFriendApplication, getFriendList, deleteFromFriendList, checkFriend, addToBlackList, deleteFromBlackList, getBlackList) ----
+
+/** One account's answer: 0, or Tencent's code (e.g. 30539 a request now pending, 30515/30525 blacklists, 31704 not a friend) and info. */
+export interface SnsItemResult {
+  readonly to: string;
+  readonly code: number;
+  readonly info: string;
+}
+export interface SnsResults {
+  readonly results: readonly SnsItemResult[];
+}
+
+/**
+ * Asks to add friends, by each peer's AllowType (AllowAny: added; NeedConfirm: a pending request,
+ * code 30539; DenyAny: 30516). `addSource` is `AddSource_Type_` + 1–8 letters.
+ */
+export const addFriendsArgs = z.object({
+  items: z.array(z.object({ to: userId, addSource: z.string(), remark: z.string().optional(), groupName: z.string().optional(), addWording: z.string().optional() })).min(1),
+  addType: z.enum(['Add_Type_Single', 'Add_Type_Both']).optional(),
+});
+export type AddFriendsArgs = z.infer<typeof addFriendsArgs>;
+
+/** The caller's pending friend requests, sent and received, newest first (≤100 a page). */
+export const friendRequestsArgs = z.object({ offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(100).optional() });
+export type FriendRequestsArgs = z.infer<typeof friendRequestsArgs>;
+export interface FriendRequestsResult {
+  readonly requests: readonly {
+    readonly from: string;
+    readonly to: string;
+    readonly addSource: string;
+    readonly addWording: string;
+    readonly remark: string;
+    readonly groupName: string;
+    readonly time: number;
+    readonly sent: boolean;
+  }[];
+  readonly sent: number;
+  readonly received: number;
+  /** The offset of the next page; 0 when this was the last. */
+  readonly next: number;
+}
+
+/**
+ * Answers requests received from `to`: Agree (the requester gets the caller as a friend),
+ * AgreeAndAdd (both ways, the caller's side with `remark` and `tagName`), Reject. 30614 when there is none.
+ */
+export const respondFriendsArgs = z.object({
+  items: z.array(z.object({ to: userId, action: z.enum(['Response_Action_Agree', 'Response_Action_AgreeAndAdd', 'Response_Action_Reject']), remark: z.string().optional(), tagName: z.string().optional() })).min(1),
+});
+export type RespondFriendsArgs = z.infer<typeof respondFriendsArgs>;
+
+/** A page of the caller's friends (100 from `startIndex`), each with Tencent's Tag_SNS_IM_* fields. */
+export const friendsArgs = z.object({ startIndex: z.number().int().min(0).optional() });
+export type FriendsArgs = z.infer<typeof friendsArgs>;
+export interface FriendsResult {
+  readonly friends: readonly { readonly to: string; readonly tags: readonly { readonly Tag: string; readonly Value: string | number | readonly string[] }[] }[];
+  readonly standardSequence: number;
+  readonly customSequence: number;
+  readonly friendNum: number;
+  readonly complete: boolean;
+  readonly nextStartIndex: number;
+}
+
+export const deleteFriendsArgs = z.object({ to: z.array(userId).min(1), deleteType: z.enum(['Delete_Type_Single', 'Delete_Type_Both']).optional() });
+export type DeleteFriendsArgs = z.infer<typeof deleteFriendsArgs>;
+
+export const checkFriendsArgs = z.object({ to: z.array(userId).min(1), checkType: z.enum(['CheckResult_Type_Single', 'CheckResult_Type_Both']) });
+export type CheckFriendsArgs = z.infer<typeof checkFriendsArgs>;
+export interface CheckFriendsResult {
+  readonly results: readonly { readonly to: string; readonly relation: 'CheckResult_Type_BothWay' | 'CheckResult_Type_AWithB' | 'CheckResult_Type_BWithA' | 'CheckResult_Type_NoRelation' }[];
+}
+
+/** Blacklisting ends the friendship both ways; a blacklisted user's client C2C messages to the caller are refused. */
+export const blacklistArgs = z.object({ to: z.array(userId).min(1) });
+export type BlacklistArgs = z.infer<typeof blacklistArgs>;
+export const blacklistPageArgs = z.object({ startIndex: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(1000).optional() });
+export type BlacklistPageArgs = z.infer<typeof blacklistPageArgs>;
+export interface BlacklistPageResult {
+  readonly entries: readonly { readonly to: string; readonly time: number }[];
+  readonly next: number;
+  readonly sequence: number;
+}
+
 /** Arguments and results per op, for the SDK's typed `call`. */
 export interface OpTypes {
   [Op.SendC2C]: { args: SendC2CArgs; result: SendC2CResult };
@@ -444,6 +536,15 @@ export interface OpTypes {
   [Op.RefuseGroupApplication]: { args: DecideApplicationArgs; result: void };
   [Op.SetProfile]: { args: SetProfileArgs; result: void };
   [Op.GetProfiles]: { args: GetProfilesArgs; result: GetProfilesResult };
+  [Op.AddFriends]: { args: AddFriendsArgs; result: SnsResults };
+  [Op.FriendRequests]: { args: FriendRequestsArgs; result: FriendRequestsResult };
+  [Op.RespondFriends]: { args: RespondFriendsArgs; result: SnsResults };
+  [Op.Friends]: { args: FriendsArgs; result: FriendsResult };
+  [Op.DeleteFriends]: { args: DeleteFriendsArgs; result: SnsResults };
+  [Op.CheckFriends]: { args: CheckFriendsArgs; result: CheckFriendsResult };
+  [Op.AddToBlacklist]: { args: BlacklistArgs; result: SnsResults };
+  [Op.RemoveFromBlacklist]: { args: BlacklistArgs; result: SnsResults };
+  [Op.Blacklist]: { args: BlacklistPageArgs; result: BlacklistPageResult };
 }
 
 /** Body of `POST /connect`. */

@@ -237,10 +237,24 @@ export interface ProfileNotice {
   readonly time: number;
 }
 
-/** What a user's inbox holds besides C2C messages: notices, kept with a SEQ so every device syncs them. */
-export type InboxOnlyEntry = InboxNotice | ProfileNotice;
+/**
+ * The user's relationship chain changed (the `relation.changed` event's `action`, `user` and
+ * `pairs`): every device updates its friend list, requests or blacklist. Sent to the users whose
+ * lists changed, the requester and the peer of a friend request, and the owner of a blacklist.
+ */
+export interface RelationNotice {
+  readonly kind: 'relation';
+  readonly action: 'friend.added' | 'friend.imported' | 'friend.requested' | 'friend.updated' | 'friend.deleted' | 'friend.request_dropped' | 'blacklist.added' | 'blacklist.deleted' | 'groups.changed';
+  /** Whose request it was. */
+  readonly user: string;
+  readonly pairs: readonly { readonly from: string; readonly to: string }[];
+  readonly time: number;
+}
 
-export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice;
+/** What a user's inbox holds besides C2C messages: notices, kept with a SEQ so every device syncs them. */
+export type InboxOnlyEntry = InboxNotice | ProfileNotice | RelationNotice;
+
+export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice;
 
 /**
  * An entry as delivered: the stream it belongs to and its SEQ there. `seq` is 0 for online-only

@@ -6,7 +6,7 @@
  * Compatibility: fields are only ever added within a version; a type's meaning never changes.
  * A consumer ignores types and fields it does not know.
  */
-import type { C2CMessage, GroupInfoChanges, GroupMessage, GroupTip, MsgElem, ProfileItem } from './entries.ts';
+import type { C2CMessage, GroupInfoChanges, GroupMessage, GroupTip, MsgElem, ProfileItem, RelationNotice } from './entries.ts';
 import type { Platform } from './client-ops.ts';
 
 export const EVENT_VERSION = 1;
@@ -182,10 +182,11 @@ export interface ProfileChangedData {
  * are the directions formed, `from`'s list now holding `to`), `friend.imported` (friend_import),
  * `friend.requested` (a request now pending from `from` to `to`), `friend.updated` (friend_update),
  * `friend.deleted` (the directions removed), `blacklist.added` / `blacklist.deleted` (`from`'s
- * blacklist and `to`), `groups.changed` (friend groups of `operator`'s user).
+ * blacklist and `to`), `groups.changed` (friend groups of `operator`'s user), `friend.request_dropped`
+ * (a request refused by its peer).
  */
 export interface RelationChangedData {
-  readonly action: 'friend.added' | 'friend.imported' | 'friend.requested' | 'friend.updated' | 'friend.deleted' | 'blacklist.added' | 'blacklist.deleted' | 'groups.changed';
+  readonly action: RelationNotice['action'];
   /** The user who acted, or the App admin's identifier. */
   readonly operator: string;
   /** The user whose request it is (From_Account). */
@@ -197,6 +198,8 @@ export interface RelationChangedData {
   readonly force?: boolean;
   /** friend.added: by a response to a request (Tencent's ClientCmd friend_response) rather than friend_add. */
   readonly response?: boolean;
+  /** friend.added by a response: who had asked (Tencent's Initiator_Account); else `user`. */
+  readonly initiator?: string;
 }
 
 export type ParleyEvent =

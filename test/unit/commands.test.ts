@@ -32,6 +32,8 @@ describe('command seam', () => {
       'group.modifyMember', 'group.mute', 'group.muted', 'group.members', 'group.transfer', 'group.dismiss', 'group.recall',
       'group.applications', 'group.applicationsRead', 'group.acceptApplication', 'group.refuseApplication',
       'profile.set', 'profile.get',
+      'friend.add', 'friend.requests', 'friend.respond', 'friend.list', 'friend.delete', 'friend.check',
+      'blacklist.add', 'blacklist.delete', 'blacklist.list',
     ]);
   });
 

@@ -227,7 +227,7 @@ function relationCallback(d: RelationChangedData, time: number): AfterCallback |
       const rest = d.platform === 'RESTAPI';
       const clientCmd = d.response ? (rest ? 'friend_response' : 'FriendResponse') : rest ? 'friend_add' : 'FriendAdd';
       const payload = {
-        PairList: d.pairs.map((p) => ({ From_Account: p.from, To_Account: p.to, Initiator_Account: d.user })),
+        PairList: d.pairs.map((p) => ({ From_Account: p.from, To_Account: p.to, Initiator_Account: d.initiator ?? d.user })),
         ClientCmd: clientCmd,
         ...(rest ? { Admin_Account: d.operator } : {}),
         ForceFlag: d.force ? 1 : 0,

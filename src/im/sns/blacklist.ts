@@ -11,10 +11,10 @@ import { defineCommand } from '../command.ts';
 import { type BlackRelation, checkBlackRelation, decideBlacklistAdd, decideBlacklistDelete } from './blacklist-rules.ts';
 import { requireAccount } from './friend-add.ts';
 import { MAX_CHECK_ACCOUNTS } from './friend-queries.ts';
-import { type ItemResult, failed, ok, touch, writeRelations } from './relation-writes.ts';
+import { type ItemResult, failed, ok, touch, writeRelations, ownerOf } from './relation-writes.ts';
 import type { SnsChange } from './sns-sequences.ts';
 
-const targets = z.object({ from: z.string(), to: z.array(z.string()) });
+const targets = z.object({ from: z.string().optional(), to: z.array(z.string()) });
 
 function checkTargets(to: readonly string[]): void {
   if (to.length === 0 || to.length > MAX_CHECK_ACCOUNTS) throw imError('SnsInvalidParam', { detail: `To_Account must hold 1 to ${MAX_CHECK_ACCOUNTS} accounts` });
@@ -22,10 +22,11 @@ function checkTargets(to: readonly string[]): void {
 
 export const blacklistAddCommand = defineCommand({
   name: 'sns.blacklistAdd',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
   input: targets,
-  run: async (ctx, caller, { from, to }): Promise<ItemResult[]> => {
+  run: async (ctx, caller, { from: named, to }): Promise<ItemResult[]> => {
+    const from = ownerOf(caller, named);
     checkTargets(to);
     await requireAccount(ctx, from);
     const r = ctx.store.relations;
@@ -69,10 +70,11 @@ export const blacklistAddCommand = defineCommand({
 
 export const blacklistDeleteCommand = defineCommand({
   name: 'sns.blacklistDelete',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
   input: targets,
-  run: async (ctx, caller, { from, to }): Promise<ItemResult[]> => {
+  run: async (ctx, caller, { from: named, to }): Promise<ItemResult[]> => {
+    const from = ownerOf(caller, named);
     checkTargets(to);
     await requireAccount(ctx, from);
     const listed = await ctx.store.relations.blacklistedAmong(to.map((b) => ({ owner: from, target: b })));
@@ -95,10 +97,11 @@ export interface BlacklistPage {
 
 export const blacklistGetCommand = defineCommand({
   name: 'sns.blacklistGet',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), startIndex: z.number().int().min(0), maxLimited: z.number().int().min(1) }),
-  run: async (ctx, _caller, { from, startIndex, maxLimited }): Promise<BlacklistPage> => {
+  input: z.object({ from: z.string().optional(), startIndex: z.number().int().min(0), maxLimited: z.number().int().min(1) }),
+  run: async (ctx, caller, { from: named, startIndex, maxLimited }): Promise<BlacklistPage> => {
+    const from = ownerOf(caller, named);
     await requireAccount(ctx, from);
     const r = ctx.store.relations;
     const limit = Math.min(maxLimited, MAX_CHECK_ACCOUNTS);
@@ -110,10 +113,11 @@ export const blacklistGetCommand = defineCommand({
 
 export const blacklistCheckCommand = defineCommand({
   name: 'sns.blacklistCheck',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), to: z.array(z.string()), checkType: z.enum(['BlackCheckResult_Type_Single', 'BlackCheckResult_Type_Both']) }),
-  run: async (ctx, _caller, { from, to, checkType }): Promise<{ to: string; relation: BlackRelation }[]> => {
+  input: z.object({ from: z.string().optional(), to: z.array(z.string()), checkType: z.enum(['BlackCheckResult_Type_Single', 'BlackCheckResult_Type_Both']) }),
+  run: async (ctx, caller, { from: named, to, checkType }): Promise<{ to: string; relation: BlackRelation }[]> => {
+    const from = ownerOf(caller, named);
     checkTargets(to);
     await requireAccount(ctx, from);
     const listed = await ctx.store.relations.blacklistedAmong(to.flatMap((b) => [{ owner: from, target: b }, { owner: b, target: from }]));

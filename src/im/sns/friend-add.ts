@@ -15,7 +15,7 @@ import { loadProfiles } from '../profiles/load-profiles.ts';
 import { adminForbidsFriendRequests, allowTypeOf } from '../profiles/profile-tags.ts';
 import type { AddFriendItem } from './friend-fields.ts';
 import { type AddType, type FriendAddState, decideFriendAdd } from './friend-rules.ts';
-import { type ItemResult, failed, friendRecord, ok, perItem, touch, writeRelations } from './relation-writes.ts';
+import { type ItemResult, failed, friendRecord, ok, perItem, touch, writeRelations, ownerOf } from './relation-writes.ts';
 import type { SnsChange } from './sns-sequences.ts';
 
 /** Most AddFriendItem entries one friend_add takes (Tencent states none; friend_import's is 1000). */
@@ -25,15 +25,17 @@ const itemInput = z.object({ to: z.string(), remark: z.string().optional(), grou
 
 export const friendAddCommand = defineCommand({
   name: 'sns.friendAdd',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), items: z.array(itemInput), addType: z.enum(['Add_Type_Single', 'Add_Type_Both']).default('Add_Type_Both'), force: z.boolean().default(false) }),
-  run: async (ctx, caller, { from, items, addType, force }): Promise<ItemResult[]> => {
+  input: z.object({ from: z.string().optional(), items: z.array(itemInput), addType: z.enum(['Add_Type_Single', 'Add_Type_Both']).default('Add_Type_Both'), force: z.boolean().default(false) }),
+  run: async (ctx, caller, { from: named, items, addType, force }): Promise<ItemResult[]> => {
+    const from = ownerOf(caller, named);
     if (items.length === 0) throw imError('SnsInvalidParam', { detail: 'AddFriendItem is empty' });
     if (items.length > MAX_ADD_ITEMS) throw imError('SnsInvalidParam', { detail: `AddFriendItem holds ${items.length} items, at most ${MAX_ADD_ITEMS} are allowed` });
     await requireAccount(ctx, from);
     const results: ItemResult[] = [];
-    for (const item of items) results.push(await perItem(item.to, () => addOne(ctx, caller, from, item, addType, force)));
+    // ForceAddFlags is the App admin's alone.
+    for (const item of items) results.push(await perItem(item.to, () => addOne(ctx, caller, from, item, addType, force && caller.kind === 'admin')));
     return results;
   },
 });

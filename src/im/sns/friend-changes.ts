@@ -13,17 +13,18 @@ import { checkRemark, snsInvalid } from './friend-fields.ts';
 import { setFriendGroups } from './friend-groups.ts';
 import { decideFriendDelete } from './friend-rules.ts';
 import { FRIEND_PAGE, MAX_CHECK_ACCOUNTS } from './friend-queries.ts';
-import { type ItemResult, failed, ok, perItem, touch, writeRelations } from './relation-writes.ts';
+import { type ItemResult, failed, ok, perItem, touch, writeRelations, ownerOf } from './relation-writes.ts';
 import type { SnsChange } from './sns-sequences.ts';
 
 const actorOf = (caller: Caller, from: string) => ({ operator: caller.userId, user: from, platform: platformOf(caller) });
 
 export const friendDeleteCommand = defineCommand({
   name: 'sns.friendDelete',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), to: z.array(z.string()), deleteType: z.enum(['Delete_Type_Single', 'Delete_Type_Both']).default('Delete_Type_Single') }),
-  run: async (ctx, caller, { from, to, deleteType }): Promise<ItemResult[]> => {
+  input: z.object({ from: z.string().optional(), to: z.array(z.string()), deleteType: z.enum(['Delete_Type_Single', 'Delete_Type_Both']).default('Delete_Type_Single') }),
+  run: async (ctx, caller, { from: named, to, deleteType }): Promise<ItemResult[]> => {
+    const from = ownerOf(caller, named);
     if (to.length === 0 || to.length > MAX_CHECK_ACCOUNTS) throw imError('SnsInvalidParam', { detail: `To_Account must hold 1 to ${MAX_CHECK_ACCOUNTS} accounts` });
     await requireAccount(ctx, from);
     const links = await ctx.store.relations.friendsAmong(to.flatMap((b) => [{ owner: from, friend: b }, { owner: b, friend: from }]));
@@ -41,10 +42,11 @@ export const friendDeleteCommand = defineCommand({
 
 export const friendDeleteAllCommand = defineCommand({
   name: 'sns.friendDeleteAll',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), deleteType: z.enum(['Delete_Type_Single', 'Delete_Type_Both']).default('Delete_Type_Single') }),
-  run: async (ctx, caller, { from, deleteType }): Promise<void> => {
+  input: z.object({ from: z.string().optional(), deleteType: z.enum(['Delete_Type_Single', 'Delete_Type_Both']).default('Delete_Type_Single') }),
+  run: async (ctx, caller, { from: named, deleteType }): Promise<void> => {
+    const from = ownerOf(caller, named);
     await requireAccount(ctx, from);
     // Page from the start each time: every page removed shortens the list.
     for (;;) {
@@ -76,10 +78,11 @@ const updateItem = z.object({ to: z.string(), items: z.array(z.object({ tag: z.s
 
 export const friendUpdateCommand = defineCommand({
   name: 'sns.friendUpdate',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), items: z.array(updateItem) }),
-  run: async (ctx, caller, { from, items }): Promise<ItemResult[]> => {
+  input: z.object({ from: z.string().optional(), items: z.array(updateItem) }),
+  run: async (ctx, caller, { from: named, items }): Promise<ItemResult[]> => {
+    const from = ownerOf(caller, named);
     if (items.length === 0 || items.length > MAX_CHECK_ACCOUNTS) throw imError('SnsInvalidParam', { detail: `UpdateItem must hold 1 to ${MAX_CHECK_ACCOUNTS} items` });
     await requireAccount(ctx, from);
     const results: ItemResult[] = [];

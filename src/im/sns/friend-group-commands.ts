@@ -11,7 +11,7 @@ import type { ImContext } from '../context.ts';
 import { requireAccount } from './friend-add.ts';
 import { type GroupView, decideGroupAdd, decideGroupDelete, groupViews } from './friend-groups.ts';
 import { FRIEND_PAGE } from './friend-queries.ts';
-import { type ItemResult, failed, ok, writeRelations } from './relation-writes.ts';
+import { type ItemResult, failed, ok, writeRelations, ownerOf } from './relation-writes.ts';
 import type { SnsChange } from './sns-sequences.ts';
 
 /** Every friend of `owner`, read a page at a time (at most 3,000). */
@@ -26,10 +26,11 @@ async function allFriends(ctx: ImContext, owner: string): Promise<FriendRecord[]
 
 export const friendGroupAddCommand = defineCommand({
   name: 'sns.groupAdd',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), names: z.array(z.string()), to: z.array(z.string()).optional() }),
-  run: async (ctx, caller, { from, names, to }): Promise<{ sequence: number; items?: ItemResult[] }> => {
+  input: z.object({ from: z.string().optional(), names: z.array(z.string()), to: z.array(z.string()).optional() }),
+  run: async (ctx, caller, { from: named, names, to }): Promise<{ sequence: number; items?: ItemResult[] }> => {
+    const from = ownerOf(caller, named);
     await requireAccount(ctx, from);
     const r = ctx.store.relations;
     const [groups, links] = await Promise.all([r.friendGroups(from), r.friendsAmong((to ?? []).map((b) => ({ owner: from, friend: b })))]);
@@ -49,10 +50,11 @@ export const friendGroupAddCommand = defineCommand({
 
 export const friendGroupDeleteCommand = defineCommand({
   name: 'sns.groupDelete',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), names: z.array(z.string()) }),
-  run: async (ctx, caller, { from, names }): Promise<{ sequence: number }> => {
+  input: z.object({ from: z.string().optional(), names: z.array(z.string()) }),
+  run: async (ctx, caller, { from: named, names }): Promise<{ sequence: number }> => {
+    const from = ownerOf(caller, named);
     await requireAccount(ctx, from);
     const outcome = decideGroupDelete(from, await ctx.store.relations.friendGroups(from), names);
     const putFriends = (await allFriends(ctx, from)).filter((f) => f.groups.some((g) => outcome.deleted.includes(g))).map((f) => ({ ...f, groups: f.groups.filter((g) => !outcome.deleted.includes(g)) }));
@@ -66,10 +68,11 @@ export const friendGroupDeleteCommand = defineCommand({
 
 export const friendGroupGetCommand = defineCommand({
   name: 'sns.groupGet',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), names: z.array(z.string()).optional(), needFriend: z.boolean() }),
-  run: async (ctx, _caller, { from, names, needFriend }): Promise<{ groups: GroupView[]; sequence: number }> => {
+  input: z.object({ from: z.string().optional(), names: z.array(z.string()).optional(), needFriend: z.boolean() }),
+  run: async (ctx, caller, { from: named, names, needFriend }): Promise<{ groups: GroupView[]; sequence: number }> => {
+    const from = ownerOf(caller, named);
     await requireAccount(ctx, from);
     const [groups, friends, seqs] = await Promise.all([ctx.store.relations.friendGroups(from), allFriends(ctx, from), ctx.store.relations.relationSequences(from)]);
     const membership = new Map(friends.map((f) => [f.friend, f.groups]));

@@ -11,7 +11,7 @@ import { readPortrait } from '../profiles/profile-tags.ts';
 import { requireAccount } from './friend-add.ts';
 import { type FriendRelation, checkRelation } from './friend-rules.ts';
 import { snsInvalid } from './friend-fields.ts';
-import { type ItemResult, failed } from './relation-writes.ts';
+import { type ItemResult, failed, ownerOf } from './relation-writes.ts';
 import { friendGetParts } from './sns-sequences.ts';
 
 /** Most accounts one check or list call names (spec §3.4). */
@@ -53,10 +53,11 @@ function checkAccountCount(n: number, max: number): void {
 
 export const friendCheckCommand = defineCommand({
   name: 'sns.friendCheck',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), to: z.array(z.string()), checkType: z.enum(['CheckResult_Type_Single', 'CheckResult_Type_Both']) }),
-  run: async (ctx, _caller, { from, to, checkType }): Promise<{ to: string; relation: FriendRelation; code: number; info: string }[]> => {
+  input: z.object({ from: z.string().optional(), to: z.array(z.string()), checkType: z.enum(['CheckResult_Type_Single', 'CheckResult_Type_Both']) }),
+  run: async (ctx, caller, { from: named, to, checkType }): Promise<{ to: string; relation: FriendRelation; code: number; info: string }[]> => {
+    const from = ownerOf(caller, named);
     checkAccountCount(to.length, MAX_CHECK_ACCOUNTS);
     await requireAccount(ctx, from);
     const links = await ctx.store.relations.friendsAmong(to.flatMap((b) => [{ owner: from, friend: b }, { owner: b, friend: from }]));
@@ -76,10 +77,11 @@ export interface FriendPage {
 
 export const friendGetCommand = defineCommand({
   name: 'sns.friendGet',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), startIndex: z.number().int().min(0), standardSequence: z.number().int().min(0).optional(), customSequence: z.number().int().min(0).optional() }),
-  run: async (ctx, _caller, { from, startIndex, standardSequence, customSequence }): Promise<FriendPage> => {
+  input: z.object({ from: z.string().optional(), startIndex: z.number().int().min(0), standardSequence: z.number().int().min(0).optional(), customSequence: z.number().int().min(0).optional() }),
+  run: async (ctx, caller, { from: named, startIndex, standardSequence, customSequence }): Promise<FriendPage> => {
+    const from = ownerOf(caller, named);
     await requireAccount(ctx, from);
     const r = ctx.store.relations;
     const [page, count, seqs] = await Promise.all([r.listFriends(from, startIndex, FRIEND_PAGE), r.friendCount(from), r.relationSequences(from)]);
@@ -98,10 +100,11 @@ export const friendGetCommand = defineCommand({
 
 export const friendGetListCommand = defineCommand({
   name: 'sns.friendGetList',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'store',
-  input: z.object({ from: z.string(), to: z.array(z.string()), tagList: z.array(z.string()) }),
-  run: async (ctx, caller, { from, to, tagList }): Promise<(ItemResult & { tags: readonly SnsItem[] })[]> => {
+  input: z.object({ from: z.string().optional(), to: z.array(z.string()), tagList: z.array(z.string()) }),
+  run: async (ctx, caller, { from: named, to, tagList }): Promise<(ItemResult & { tags: readonly SnsItem[] })[]> => {
+    const from = ownerOf(caller, named);
     checkAccountCount(to.length, MAX_GET_LIST_ACCOUNTS);
     if (tagList.length === 0) throw imError('SnsInvalidParam', { detail: 'TagList is empty' });
     await requireAccount(ctx, from);

@@ -4,9 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FriendRecord, RelationChange, RelationSequences } from '../../../storage/store.ts';
-import { type ImError, isImError } from '../../protocol/errors.ts';
+import { type ImError, imError, isImError } from '../../protocol/errors.ts';
+import type { Caller } from '../caller.ts';
 import { type RelationChangedData, makeEvent } from '../../protocol/events.ts';
 import { inboxStream } from '../../protocol/streams.ts';
+import type { RelationNotice } from '../../protocol/entries.ts';
 import type { ImContext } from '../context.ts';
 import { type SnsChange, bumpSequences } from './sns-sequences.ts';
 
@@ -50,9 +52,47 @@ export async function writeRelations(ctx: ImContext, user: string, change: Relat
   const events = [makeEvent('relation.changed', `relation:${user}:${now}:${randomUUID()}`, stream, now, data)];
   await ctx.store.relations.applyRelations({ ...change, sequences }, ctx.events.record(stream, events));
   ctx.events.publishRecorded(stream, events);
+  await notifyRelation(ctx, { kind: 'relation', action: data.action, user: data.user, pairs: data.pairs, time: now });
+}
+
+/**
+ * Who learns of a change in their inbox: the owners of the lists that changed and the user who
+ * asked; a request's peer; a blacklist only its owner (the target is never told).
+ */
+export function relationAudience(n: RelationNotice): string[] {
+  switch (n.action) {
+    case 'blacklist.added':
+    case 'blacklist.deleted':
+    case 'groups.changed':
+      return [n.user];
+    case 'friend.requested':
+    case 'friend.request_dropped':
+      return [...new Set([n.user, ...n.pairs.flatMap((p) => [p.from, p.to])])];
+    default:
+      return [...new Set([n.user, ...n.pairs.map((p) => p.from)])];
+  }
+}
+
+/** Best effort, after the change is stored: every device of the audience syncs it from its inbox. */
+async function notifyRelation(ctx: ImContext, notice: RelationNotice): Promise<void> {
+  await Promise.all(
+    relationAudience(notice).map((u) =>
+      ctx.actors
+        .inbox(u)
+        .call({ op: 'appendNotice', notice })
+        .catch((e: unknown) => ctx.log.warn({ err: e, userId: u, action: notice.action }, 'relationship notice not delivered')),
+    ),
+  );
 }
 
 /** Adds `parts` for `owner` to a map of what changed for whom. */
 export function touch(changed: Map<string, SnsChange[]>, owner: string, ...parts: SnsChange[]): void {
   changed.set(owner, [...(changed.get(owner) ?? []), ...parts]);
+}
+
+/** Whose relationship data a call is about: a user's own; the App admin names it (From_Account). */
+export function ownerOf(caller: Caller, from: string | undefined): string {
+  if (caller.kind === 'user') return caller.userId;
+  if (!from) throw imError('SnsInvalidParam', { detail: 'From_Account is required' });
+  return from;
 }

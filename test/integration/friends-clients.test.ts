@@ -1,0 +1,80 @@
+/**
+ * The relationship chain from real clients, as Tencent's SDK offers it: a friend request to a
+ * NeedConfirm user, listed for both, accepted on one of the peer's devices and seen on the others
+ * and on the requester's; refusal; the friend list and check; deleting; the blacklist, whose target
+ * is never told — on both stores.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addFriends, addToBlacklist, blacklist, checkFriends, deleteFriends, friendRequests, friends, removeFromBlacklist, respondToFriends } from '../../src/client/friends.ts';
+import type { ParleyClient } from '../../src/client/parley-client.ts';
+import type { RelationNotice } from '../../src/protocol/entries.ts';
+import { type Online, onlineUsers } from '../helpers/online.ts';
+import { ParleyProcess } from '../helpers/parley-process.ts';
+import { storeEnv, storeModes } from '../helpers/services.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const WEB = 'AddSource_Type_Web';
+const relationsOf = (o: Online, action: RelationNotice['action']): RelationNotice[] =>
+  o.events.flatMap((e) => (e.entry.kind === 'relation' && e.entry.action === action ? [e.entry] : []));
+
+describe.each(storeModes())('friends from real clients (%s store)', (mode) => {
+  let server: ParleyProcess;
+  const clients: ParleyClient[] = [];
+  const online = (...ids: string[]): Promise<Online[]> => onlineUsers(server, clients, ids);
+  /** A second device of `userId`, recording its events. */
+  async function secondDevice(userId: string): Promise<Online> {
+    const o: Online = { c: await server.login(userId, { platform: 'iOS', onEvent: (ev) => o.events.push(ev) }), events: [] };
+    clients.push(o.c);
+    return o;
+  }
+
+  beforeAll(async () => {
+    server = await ParleyProcess.start({ env: storeEnv(mode) });
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.stop();
+  });
+
+  it('sends a request to a NeedConfirm user, accepted on one of their devices and seen on every device of both', async () => {
+    const [ann, bob] = await online('c_ann', 'c_bob');
+    const [ann2, bob2] = await Promise.all([secondDevice('c_ann'), secondDevice('c_bob')]);
+    const asked = await addFriends(ann.c, [{ to: 'c_bob', addSource: WEB, addWording: 'hi, it is Ann', remark: 'Bobby' }]);
+    expect(asked.results).toEqual([{ to: 'c_bob', code: 30539, info: expect.any(String) }]);
+    for (const d of [bob, bob2, ann2]) await waitFor(() => relationsOf(d, 'friend.requested').length > 0, `${d.c.userId} to be told of the request`);
+    expect(relationsOf(bob2, 'friend.requested')[0]).toMatchObject({ user: 'c_ann', pairs: [{ from: 'c_ann', to: 'c_bob' }] });
+    expect((await friendRequests(bob.c)).requests).toEqual([expect.objectContaining({ from: 'c_ann', to: 'c_bob', addWording: 'hi, it is Ann', sent: false })]);
+    expect(await friendRequests(ann.c)).toMatchObject({ sent: 1, received: 0, requests: [expect.objectContaining({ to: 'c_bob', sent: true })] });
+
+    expect((await respondToFriends(bob2.c, [{ to: 'c_ann', action: 'Response_Action_AgreeAndAdd', remark: 'Annie' }])).results).toEqual([{ to: 'c_ann', code: 0, info: '' }]);
+    for (const d of [ann, ann2, bob]) await waitFor(() => relationsOf(d, 'friend.added').length > 0, `${d.c.userId} to see the new friendship`);
+    expect((await checkFriends(ann.c, ['c_bob'])).results).toEqual([{ to: 'c_bob', relation: 'CheckResult_Type_BothWay' }]);
+    const list = await friends(ann.c);
+    expect(list).toMatchObject({ friendNum: 1, complete: true });
+    expect(list.friends[0].tags).toEqual(expect.arrayContaining([{ Tag: 'Tag_SNS_IM_Remark', Value: 'Bobby' }]));
+    expect((await friends(bob.c)).friends[0].tags).toEqual(expect.arrayContaining([{ Tag: 'Tag_SNS_IM_Remark', Value: 'Annie' }]));
+    expect((await friendRequests(bob.c)).requests).toEqual([]);
+    expect((await respondToFriends(bob.c, [{ to: 'c_ann', action: 'Response_Action_Agree' }])).results[0].code).toBe(30614);
+  });
+
+  it('refuses a request, which drops it for both; deletes a friend; a blacklisted user is not told and cannot ask again', async () => {
+    const [cat, dan] = await online('c_cat', 'c_dan');
+    await addFriends(cat.c, [{ to: 'c_dan', addSource: WEB }]);
+    expect((await respondToFriends(dan.c, [{ to: 'c_cat', action: 'Response_Action_Reject' }])).results[0].code).toBe(0);
+    await waitFor(() => relationsOf(cat, 'friend.request_dropped').length > 0, 'the requester to see the request dropped');
+    expect((await friendRequests(cat.c)).requests).toEqual([]);
+
+    await addFriends(cat.c, [{ to: 'c_dan', addSource: WEB }]);
+    await respondToFriends(dan.c, [{ to: 'c_cat', action: 'Response_Action_Agree' }]);
+    expect((await checkFriends(dan.c, ['c_cat'])).results[0].relation).toBe('CheckResult_Type_BWithA');
+    expect((await deleteFriends(cat.c, ['c_dan', 'c_nobody'])).results.map((r) => r.code)).toEqual([0, 31704]);
+
+    expect((await addToBlacklist(dan.c, ['c_cat'])).results).toEqual([{ to: 'c_cat', code: 0, info: '' }]);
+    expect((await blacklist(dan.c)).entries.map((e) => e.to)).toEqual(['c_cat']);
+    expect((await addFriends(cat.c, [{ to: 'c_dan', addSource: WEB }])).results[0].code).toBe(30525);
+    expect(relationsOf(cat, 'blacklist.added')).toEqual([]);
+    expect((await removeFromBlacklist(dan.c, ['c_cat'])).results[0].code).toBe(0);
+    expect((await blacklist(dan.c)).entries).toEqual([]);
+  });
+});
