@@ -38,6 +38,8 @@ const envSchema = z.object({
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
   PARLEY_APPLICATION_KEEP_DAYS: positiveInt.default(7),
   PARLEY_PROFILE_CUSTOM_TAGS: z.string().default(''),
+  PARLEY_C2C_FRIENDS_ONLY: bool.default(false),
+  PARLEY_RELATION_CACHE_MS: positiveInt.default(2000),
   PARLEY_GROUP_MSG_RATE: positiveInt.default(40),
   PARLEY_DIRTY_WORDS: list.default([]),
   PARLEY_DIRTY_WORDS_FILE: z.string().optional(),
@@ -103,6 +105,12 @@ export interface Config {
   };
   /** The app's custom profile tags (Tag_Profile_Custom_*), declared in PARLEY_PROFILE_CUSTOM_TAGS. */
   readonly customProfileTags: readonly CustomProfileTag[];
+  readonly relations: {
+    /** Client C2C messages only between friends (Tencent's console switch; 20009–20011). */
+    readonly c2cFriendsOnly: boolean;
+    /** How long a node keeps what the send checks read (blacklists, friendships, global mutes), ms. */
+    readonly cacheMs: number;
+  };
   readonly moderation: {
     /** Messages per second one group accepts (all senders together); over it, lower priorities are dropped first. */
     readonly groupMsgRate: number;
@@ -254,6 +262,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       applicationKeepS: e.PARLEY_APPLICATION_KEEP_DAYS * 86400,
     },
     customProfileTags: parseCustomTagsOption(e.PARLEY_PROFILE_CUSTOM_TAGS),
+    relations: { c2cFriendsOnly: e.PARLEY_C2C_FRIENDS_ONLY, cacheMs: e.PARLEY_RELATION_CACHE_MS },
     moderation: {
       groupMsgRate: e.PARLEY_GROUP_MSG_RATE,
       dirtyWords: e.PARLEY_DIRTY_WORDS,

@@ -16,6 +16,8 @@ import { groupService } from './api/endpoints/groups.ts';
 import { groupAttrService } from './api/endpoints/group-attr.ts';
 import { openimService } from './api/endpoints/openim.ts';
 import { profileService } from './api/endpoints/profile.ts';
+import { openConfigService } from './api/endpoints/openconfig.ts';
+import { RelationGate } from './im/sns/relation-gate.ts';
 import { snsService } from './api/endpoints/sns.ts';
 import { openMsgService } from './api/endpoints/open-msg.ts';
 import { restRouter } from './api/rest-router.ts';
@@ -84,7 +86,8 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     metrics,
     store,
     actors: node.actors,
-    accounts: new AccountDirectory(store.accounts),
+    accounts: new AccountDirectory(store.accounts, { now, muteTtlMs: config.relations.cacheMs }),
+    relationGate: new RelationGate(store.relations, { now, ttlMs: config.relations.cacheMs, friendsOnly: config.relations.c2cFriendsOnly }),
     identity,
     limits: config.limits,
     moderation: await loadModeration(config.moderation),
@@ -133,7 +136,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       app.disable('x-powered-by');
       // REST answers are POST replies: hashing each body for an ETag nobody revalidates is wasted work.
       app.disable('etag');
-      app.use(restRouter({ im, auth, services: [accountService, openimService, profileService, snsService, groupService, groupAttrService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
+      app.use(restRouter({ im, auth, services: [accountService, openimService, profileService, snsService, openConfigService, groupService, groupAttrService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
       app.use(connectRouter({ im, auth, actors: node.actors, log }));
       app.use(archive.router);
       app.get('/metrics', (_req, res) => {

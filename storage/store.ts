@@ -137,6 +137,9 @@ export interface AccountRecord {
   readonly createdAt: number;
   /** UserSigs signed (TLS.time, seconds) before this Unix second are revoked; 0 = none. */
   readonly sigNotBefore: number;
+  /** Global mutes (setnospeaking): until when (Unix ms) the user may not send C2C / group messages; 0 = not muted. */
+  readonly c2cMutedUntil: number;
+  readonly groupMutedUntil: number;
 }
 
 export interface AccountStore {
@@ -156,6 +159,8 @@ export interface AccountStore {
    * transaction on SQLite; on Cassandra once the fields are written.
    */
   setProfile(userId: string, change: ProfileChange, outbox?: OutboxRecord): Promise<void>;
+  /** Sets an existing account's global mutes (until-times, Unix ms; 0 = none); nothing for an unknown id. */
+  setNoSpeaking(userId: string, mutes: { readonly c2cUntil: number; readonly groupUntil: number }): Promise<void>;
   /** The profile tags stored for each of `userIds` that has any (nick and faceUrl are in AccountRecord). */
   getProfileTags(userIds: readonly string[]): Promise<Map<string, Map<string, ProfileTagValue>>>;
 }

@@ -1,7 +1,9 @@
 /**
  * Which accounts exist, for the checks on every send (an admin naming a sender, a group message's
- * From_Account). Existence is cached once seen: accounts are only created here (there is no account
- * deletion yet), so a positive answer cannot go stale; misses always ask the store.
+ * From_Account), and their global mutes, for the checks on every client send. Existence is cached
+ * once seen: accounts are only created here (there is no account deletion yet), so a positive
+ * answer cannot go stale; misses always ask the store. Mutes are kept `muteTtlMs`: a
+ * setnospeaking on this node holds at once, one on another node within that window.
  */
 import type { AccountStore } from '../../storage/store.ts';
 import { isValidUserId } from '../protocol/ids.ts';
@@ -9,13 +11,45 @@ import { isValidUserId } from '../protocol/ids.ts';
 /** Accounts remembered; beyond it the oldest are forgotten and asked again. */
 const MAX_KNOWN = 100_000;
 
+/** An account's global mutes: until when (Unix ms) it may not send C2C / group messages from the client. */
+export interface AccountMutes {
+  readonly c2cUntil: number;
+  readonly groupUntil: number;
+}
+
+const NO_MUTES: AccountMutes = { c2cUntil: 0, groupUntil: 0 };
+
 export class AccountDirectory {
   readonly #store: AccountStore;
+  readonly #now: () => number;
+  readonly #muteTtlMs: number;
   /** Insertion-ordered set of ids known to exist. */
   readonly #known = new Set<string>();
+  /** Mutes read, with when the reading lapses; insertion-ordered. */
+  readonly #mutes = new Map<string, { readonly mutes: AccountMutes; readonly until: number }>();
 
-  constructor(store: AccountStore) {
+  constructor(store: AccountStore, o: { readonly now: () => number; readonly muteTtlMs: number } = { now: Date.now, muteTtlMs: 2000 }) {
     this.#store = store;
+    this.#now = o.now;
+    this.#muteTtlMs = o.muteTtlMs;
+  }
+
+  /** The user's global mutes (none for an unknown account), read at most once per `muteTtlMs`. */
+  async mutes(userId: string): Promise<AccountMutes> {
+    const now = this.#now();
+    const hit = this.#mutes.get(userId);
+    if (hit && hit.until > now) return hit.mutes;
+    const a = (await this.#store.getAccounts([userId])).get(userId);
+    const mutes = a ? { c2cUntil: a.c2cMutedUntil, groupUntil: a.groupMutedUntil } : NO_MUTES;
+    this.#mutes.delete(userId);
+    if (this.#mutes.size >= MAX_KNOWN) this.#mutes.delete(this.#mutes.keys().next().value as string);
+    this.#mutes.set(userId, { mutes, until: now + this.#muteTtlMs });
+    return mutes;
+  }
+
+  /** After this node changed the user's mutes: the next check reads them again. */
+  forgetMutes(userId: string): void {
+    this.#mutes.delete(userId);
   }
 
   /**

@@ -9,6 +9,7 @@ import type { Actors } from './actor-api.ts';
 import type { Hooks } from './hooks.ts';
 import type { WordFilter } from './word-filter.ts';
 import type { CustomProfileTag } from './profiles/profile-tags.ts';
+import type { RelationGate } from './sns/relation-gate.ts';
 
 export interface ImLimits {
   readonly maxMsgBytes: number;
@@ -41,6 +42,8 @@ export interface ImContext {
   readonly identity: AppIdentity;
   readonly limits: ImLimits;
   readonly moderation: Moderation;
+  /** What client C2C sends check of the relationship chain (blacklists; friendships where only friends may chat). */
+  readonly relationGate: RelationGate;
   /** The app's custom profile tags (Tag_Profile_Custom_*); none when absent. */
   readonly customProfileTags?: readonly CustomProfileTag[];
   /** Unix ms. Injected so tests can move time. */

@@ -52,6 +52,11 @@ export const errors = {
 
   // C2C messaging (20xxx, 90xxx, 93xxx)
   C2CInternal: { code: 20005, message: 'internal error' },
+  C2CBlacklisted: { code: 20007, message: '{from} is in the blacklist of {to}' },
+  C2CNotFriends: { code: 20009, message: '{from} and {to} are not friends; this app lets only friends send C2C messages' },
+  C2CNotReceiversFriend: { code: 20010, message: '{from} is not in the friend list of {to}' },
+  C2CNotSendersFriend: { code: 20011, message: '{to} is not in the friend list of {from}' },
+  C2CSenderMuted: { code: 20012, message: '{userId} may not send C2C messages (setnospeaking)' },
   C2CBodyJson: { code: 90001, message: 'Fail to Parse json data of body, Please check it' },
   MsgBodyInvalid: { code: 90002, message: 'MsgBody is invalid: {detail}' },
   ToAccountInvalid: { code: 90003, message: 'To_Account is missing or not a string' },
@@ -90,6 +95,7 @@ export const errors = {
   GroupApplicationNotFound: { code: 10004, message: '{userId} has no application to group {groupId}' },
   GroupIdTakenBySelf: { code: 10025, message: 'group id {groupId} is already used by you' },
   GroupSenderMuted: { code: 10017, message: '{userId} is muted in group {groupId}' },
+  GroupSenderGloballyMuted: { code: 10017, message: '{userId} may not send group messages (setnospeaking)' },
   GroupMsgNotFound: { code: 10030, message: 'group {groupId} holds no message with MsgSeq {seq}' },
   GroupNoRoaming: { code: 10044, message: 'group type {type} keeps no message history' },
   GroupTooManyAts: { code: 10053, message: 'GroupAtInfo holds {count} mentions, at most {max} are allowed' },

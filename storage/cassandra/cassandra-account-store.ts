@@ -21,7 +21,8 @@ export class CassandraAccountStore implements AccountStore {
       create: `INSERT INTO ${ks}.accounts (user_id, nick, face_url, created_at) VALUES (?, ?, ?, ?) IF NOT EXISTS`,
       nick: `UPDATE ${ks}.accounts SET nick = ? WHERE user_id = ? IF EXISTS`,
       face: `UPDATE ${ks}.accounts SET face_url = ? WHERE user_id = ? IF EXISTS`,
-      get: `SELECT user_id, nick, face_url, created_at, sig_not_before FROM ${ks}.accounts WHERE user_id IN ?`,
+      get: `SELECT user_id, nick, face_url, created_at, sig_not_before, c2c_mute_until, group_mute_until FROM ${ks}.accounts WHERE user_id IN ?`,
+      mutes: `UPDATE ${ks}.accounts SET c2c_mute_until = ?, group_mute_until = ? WHERE user_id = ? IF EXISTS`,
       revoke: `UPDATE ${ks}.accounts USING TIMESTAMP ? SET sig_not_before = ? WHERE user_id = ?`,
       tag: `INSERT INTO ${ks}.profile_tags (user_id, tag, value) VALUES (?, ?, ?)`,
       tagsOf: `SELECT user_id, tag, value FROM ${ks}.profile_tags WHERE user_id IN ?`,
@@ -54,6 +55,8 @@ export class CassandraAccountStore implements AccountStore {
         faceUrl: (r.get('face_url') as string | null) ?? '',
         createdAt: num(r.get('created_at')),
         sigNotBefore: num(r.get('sig_not_before')),
+        c2cMutedUntil: num(r.get('c2c_mute_until')),
+        groupMutedUntil: num(r.get('group_mute_until')),
       });
     }
     return out;
@@ -67,6 +70,11 @@ export class CassandraAccountStore implements AccountStore {
     // One partition: a logged batch of its rows is applied as one.
     if (tags.length > 0) await this.#cql.client.batch(tags, { prepare: true, logged: true, consistency: this.#cql.options.consistency });
     if (outbox) await this.#outbox.addPending(outbox.streamId, outbox.events);
+  }
+
+  async setNoSpeaking(userId: string, mutes: { readonly c2cUntil: number; readonly groupUntil: number }): Promise<void> {
+    // IF EXISTS, like the nick and face updates: a mute never creates an account.
+    await this.#cql.run(this.#q.mutes, [mutes.c2cUntil, mutes.groupUntil, userId]);
   }
 
   async getProfileTags(userIds: readonly string[]): Promise<Map<string, Map<string, ProfileTagValue>>> {

@@ -204,6 +204,8 @@ INSERT INTO group_listing (group_id, type)
 const COLUMNS_ADDED: readonly (readonly [table: string, column: string, declaration: string])[] = [
   ['group_applications', 'inviter', "TEXT NOT NULL DEFAULT ''"],
   ['group_applications', 'keep_until', 'INTEGER NOT NULL DEFAULT 0'],
+  ['accounts', 'c2c_mute_until', 'INTEGER NOT NULL DEFAULT 0'],
+  ['accounts', 'group_mute_until', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 /** Statements that need the COLUMNS_ADDED, run after them. */

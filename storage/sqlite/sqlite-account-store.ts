@@ -9,6 +9,8 @@ interface AccountRow {
   face_url: string;
   created_at: number;
   sig_not_before: number;
+  c2c_mute_until: number;
+  group_mute_until: number;
 }
 
 export class SqliteAccountStore implements AccountStore {
@@ -20,6 +22,7 @@ export class SqliteAccountStore implements AccountStore {
   readonly #setNick: Statement;
   readonly #setFace: Statement;
   readonly #setTag: Statement;
+  readonly #setMutes: Statement;
   readonly #tagsOf: Statement;
 
   constructor(db: Database) {
@@ -35,6 +38,7 @@ export class SqliteAccountStore implements AccountStore {
     this.#setFace = db.prepare('UPDATE accounts SET face_url = ? WHERE user_id = ?');
     this.#setTag = db.prepare('INSERT INTO profile_tags (user_id, tag, value) VALUES (?, ?, ?) ON CONFLICT (user_id, tag) DO UPDATE SET value = excluded.value');
     this.#tagsOf = db.prepare('SELECT tag, value FROM profile_tags WHERE user_id = ?');
+    this.#setMutes = db.prepare('UPDATE accounts SET c2c_mute_until = ?, group_mute_until = ? WHERE user_id = ?');
   }
 
   async importAccounts(accounts: readonly { userId: string; nick?: string; faceUrl?: string }[], now: number, outbox?: OutboxRecord): Promise<void> {
@@ -49,7 +53,15 @@ export class SqliteAccountStore implements AccountStore {
     for (const id of userIds) {
       const r = this.#get.get(id) as AccountRow | undefined;
       if (r) {
-        out.set(id, { userId: r.user_id, nick: r.nick, faceUrl: r.face_url, createdAt: r.created_at, sigNotBefore: r.sig_not_before });
+        out.set(id, {
+          userId: r.user_id,
+          nick: r.nick,
+          faceUrl: r.face_url,
+          createdAt: r.created_at,
+          sigNotBefore: r.sig_not_before,
+          c2cMutedUntil: r.c2c_mute_until,
+          groupMutedUntil: r.group_mute_until,
+        });
       }
     }
     return out;
@@ -66,6 +78,10 @@ export class SqliteAccountStore implements AccountStore {
       for (const [tag, value] of change.tags) this.#setTag.run(userId, tag, JSON.stringify(value));
       if (outbox) for (const e of outbox.events) this.#addPending.run(outbox.streamId, e.id, e.payload);
     })();
+  }
+
+  async setNoSpeaking(userId: string, mutes: { readonly c2cUntil: number; readonly groupUntil: number }): Promise<void> {
+    this.#setMutes.run(mutes.c2cUntil, mutes.groupUntil, userId);
   }
 
   async getProfileTags(userIds: readonly string[]): Promise<Map<string, Map<string, ProfileTagValue>>> {

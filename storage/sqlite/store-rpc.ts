@@ -26,7 +26,7 @@ export const PORT_METHODS = {
     readPending: true,
     removePending: true,
   } satisfies MethodsOf<MessageLog>,
-  accounts: { importAccounts: true, getAccounts: true, revokeSigsBefore: true, setProfile: true, getProfileTags: true } satisfies MethodsOf<AccountStore>,
+  accounts: { importAccounts: true, getAccounts: true, revokeSigsBefore: true, setProfile: true, getProfileTags: true, setNoSpeaking: true } satisfies MethodsOf<AccountStore>,
   groups: {
     createGroup: true,
     getGroup: true,

@@ -221,7 +221,7 @@ export function runStoreContract(o: StoreContractOptions): void {
         await store.accounts.importAccounts([{ userId: id, faceUrl: 'F' }], 2000);
         const got = await store.accounts.getAccounts([id, `${id}-missing`]);
         expect([...got.keys()]).toEqual([id]);
-        expect(got.get(id)).toEqual({ userId: id, nick: 'N', faceUrl: 'F', createdAt: 1000, sigNotBefore: 0 });
+        expect(got.get(id)).toEqual({ userId: id, nick: 'N', faceUrl: 'F', createdAt: 1000, sigNotBefore: 0, c2cMutedUntil: 0, groupMutedUntil: 0 });
       });
 
       it('revokes UserSigs before a time and never moves that time back', async () => {
@@ -230,6 +230,17 @@ export function runStoreContract(o: StoreContractOptions): void {
         await store.accounts.revokeSigsBefore(id, 500);
         await store.accounts.revokeSigsBefore(id, 400);
         expect((await store.accounts.getAccounts([id])).get(id)?.sigNotBefore).toBe(500);
+      });
+
+      it('keeps an account’s global mutes, and sets none for an unknown id', async () => {
+        const id = `mute-${process.pid}-${Date.now()}`;
+        await store.accounts.importAccounts([{ userId: id }], 1);
+        await store.accounts.setNoSpeaking(id, { c2cUntil: 5000, groupUntil: 0 });
+        expect((await store.accounts.getAccounts([id])).get(id)).toMatchObject({ c2cMutedUntil: 5000, groupMutedUntil: 0 });
+        await store.accounts.setNoSpeaking(id, { c2cUntil: 0, groupUntil: 4_294_967_295_000 });
+        expect((await store.accounts.getAccounts([id])).get(id)).toMatchObject({ c2cMutedUntil: 0, groupMutedUntil: 4_294_967_295_000 });
+        await store.accounts.setNoSpeaking(`${id}-ghost`, { c2cUntil: 1, groupUntil: 1 });
+        expect((await store.accounts.getAccounts([`${id}-ghost`])).size).toBe(0);
       });
 
       it('sets profile fields tag by tag, keeping the others, with its outbox events; nick and face in the account', async () => {

@@ -34,7 +34,9 @@ export function fakeContext(o: FakeOptions) {
     accounts: {
       missing: async (ids: readonly string[]) => ids.filter((id) => !o.accounts.includes(id)),
       exists: async (id: string) => o.accounts.includes(id),
+      mutes: async () => ({ c2cUntil: 0, groupUntil: 0 }),
     },
+    relationGate: { friendsOnly: false, pair: async () => ({ receiverBlacklistsSender: false, senderHasReceiver: false, receiverHasSender: false }), forget: () => undefined },
     actors: {
       inbox: (userId: string): ActorRef<InboxProtocol> => ({
         call: async (command) => {

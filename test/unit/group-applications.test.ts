@@ -59,7 +59,7 @@ describe('deciding an application', () => {
 
 describe('an application as a user sees it', () => {
   it('reads with Tencent’s fields: pending for everyone, then decided by self (2) or by another (1), sent for the applicant', () => {
-    const profile = { userId: 'zed', nick: 'Zed', faceUrl: 'http://f', createdAt: 0, sigNotBefore: 0 };
+    const profile = { userId: 'zed', nick: 'Zed', faceUrl: 'http://f', createdAt: 0, sigNotBefore: 0, c2cMutedUntil: 0, groupMutedUntil: 0 };
     expect(applicationView(pending, 'owner', profile)).toEqual({
       groupId: 'g', groupType: 'Public', applicant: 'zed', fromUser: 'zed', fromUserNickName: 'Zed', fromUserFaceUrl: 'http://f', toUser: '', addTime: 100,
       requestMsg: 'let me in', handledMsg: '', type: 0, handleStatus: 0, handleResult: 0, handler: '', handledAt: 0, sent: false,
@@ -72,7 +72,7 @@ describe('an application as a user sees it', () => {
 
   it('shows an invitation awaiting approval as type 2 from the inviter to the invitee, sent by the inviter', () => {
     const invitation = { ...pending, inviter: 'ann', message: '' };
-    expect(applicationView(invitation, 'owner', { userId: 'ann', nick: 'Ann', faceUrl: '', createdAt: 0, sigNotBefore: 0 })).toMatchObject({
+    expect(applicationView(invitation, 'owner', { userId: 'ann', nick: 'Ann', faceUrl: '', createdAt: 0, sigNotBefore: 0, c2cMutedUntil: 0, groupMutedUntil: 0 })).toMatchObject({
       applicant: 'zed', fromUser: 'ann', fromUserNickName: 'Ann', toUser: 'zed', type: 2, handleStatus: 0, sent: false,
     });
     expect(applicationView(invitation, 'ann', undefined)).toMatchObject({ sent: true });

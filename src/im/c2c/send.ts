@@ -15,6 +15,7 @@ import type { ImContext, ImLimits } from '../context.ts';
 import { randomU32 } from '../ids.ts';
 import { C2C_BODY_ERRORS, checkContent } from '../message-body.ts';
 import { defineCommand } from '../command.ts';
+import { C2C_DENIAL_ERRORS, checkC2CSend } from '../sns/c2c-permission.ts';
 
 /** SyncOtherMachine: 1 = store and push to the sender's devices, 2 = leave the sender's inbox alone, omitted = store only. */
 export type SenderSync = 'push' | 'skip' | 'store';
@@ -139,6 +140,7 @@ export async function sendC2C(ctx: ImContext, caller: Caller, input: SendC2CInpu
   const body = checkContent(ctx, input.body, input.cloudCustomData, C2C_BODY_ERRORS);
   const senderCopy = await senderHasInbox(ctx, caller, input.from);
   if ((await ctx.accounts.missing([input.to])).length > 0) throw imError('ToAccountNotFound', { userId: input.to });
+  if (caller.kind === 'user') await checkClientSend(ctx, input.from, input.to);
   const retention = c2cRetention(ctx.limits, input.lifetimeS, input.roaming);
   let msg = buildC2CMessage(input, ctx.now(), body, originOf(caller));
   if (!input.forbidBeforeCallback) {
@@ -149,6 +151,20 @@ export async function sendC2C(ctx: ImContext, caller: Caller, input: SendC2CInpu
     if (decision.action === 'rewrite') msg = { ...msg, body: decision.body ?? msg.body, cloudCustomData: decision.cloudCustomData ?? msg.cloudCustomData };
   }
   return deliverBothSides(ctx, msg, retention, senderCopy ? input.senderSync : 'skip');
+}
+
+/**
+ * The checks of a client's send (REST sends skip them, as Tencent's), before the before-send
+ * callback: the sender's global mute (20012), the receiver's blacklist (20007), and where only
+ * friends may chat, the friendship both ways (20009–20011). A message to oneself is never refused
+ * for relations.
+ */
+async function checkClientSend(ctx: ImContext, from: string, to: string): Promise<void> {
+  const now = ctx.now();
+  const senderMutedUntil = (await ctx.accounts.mutes(from)).c2cUntil;
+  const relations = from === to ? { receiverBlacklistsSender: false, senderHasReceiver: true, receiverHasSender: true } : await ctx.relationGate.pair(from, to);
+  const check = checkC2CSend({ now, senderMutedUntil, friendsOnly: ctx.relationGate.friendsOnly, ...relations });
+  if (!check.allowed) throw imError(C2C_DENIAL_ERRORS[check.reason].name, { from, to, userId: from });
 }
 
 /** Attempts at the sender's copy once the receiver's is stored; each retry is deduplicated by the inbox. */

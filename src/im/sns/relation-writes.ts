@@ -51,6 +51,7 @@ export async function writeRelations(ctx: ImContext, user: string, change: Relat
   const stream = inboxStream(user);
   const events = [makeEvent('relation.changed', `relation:${user}:${now}:${randomUUID()}`, stream, now, data)];
   await ctx.store.relations.applyRelations({ ...change, sequences }, ctx.events.record(stream, events));
+  for (const p of data.pairs) ctx.relationGate.forget(p.from, p.to);
   ctx.events.publishRecorded(stream, events);
   await notifyRelation(ctx, { kind: 'relation', action: data.action, user: data.user, pairs: data.pairs, time: now });
 }
