@@ -4,7 +4,7 @@
  * the online members. Ordinary groups have no clients; commands reach it through `actors.group(id)`.
  */
 import { actorIdOf } from '../src/cluster/room-ids.ts';
-import type { AddMembersResult, CreateGroupSpec, GroupProtocol, GroupSendResult, GroupSendSpec, Handlers } from '../src/im/actor-api.ts';
+import type { CreateGroupSpec, GroupProtocol, GroupSendResult, GroupSendSpec, Handlers } from '../src/im/actor-api.ts';
 import type { Caller } from '../src/im/caller.ts';
 import {
   type GroupInfo,

@@ -451,17 +451,21 @@ export type AddFriendsArgs = z.infer<typeof addFriendsArgs>;
 /** The caller's pending friend requests, sent and received, newest first (≤100 a page). */
 export const friendRequestsArgs = z.object({ offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(100).optional() });
 export type FriendRequestsArgs = z.infer<typeof friendRequestsArgs>;
+/** A pending friend request as one of its two users sees it. */
+export interface FriendRequestView {
+  readonly from: string;
+  readonly to: string;
+  readonly addSource: string;
+  readonly addWording: string;
+  /** The requester's remark and group for the peer, applied when it is accepted. */
+  readonly remark: string;
+  readonly groupName: string;
+  readonly time: number;
+  /** Sent by the caller (else received). */
+  readonly sent: boolean;
+}
 export interface FriendRequestsResult {
-  readonly requests: readonly {
-    readonly from: string;
-    readonly to: string;
-    readonly addSource: string;
-    readonly addWording: string;
-    readonly remark: string;
-    readonly groupName: string;
-    readonly time: number;
-    readonly sent: boolean;
-  }[];
+  readonly requests: readonly FriendRequestView[];
   readonly sent: number;
   readonly received: number;
   /** The offset of the next page; 0 when this was the last. */

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { pairKey } from '../../../storage/store.ts';
 import { imError } from '../../protocol/errors.ts';
-import { platformOf } from '../caller.ts';
+import { type Caller, platformOf } from '../caller.ts';
+import type { ImContext } from '../context.ts';
 import { defineCommand } from '../command.ts';
 import { type BlackRelation, checkBlackRelation, decideBlacklistAdd, decideBlacklistDelete } from './blacklist-rules.ts';
 import { requireAccount } from './friend-add.ts';
@@ -16,8 +17,12 @@ import type { SnsChange } from './sns-sequences.ts';
 
 const targets = z.object({ from: z.string().optional(), to: z.array(z.string()) });
 
-function checkTargets(to: readonly string[]): void {
+/** Whose blacklist a call is about (ownerOf), once the targets are 1 to MAX_CHECK_ACCOUNTS and the owner exists. */
+async function blacklistOwner(ctx: ImContext, caller: Caller, named: string | undefined, to: readonly string[]): Promise<string> {
+  const from = ownerOf(caller, named);
   if (to.length === 0 || to.length > MAX_CHECK_ACCOUNTS) throw imError('SnsInvalidParam', { detail: `To_Account must hold 1 to ${MAX_CHECK_ACCOUNTS} accounts` });
+  await requireAccount(ctx, from);
+  return from;
 }
 
 export const blacklistAddCommand = defineCommand({
@@ -26,9 +31,7 @@ export const blacklistAddCommand = defineCommand({
   owner: 'store',
   input: targets,
   run: async (ctx, caller, { from: named, to }): Promise<ItemResult[]> => {
-    const from = ownerOf(caller, named);
-    checkTargets(to);
-    await requireAccount(ctx, from);
+    const from = await blacklistOwner(ctx, caller, named, to);
     const r = ctx.store.relations;
     const missing = new Set(await ctx.accounts.missing(to));
     const known = to.filter((b) => !missing.has(b));
@@ -74,9 +77,7 @@ export const blacklistDeleteCommand = defineCommand({
   owner: 'store',
   input: targets,
   run: async (ctx, caller, { from: named, to }): Promise<ItemResult[]> => {
-    const from = ownerOf(caller, named);
-    checkTargets(to);
-    await requireAccount(ctx, from);
+    const from = await blacklistOwner(ctx, caller, named, to);
     const listed = await ctx.store.relations.blacklistedAmong(to.map((b) => ({ owner: from, target: b })));
     const outcome = decideBlacklistDelete(from, to.map((b) => ({ to: b, listed: listed.has(pairKey(from, b)) })));
     if (outcome.removed.length > 0) {
@@ -117,9 +118,7 @@ export const blacklistCheckCommand = defineCommand({
   owner: 'store',
   input: z.object({ from: z.string().optional(), to: z.array(z.string()), checkType: z.enum(['BlackCheckResult_Type_Single', 'BlackCheckResult_Type_Both']) }),
   run: async (ctx, caller, { from: named, to, checkType }): Promise<{ to: string; relation: BlackRelation }[]> => {
-    const from = ownerOf(caller, named);
-    checkTargets(to);
-    await requireAccount(ctx, from);
+    const from = await blacklistOwner(ctx, caller, named, to);
     const listed = await ctx.store.relations.blacklistedAmong(to.flatMap((b) => [{ owner: from, target: b }, { owner: b, target: from }]));
     return to.map((b) => ({ to: b, relation: checkBlackRelation(listed.has(pairKey(from, b)), listed.has(pairKey(b, from)), checkType) }));
   },

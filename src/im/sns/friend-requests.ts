@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { pairKey } from '../../../storage/store.ts';
+import type { FriendRequestsResult } from '../../protocol/client-ops.ts';
 import { imError } from '../../protocol/errors.ts';
 import { type Caller, platformOf } from '../caller.ts';
 import { defineCommand } from '../command.ts';
@@ -17,25 +18,12 @@ import type { SnsChange } from './sns-sequences.ts';
 /** Most requests one page holds. */
 export const MAX_REQUESTS_PAGE = 100;
 
-export interface FriendRequestView {
-  readonly from: string;
-  readonly to: string;
-  readonly addSource: string;
-  readonly addWording: string;
-  /** The requester's remark and group for the peer, applied when it is accepted. */
-  readonly remark: string;
-  readonly groupName: string;
-  readonly time: number;
-  /** Sent by the caller (else received). */
-  readonly sent: boolean;
-}
-
 export const friendRequestsCommand = defineCommand({
   name: 'sns.friendRequests',
   callers: ['user'],
   owner: 'store',
   input: z.object({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).default(MAX_REQUESTS_PAGE).transform((n) => Math.min(n, MAX_REQUESTS_PAGE)) }),
-  run: async (ctx, caller, { offset, limit }): Promise<{ requests: FriendRequestView[]; sent: number; received: number; next: number }> => {
+  run: async (ctx, caller, { offset, limit }): Promise<FriendRequestsResult> => {
     const r = ctx.store.relations;
     const [page, counts] = await Promise.all([r.listRequests(caller.userId, offset, limit), r.requestCounts(caller.userId)]);
     const end = offset + page.length;
