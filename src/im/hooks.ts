@@ -57,12 +57,30 @@ export interface BeforeApplyJoinEvent {
 /** An invitation may be refused for some invitees only. */
 export type InviteDecision = Decision | { readonly action: 'allow'; readonly refused: readonly string[] };
 
+/** A user's friend request (Sns.CallbackPrevFriendAdd), for the items the rules let through. */
+export interface BeforeFriendAddEvent {
+  readonly caller: Caller;
+  readonly items: readonly { readonly to: string; readonly remark: string; readonly groupName: string; readonly addSource: string; readonly addWording: string }[];
+  readonly addType: string;
+}
+
+/** A user's answers to friend requests (Sns.CallbackPrevFriendResponse), for the items the rules let through. */
+export interface BeforeFriendResponseEvent {
+  readonly caller: Caller;
+  readonly items: readonly { readonly to: string; readonly action: string; readonly remark: string; readonly tagName: string }[];
+}
+
+/** Items allowed, but those `refused` names (account → the app server's error, 38000–39000). */
+export type ItemsDecision = Decision | { readonly action: 'allow'; readonly refused: ReadonlyMap<string, ImError> };
+
 export interface Hooks {
   beforeC2CSend(e: BeforeC2CSendEvent): Promise<SendDecision>;
   beforeGroupSend(e: BeforeGroupSendEvent): Promise<SendDecision>;
   beforeCreateGroup(e: BeforeCreateGroupEvent): Promise<Decision>;
   beforeInvite(e: BeforeInviteEvent): Promise<InviteDecision>;
   beforeApplyJoin(e: BeforeApplyJoinEvent): Promise<Decision>;
+  beforeFriendAdd(e: BeforeFriendAddEvent): Promise<ItemsDecision>;
+  beforeFriendResponse(e: BeforeFriendResponseEvent): Promise<ItemsDecision>;
 }
 
 const ALLOW = { action: 'allow' } as const;
@@ -74,4 +92,6 @@ export const ALLOW_ALL: Hooks = {
   beforeCreateGroup: async () => ALLOW,
   beforeInvite: async () => ALLOW,
   beforeApplyJoin: async () => ALLOW,
+  beforeFriendAdd: async () => ALLOW,
+  beforeFriendResponse: async () => ALLOW,
 };

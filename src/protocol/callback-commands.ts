@@ -10,6 +10,8 @@ export const BEFORE_COMMANDS = [
   'Group.CallbackBeforeCreateGroup',
   'Group.CallbackBeforeInviteJoinGroup',
   'Group.CallbackBeforeApplyJoinGroup',
+  'Sns.CallbackPrevFriendAdd',
+  'Sns.CallbackPrevFriendResponse',
 ] as const;
 
 export const AFTER_COMMANDS = [

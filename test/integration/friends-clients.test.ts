@@ -2,7 +2,7 @@
  * The relationship chain from real clients, as Tencent's SDK offers it: a friend request to a
  * NeedConfirm user, listed for both, accepted on one of the peer's devices and seen on the others
  * and on the requester's; refusal; the friend list and check; deleting; the blacklist, whose target
- * is never told — on both stores.
+ * is never told; the app server's Sns.CallbackPrevFriendAdd / PrevFriendResponse vetoes — on both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFriends, addToBlacklist, blacklist, checkFriends, deleteFriends, friendRequests, friends, removeFromBlacklist, respondToFriends } from '../../src/client/friends.ts';
@@ -12,6 +12,7 @@ import { type Online, onlineUsers } from '../helpers/online.ts';
 import { ParleyProcess } from '../helpers/parley-process.ts';
 import { storeEnv, storeModes } from '../helpers/services.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { Webhook } from '../helpers/webhook.ts';
 
 const WEB = 'AddSource_Type_Web';
 const relationsOf = (o: Online, action: RelationNotice['action']): RelationNotice[] =>
@@ -19,6 +20,7 @@ const relationsOf = (o: Online, action: RelationNotice['action']): RelationNotic
 
 describe.each(storeModes())('friends from real clients (%s store)', (mode) => {
   let server: ParleyProcess;
+  let hook: Webhook;
   const clients: ParleyClient[] = [];
   const online = (...ids: string[]): Promise<Online[]> => onlineUsers(server, clients, ids);
   /** A second device of `userId`, recording its events. */
@@ -29,12 +31,14 @@ describe.each(storeModes())('friends from real clients (%s store)', (mode) => {
   }
 
   beforeAll(async () => {
-    server = await ParleyProcess.start({ env: storeEnv(mode) });
+    hook = await Webhook.start();
+    server = await ParleyProcess.start({ env: { ...storeEnv(mode), PARLEY_CALLBACK_URL: hook.url } });
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
     await server.stop();
+    await hook.close();
   });
 
   it('sends a request to a NeedConfirm user, accepted on one of their devices and seen on every device of both', async () => {
@@ -76,5 +80,32 @@ describe.each(storeModes())('friends from real clients (%s store)', (mode) => {
     expect(relationsOf(cat, 'blacklist.added')).toEqual([]);
     expect((await removeFromBlacklist(dan.c, ['c_cat'])).results[0].code).toBe(0);
     expect((await blacklist(dan.c)).entries).toEqual([]);
+  });
+
+  it('asks the app server before a client request and before an answer; its per-item code refuses that one only', async () => {
+    const [gus, hal, ivy] = await online('v_gus', 'v_hal', 'v_ivy');
+    const prevAdd = (h: { body: Record<string, unknown> }) => h.body.Requester_Account === 'v_gus';
+    hook.on((h) => h.command === 'Sns.CallbackPrevFriendAdd' && prevAdd(h) && JSON.stringify(h.body.FriendItem).includes('v_ivy'), {
+      json: { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ResultItem: [{ To_Account: 'v_ivy', ResultCode: 38001, ResultInfo: 'not today' }] },
+    });
+    const asked = await addFriends(gus.c, [{ to: 'v_hal', addSource: WEB, addWording: 'hello' }]);
+    expect(asked.results[0].code).toBe(30539);
+    const refused = await addFriends(gus.c, [{ to: 'v_ivy', addSource: WEB }]);
+    expect(refused.results).toEqual([{ to: 'v_ivy', code: 38001, info: 'not today' }]);
+    expect((await friendRequests(ivy.c)).requests).toEqual([]);
+    expect(hook.of('Sns.CallbackPrevFriendAdd', prevAdd)[0].body).toMatchObject({
+      From_Account: 'v_gus',
+      FriendItem: [{ To_Account: 'v_hal', AddSource: WEB, AddWording: 'hello', Remark: '', GroupName: '' }],
+      AddType: 'Add_Type_Both',
+    });
+    hook.on((h) => h.command === 'Sns.CallbackPrevFriendResponse' && h.body.Requester_Account === 'v_hal', { json: { ActionStatus: 'FAIL', ErrorCode: 38002, ErrorInfo: 'reviewing' } }, 1);
+    expect((await respondToFriends(hal.c, [{ to: 'v_gus', action: 'Response_Action_Agree' }])).results).toEqual([{ to: 'v_gus', code: 38002, info: 'reviewing' }]);
+    expect((await friendRequests(hal.c)).requests).toHaveLength(1);
+    expect(hook.of('Sns.CallbackPrevFriendResponse', (h) => h.body.Requester_Account === 'v_hal')[0].body).toMatchObject({ ResponseFriendItem: [{ To_Account: 'v_gus', ResponseAction: 'Response_Action_Agree' }] });
+    expect((await respondToFriends(hal.c, [{ to: 'v_gus', action: 'Response_Action_Agree' }])).results[0].code).toBe(0);
+    // REST adds ask nothing (Tencent: only client requests are called back).
+    const before = hook.of('Sns.CallbackPrevFriendAdd').length;
+    await server.rest('sns/friend_add', { From_Account: 'v_ivy', AddFriendItem: [{ To_Account: 'v_gus', AddSource: WEB }] });
+    expect(hook.of('Sns.CallbackPrevFriendAdd').length).toBe(before);
   });
 });

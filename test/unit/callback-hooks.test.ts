@@ -165,8 +165,8 @@ describe('callback config', () => {
   });
 
   it('names an unsupported command, a bad URL and a bad switch in one error', () => {
-    const bad = () => loadConfig({ PARLEY_CALLBACK_URL: 'ftp://x', PARLEY_CALLBACK_COMMANDS: 'Sns.CallbackPrevFriendAdd', PARLEY_CALLBACK_FAIL_CLOSED: 'maybe' });
+    const bad = () => loadConfig({ PARLEY_CALLBACK_URL: 'ftp://x', PARLEY_CALLBACK_COMMANDS: 'Group.CallbackBeforeCreateTopic', PARLEY_CALLBACK_FAIL_CLOSED: 'maybe' });
     expect(bad).toThrow(ConfigError);
-    expect(bad).toThrow(/PARLEY_CALLBACK_URL[\s\S]*PARLEY_CALLBACK_COMMANDS: unsupported: Sns.CallbackPrevFriendAdd[\s\S]*PARLEY_CALLBACK_FAIL_CLOSED/);
+    expect(bad).toThrow(/PARLEY_CALLBACK_URL[\s\S]*PARLEY_CALLBACK_COMMANDS: unsupported: Group.CallbackBeforeCreateTopic[\s\S]*PARLEY_CALLBACK_FAIL_CLOSED/);
   });
 });

@@ -4,7 +4,8 @@
  * RefusedMembers_Account) is reported as `unusable` and treated like a failed callback.
  */
 import { C2C_BODY_ERRORS, GROUP_BODY_ERRORS, checkMsgBody } from '../../im/message-body.ts';
-import type { Decision, InviteDecision, SendDecision } from '../../im/hooks.ts';
+import type { Decision, InviteDecision, ItemsDecision, SendDecision } from '../../im/hooks.ts';
+import { prevCallbackVeto } from '../../im/sns/friend-rules.ts';
 import { type ImError, appCodeError, codeFits, imError, isImError } from '../../protocol/errors.ts';
 import type { CallbackAnswer } from './callback-client.ts';
 import type { BeforeCommand } from '../../protocol/callback-commands.ts';
@@ -60,6 +61,26 @@ export function inviteDecisionOf(a: CallbackAnswer): Mapped<InviteDecision> {
   if (refused === undefined) return { decision: { action: 'allow' } };
   if (!Array.isArray(refused) || !refused.every((x): x is string => typeof x === 'string')) {
     return { unusable: 'RefusedMembers_Account in the answer is not an array of strings' };
+  }
+  return { decision: { action: 'allow', refused } };
+}
+
+/**
+ * A Sns.CallbackPrev* answer (spec §7.2): ErrorCode 0 with a `ResultItem` per account, whose
+ * non-zero `ResultCode` refuses that item (38000–39000 passed on, any other as 38000); items the
+ * answer leaves out go on. A non-zero ErrorCode refuses every item the same way.
+ */
+export function itemsDecisionOf(a: CallbackAnswer): Mapped<ItemsDecision> {
+  const whole = prevCallbackVeto(a.ErrorCode, a.ErrorInfo);
+  if (whole) return { decision: { action: 'reject', error: whole } };
+  const items = a.ResultItem;
+  if (items === undefined) return { decision: { action: 'allow' } };
+  const valid = Array.isArray(items) && items.every((i) => typeof i === 'object' && i !== null && typeof (i as { To_Account?: unknown }).To_Account === 'string' && Number.isInteger((i as { ResultCode?: unknown }).ResultCode));
+  if (!valid) return { unusable: 'ResultItem in the answer is not a list of {To_Account, ResultCode, ResultInfo}' };
+  const refused = new Map<string, ImError>();
+  for (const i of items as { To_Account: string; ResultCode: number; ResultInfo?: unknown }[]) {
+    const veto = prevCallbackVeto(i.ResultCode, typeof i.ResultInfo === 'string' ? i.ResultInfo : '');
+    if (veto) refused.set(i.To_Account, veto);
   }
   return { decision: { action: 'allow', refused } };
 }

@@ -5,14 +5,16 @@
  * (fail-open, Tencent's default) or is rejected with 80003 (fail-closed).
  */
 import type { Logger } from 'pino';
-import type { Decision, Hooks, InviteDecision, SendDecision } from '../../im/hooks.ts';
+import type { Decision, Hooks, InviteDecision, ItemsDecision, SendDecision } from '../../im/hooks.ts';
 import { imError } from '../../protocol/errors.ts';
-import { type Mapped, decisionOf, inviteDecisionOf, sendDecisionOf } from './before-answers.ts';
+import { type Mapped, decisionOf, inviteDecisionOf, itemsDecisionOf, sendDecisionOf } from './before-answers.ts';
 import type { CallbackAnswer, CallbackClient } from './callback-client.ts';
 import type { BeforeCommand } from '../../protocol/callback-commands.ts';
 import {
   type Payload,
   beforeApplyJoinPayload,
+  beforeFriendAddPayload,
+  beforeFriendResponsePayload,
   beforeC2CSendPayload,
   beforeCreateGroupPayload,
   beforeGroupSendPayload,
@@ -41,7 +43,7 @@ type Reject = Extract<Decision, { action: 'reject' }>;
 
 export function callbackHooks(o: CallbackHooksOptions): CallbackHooks {
   /** Asks the app server and maps its answer; undefined when the command is off. Never rejects. */
-  async function ask<D extends SendDecision | InviteDecision>(command: BeforeCommand, payload: Payload, caller: Caller, map: (a: CallbackAnswer) => Mapped<D>): Promise<D | Reject | typeof ALLOW> {
+  async function ask<D extends SendDecision | InviteDecision | ItemsDecision>(command: BeforeCommand, payload: Payload, caller: Caller, map: (a: CallbackAnswer) => Mapped<D>): Promise<D | Reject | typeof ALLOW> {
     if (!o.enabled.has(command)) return ALLOW;
     const outcome = await o.client.send({ command, payload, ...originOf(caller) });
     const mapped: Mapped<D> = outcome.ok ? map(outcome.answer) : { unusable: outcome.reason };
@@ -62,5 +64,7 @@ export function callbackHooks(o: CallbackHooksOptions): CallbackHooks {
       e.members.length === 0 ? ALLOW : ask('Group.CallbackBeforeInviteJoinGroup', beforeInvitePayload(e, o.now()), e.caller, inviteDecisionOf),
     beforeApplyJoin: (e) =>
       ask('Group.CallbackBeforeApplyJoinGroup', beforeApplyJoinPayload(e, o.now()), e.caller, (a) => ({ decision: decisionOf('Group.CallbackBeforeApplyJoinGroup', a) })),
+    beforeFriendAdd: (e) => ask('Sns.CallbackPrevFriendAdd', beforeFriendAddPayload(e, o.now()), e.caller, itemsDecisionOf),
+    beforeFriendResponse: (e) => ask('Sns.CallbackPrevFriendResponse', beforeFriendResponsePayload(e, o.now()), e.caller, itemsDecisionOf),
   };
 }

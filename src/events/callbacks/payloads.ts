@@ -3,7 +3,7 @@
  * names are Tencent's; message and group times are Unix seconds where Tencent uses seconds
  * (`MsgTime`), `EventTime` is Unix ms.
  */
-import type { BeforeApplyJoinEvent, BeforeC2CSendEvent, BeforeCreateGroupEvent, BeforeGroupSendEvent, BeforeInviteEvent } from '../../im/hooks.ts';
+import type { BeforeApplyJoinEvent, BeforeC2CSendEvent, BeforeCreateGroupEvent, BeforeGroupSendEvent, BeforeFriendAddEvent, BeforeFriendResponseEvent, BeforeInviteEvent } from '../../im/hooks.ts';
 import type { C2CMessage, GroupMessage, MsgOrigin } from '../../protocol/entries.ts';
 import type { ParleyEvent, RelationChangedData } from '../../protocol/events.ts';
 import type { AfterCommand } from '../../protocol/callback-commands.ts';
@@ -69,6 +69,22 @@ export const beforeApplyJoinPayload = (e: BeforeApplyJoinEvent, now: number): Pa
   GroupId: e.groupId,
   Type: e.groupType,
   Requestor_Account: e.caller.userId,
+  EventTime: now,
+});
+
+export const beforeFriendAddPayload = (e: BeforeFriendAddEvent, now: number): Payload => ({
+  Requester_Account: e.caller.userId,
+  From_Account: e.caller.userId,
+  FriendItem: e.items.map((i) => ({ To_Account: i.to, Remark: i.remark, GroupName: i.groupName, AddSource: i.addSource, AddWording: i.addWording })),
+  AddType: e.addType,
+  ForceAddFlags: 0,
+  EventTime: now,
+});
+
+export const beforeFriendResponsePayload = (e: BeforeFriendResponseEvent, now: number): Payload => ({
+  Requester_Account: e.caller.userId,
+  From_Account: e.caller.userId,
+  ResponseFriendItem: e.items.map((i) => ({ To_Account: i.to, Remark: i.remark, TagName: i.tagName, ResponseAction: i.action })),
   EventTime: now,
 });
 

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { pairKey } from '../../../storage/store.ts';
-import { imError } from '../../protocol/errors.ts';
+import { type ImError, imError } from '../../protocol/errors.ts';
 import { type Caller, platformOf } from '../caller.ts';
 import { defineCommand } from '../command.ts';
 import type { ImContext } from '../context.ts';
@@ -53,6 +53,8 @@ async function addOne(ctx: ImContext, caller: Caller, from: string, item: AddFri
   const state = await addState(ctx, from, to, profiles.get(from) ?? new Map(), peer);
   const outcome = decideFriendAdd({ from, item, addType, force, state });
   if (outcome.kind === 'refused') return failed(to, outcome.error);
+  const veto = caller.kind === 'user' ? await askApp(ctx, caller, item, addType) : undefined;
+  if (veto) return failed(to, veto);
   const now = ctx.now();
   const operator = { operator: caller.userId, user: from, platform: platformOf(caller) };
   const changed = new Map<string, SnsChange[]>();
@@ -68,6 +70,14 @@ async function addOne(ctx: ImContext, caller: Caller, from: string, item: AddFri
   const change = { putFriends: outcome.links.map((l) => friendRecord(l, now)), removeRequests: outcome.dropPending, friendGroups: groups };
   await writeRelations(ctx, from, change, changed, { action: 'friend.added', ...operator, pairs: outcome.links.map((l) => ({ from: l.owner, to: l.friend })), force });
   return ok(to);
+}
+
+/** Sns.CallbackPrevFriendAdd for a client's request the rules let through (REST adds ask nothing, as Tencent's); the app server's error, if it refuses. */
+async function askApp(ctx: ImContext, caller: Caller, item: AddFriendItem, addType: AddType): Promise<ImError | undefined> {
+  const fields = { to: item.to, remark: item.remark ?? '', groupName: item.groupName ?? '', addSource: item.addSource, addWording: item.addWording ?? '' };
+  const d = await ctx.hooks.beforeFriendAdd({ caller, items: [fields], addType });
+  if (d.action === 'reject') return d.error;
+  return 'refused' in d ? d.refused.get(item.to) : undefined;
 }
 
 /** What decideFriendAdd reads of A (`from`) and B (`to`). */

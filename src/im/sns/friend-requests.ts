@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { pairKey } from '../../../storage/store.ts';
 import type { FriendRequestsResult } from '../../protocol/client-ops.ts';
-import { imError } from '../../protocol/errors.ts';
+import { type ImError, imError } from '../../protocol/errors.ts';
 import { type Caller, platformOf } from '../caller.ts';
 import { defineCommand } from '../command.ts';
 import type { ImContext } from '../context.ts';
@@ -51,6 +51,13 @@ export const friendRespondCommand = defineCommand({
   },
 });
 
+/** Sns.CallbackPrevFriendResponse for an answer the rules let through; the app server's error, if it refuses. */
+async function askApp(ctx: ImContext, caller: Caller, item: FriendResponseItem): Promise<ImError | undefined> {
+  const d = await ctx.hooks.beforeFriendResponse({ caller, items: [{ to: item.to, action: item.action, remark: item.remark ?? '', tagName: item.tagName ?? '' }] });
+  if (d.action === 'reject') return d.error;
+  return 'refused' in d ? d.refused.get(item.to) : undefined;
+}
+
 /** The responder B (the caller) answers A's (`item.to`) request. */
 async function respondOne(ctx: ImContext, caller: Caller, item: FriendResponseItem): Promise<ItemResult> {
   const b = caller.userId;
@@ -80,6 +87,8 @@ async function respondOne(ctx: ImContext, caller: Caller, item: FriendResponseIt
     },
   });
   if (outcome.kind === 'refused') return failed(a, outcome.error);
+  const veto = await askApp(ctx, caller, item);
+  if (veto) return failed(a, veto);
   const who = { operator: b, user: b, platform: platformOf(caller) };
   if (outcome.kind === 'rejected') {
     await writeRelations(ctx, b, { removeRequests: outcome.dropPending }, new Map(), { action: 'friend.request_dropped', ...who, pairs: outcome.dropPending.map((p) => ({ from: p.from, to: p.to })) });
