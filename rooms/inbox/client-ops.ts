@@ -30,7 +30,8 @@ import { setProfileCommand } from '../../src/im/profiles/set-profile.ts';
 import { friendAddCommand } from '../../src/im/sns/friend-add.ts';
 import { friendRequestsCommand, friendRespondCommand } from '../../src/im/sns/friend-requests.ts';
 import { friendCheckCommand, friendGetCommand } from '../../src/im/sns/friend-queries.ts';
-import { friendDeleteCommand } from '../../src/im/sns/friend-changes.ts';
+import { friendDeleteAllCommand, friendDeleteCommand, friendUpdateCommand } from '../../src/im/sns/friend-changes.ts';
+import { friendGroupAddCommand, friendGroupDeleteCommand, friendGroupGetCommand } from '../../src/im/sns/friend-group-commands.ts';
 import { blacklistAddCommand, blacklistDeleteCommand, blacklistGetCommand } from '../../src/im/sns/blacklist.ts';
 import {
   type GroupMembersResult,
@@ -48,6 +49,11 @@ import {
   checkFriendsArgs,
   blacklistArgs,
   blacklistPageArgs,
+  updateFriendsArgs,
+  deleteAllFriendsArgs,
+  addFriendGroupsArgs,
+  deleteFriendGroupsArgs,
+  friendGroupsArgs,
   groupApplicationsArgs,
   readGroupApplicationsArgs,
   dismissArgs,
@@ -170,6 +176,21 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.AddToBlacklist, { args: blacklistArgs, runs: blacklistAddCommand, output: (results) => ({ results }), input: (a) => a }),
   clientOp(Op.RemoveFromBlacklist, { args: blacklistArgs, runs: blacklistDeleteCommand, output: (results) => ({ results }), input: (a) => a }),
   clientOp(Op.Blacklist, { args: blacklistPageArgs, runs: blacklistGetCommand, input: (a) => ({ startIndex: a.startIndex ?? 0, maxLimited: a.limit ?? 100 }) }),
+  clientOp(Op.UpdateFriends, {
+    args: updateFriendsArgs,
+    runs: friendUpdateCommand,
+    output: (results) => ({ results }),
+    input: (a) => ({ items: a.items.map((i) => ({ to: i.to, items: i.tags.map((t) => ({ tag: t.Tag, value: t.Value })) })) }),
+  }),
+  clientOp(Op.DeleteAllFriends, { args: deleteAllFriendsArgs, runs: friendDeleteAllCommand, input: (a) => a }),
+  clientOp(Op.AddFriendGroups, { args: addFriendGroupsArgs, runs: friendGroupAddCommand, output: (o) => ({ sequence: o.sequence, ...(o.items ? { results: o.items } : {}) }), input: (a) => a }),
+  clientOp(Op.DeleteFriendGroups, { args: deleteFriendGroupsArgs, runs: friendGroupDeleteCommand, input: (a) => a }),
+  clientOp(Op.FriendGroups, {
+    args: friendGroupsArgs,
+    runs: friendGroupGetCommand,
+    output: (o) => ({ sequence: o.sequence, groups: o.groups.map((g) => ({ name: g.name, friendNumber: g.friendNumber, ...(g.friends ? { friends: g.friends } : {}) })) }),
+    input: (a) => ({ names: a.names, needFriend: true }),
+  }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

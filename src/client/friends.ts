@@ -7,6 +7,9 @@
  */
 import {
   type AddFriendsArgs,
+  type FriendGroupsChanged,
+  type FriendGroupsResult,
+  type UpdateFriendsArgs,
   type BlacklistPageResult,
   type CheckFriendsResult,
   type FriendRequestsArgs,
@@ -18,7 +21,7 @@ import {
 } from '../protocol/client-ops.ts';
 import type { ParleyClient } from './parley-client.ts';
 
-export type { BlacklistPageResult, CheckFriendsResult, FriendRequestsResult, FriendsResult, SnsResults };
+export type { BlacklistPageResult, CheckFriendsResult, FriendGroupsChanged, FriendGroupsResult, FriendRequestsResult, FriendsResult, SnsResults };
 
 /** Asks to add friends; per peer 0 (added), 30539 (a request now waits for them), or the reason why not. */
 export function addFriends(client: ParleyClient, items: AddFriendsArgs['items'], addType?: AddFriendsArgs['addType']): Promise<SnsResults> {
@@ -58,4 +61,27 @@ export function removeFromBlacklist(client: ParleyClient, to: readonly string[])
 
 export function blacklist(client: ParleyClient, startIndex = 0, limit = 100): Promise<BlacklistPageResult> {
   return client.call(Op.Blacklist, { startIndex, limit });
+}
+
+/** Changes friends' remark, groups (Tag_SNS_IM_Group) or custom fields. */
+export function updateFriends(client: ParleyClient, items: UpdateFriendsArgs['items']): Promise<SnsResults> {
+  return client.call(Op.UpdateFriends, { items });
+}
+
+export function deleteAllFriends(client: ParleyClient, deleteType?: 'Delete_Type_Single' | 'Delete_Type_Both'): Promise<void> {
+  return client.call(Op.DeleteAllFriends, deleteType ? { deleteType } : {});
+}
+
+/** Creates friend groups and puts friends (`to`) into them. */
+export function addFriendGroups(client: ParleyClient, names: readonly string[], to?: readonly string[]): Promise<FriendGroupsChanged> {
+  return client.call(Op.AddFriendGroups, to ? { names: [...names], to: [...to] } : { names: [...names] });
+}
+
+export function deleteFriendGroups(client: ParleyClient, names: readonly string[]): Promise<FriendGroupsChanged> {
+  return client.call(Op.DeleteFriendGroups, { names: [...names] });
+}
+
+/** The user's friend groups with their friends (only `names` when given). */
+export function friendGroups(client: ParleyClient, names?: readonly string[]): Promise<FriendGroupsResult> {
+  return client.call(Op.FriendGroups, names ? { names: [...names] } : {});
 }

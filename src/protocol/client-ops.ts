@@ -43,6 +43,11 @@ export const Op = {
   AddToBlacklist: 'blacklist.add',
   RemoveFromBlacklist: 'blacklist.delete',
   Blacklist: 'blacklist.list',
+  UpdateFriends: 'friend.update',
+  DeleteAllFriends: 'friend.deleteAll',
+  AddFriendGroups: 'friendGroup.add',
+  DeleteFriendGroups: 'friendGroup.delete',
+  FriendGroups: 'friendGroup.list',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -513,6 +518,35 @@ export interface BlacklistPageResult {
   readonly sequence: number;
 }
 
+/**
+ * Changes friends' fields: `Tag_SNS_IM_Remark` (string), `Tag_SNS_IM_Group` (the friend's groups, a
+ * list of names; new ones are created), `Tag_SNS_Custom_*` (string or integer). 31704 for a stranger.
+ */
+export const updateFriendsArgs = z.object({ items: z.array(z.object({ to: userId, tags: z.array(z.object({ Tag: z.string(), Value: z.unknown() })).min(1) })).min(1) });
+export type UpdateFriendsArgs = z.infer<typeof updateFriendsArgs>;
+
+export const deleteAllFriendsArgs = z.object({ deleteType: z.enum(['Delete_Type_Single', 'Delete_Type_Both']).optional() });
+export type DeleteAllFriendsArgs = z.infer<typeof deleteAllFriendsArgs>;
+
+/** Creates friend groups (≤32 in all; 30011 beyond) and puts the friends `to` names into all of them (32216 for a stranger). */
+export const addFriendGroupsArgs = z.object({ names: z.array(z.string()).min(1), to: z.array(userId).optional() });
+export type AddFriendGroupsArgs = z.infer<typeof addFriendGroupsArgs>;
+export interface FriendGroupsChanged {
+  /** The friend groups' sequence after the change (Tencent's CurrentSequence). */
+  readonly sequence: number;
+  readonly results?: readonly SnsItemResult[];
+}
+/** Deletes friend groups (every name must exist, else 30001); their friends stay friends. */
+export const deleteFriendGroupsArgs = z.object({ names: z.array(z.string()).min(1) });
+export type DeleteFriendGroupsArgs = z.infer<typeof deleteFriendGroupsArgs>;
+/** The caller's friend groups (only `names` when given), with their friends. */
+export const friendGroupsArgs = z.object({ names: z.array(z.string()).optional() });
+export type FriendGroupsArgs = z.infer<typeof friendGroupsArgs>;
+export interface FriendGroupsResult {
+  readonly groups: readonly { readonly name: string; readonly friendNumber: number; readonly friends?: readonly string[] }[];
+  readonly sequence: number;
+}
+
 /** Arguments and results per op, for the SDK's typed `call`. */
 export interface OpTypes {
   [Op.SendC2C]: { args: SendC2CArgs; result: SendC2CResult };
@@ -549,6 +583,11 @@ export interface OpTypes {
   [Op.AddToBlacklist]: { args: BlacklistArgs; result: SnsResults };
   [Op.RemoveFromBlacklist]: { args: BlacklistArgs; result: SnsResults };
   [Op.Blacklist]: { args: BlacklistPageArgs; result: BlacklistPageResult };
+  [Op.UpdateFriends]: { args: UpdateFriendsArgs; result: SnsResults };
+  [Op.DeleteAllFriends]: { args: DeleteAllFriendsArgs; result: void };
+  [Op.AddFriendGroups]: { args: AddFriendGroupsArgs; result: FriendGroupsChanged };
+  [Op.DeleteFriendGroups]: { args: DeleteFriendGroupsArgs; result: FriendGroupsChanged };
+  [Op.FriendGroups]: { args: FriendGroupsArgs; result: FriendGroupsResult };
 }
 
 /** Body of `POST /connect`. */

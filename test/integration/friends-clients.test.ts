@@ -5,7 +5,22 @@
  * is never told; the app server's Sns.CallbackPrevFriendAdd / PrevFriendResponse vetoes — on both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addFriends, addToBlacklist, blacklist, checkFriends, deleteFriends, friendRequests, friends, removeFromBlacklist, respondToFriends } from '../../src/client/friends.ts';
+import {
+  addFriendGroups,
+  addFriends,
+  addToBlacklist,
+  blacklist,
+  checkFriends,
+  deleteAllFriends,
+  deleteFriendGroups,
+  deleteFriends,
+  friendGroups,
+  friendRequests,
+  friends,
+  removeFromBlacklist,
+  respondToFriends,
+  updateFriends,
+} from '../../src/client/friends.ts';
 import type { ParleyClient } from '../../src/client/parley-client.ts';
 import type { RelationNotice } from '../../src/protocol/entries.ts';
 import { type Online, onlineUsers } from '../helpers/online.ts';
@@ -107,5 +122,25 @@ describe.each(storeModes())('friends from real clients (%s store)', (mode) => {
     const before = hook.of('Sns.CallbackPrevFriendAdd').length;
     await server.rest('sns/friend_add', { From_Account: 'v_ivy', AddFriendItem: [{ To_Account: 'v_gus', AddSource: WEB }] });
     expect(hook.of('Sns.CallbackPrevFriendAdd').length).toBe(before);
+  });
+
+  it('keeps friend groups and friend fields from the client: remark and groups set, a group deleted, every friend removed', async () => {
+    const [joe, kim, lee] = await online('w_joe', 'w_kim', 'w_lee');
+    for (const u of ['w_kim', 'w_lee']) await server.rest('profile/portrait_set', { From_Account: u, ProfileItem: [{ Tag: 'Tag_Profile_IM_AllowType', Value: 'AllowType_Type_AllowAny' }] });
+    await addFriends(joe.c, [{ to: 'w_kim', addSource: WEB }, { to: 'w_lee', addSource: WEB }]);
+    const made = await addFriendGroups(joe.c, ['climbing'], ['w_kim', 'w_nobody']);
+    expect(made.results?.map((r) => r.code)).toEqual([0, 32216]);
+    expect((await updateFriends(joe.c, [{ to: 'w_lee', tags: [{ Tag: 'Tag_SNS_IM_Remark', Value: 'Lee!' }, { Tag: 'Tag_SNS_IM_Group', Value: ['climbing', 'work'] }] }])).results[0].code).toBe(0);
+    expect((await friendGroups(joe.c)).groups).toEqual([
+      { name: 'climbing', friendNumber: 2, friends: ['w_kim', 'w_lee'] },
+      { name: 'work', friendNumber: 1, friends: ['w_lee'] },
+    ]);
+    const dropped = await deleteFriendGroups(joe.c, ['climbing']);
+    expect(dropped.sequence).toBeGreaterThan(made.sequence);
+    expect((await friendGroups(joe.c)).groups.map((g) => g.name)).toEqual(['work']);
+    await deleteAllFriends(joe.c, 'Delete_Type_Both');
+    expect((await friends(joe.c)).friendNum).toBe(0);
+    expect((await checkFriends(kim.c, ['w_joe'])).results[0].relation).toBe('CheckResult_Type_NoRelation');
+    expect((await friends(lee.c)).friendNum).toBe(0);
   });
 });

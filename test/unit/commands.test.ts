@@ -35,6 +35,7 @@ describe('command seam', () => {
       'profile.set', 'profile.get',
       'friend.add', 'friend.requests', 'friend.respond', 'friend.list', 'friend.delete', 'friend.check',
       'blacklist.add', 'blacklist.delete', 'blacklist.list',
+      'friend.update', 'friend.deleteAll', 'friendGroup.add', 'friendGroup.delete', 'friendGroup.list',
     ]);
   });
 
