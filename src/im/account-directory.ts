@@ -28,7 +28,7 @@ export class AccountDirectory {
   /** Mutes read, with when the reading lapses; insertion-ordered. */
   readonly #mutes = new Map<string, { readonly mutes: AccountMutes; readonly until: number }>();
 
-  constructor(store: AccountStore, o: { readonly now: () => number; readonly muteTtlMs: number } = { now: Date.now, muteTtlMs: 2000 }) {
+  constructor(store: AccountStore, o: { readonly now: () => number; readonly muteTtlMs: number }) {
     this.#store = store;
     this.#now = o.now;
     this.#muteTtlMs = o.muteTtlMs;

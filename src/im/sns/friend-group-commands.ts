@@ -40,10 +40,10 @@ export const friendGroupAddCommand = defineCommand({
       return f ? [{ ...f, groups: [...new Set([...f.groups, ...j.groups])] }] : [];
     });
     const parts: SnsChange[] = ['groups', ...(putFriends.length > 0 ? (['friendStandard'] as const) : [])];
-    await writeRelations(ctx, from, { friendGroups: [{ owner: from, names: [...outcome.groups] }], putFriends }, new Map([[from, parts]]), {
+    const written = await writeRelations(ctx, from, { friendGroups: [{ owner: from, names: [...outcome.groups] }], putFriends }, new Map([[from, parts]]), {
       action: 'groups.changed', operator: caller.userId, user: from, pairs: putFriends.map((f) => ({ from, to: f.friend })), platform: platformOf(caller),
     });
-    const sequence = (await r.relationSequences(from)).groups;
+    const sequence = written.get(from)?.groups ?? 0;
     return to ? { sequence, items: outcome.items.map((i) => (i.error ? failed(i.to, i.error) : ok(i.to))) } : { sequence };
   },
 });
@@ -59,10 +59,10 @@ export const friendGroupDeleteCommand = defineCommand({
     const outcome = decideGroupDelete(from, await ctx.store.relations.friendGroups(from), names);
     const putFriends = (await allFriends(ctx, from)).filter((f) => f.groups.some((g) => outcome.deleted.includes(g))).map((f) => ({ ...f, groups: f.groups.filter((g) => !outcome.deleted.includes(g)) }));
     const parts: SnsChange[] = ['groups', ...(putFriends.length > 0 ? (['friendStandard'] as const) : [])];
-    await writeRelations(ctx, from, { friendGroups: [{ owner: from, names: outcome.groups }], putFriends }, new Map([[from, parts]]), {
+    const written = await writeRelations(ctx, from, { friendGroups: [{ owner: from, names: outcome.groups }], putFriends }, new Map([[from, parts]]), {
       action: 'groups.changed', operator: caller.userId, user: from, pairs: putFriends.map((f) => ({ from, to: f.friend })), platform: platformOf(caller),
     });
-    return { sequence: (await ctx.store.relations.relationSequences(from)).groups };
+    return { sequence: written.get(from)?.groups ?? 0 };
   },
 });
 

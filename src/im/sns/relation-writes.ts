@@ -41,9 +41,10 @@ export const friendRecord = (spec: Omit<FriendRecord, 'addTime' | 'custom'> & Pa
 
 /**
  * Writes `change` with each owner's sequences bumped for what changed for them, and the
- * `relation.changed` event (keyed by the request's user) in the same store write.
+ * `relation.changed` event (keyed by the request's user) in the same store write; answers the
+ * sequences written, per owner.
  */
-export async function writeRelations(ctx: ImContext, user: string, change: RelationChange, changed: ReadonlyMap<string, readonly SnsChange[]>, data: RelationChangedData): Promise<void> {
+export async function writeRelations(ctx: ImContext, user: string, change: RelationChange, changed: ReadonlyMap<string, readonly SnsChange[]>, data: RelationChangedData): Promise<ReadonlyMap<string, RelationSequences>> {
   const owners = [...changed.keys()];
   const current = await Promise.all(owners.map((o) => ctx.store.relations.relationSequences(o)));
   const sequences = owners.map((owner, i): { owner: string; sequences: RelationSequences } => ({ owner, sequences: bumpSequences(current[i], changed.get(owner) ?? []) }));
@@ -54,6 +55,7 @@ export async function writeRelations(ctx: ImContext, user: string, change: Relat
   for (const p of data.pairs) ctx.relationGate.forget(p.from, p.to);
   ctx.events.publishRecorded(stream, events);
   await notifyRelation(ctx, { kind: 'relation', action: data.action, user: data.user, pairs: data.pairs, time: now });
+  return new Map(sequences.map((s) => [s.owner, s.sequences]));
 }
 
 /**
