@@ -39,6 +39,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     appendNotice: (c) => this.appendNotice(c.notice),
     pushLive: (c) => this.pushLive(c.event),
     kickDevices: () => this.kickDevices(),
+    deleteAccount: () => this.deleteAccount(),
     flushEvents: () => this.flushEvents(),
   };
   #userId = '';
@@ -191,6 +192,28 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
 
   kickDevices(): Promise<void> {
     return this.serve(() => this.#devices.closeAll(CloseCode.Kicked, 'kicked by the app'));
+  }
+
+  /**
+   * Deliveries are refused from the start (the account is re-checked in the store, where it is soon
+   * gone); the devices are closed; the record goes with its event; then every inbox entry, after
+   * whatever was being written when the deletion began.
+   */
+  deleteAccount(): Promise<boolean> {
+    return this.serve(async () => {
+      const im = this.deps.im;
+      this.#accountKnown = false;
+      this.#devices.closeAll(CloseCode.Kicked, 'the account was deleted');
+      const now = im.now();
+      const stream = inboxStream(this.#userId);
+      const events = [makeEvent('account.deleted', `account-deleted:${this.#userId}:${now}`, stream, now, { userId: this.#userId })];
+      const existed = await im.store.accounts.deleteAccount(this.#userId, now, im.events.record(stream, events));
+      im.accounts.forget(this.#userId);
+      im.senderProfiles.forget(this.#userId);
+      if (existed) im.events.publishRecorded(stream, events);
+      await this.#stream.dropAll();
+      return existed;
+    });
   }
 
   /** The account may have been imported since activation, so a miss is re-checked in the store. */

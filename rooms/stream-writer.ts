@@ -60,6 +60,8 @@ export class StreamWriter {
   #durableSeq: number;
   #queue: Queued[] = [];
   #writing = false;
+  /** Callers of `settled`, resolved when the queue next runs dry. */
+  #settling: (() => void)[] = [];
   #dead: unknown = undefined;
   /** idemKey → SEQ and when it was written, for keys written by this writer within the window; at most MAX_RECENT. */
   readonly #recent = new Map<string, { seq: number; at: number }>();
@@ -110,7 +112,16 @@ export class StreamWriter {
       }
     } finally {
       this.#writing = false;
+      const settling = this.#settling;
+      this.#settling = [];
+      for (const resolve of settling) resolve();
     }
+  }
+
+  /** Resolves once every write queued so far has committed or failed; never rejects. */
+  settled(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.#settling.push(resolve));
   }
 
   async #commit(batch: Queued[]): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type CustomProfileTag, parseCustomProfileTags } from './im/profiles/profile-tags.ts';
+import { type CustomProfileTag, parseCustomProfileTags, profileTagRule } from './im/profiles/profile-tags.ts';
 import { CALLBACK_COMMANDS } from './protocol/callback-commands.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -38,6 +38,8 @@ const envSchema = z.object({
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
   PARLEY_APPLICATION_KEEP_DAYS: positiveInt.default(7),
   PARLEY_PROFILE_CUSTOM_TAGS: z.string().default(''),
+  PARLEY_MESSAGE_PROFILE_TAGS: list.default(['Tag_Profile_IM_Nick', 'Tag_Profile_IM_Image']),
+  PARLEY_PROFILE_CACHE_MS: positiveInt.default(5000),
   PARLEY_C2C_FRIENDS_ONLY: bool.default(false),
   PARLEY_RELATION_CACHE_MS: positiveInt.default(2000),
   PARLEY_GROUP_MSG_RATE: positiveInt.default(40),
@@ -105,6 +107,12 @@ export interface Config {
   };
   /** The app's custom profile tags (Tag_Profile_Custom_*), declared in PARLEY_PROFILE_CUSTOM_TAGS. */
   readonly customProfileTags: readonly CustomProfileTag[];
+  readonly senderProfiles: {
+    /** The sender's profile tags messages carry (Tencent's nick and avatar); each readable by anyone. */
+    readonly tags: readonly string[];
+    /** How long a node keeps a sender's fields before reading them again, ms. */
+    readonly cacheMs: number;
+  };
   readonly relations: {
     /** Client C2C messages only between friends (Tencent's console switch; 20009–20011). */
     readonly c2cFriendsOnly: boolean;
@@ -228,6 +236,16 @@ function parseCustomTagsOption(spec: string): CustomProfileTag[] {
   }
 }
 
+/** PARLEY_MESSAGE_PROFILE_TAGS: known tags that anyone may read (a message shows them to every receiver). */
+function messageProfileTags(tags: readonly string[], custom: readonly CustomProfileTag[]): string[] {
+  for (const tag of tags) {
+    const rule = profileTagRule(tag, custom);
+    if (!rule) throw new ConfigError(`invalid configuration:\n  PARLEY_MESSAGE_PROFILE_TAGS: ${tag} is neither a standard profile tag nor declared in PARLEY_PROFILE_CUSTOM_TAGS`);
+    if (rule.read !== 'anyone') throw new ConfigError(`invalid configuration:\n  PARLEY_MESSAGE_PROFILE_TAGS: ${tag} is not readable by anyone (r=${rule.read}), so messages may not carry it`);
+  }
+  return [...new Set(tags)];
+}
+
 /** Parses `env` (normally `process.env`) into a frozen Config; throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -236,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const customProfileTags = parseCustomTagsOption(e.PARLEY_PROFILE_CUSTOM_TAGS);
   const config: Config = {
     server: {
       port: e.PARLEY_PORT,
@@ -261,7 +280,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       groupAttrWriteRate: e.PARLEY_GROUP_ATTR_WRITE_RATE,
       applicationKeepS: e.PARLEY_APPLICATION_KEEP_DAYS * 86400,
     },
-    customProfileTags: parseCustomTagsOption(e.PARLEY_PROFILE_CUSTOM_TAGS),
+    customProfileTags,
+    senderProfiles: { tags: messageProfileTags(e.PARLEY_MESSAGE_PROFILE_TAGS, customProfileTags), cacheMs: e.PARLEY_PROFILE_CACHE_MS },
     relations: { c2cFriendsOnly: e.PARLEY_C2C_FRIENDS_ONLY, cacheMs: e.PARLEY_RELATION_CACHE_MS },
     moderation: {
       groupMsgRate: e.PARLEY_GROUP_MSG_RATE,

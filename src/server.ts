@@ -17,6 +17,7 @@ import { groupAttrService } from './api/endpoints/group-attr.ts';
 import { openimService } from './api/endpoints/openim.ts';
 import { profileService } from './api/endpoints/profile.ts';
 import { openConfigService } from './api/endpoints/openconfig.ts';
+import { SenderProfiles } from './im/profiles/sender-profiles.ts';
 import { RelationGate } from './im/sns/relation-gate.ts';
 import { snsService } from './api/endpoints/sns.ts';
 import { openMsgService } from './api/endpoints/open-msg.ts';
@@ -88,6 +89,8 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     actors: node.actors,
     accounts: new AccountDirectory(store.accounts, { now, muteTtlMs: config.relations.cacheMs }),
     relationGate: new RelationGate(store.relations, { now, ttlMs: config.relations.cacheMs, friendsOnly: config.relations.c2cFriendsOnly }),
+    senderProfiles: new SenderProfiles(store.accounts, { tags: config.senderProfiles.tags, now, ttlMs: config.senderProfiles.cacheMs }),
+    live: node.fanOut,
     identity,
     limits: config.limits,
     moderation: await loadModeration(config.moderation),

@@ -55,6 +55,14 @@ export class StaleEpochError extends Error {
   }
 }
 
+/** Raised by `AccountStore.searchAccounts` for a cursor it did not issue (a caller's mistake, not the store's). */
+export class BadCursorError extends Error {
+  constructor() {
+    super('searchAccounts: malformed cursor');
+    this.name = 'BadCursorError';
+  }
+}
+
 /** A domain event recorded with its stream until published (the outbox, DESIGN §5). */
 export interface PendingEvent {
   /** The event's id (stable: a republished event keeps it, so consumers dedupe). */
@@ -128,6 +136,13 @@ export interface MessageLog {
   readPending(streamId: string, limit: number): Promise<PendingEvent[]>;
   /** Forgets published events; absent ids are ignored. */
   removePending(streamId: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Deletes the stream's entries with SEQ ≤ `throughSeq`, with their roaming-index and idempotency
+   * rows; idempotent. Entries after `throughSeq` are never touched, so an owner passing a SEQ it
+   * has stored cannot harm a later owner's writes. The stream's head stays: later appends continue
+   * after it, so a SEQ is never reused.
+   */
+  dropEntries(streamId: string, throughSeq: number): Promise<void>;
 }
 
 export interface AccountRecord {
@@ -153,6 +168,11 @@ export interface AccountStore {
   /** Revokes the user's UserSigs signed before `unixSeconds` (REST kick). */
   revokeSigsBefore(userId: string, unixSeconds: number): Promise<void>;
   /**
+   * The Unix second before which UserSigs of `userId` are refused: its account's `sigNotBefore`,
+   * or a deleted account's (see deleteAccount); 0 for an id never imported.
+   */
+  sigNotBefore(userId: string): Promise<number>;
+  /**
    * Writes profile fields of an existing account: `nick` and `faceUrl` into its record, each of
    * `tags` replacing that tag's value and leaving the others (one row per tag, so concurrent writes
    * of different tags never lose each other). `outbox` is recorded with them: in the same
@@ -163,7 +183,43 @@ export interface AccountStore {
   setNoSpeaking(userId: string, mutes: { readonly c2cUntil: number; readonly groupUntil: number }): Promise<void>;
   /** The profile tags stored for each of `userIds` that has any (nick and faceUrl are in AccountRecord). */
   getProfileTags(userIds: readonly string[]): Promise<Map<string, Map<string, ProfileTagValue>>>;
+  /**
+   * Accounts found by `q.keyword`: the account whose id is exactly the keyword (first page only),
+   * then those whose nick's `nickSearchKey` begins with the keyword's, ordered by that key and then
+   * by id, each account at most once. Pages follow `next` ('' = no more); an account created, renamed
+   * or deleted meanwhile may or may not appear, but none appears twice.
+   */
+  searchAccounts(q: AccountSearchQuery): Promise<AccountSearchPage>;
+  /**
+   * Deletes an account with its profile tags and returns whether it existed. What remains of it is
+   * the id's `sigNotBefore`, raised to `now` (Unix ms, as seconds): importing the id again makes a
+   * new account (empty profile, no mutes) that UserSigs issued to the old one before its deletion
+   * cannot open. Until then getAccounts and searchAccounts do not see it. `outbox` is recorded with
+   * it: in the same transaction on SQLite; on Cassandra once it is deleted.
+   */
+  deleteAccount(userId: string, now: number, outbox?: OutboxRecord): Promise<boolean>;
 }
+
+export interface AccountSearchQuery {
+  /** Non-empty. */
+  readonly keyword: string;
+  /** A previous page's `next`; '' = the first page. */
+  readonly cursor: string;
+  /** 1..100. */
+  readonly limit: number;
+}
+
+export interface AccountSearchPage {
+  readonly accounts: AccountRecord[];
+  /** Opaque; '' = this was the last page. */
+  readonly next: string;
+}
+
+/**
+ * The form nicks are searched in: Unicode NFKC, lower case, so `Ｊｏｈｎ`, `JOHN` and `john` match
+ * alike. Adapters index `nickSearchKey(nick)` and match keywords by `nickSearchKey(keyword)`.
+ */
+export const nickSearchKey = (s: string): string => s.normalize('NFKC').toLowerCase();
 
 /** A profile tag's value as stored: a string, or an unsigned integer. */
 export type ProfileTagValue = string | number;
@@ -497,8 +553,13 @@ export interface RelationStore {
   listFriends(owner: string, offset: number, limit: number): Promise<FriendRecord[]>;
   /** The requests among `keys` that are pending, keyed `${from}\n${to}`. */
   requestsAmong(keys: readonly { readonly from: string; readonly to: string }[]): Promise<Map<string, FriendRequestRecord>>;
-  /** How many requests `user` has sent and has waiting, pending. */
-  requestCounts(user: string): Promise<{ readonly sent: number; readonly received: number }>;
+  /**
+   * How many requests `user` has sent and has waiting, pending; `unread` = those received made
+   * (`time`) after the user's read marker.
+   */
+  requestCounts(user: string): Promise<{ readonly sent: number; readonly received: number; readonly unread: number }>;
+  /** Moves `user`'s read marker of received requests to `upTo` (Unix ms); it never moves back. */
+  markRequestsRead(user: string, upTo: number): Promise<void>;
   /** `user`'s pending requests, sent and received, newest first, skipping `offset`, at most `limit`. */
   listRequests(user: string, offset: number, limit: number): Promise<FriendRequestRecord[]>;
   /** The blacklist entries among `keys` that exist, keyed `${owner}\n${target}`. */

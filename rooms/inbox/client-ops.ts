@@ -28,7 +28,8 @@ import { syncInboxCommand } from '../../src/im/sync/sync-inbox.ts';
 import { getProfilesCommand } from '../../src/im/profiles/get-profiles.ts';
 import { setProfileCommand } from '../../src/im/profiles/set-profile.ts';
 import { friendAddCommand } from '../../src/im/sns/friend-add.ts';
-import { friendRequestsCommand, friendRespondCommand } from '../../src/im/sns/friend-requests.ts';
+import { deleteFriendRequestsCommand, friendRequestsCommand, friendRespondCommand, readFriendRequestsCommand } from '../../src/im/sns/friend-requests.ts';
+import { searchUsersCommand } from '../../src/im/profiles/search-users.ts';
 import { friendCheckCommand, friendGetCommand } from '../../src/im/sns/friend-queries.ts';
 import { friendDeleteAllCommand, friendDeleteCommand, friendUpdateCommand } from '../../src/im/sns/friend-changes.ts';
 import { friendGroupAddCommand, friendGroupDeleteCommand, friendGroupGetCommand } from '../../src/im/sns/friend-group-commands.ts';
@@ -43,6 +44,9 @@ import {
   setProfileArgs,
   addFriendsArgs,
   friendRequestsArgs,
+  readFriendRequestsArgs,
+  deleteFriendRequestsArgs,
+  searchUsersArgs,
   respondFriendsArgs,
   friendsArgs,
   deleteFriendsArgs,
@@ -191,6 +195,9 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
     output: (o) => ({ sequence: o.sequence, groups: o.groups.map((g) => ({ name: g.name, friendNumber: g.friendNumber, ...(g.friends ? { friends: g.friends } : {}) })) }),
     input: (a) => ({ names: a.names, needFriend: true }),
   }),
+  clientOp(Op.ReadFriendRequests, { args: readFriendRequestsArgs, runs: readFriendRequestsCommand, input: (a) => a }),
+  clientOp(Op.DeleteFriendRequests, { args: deleteFriendRequestsArgs, runs: deleteFriendRequestsCommand, output: (results) => ({ results }), input: (a) => a }),
+  clientOp(Op.SearchUsers, { args: searchUsersArgs, runs: searchUsersCommand, input: (a) => a }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

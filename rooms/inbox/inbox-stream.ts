@@ -127,6 +127,16 @@ export class InboxStream {
     if (!this.#claimed) await this.#o.emitter.settle(head);
   }
 
+  /**
+   * Deletes every entry of the stream committed or queued so far (the account was deleted). The
+   * head stays with the store, so a later account of the same id continues after it: no SEQ is reused.
+   */
+  async dropAll(): Promise<void> {
+    const writer = await this.#getWriter();
+    await writer.settled();
+    await this.#o.log.dropEntries(this.streamId, writer.durableSeq);
+  }
+
   /** The highest committed SEQ, once the stream was claimed. */
   get head(): number | undefined {
     return this.#claimed?.durableSeq;

@@ -1,6 +1,6 @@
 /**
  * Authenticates callers by UserSig: App admins on REST calls, users on `/connect` and when their
- * device joins its inbox. A UserSig signed before the account was last kicked is refused. Admin
+ * device joins its inbox. A UserSig signed before the account was last kicked (or deleted) is refused. Admin
  * verdicts are cached briefly (REST callers reuse one UserSig for every call).
  */
 import type { AccountStore } from '../../storage/store.ts';
@@ -41,9 +41,9 @@ export class Authenticator {
     });
   }
 
+  /** A deleted account's UserSigs stay refused, also once its id is imported again. */
   async #checkNotRevoked(sig: UserSigFields): Promise<void> {
-    const account = (await this.#accounts.getAccounts([sig.identifier])).get(sig.identifier);
-    if (account && sig.time < account.sigNotBefore) throw imError('UserSigRevoked');
+    if (sig.time < (await this.#accounts.sigNotBefore(sig.identifier))) throw imError('UserSigRevoked');
   }
 
   /**

@@ -1,9 +1,11 @@
 /**
  * SDK calls for the relationship chain, as Tencent's client SDK offers them (addFriend,
- * getFriendApplicationList, acceptFriendApplication / refuseFriendApplication, getFriendList,
+ * getFriendApplicationList, setFriendApplicationRead, acceptFriendApplication /
+ * refuseFriendApplication, deleteFriendApplication, getFriendList,
  * deleteFromFriendList, checkFriend, addToBlackList, deleteFromBlackList, getBlackList): plain
  * functions over a logged-in ParleyClient. Every change reaches the devices concerned as a
- * `relation` entry in their inbox (`entry.kind === 'relation'`: `action`, `user`, `pairs`).
+ * `relation` entry in their inbox (`entry.kind === 'relation'`: `action`, `user`, `pairs`); a
+ * friend's profile change arrives live as a `profile` entry whose `userId` is the friend's.
  */
 import {
   type AddFriendsArgs,
@@ -12,6 +14,7 @@ import {
   type UpdateFriendsArgs,
   type BlacklistPageResult,
   type CheckFriendsResult,
+  type DeleteFriendRequestsArgs,
   type FriendRequestsArgs,
   type FriendRequestsResult,
   type FriendsResult,
@@ -31,6 +34,16 @@ export function addFriends(client: ParleyClient, items: AddFriendsArgs['items'],
 /** The user's pending requests, sent and received, newest first. */
 export function friendRequests(client: ParleyClient, opts: FriendRequestsArgs = {}): Promise<FriendRequestsResult> {
   return client.call(Op.FriendRequests, opts);
+}
+
+/** Marks the received requests read (setFriendApplicationRead): `unread` then counts only later ones. */
+export function readFriendRequests(client: ParleyClient): Promise<void> {
+  return client.call(Op.ReadFriendRequests, {});
+}
+
+/** Deletes pending requests unanswered (deleteFriendApplication): received from, or sent to, each user; 30614 where none. */
+export function deleteFriendRequests(client: ParleyClient, items: DeleteFriendRequestsArgs['items']): Promise<SnsResults> {
+  return client.call(Op.DeleteFriendRequests, { items: [...items] });
 }
 
 /** Answers received requests (Agree, AgreeAndAdd, Reject). */

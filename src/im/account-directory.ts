@@ -1,15 +1,19 @@
 /**
  * Which accounts exist, for the checks on every send (an admin naming a sender, a group message's
- * From_Account), and their global mutes, for the checks on every client send. Existence is cached
- * once seen: accounts are only created here (there is no account deletion yet), so a positive
- * answer cannot go stale; misses always ask the store. Mutes are kept `muteTtlMs`: a
- * setnospeaking on this node holds at once, one on another node within that window.
+ * From_Account), and their global mutes, for the checks on every client send. An account seen is
+ * remembered for KNOWN_TTL_MS: a deletion on this node is seen at once (`forget`), one on another
+ * node within that time (the deleted user's inbox actor refuses deliveries at once, wherever the
+ * send came from); misses always ask the store. Mutes are kept `muteTtlMs`: a setnospeaking on
+ * this node holds at once, one on another node within that window.
  */
 import type { AccountStore } from '../../storage/store.ts';
 import { isValidUserId } from '../protocol/ids.ts';
 
 /** Accounts remembered; beyond it the oldest are forgotten and asked again. */
 const MAX_KNOWN = 100_000;
+
+/** How long an account seen to exist is taken to exist, ms. */
+const KNOWN_TTL_MS = 60_000;
 
 /** An account's global mutes: until when (Unix ms) it may not send C2C / group messages from the client. */
 export interface AccountMutes {
@@ -23,8 +27,8 @@ export class AccountDirectory {
   readonly #store: AccountStore;
   readonly #now: () => number;
   readonly #muteTtlMs: number;
-  /** Insertion-ordered set of ids known to exist. */
-  readonly #known = new Set<string>();
+  /** Ids known to exist → until when (Unix ms); insertion-ordered. */
+  readonly #known = new Map<string, number>();
   /** Mutes read, with when the reading lapses; insertion-ordered. */
   readonly #mutes = new Map<string, { readonly mutes: AccountMutes; readonly until: number }>();
 
@@ -52,17 +56,24 @@ export class AccountDirectory {
     this.#mutes.delete(userId);
   }
 
+  /** After this node deleted the account: the next check asks the store. */
+  forget(userId: string): void {
+    this.#known.delete(userId);
+    this.#mutes.delete(userId);
+  }
+
   /**
    * The ids among `userIds` that do not exist, in their order. An id that is not a valid UserID
    * (ill-formed UTF-16, too long) cannot exist and never reaches the store, where it could be
    * mistaken for another (a lone surrogate becomes U+FFFD in UTF-8).
    */
   async missing(userIds: readonly string[]): Promise<string[]> {
-    const unknown = userIds.filter((id) => !this.#known.has(id));
+    const now = this.#now();
+    const unknown = userIds.filter((id) => !((this.#known.get(id) ?? 0) > now));
     if (unknown.length === 0) return [];
     const lookup = unknown.filter((id) => isValidUserId(id));
     const found = lookup.length > 0 ? await this.#store.getAccounts(lookup) : new Map<string, unknown>();
-    for (const id of found.keys()) this.#remember(id);
+    for (const id of found.keys()) this.#remember(id, now + KNOWN_TTL_MS);
     return unknown.filter((id) => !found.has(id));
   }
 
@@ -70,8 +81,9 @@ export class AccountDirectory {
     return (await this.missing([userId])).length === 0;
   }
 
-  #remember(id: string): void {
-    if (this.#known.size >= MAX_KNOWN) this.#known.delete(this.#known.values().next().value as string);
-    this.#known.add(id);
+  #remember(id: string, until: number): void {
+    this.#known.delete(id);
+    if (this.#known.size >= MAX_KNOWN) this.#known.delete(this.#known.keys().next().value as string);
+    this.#known.set(id, until);
   }
 }

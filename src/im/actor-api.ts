@@ -4,7 +4,7 @@
  * or across nodes; nothing outside src/cluster knows where an actor runs. Each actor speaks one
  * typed protocol: a union of commands, each with its result type, handled by one exhaustive table.
  */
-import type { C2CMessage, GroupAt, GroupMessage, InboxOnlyEntry, StreamEvent, MsgElem } from '../protocol/entries.ts';
+import type { C2CMessage, GroupAt, GroupMessage, InboxOnlyEntry, MsgElem, SenderProfile, StreamEvent } from '../protocol/entries.ts';
 import type { GroupView } from '../protocol/client-ops.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
@@ -80,6 +80,11 @@ export type InboxProtocol = {
   pushLive: { args: { readonly event: StreamEvent }; result: void };
   /** Closes every device session (REST kick). */
   kickDevices: { args: Record<never, never>; result: void };
+  /**
+   * Deletes the account (account_delete): its devices are closed, its record and profile deleted
+   * with the `account.deleted` event, then every inbox entry; false if there was no account.
+   */
+  deleteAccount: { args: Record<never, never>; result: boolean };
   /** Publishes the inbox's events that may be missing (the emission backlog sweep). */
   flushEvents: { args: Record<never, never>; result: void };
 };
@@ -169,6 +174,8 @@ export interface GroupSendSpec {
   readonly to?: readonly string[];
   readonly forbidBeforeCallback: boolean;
   readonly forbidAfterCallback: boolean;
+  /** The sender's profile fields the message carries (read by the command, not the actor). */
+  readonly senderProfile: SenderProfile;
 }
 
 /** modify_group_base_info: the fields to change; absent ones stay. `appDefinedData` values of `""` delete their key. */

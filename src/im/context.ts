@@ -10,6 +10,8 @@ import type { Hooks } from './hooks.ts';
 import type { WordFilter } from './word-filter.ts';
 import type { CustomProfileTag } from './profiles/profile-tags.ts';
 import type { RelationGate } from './sns/relation-gate.ts';
+import type { SenderProfiles } from './profiles/sender-profiles.ts';
+import type { StreamEvent } from '../protocol/entries.ts';
 
 export interface ImLimits {
   readonly maxMsgBytes: number;
@@ -34,6 +36,11 @@ export interface Moderation {
   readonly words?: { readonly filter: WordFilter; readonly action: 'reject' | 'mask' };
 }
 
+/** Live pushes to users' devices (src/cluster's FanOut provides it). */
+export interface LivePush {
+  toUsers(userIds: Iterable<string>, event: StreamEvent): number;
+}
+
 export interface ImContext {
   readonly store: Store;
   readonly actors: Actors;
@@ -44,6 +51,13 @@ export interface ImContext {
   readonly moderation: Moderation;
   /** What client C2C sends check of the relationship chain (blacklists; friendships where only friends may chat). */
   readonly relationGate: RelationGate;
+  /** The sender's profile fields messages carry, read once per sender and window. */
+  readonly senderProfiles: SenderProfiles;
+  /**
+   * Pushes an event to the online devices of users, by node, without storing it (live-only notices);
+   * answers how many of them were online here or, in a cluster, known online elsewhere.
+   */
+  readonly live: LivePush;
   /** The app's custom profile tags (Tag_Profile_Custom_*); none when absent. */
   readonly customProfileTags?: readonly CustomProfileTag[];
   /** Unix ms. Injected so tests can move time. */

@@ -48,6 +48,9 @@ export const Op = {
   AddFriendGroups: 'friendGroup.add',
   DeleteFriendGroups: 'friendGroup.delete',
   FriendGroups: 'friendGroup.list',
+  ReadFriendRequests: 'friend.requestsRead',
+  DeleteFriendRequests: 'friend.deleteRequests',
+  SearchUsers: 'user.search',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -473,8 +476,38 @@ export interface FriendRequestsResult {
   readonly requests: readonly FriendRequestView[];
   readonly sent: number;
   readonly received: number;
+  /** Received requests made after the caller last marked them read (`friend.requestsRead`). */
+  readonly unread: number;
   /** The offset of the next page; 0 when this was the last. */
   readonly next: number;
+}
+
+/** Marks the received requests read (Tencent's setFriendApplicationRead): `unread` counts only later ones. */
+export const readFriendRequestsArgs = z.object({});
+export type ReadFriendRequestsArgs = z.infer<typeof readFriendRequestsArgs>;
+
+/**
+ * Deletes pending requests without answering them (Tencent's deleteFriendApplication): the one
+ * received from `userId`, or the one the caller sent to `userId`. 30614 for an item with none.
+ */
+export const deleteFriendRequestsArgs = z.object({ items: z.array(z.object({ userId, type: z.enum(['received', 'sent']) })).min(1).max(100) });
+export type DeleteFriendRequestsArgs = z.infer<typeof deleteFriendRequestsArgs>;
+
+/**
+ * Finds users (Tencent's searchUsers): the account whose id is `keyword` exactly, then those whose
+ * nick begins with it, ignoring case and width; ≤100 a page, the next page by `cursor`.
+ */
+export const searchUsersArgs = z.object({ keyword: z.string().min(1).max(100), cursor: z.string().optional(), limit: z.number().int().min(1).max(100).optional() });
+export type SearchUsersArgs = z.infer<typeof searchUsersArgs>;
+export interface FoundUser {
+  readonly userId: string;
+  /** Tag_Profile_IM_Nick and Tag_Profile_IM_Image, those set. */
+  readonly items: readonly ProfileItem[];
+}
+export interface SearchUsersResult {
+  readonly users: readonly FoundUser[];
+  /** The cursor of the next page; '' when this was the last. */
+  readonly cursor: string;
 }
 
 /**
@@ -588,6 +621,9 @@ export interface OpTypes {
   [Op.AddFriendGroups]: { args: AddFriendGroupsArgs; result: FriendGroupsChanged };
   [Op.DeleteFriendGroups]: { args: DeleteFriendGroupsArgs; result: FriendGroupsChanged };
   [Op.FriendGroups]: { args: FriendGroupsArgs; result: FriendGroupsResult };
+  [Op.ReadFriendRequests]: { args: ReadFriendRequestsArgs; result: void };
+  [Op.DeleteFriendRequests]: { args: DeleteFriendRequestsArgs; result: SnsResults };
+  [Op.SearchUsers]: { args: SearchUsersArgs; result: SearchUsersResult };
 }
 
 /** Body of `POST /connect`. */

@@ -38,6 +38,8 @@ export interface C2CMessage {
   /** The sender asked for no after-send callback (Tencent ForbidAfterSendMsgCallback), or the command has none (batchsendmsg). */
   readonly noAfterCallback?: true;
   readonly origin?: MsgOrigin;
+  /** The sender's profile fields as of the send; absent when none (see SenderProfile). */
+  readonly senderProfile?: SenderProfile;
   /**
    * Set on a stored copy whose offline delivery ends before its roaming retention (a MsgLifeTime
    * shorter than history): after this Unix ms, syncing devices no longer receive it; it stays in
@@ -45,6 +47,13 @@ export interface C2CMessage {
    */
   readonly offlineUntil?: number;
 }
+
+/**
+ * The sender's profile fields a message carries, as of its send (Tencent's message nickName and
+ * faceURL): tag → value for the tags the app selects (PARLEY_MESSAGE_PROFILE_TAGS, by default
+ * Tag_Profile_IM_Nick and Tag_Profile_IM_Image) that the sender has set.
+ */
+export type SenderProfile = Readonly<Record<string, string | number>>;
 
 export type MsgPriority = 'High' | 'Normal' | 'Low' | 'Lowest';
 
@@ -68,6 +77,10 @@ export interface GroupMessage {
   /** The sender asked for no after-send callback (Tencent ForbidAfterSendMsgCallback). */
   readonly noAfterCallback?: true;
   readonly origin?: MsgOrigin;
+  /** The sender's profile fields as of the send; absent when none (see SenderProfile). */
+  readonly senderProfile?: SenderProfile;
+  /** The sender's name card in the group (Tencent NameCard) as of the send; absent when none. */
+  readonly senderNameCard?: string;
   /**
    * Brought in by import_group_msg (migration): history with its original `time`, never pushed
    * live, no after-send callback, not in chat-record files.

@@ -159,6 +159,11 @@ export interface AccountImportedData {
   readonly userIds: readonly string[];
 }
 
+/** An account was deleted (account_delete) with its profile, relationship data and inbox. */
+export interface AccountDeletedData {
+  readonly userId: string;
+}
+
 export interface StateChangedData {
   readonly userId: string;
   readonly action: 'Login' | 'Logout' | 'Disconnect';
@@ -204,6 +209,7 @@ export interface RelationChangedData {
 
 export type ParleyEvent =
   | EventBase<'account.imported', AccountImportedData>
+  | EventBase<'account.deleted', AccountDeletedData>
   | EventBase<'relation.changed', RelationChangedData>
   | EventBase<'profile.changed', ProfileChangedData>
   | EventBase<'c2c.message', C2CMessageData>

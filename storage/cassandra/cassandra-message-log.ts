@@ -9,10 +9,13 @@
  * entries is stored (never a gap, never a SEQ twice); the writer treats that as a failed append.
  * Side tables (roaming index, idempotency keys) are written beside each batch and verified against
  * the entry rows on read, so a failed batch leaves nothing visible.
+ * Dropping entries (`dropEntries`, in `CassandraEntryDropper`) deletes rows of the bucket partitions
+ * by range, which leaves their static `epoch` and `head` (and the `streams` row) as they were.
  */
 import type { AppendEntry, ConversationQuery, MessageLog, PendingEvent, StoredEntry, StreamClaim } from '../store.ts';
 import { StaleEpochError } from '../store.ts';
 import { type Cql, type Row, num } from './cql.ts';
+import { CassandraEntryDropper } from './cassandra-entry-dropper.ts';
 
 /** Entries per bucket partition (bucket = seq / BUCKET_SIZE). */
 export const BUCKET_SIZE = 1000;
@@ -57,10 +60,12 @@ export class CassandraMessageLog implements MessageLog {
   readonly #now: () => number;
   readonly #claims = new WeakMap<StreamClaim, ClaimState>();
   readonly #q: Record<string, string>;
+  readonly #dropper: CassandraEntryDropper;
 
   constructor(cql: Cql, now: () => number) {
     this.#cql = cql;
     this.#now = now;
+    this.#dropper = new CassandraEntryDropper(cql);
     const ks = cql.keyspace;
     this.#q = {
       owner: `SELECT epoch, last_bucket, base_seq FROM ${ks}.streams WHERE stream_id = ?`,
@@ -315,6 +320,13 @@ export class CassandraMessageLog implements MessageLog {
     // One partition: an unlogged batch is atomic there and costs no batch log.
     const queries = ids.map((id) => ({ query: this.#q.removePending, params: [streamId, id] }));
     await this.#cql.client.batch(queries, { prepare: true, logged: false, consistency: this.#cql.options.consistency });
+  }
+
+  // ---- dropping entries -----------------------------------------------------------------------
+
+  async dropEntries(streamId: string, throughSeq: number): Promise<void> {
+    const owner = await this.#lastBucket(streamId);
+    if (owner && throughSeq >= 1) await this.#dropper.drop(streamId, throughSeq, Math.min(bucketOf(throughSeq), owner.lastBucket));
   }
 
   async emissionBacklog(limit: number): Promise<string[]> {

@@ -1,8 +1,9 @@
 /**
  * RelationStore on Cassandra: friends, blacklists, friend groups and sequences partitioned by owner,
  * pending requests stored twice (by requester and by peer); a change is one logged batch (chunked only
- * when large), then its outbox. Sequence parts carry their value as write timestamp, so the highest
- * value wins without a read and a part never goes down, whatever the writers' order.
+ * when large), then its outbox. Sequence parts (and the read marker of received requests, a part of
+ * its own) carry their value as write timestamp, so the highest value wins without a read and a part
+ * never goes down, whatever the writers' order.
  */
 import {
   type BlacklistRecord,
@@ -35,6 +36,8 @@ const IN_KEYS = 100;
 const MAX_LIMIT = 2 ** 31 - 1;
 
 const PARTS = ['standard', 'custom', 'groups', 'blacklist'] as const satisfies readonly (keyof RelationSequences)[];
+/** The relation_sequences part holding a user's read marker of received friend requests (Unix ms). */
+const REQUESTS_READ = 'requests_read';
 
 const FRIEND_COLUMNS = 'owner, friend, remark, groups, add_source, add_wording, add_time, custom';
 const REQUEST_COLUMNS = 'from_user, to_user, add_type, remark, group_name, add_source, add_wording, time';
@@ -123,9 +126,10 @@ export class CassandraRelationStore implements RelationStore {
       removeReceived: `DELETE FROM ${received} WHERE to_user = ? AND from_user = ?`,
       sentIn: `SELECT ${REQUEST_COLUMNS} FROM ${sent} WHERE from_user = ? AND to_user IN ?`,
       sentCount: `SELECT count(*) FROM ${sent} WHERE from_user = ?`,
-      receivedCount: `SELECT count(*) FROM ${received} WHERE to_user = ?`,
       sent: `SELECT ${REQUEST_COLUMNS} FROM ${sent} WHERE from_user = ?`,
       received: `SELECT ${REQUEST_COLUMNS} FROM ${received} WHERE to_user = ?`,
+      receivedTimes: `SELECT time FROM ${received} WHERE to_user = ?`,
+      readMarker: `SELECT value FROM ${ks}.relation_sequences WHERE owner = ? AND part = '${REQUESTS_READ}'`,
       putBlack: `INSERT INTO ${ks}.blacklist (owner, target, time) VALUES (?, ?, ?)`,
       removeBlack: `DELETE FROM ${ks}.blacklist WHERE owner = ? AND target = ?`,
       blackIn: `SELECT owner, target, time FROM ${ks}.blacklist WHERE owner = ? AND target IN ?`,
@@ -170,9 +174,20 @@ export class CassandraRelationStore implements RelationStore {
     return new Map(rows.map(toRequest).map((r) => [pairKey(r.from, r.to), r]));
   }
 
-  async requestCounts(user: string): Promise<{ sent: number; received: number }> {
-    const [sent, received] = await Promise.all([this.#count(this.#q.sentCount, user), this.#count(this.#q.receivedCount, user)]);
-    return { sent, received };
+  /** The received partition is read whole (bounded by the pending-request limit) for its times: `received` and `unread` in one read. */
+  async requestCounts(user: string): Promise<{ sent: number; received: number; unread: number }> {
+    const [sent, times, marker] = await Promise.all([
+      this.#count(this.#q.sentCount, user),
+      this.#all(this.#q.receivedTimes, user),
+      this.#cql.run(this.#q.readMarker, [user], true),
+    ]);
+    const readUpTo = num(marker.first()?.get('value'));
+    return { sent, received: times.length, unread: times.filter((r) => num(r.get('time')) > readUpTo).length };
+  }
+
+  /** A part of relation_sequences, so it only grows the way the sequences do (write timestamp = value). */
+  async markRequestsRead(user: string, upTo: number): Promise<void> {
+    if (upTo > 0) await this.#cql.run(this.#q.raise, [user, REQUESTS_READ, upTo, upTo], true);
   }
 
   /** Both partitions of the user, read whole (each bounded by the pending-request limit), merged newest first. */

@@ -86,7 +86,7 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
   const messages = new CassandraMessageLog(cql, now);
   return {
     messages,
-    accounts: new CassandraAccountStore(cql, messages),
+    accounts: new CassandraAccountStore(cql, messages, now),
     groups: new CassandraGroupStore(cql, messages),
     relations: new CassandraRelationStore(cql, messages),
     archive: new CassandraArchiveCatalog(cql),

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { storedSearchKey } from '../account-search.ts';
 
 /** The SQLite schema (mirrors storage/cassandra/schema.cql); applied idempotently at open, by applySchema. */
 const SCHEMA = `
@@ -37,6 +38,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (stream_id, idem_key)
 ) WITHOUT ROWID;
 
+-- Columns added by COLUMNS_ADDED: the global mutes (c2c_mute_until, group_mute_until, Unix ms); nick_key, the
+-- nick's search key (storedSearchKey) that searchAccounts matches prefixes of; key_changed_at, when nick_key last
+-- changed or the account was made (anew), a ChangeClock tick (Unix µs); deleted, 1 for a deleted account (only
+-- its id and sig_not_before left, its nick and nick_key '').
 CREATE TABLE IF NOT EXISTS accounts (
   user_id        TEXT PRIMARY KEY,
   nick           TEXT NOT NULL,
@@ -135,6 +140,12 @@ CREATE TABLE IF NOT EXISTS application_reads (
   read_upto INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- Each user's read marker of the friend requests they received (RelationStore.markRequestsRead, Unix ms).
+CREATE TABLE IF NOT EXISTS friend_request_reads (
+  user_id   TEXT PRIMARY KEY,
+  read_upto INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- The relationship chain (RelationStore); mirrors the tables of the same names in schema.cql.
 -- One row per direction of a friendship; groups and custom are JSON.
 CREATE TABLE IF NOT EXISTS friends (
@@ -206,21 +217,49 @@ const COLUMNS_ADDED: readonly (readonly [table: string, column: string, declarat
   ['group_applications', 'keep_until', 'INTEGER NOT NULL DEFAULT 0'],
   ['accounts', 'c2c_mute_until', 'INTEGER NOT NULL DEFAULT 0'],
   ['accounts', 'group_mute_until', 'INTEGER NOT NULL DEFAULT 0'],
+  ['accounts', 'nick_key', "TEXT NOT NULL DEFAULT ''"],
+  ['accounts', 'key_changed_at', 'INTEGER NOT NULL DEFAULT 0'],
+  ['accounts', 'deleted', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
-/** Statements that need the COLUMNS_ADDED, run after them. */
-const AFTER_UPGRADE = 'CREATE INDEX IF NOT EXISTS group_applications_expiry ON group_applications (keep_until) WHERE keep_until > 0;';
+/**
+ * Fills a column just added where its DEFAULT is not the value (SQL cannot compute it), in the
+ * transaction that added it, so it runs once per file: `table.column` → the fill.
+ */
+const BACKFILLS: Readonly<Partial<Record<string, (db: Database) => void>>> = {
+  'accounts.nick_key': backfillNickKeys,
+};
 
-/** Applies SCHEMA, then adds the COLUMNS_ADDED a file made before them lacks; idempotent, run at open. */
+/** Statements that need the COLUMNS_ADDED, run after them. */
+const AFTER_UPGRADE = `
+CREATE INDEX IF NOT EXISTS group_applications_expiry ON group_applications (keep_until) WHERE keep_until > 0;
+CREATE INDEX IF NOT EXISTS accounts_by_nick_key ON accounts (nick_key, user_id);
+`;
+
+/** Applies SCHEMA, then adds the COLUMNS_ADDED a file made before them lacks (with their BACKFILLS); idempotent, run at open. */
 export function applySchema(db: Database): void {
   db.exec(SCHEMA);
   db.transaction(() => {
     for (const [table, column, declaration] of COLUMNS_ADDED) {
       const columns = db.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all() as string[];
-      if (!columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${declaration}`);
+      if (columns.includes(column)) continue;
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${declaration}`);
+      BACKFILLS[`${table}.${column}`]?.(db);
     }
     db.exec(AFTER_UPGRADE);
   })();
+}
+
+/** The search key of every account with a nick (NFKC is not SQL, so it is computed here), read 1,000 rows at a time. */
+function backfillNickKeys(db: Database): void {
+  const read = db.prepare("SELECT user_id, nick FROM accounts WHERE user_id > ? AND nick <> '' ORDER BY user_id LIMIT 1000");
+  const set = db.prepare('UPDATE accounts SET nick_key = ? WHERE user_id = ?');
+  for (let after = ''; ; ) {
+    const rows = read.all(after) as { user_id: string; nick: string }[];
+    for (const r of rows) set.run(storedSearchKey(r.nick), r.user_id);
+    if (rows.length < 1000) return;
+    after = rows[rows.length - 1].user_id;
+  }
 }
 
 /** Records one outbox row (stream id, event id, payload); shared by every store write that carries its events. */

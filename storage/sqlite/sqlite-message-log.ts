@@ -98,6 +98,14 @@ export class SqliteMessageLog implements MessageLog {
       addPending: db.prepare(INSERT_PENDING),
       readPending: db.prepare('SELECT id, payload FROM pending_events WHERE stream_id = ? LIMIT ?'),
       removePending: db.prepare('DELETE FROM pending_events WHERE stream_id = ? AND id = ?'),
+      // The head moves into streams.last_seq before the entries go (a file from before last_seq may hold it only in them).
+      keepHead: db.prepare(
+        `UPDATE streams SET last_seq = max(last_seq, (SELECT coalesce(max(seq), 0) FROM entries WHERE stream_id = @streamId))
+         WHERE stream_id = @streamId`,
+      ),
+      dropEntries: db.prepare('DELETE FROM entries WHERE stream_id = ? AND seq <= ?'),
+      dropIndex: db.prepare('DELETE FROM conversation_index WHERE stream_id = ? AND seq <= ?'),
+      dropIdem: db.prepare('DELETE FROM idempotency WHERE stream_id = ? AND seq <= ?'),
       conversation: db.prepare(
         `SELECT e.seq, e.time, e.payload, e.flags, e.expires_at FROM conversation_index c
          JOIN entries e ON e.stream_id = c.stream_id AND e.seq = c.seq
@@ -251,6 +259,16 @@ export class SqliteMessageLog implements MessageLog {
   async removePending(streamId: string, ids: readonly string[]): Promise<void> {
     this.#db.transaction(() => {
       for (const id of ids) this.#sql.removePending.run(streamId, id);
+    })();
+  }
+
+  /** One transaction; the stream's row, with its head (last_seq) and epoch, stays. */
+  async dropEntries(streamId: string, throughSeq: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#sql.keepHead.run({ streamId });
+      this.#sql.dropEntries.run(streamId, throughSeq);
+      this.#sql.dropIndex.run(streamId, throughSeq);
+      this.#sql.dropIdem.run(streamId, throughSeq);
     })();
   }
 

@@ -83,6 +83,12 @@ export class SqliteRelationStore implements RelationStore {
       getRequest: db.prepare('SELECT * FROM friend_requests WHERE from_user = ? AND to_user = ?'),
       sentCount: db.prepare('SELECT count(*) FROM friend_requests WHERE from_user = ?').pluck(),
       receivedCount: db.prepare('SELECT count(*) FROM friend_requests WHERE to_user = ?').pluck(),
+      unreadCount: db.prepare(
+        'SELECT count(*) FROM friend_requests WHERE to_user = @user AND time > coalesce((SELECT read_upto FROM friend_request_reads WHERE user_id = @user), 0)',
+      ).pluck(),
+      markRead: db.prepare(
+        'INSERT INTO friend_request_reads (user_id, read_upto) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET read_upto = max(read_upto, excluded.read_upto)',
+      ),
       listRequests: db.prepare(
         'SELECT * FROM friend_requests WHERE from_user = ? OR to_user = ? ORDER BY time DESC, from_user, to_user LIMIT ? OFFSET ?',
       ),
@@ -144,8 +150,16 @@ export class SqliteRelationStore implements RelationStore {
     return out;
   }
 
-  async requestCounts(user: string): Promise<{ sent: number; received: number }> {
-    return { sent: this.#sql.sentCount.get(user) as number, received: this.#sql.receivedCount.get(user) as number };
+  async requestCounts(user: string): Promise<{ sent: number; received: number; unread: number }> {
+    return {
+      sent: this.#sql.sentCount.get(user) as number,
+      received: this.#sql.receivedCount.get(user) as number,
+      unread: this.#sql.unreadCount.get({ user }) as number,
+    };
+  }
+
+  async markRequestsRead(user: string, upTo: number): Promise<void> {
+    this.#sql.markRead.run(user, upTo);
   }
 
   async listRequests(user: string, offset: number, limit: number): Promise<FriendRequestRecord[]> {

@@ -39,7 +39,7 @@ export function openSqliteStore(o: SqliteStoreOptions): Store {
   const purge = o.purgeEveryMs ? setInterval(() => messages.purgeExpired(now()), o.purgeEveryMs).unref() : undefined;
   return {
     messages,
-    accounts: new SqliteAccountStore(db),
+    accounts: new SqliteAccountStore(db, now),
     groups: new SqliteGroupStore(db),
     relations: new SqliteRelationStore(db),
     archive: new SqliteArchiveCatalog(db),

@@ -4,7 +4,7 @@
  * outcomes, posted in batches (one message per turn of either loop, not one per call). Values are
  * structured-cloned; errors go as plain records and come back as the classes callers test for.
  */
-import { type ArchiveCatalog, type AccountStore, type GroupStore, type MessageLog, type RelationStore, StaleEpochError } from '../store.ts';
+import { type ArchiveCatalog, type AccountStore, BadCursorError, type GroupStore, type MessageLog, type RelationStore, StaleEpochError } from '../store.ts';
 
 /** Every method of a port, so a port that gains a method is a compile error here until it is served. */
 type MethodsOf<P> = { readonly [K in keyof P]: true };
@@ -25,8 +25,19 @@ export const PORT_METHODS = {
     addPending: true,
     readPending: true,
     removePending: true,
+    dropEntries: true,
   } satisfies MethodsOf<MessageLog>,
-  accounts: { importAccounts: true, getAccounts: true, revokeSigsBefore: true, setProfile: true, getProfileTags: true, setNoSpeaking: true } satisfies MethodsOf<AccountStore>,
+  accounts: {
+    importAccounts: true,
+    getAccounts: true,
+    revokeSigsBefore: true,
+    sigNotBefore: true,
+    setProfile: true,
+    getProfileTags: true,
+    setNoSpeaking: true,
+    searchAccounts: true,
+    deleteAccount: true,
+  } satisfies MethodsOf<AccountStore>,
   groups: {
     createGroup: true,
     getGroup: true,
@@ -52,6 +63,7 @@ export const PORT_METHODS = {
     listFriends: true,
     requestsAmong: true,
     requestCounts: true,
+    markRequestsRead: true,
     listRequests: true,
     blacklistedAmong: true,
     blacklistCount: true,
@@ -107,6 +119,7 @@ export function toErrorRecord(e: unknown): ErrorRecord {
 
 export function fromErrorRecord(r: ErrorRecord): Error {
   if (r.name === 'StaleEpochError' && r.streamId !== undefined && r.epoch !== undefined) return new StaleEpochError(r.streamId, r.epoch);
+  if (r.name === 'BadCursorError') return new BadCursorError();
   const e = new Error(r.message);
   e.name = r.name;
   if (r.code !== undefined) Object.assign(e, { code: r.code });

@@ -34,4 +34,23 @@ describe('SQLite file from before a column was added', () => {
       await store.close();
     }
   });
+
+  it('gains the search key of accounts made before it, found by nick from the first open on (accounts: nick_key, deleted)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'parley-upgrade-')), 'store.db');
+    const old = new BetterSqlite3(file);
+    old.exec(`CREATE TABLE accounts (user_id TEXT PRIMARY KEY, nick TEXT NOT NULL, face_url TEXT NOT NULL, created_at INTEGER NOT NULL,
+      sig_not_before INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+      INSERT INTO accounts VALUES ('ann', 'Ｊｏｈｎ', '', 10, 5), ('bob', '', '', 11, 0), ('cat', 'JOHNNY', '', 12, 0);`);
+    old.close();
+    const store = openSqliteStore({ file, synchronous: 'NORMAL', groupCommitMs: 2 });
+    try {
+      const page = await store.accounts.searchAccounts({ keyword: 'john', cursor: '', limit: 10 });
+      expect(page.accounts.map((a) => a.userId)).toEqual(['ann', 'cat']);
+      expect(page.accounts[0]).toEqual({ userId: 'ann', nick: 'Ｊｏｈｎ', faceUrl: '', createdAt: 10, sigNotBefore: 5, c2cMutedUntil: 0, groupMutedUntil: 0 });
+      expect(await store.accounts.deleteAccount('ann', 7_000)).toBe(true);
+      expect((await store.accounts.searchAccounts({ keyword: 'john', cursor: '', limit: 10 })).accounts.map((a) => a.userId)).toEqual(['cat']);
+    } finally {
+      await store.close();
+    }
+  });
 });

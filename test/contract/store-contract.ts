@@ -163,6 +163,49 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect((await store.messages.readConversation({ ...q, before: { time: 3000, seq: 4 } })).map((e) => e.seq)).toEqual([3, 1]);
         expect((await store.messages.readConversation({ ...q, limit: 2 })).map((e) => e.seq)).toEqual([5, 4]);
       });
+
+      it('drops entries through a SEQ with their roaming-index and idempotency rows, keeping the head and later entries', async () => {
+        const s = freshStream();
+        const claim = await store.messages.claimStream(s);
+        const idem = (k: string) => ({ idemKey: k, idemExpiresAt: Date.now() + 60_000 });
+        await store.messages.appendEntries(claim, [
+          entry(1, { peer: 'bob', time: 1000, ...idem('k1') }),
+          entry(2, { peer: 'carol', time: 2000 }),
+          entry(3, { peer: 'bob', time: 3000, ...idem('k3') }),
+          entry(4, { peer: 'bob', time: 4000, ...idem('k4') }),
+        ]);
+        await store.messages.dropEntries(s, 3);
+        await store.messages.dropEntries(s, 3);
+        expect((await store.messages.readEntries(s, 0, 10)).map((e) => e.seq)).toEqual([4]);
+        expect((await store.messages.readEntriesBefore(s, 4, 10)).map((e) => e.seq)).toEqual([]);
+        const q = { streamId: s, peer: 'bob', minTime: 0, maxTime: 10_000, limit: 10 };
+        expect((await store.messages.readConversation(q)).map((e) => e.seq)).toEqual([4]);
+        expect(await store.messages.readConversation({ ...q, peer: 'carol' })).toEqual([]);
+        expect([...(await store.messages.findIdempotent(s, ['k1', 'k3', 'k4'])).entries()]).toEqual([['k4', 4]]);
+        expect(await store.messages.updateEntry(s, 2, { flags: 8 })).toBe(false);
+        expect((await store.messages.headSeqs([s])).get(s)).toBe(4);
+        await store.messages.dropEntries(s, 4);
+        expect(await store.messages.readEntries(s, 0, 10)).toEqual([]);
+        const next = await store.messages.claimStream(s);
+        expect(next.lastSeq).toBe(4);
+        await store.messages.appendEntries(next, [entry(next.lastSeq + 1, { peer: 'bob', time: 5000 })]);
+        expect((await store.messages.readEntries(s, 0, 10)).map((e) => e.seq)).toEqual([5]);
+        expect((await store.messages.readConversation(q)).map((e) => e.seq)).toEqual([5]);
+        expect((await store.messages.headSeqs([s])).get(s)).toBe(5);
+      });
+
+      it('drops entries across bucket boundaries of a long stream, and a drop of an unknown stream changes nothing', async () => {
+        const s = freshStream();
+        const claim = await store.messages.claimStream(s);
+        const all = Array.from({ length: 2100 }, (_, i) => entry(i + 1, { peer: i % 2 === 0 ? 'bob' : undefined, time: 10_000 + i }));
+        for (let i = 0; i < all.length; i += 100) await store.messages.appendEntries(claim, all.slice(i, i + 100));
+        await store.messages.dropEntries(s, 2050);
+        expect((await store.messages.readEntries(s, 0, 100)).map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 2051 + i));
+        const conversation = await store.messages.readConversation({ streamId: s, peer: 'bob', minTime: 0, maxTime: 1e12, limit: 100 });
+        expect(conversation.map((e) => e.seq)).toEqual(Array.from({ length: 25 }, (_, i) => 2099 - 2 * i));
+        expect((await store.messages.claimStream(s)).lastSeq).toBe(2100);
+        await expect(store.messages.dropEntries(freshStream(), 10)).resolves.toBeUndefined();
+      });
     });
 
     describe('event emission bookkeeping', () => {
@@ -255,6 +298,143 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect([...tags.keys()]).toEqual([id]);
         expect(Object.fromEntries(tags.get(id) ?? [])).toEqual({ Tag_Profile_IM_Gender: 'Gender_Type_Female', Tag_Profile_IM_Level: 4 });
         expect(await store.messages.readPending(`u:${id}`, 10)).toEqual([changed]);
+      });
+
+      describe('search and deletion', () => {
+        const uniq = () => `${process.pid}x${Date.now()}x${streamCounter++}`;
+        /** Full-width forms of ASCII letters and digits (NFKC maps them back). */
+        const fullWidth = (s: string) => [...s].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
+        const search = (keyword: string, limit = 100, cursor = '') => store.accounts.searchAccounts({ keyword, cursor, limit });
+        const idsOf = (page: { accounts: readonly { userId: string }[] }) => page.accounts.map((a) => a.userId);
+        /** Every page of a search from the first, asserting each page's size. */
+        const searchAll = async (keyword: string, limit: number, between?: () => Promise<void>): Promise<string[][]> => {
+          const pages: string[][] = [];
+          for (let cursor = '', first = true; first || cursor !== ''; first = false) {
+            const page = await search(keyword, limit, cursor);
+            expect(page.accounts.length).toBeLessThanOrEqual(limit);
+            if (page.next !== '') expect(page.accounts.length).toBeGreaterThan(0);
+            pages.push(idsOf(page));
+            cursor = page.next;
+            if (first) await between?.();
+            if (pages.length > 1000) throw new Error('searchAccounts never reached next ""');
+          }
+          return pages;
+        };
+
+        it('finds the account of the exact id first, then accounts by nick prefix in any case or width, by search key then id', async () => {
+          const t = `srch${uniq()}`;
+          await store.accounts.importAccounts([
+            { userId: t, nick: `${t} zed` },
+            { userId: `${t}-b`, nick: `${fullWidth(t.toUpperCase())}B` },
+            { userId: `${t}-f`, nick: `${t}a` },
+            { userId: `${t}-c`, nick: `${t.toUpperCase()}A` },
+            { userId: `${t}-d`, nick: `x${t}` },
+            { userId: `${t}-e` },
+            { userId: `${t}-g`, nick: '' },
+          ], 1);
+          expect(await search(t)).toMatchObject({ next: '' });
+          expect(idsOf(await search(t))).toEqual([t, `${t}-c`, `${t}-f`, `${t}-b`]);
+          expect((await search(t)).accounts[1]).toEqual({ userId: `${t}-c`, nick: `${t.toUpperCase()}A`, faceUrl: '', createdAt: 1, sigNotBefore: 0, c2cMutedUntil: 0, groupMutedUntil: 0 });
+          expect(idsOf(await search(fullWidth(t)))).toEqual([t, `${t}-c`, `${t}-f`, `${t}-b`]);
+          expect(idsOf(await search(`${t.toUpperCase()}A`))).toEqual([`${t}-c`, `${t}-f`]);
+          expect(idsOf(await search(`${t}-e`))).toEqual([`${t}-e`]);
+          expect(await search(`${t}-none`)).toEqual({ accounts: [], next: '' });
+          await expect(search('')).rejects.toThrow(/searchAccounts/);
+        });
+
+        it('pages a search with a small limit, listing each match once and in order, the exact id first', async () => {
+          const t = `page${uniq()}`;
+          const ids = Array.from({ length: 6 }, (_, i) => `${t}-${i}`);
+          await store.accounts.importAccounts([{ userId: t, nick: `${t}3` }, ...ids.map((userId, i) => ({ userId, nick: `${t}${5 - i}` }))], 1);
+          const expected = [t, ...[...ids].reverse()];
+          for (const limit of [1, 2, 3]) {
+            const pages = await searchAll(t, limit);
+            expect(pages.flat()).toEqual(expected);
+            expect(pages.length).toBe(Math.ceil(expected.length / limit));
+          }
+          expect((await searchAll(`${t}2`, 1)).flat()).toEqual([ids[3]]);
+          await expect(search(t, 2, 'not a cursor')).rejects.toMatchObject({ name: 'BadCursorError' });
+        });
+
+        it('never lists an account twice when it is renamed past the cursor between pages', async () => {
+          const t = `move${uniq()}`;
+          const ids = Array.from({ length: 5 }, (_, i) => `${t}-${i}`);
+          await store.accounts.importAccounts(ids.map((userId, i) => ({ userId, nick: `${t}${i}` })), 1);
+          const pages = await searchAll(t, 2, async () => {
+            await store.accounts.setProfile(ids[0], { nick: `${t}9`, tags: new Map() });
+          });
+          expect(pages[0]).toEqual([ids[0], ids[1]]);
+          const listed = pages.flat();
+          expect(new Set(listed).size).toBe(listed.length);
+          for (const id of ids.slice(2)) expect(listed).toContain(id);
+        });
+
+        it('finds a renamed account by its new nick only, and a deleted one not at all', async () => {
+          const t = `ren${uniq()}`;
+          const [x, y] = [`${t}-x`, `${t}-y`];
+          await store.accounts.importAccounts([{ userId: x, nick: `${t}old` }, { userId: y, nick: `${t}old` }], 1);
+          await store.accounts.setProfile(x, { nick: `${t}new`, tags: new Map() });
+          await store.accounts.importAccounts([{ userId: y, nick: `${t}other` }], 2);
+          expect(idsOf(await search(`${t}old`))).toEqual([]);
+          expect(idsOf(await search(`${t}new`))).toEqual([x]);
+          expect(idsOf(await search(`${t}other`))).toEqual([y]);
+          expect(idsOf(await search(t))).toEqual([x, y]);
+          await store.accounts.setProfile(x, { faceUrl: 'http://f', tags: new Map() });
+          expect(idsOf(await search(`${t}new`))).toEqual([x]);
+          expect(await store.accounts.deleteAccount(x, 5_000)).toBe(true);
+          expect(idsOf(await search(t))).toEqual([y]);
+          expect(idsOf(await search(x))).toEqual([]);
+        });
+
+        it('deletes an account with its tags once, keeping its id’s sigNotBefore, raised to the deletion', async () => {
+          const id = `del-${uniq()}`;
+          await store.accounts.importAccounts([{ userId: id, nick: 'Old', faceUrl: 'http://old' }], 1);
+          await store.accounts.setProfile(id, { tags: new Map<string, string | number>([['Tag_Profile_IM_Level', 3]]) });
+          await store.accounts.setNoSpeaking(id, { c2cUntil: 9_000, groupUntil: 9_000 });
+          await store.accounts.revokeSigsBefore(id, 900_000);
+          expect(await store.accounts.sigNotBefore(id)).toBe(900_000);
+          const deleted = { id: `account:${id}:deleted`, payload: '{"type":"account.deleted"}' };
+          expect(await store.accounts.deleteAccount(id, 1_000_000_500, { streamId: `u:${id}`, events: [deleted] })).toBe(true);
+          expect(await store.accounts.deleteAccount(id, 2_000_000_000, { streamId: `u:${id}`, events: [{ id: 'again', payload: '{}' }] })).toBe(false);
+          expect(await store.accounts.deleteAccount(`${id}-missing`, 1)).toBe(false);
+          expect(await store.messages.readPending(`u:${id}`, 10)).toEqual([deleted]);
+          expect((await store.accounts.getAccounts([id])).size).toBe(0);
+          expect((await store.accounts.getProfileTags([id])).size).toBe(0);
+          expect(await store.accounts.sigNotBefore(id)).toBe(1_000_000);
+          expect(await store.accounts.sigNotBefore(`${id}-missing`)).toBe(0);
+          // A deleted account is unknown to the other writes.
+          await store.accounts.setProfile(id, { nick: 'Ghost', faceUrl: 'http://ghost', tags: new Map([['Tag_Profile_IM_Level', 4]]) });
+          await store.accounts.setNoSpeaking(id, { c2cUntil: 1, groupUntil: 1 });
+          await store.accounts.revokeSigsBefore(id, 1_500_000);
+          expect((await store.accounts.getAccounts([id])).size).toBe(0);
+          expect((await store.accounts.getProfileTags([id])).size).toBe(0);
+          expect(await store.accounts.sigNotBefore(id)).toBe(1_000_000);
+          expect(idsOf(await search('Ghost'))).not.toContain(id);
+        });
+
+        it('makes a new account when a deleted id is imported again: fresh profile, no mutes or tags, sigNotBefore kept', async () => {
+          const id = `again-${uniq()}`;
+          const t = `agn${uniq()}`;
+          await store.accounts.importAccounts([{ userId: id, nick: `${t}old`, faceUrl: 'http://old' }], 1);
+          await store.accounts.setProfile(id, { tags: new Map<string, string | number>([['Tag_Profile_IM_Gender', 'Gender_Type_Male']]) });
+          await store.accounts.setNoSpeaking(id, { c2cUntil: 9_000, groupUntil: 9_000 });
+          expect(await store.accounts.deleteAccount(id, 1_000_000_999)).toBe(true);
+          await store.accounts.importAccounts([{ userId: id }], 2_000_000_000_000);
+          expect((await store.accounts.getAccounts([id])).get(id)).toEqual({
+            userId: id, nick: '', faceUrl: '', createdAt: 2_000_000_000_000, sigNotBefore: 1_000_000, c2cMutedUntil: 0, groupMutedUntil: 0,
+          });
+          expect((await store.accounts.getProfileTags([id])).size).toBe(0);
+          expect(idsOf(await search(t))).toEqual([]);
+          await store.accounts.setProfile(id, { nick: `${t}new`, tags: new Map([['Tag_Profile_IM_Level', 2]]) });
+          expect(idsOf(await search(t))).toEqual([id]);
+          expect(Object.fromEntries((await store.accounts.getProfileTags([id])).get(id) ?? [])).toEqual({ Tag_Profile_IM_Level: 2 });
+          expect(await store.accounts.deleteAccount(id, 1_000)).toBe(true);
+          expect(await store.accounts.sigNotBefore(id)).toBe(1_000_000);
+          await store.accounts.importAccounts([{ userId: id, nick: `${t}third`, faceUrl: 'http://3' }], 3);
+          expect((await store.accounts.getAccounts([id])).get(id)).toMatchObject({ nick: `${t}third`, faceUrl: 'http://3', createdAt: 3, sigNotBefore: 1_000_000 });
+          expect(idsOf(await search(`${t}third`))).toEqual([id]);
+          expect(idsOf(await search(`${t}new`))).toEqual([]);
+        });
       });
     });
 
@@ -591,16 +771,36 @@ export function runStoreContract(o: StoreContractOptions): void {
         const u = uniq();
         const [ann, bob, cat] = [`ann-${u}`, `bob-${u}`, `cat-${u}`];
         await store.relations.applyRelations({ putRequests: [request(ann, bob, 100), request(cat, ann, 200), request(cat, bob, 300)] });
-        expect(await store.relations.requestCounts(ann)).toEqual({ sent: 1, received: 1 });
-        expect(await store.relations.requestCounts(bob)).toEqual({ sent: 0, received: 2 });
+        expect(await store.relations.requestCounts(ann)).toEqual({ sent: 1, received: 1, unread: 1 });
+        expect(await store.relations.requestCounts(bob)).toEqual({ sent: 0, received: 2, unread: 2 });
         expect((await store.relations.listRequests(ann, 0, 10)).map((r) => `${r.from}>${r.to}`)).toEqual([`${cat}>${ann}`, `${ann}>${bob}`]);
         expect((await store.relations.listRequests(bob, 1, 10)).map((r) => r.from)).toEqual([ann]);
         const got = await store.relations.requestsAmong([{ from: ann, to: bob }, { from: bob, to: ann }]);
         expect([...got.keys()]).toEqual([pairKey(ann, bob)]);
         expect(got.get(pairKey(ann, bob))).toEqual(request(ann, bob, 100));
         await store.relations.applyRelations({ removeRequests: [{ from: cat, to: bob }], putRequests: [{ ...request(ann, bob, 400), addWording: 'again' }] });
-        expect(await store.relations.requestCounts(bob)).toEqual({ sent: 0, received: 1 });
+        expect(await store.relations.requestCounts(bob)).toEqual({ sent: 0, received: 1, unread: 1 });
         expect((await store.relations.listRequests(bob, 0, 10)).map((r) => [r.from, r.addWording])).toEqual([[ann, 'again']]);
+      });
+
+      it('counts as unread the received requests made after the read marker, which never moves back', async () => {
+        const u = uniq();
+        const [ann, bob, cat, dan] = [`ann-${u}`, `bob-${u}`, `cat-${u}`, `dan-${u}`];
+        await store.relations.applyRelations({ putRequests: [request(bob, ann, 100), request(cat, ann, 200), request(dan, ann, 300), request(ann, bob, 400)] });
+        expect(await store.relations.requestCounts(ann)).toEqual({ sent: 1, received: 3, unread: 3 });
+        await store.relations.markRequestsRead(ann, 200);
+        expect(await store.relations.requestCounts(ann)).toEqual({ sent: 1, received: 3, unread: 1 });
+        await store.relations.markRequestsRead(ann, 100);
+        expect((await store.relations.requestCounts(ann)).unread).toBe(1);
+        expect((await store.relations.requestCounts(bob)).unread).toBe(1);
+        // A request made again later is unread again; one removed is not counted.
+        await store.relations.applyRelations({ putRequests: [request(bob, ann, 500)], removeRequests: [{ from: dan, to: ann }] });
+        expect(await store.relations.requestCounts(ann)).toEqual({ sent: 1, received: 2, unread: 1 });
+        await store.relations.markRequestsRead(ann, 500);
+        expect((await store.relations.requestCounts(ann)).unread).toBe(0);
+        await store.relations.markRequestsRead(ann, 300);
+        expect((await store.relations.requestCounts(ann)).unread).toBe(0);
+        expect(await store.relations.relationSequences(ann)).toEqual({ standard: 0, custom: 0, groups: 0, blacklist: 0 });
       });
 
       it('keeps blacklists per owner, friend groups in order, and sequences that never go down', async () => {

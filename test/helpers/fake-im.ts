@@ -36,6 +36,7 @@ export function fakeContext(o: FakeOptions) {
       exists: async (id: string) => o.accounts.includes(id),
       mutes: async () => ({ c2cUntil: 0, groupUntil: 0 }),
     },
+    senderProfiles: { peek: () => ({}), load: async () => ({}), forget: () => undefined },
     relationGate: { friendsOnly: false, pair: async () => ({ receiverBlacklistsSender: false, senderHasReceiver: false, receiverHasSender: false }), forget: () => undefined },
     actors: {
       inbox: (userId: string): ActorRef<InboxProtocol> => ({

@@ -27,4 +27,14 @@ describe('config', () => {
       expect((e as Error).message).toContain('PARLEY_SDKAPPID');
     }
   });
+
+  it('takes message profile tags that exist and anyone may read, and refuses others', () => {
+    expect(loadConfig({}).senderProfiles.tags).toEqual(['Tag_Profile_IM_Nick', 'Tag_Profile_IM_Image']);
+    expect(loadConfig({ PARLEY_MESSAGE_PROFILE_TAGS: '' }).senderProfiles.tags).toEqual([]);
+    const custom = { PARLEY_PROFILE_CUSTOM_TAGS: 'Vip:string:10,Secret:r=self' };
+    expect(loadConfig({ ...custom, PARLEY_MESSAGE_PROFILE_TAGS: 'Tag_Profile_IM_Nick,Tag_Profile_Custom_Vip' }).senderProfiles.tags).toEqual(['Tag_Profile_IM_Nick', 'Tag_Profile_Custom_Vip']);
+    expect(() => loadConfig({ ...custom, PARLEY_MESSAGE_PROFILE_TAGS: 'Tag_Profile_Custom_Secret' })).toThrow(/not readable by anyone/);
+    expect(() => loadConfig({ PARLEY_MESSAGE_PROFILE_TAGS: 'Tag_Profile_Custom_Vip' })).toThrow(/neither a standard profile tag nor declared/);
+    expect(() => loadConfig({ PARLEY_MESSAGE_PROFILE_TAGS: 'Tag_Profile_IM_Nik' })).toThrow(ConfigError);
+  });
 });

@@ -1,7 +1,8 @@
-/** `v4/im_open_login_svc/*`: account import, check and kick (spec §3.1). */
+/** `v4/im_open_login_svc/*`: account import, check, deletion and kick (spec §3.1). */
 import { z } from 'zod';
 import { MAX_ACCOUNTS_PER_CALL } from '../../im/accounts/account-rules.ts';
 import { checkAccountsCommand } from '../../im/accounts/check-accounts.ts';
+import { deleteAccountsCommand } from '../../im/accounts/delete-accounts.ts';
 import { importAccountCommand } from '../../im/accounts/import-account.ts';
 import { importAccountsCommand } from '../../im/accounts/import-accounts.ts';
 import { kickAccountCommand } from '../../im/accounts/kick-account.ts';
@@ -41,6 +42,14 @@ export const accountService: Service = {
       reply: (results) => ({
         ResultItem: results.map((x) => ({ UserID: x.userId, ResultCode: 0, ResultInfo: '', AccountStatus: x.imported ? 'Imported' : 'NotImported' })),
       }),
+    }),
+    endpoint({
+      command: 'account_delete',
+      runs: deleteAccountsCommand,
+      bodyAllowance: MAX_ACCOUNTS_PER_CALL * 50,
+      request: z.object({ DeleteItem: z.array(z.object({ UserID: userId }), { error: 'AccountInvalidParam' }) }),
+      input: (r) => ({ userIds: r.DeleteItem.map((i) => i.UserID) }),
+      reply: (results) => ({ ResultItem: results.map((x) => ({ ResultCode: x.code, ResultInfo: x.info, UserID: x.userId })) }),
     }),
     endpoint({
       command: 'kick',

@@ -230,6 +230,7 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
     case 'relation.changed':
       return relationCallback(e.data, e.time);
     case 'account.imported':
+    case 'account.deleted':
       return undefined;
   }
 }

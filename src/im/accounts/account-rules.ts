@@ -27,4 +27,5 @@ export async function importAccounts(ctx: ImContext, accounts: readonly { userId
   const events = [makeEvent('account.imported', `account:${now}:${userIds.join(',')}`, stream, now, { userIds })];
   await ctx.store.accounts.importAccounts(accounts, now, ctx.events.record(stream, events));
   ctx.events.publishRecorded(stream, events);
+  for (const a of accounts) if (a.nick !== undefined || a.faceUrl !== undefined) ctx.senderProfiles.forget(a.userId);
 }

@@ -60,7 +60,8 @@ async function batchSendC2C(ctx: ImContext, caller: Caller, input: BatchSendInpu
   const senderSync = (await senderHasInbox(ctx, caller, input.from)) ? input.senderSync : 'skip';
   const retention = c2cRetention(ctx.limits, input.lifetimeS, input.roaming);
   const targets = [...new Set(input.to)];
-  const template = buildC2CMessage({ ...input, to: '', forbidAfterCallback: true }, ctx.now(), body, originOf(caller));
+  const senderProfile = ctx.senderProfiles.peek(input.from) ?? (await ctx.senderProfiles.load(input.from));
+  const template = buildC2CMessage({ ...input, to: '', forbidAfterCallback: true }, ctx.now(), body, originOf(caller), senderProfile);
   const errors: { userId: string; code: number }[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {

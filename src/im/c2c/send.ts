@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { imError, isImError } from '../../protocol/errors.ts';
-import type { C2CMessage, MsgOrigin } from '../../protocol/entries.ts';
+import type { C2CMessage, MsgOrigin, SenderProfile } from '../../protocol/entries.ts';
 import type { C2CDeliverOptions } from '../actor-api.ts';
 import { type Caller, originOf, senderOf } from '../caller.ts';
 import type { ImContext, ImLimits } from '../context.ts';
@@ -71,7 +71,7 @@ export function c2cRetention(limits: ImLimits, lifetimeS: number | undefined, ro
   return { receiver: { storeS, offlineS }, sender: { storeS: senderOfflineS, offlineS: senderOfflineS } };
 }
 
-export function buildC2CMessage(input: SendC2CInput, now: number, body: C2CMessage['body'], origin: MsgOrigin): C2CMessage {
+export function buildC2CMessage(input: SendC2CInput, now: number, body: C2CMessage['body'], origin: MsgOrigin, senderProfile: SenderProfile): C2CMessage {
   const random = input.random;
   const msgSeq = input.msgSeq ?? randomU32();
   return {
@@ -87,6 +87,7 @@ export function buildC2CMessage(input: SendC2CInput, now: number, body: C2CMessa
     flags: 0,
     ...(input.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
     origin,
+    ...(Object.keys(senderProfile).length > 0 ? { senderProfile } : {}),
   };
 }
 
@@ -142,7 +143,8 @@ export async function sendC2C(ctx: ImContext, caller: Caller, input: SendC2CInpu
   if ((await ctx.accounts.missing([input.to])).length > 0) throw imError('ToAccountNotFound', { userId: input.to });
   if (caller.kind === 'user') await checkClientSend(ctx, input.from, input.to);
   const retention = c2cRetention(ctx.limits, input.lifetimeS, input.roaming);
-  let msg = buildC2CMessage(input, ctx.now(), body, originOf(caller));
+  const senderProfile = ctx.senderProfiles.peek(input.from) ?? (await ctx.senderProfiles.load(input.from));
+  let msg = buildC2CMessage(input, ctx.now(), body, originOf(caller), senderProfile);
   if (!input.forbidBeforeCallback) {
     const decision = await ctx.hooks.beforeC2CSend({ caller, message: msg, onlineOnly: retention.receiver.offlineS === 0 });
     if (decision.action === 'reject') throw decision.error;

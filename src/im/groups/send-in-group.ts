@@ -16,6 +16,7 @@ import { rateDropError, reportSendFailure } from './group-reports.ts';
 import { isImError } from '../../protocol/errors.ts';
 
 function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): GroupMessage {
+  const nameCard = s.members.get(spec.from)?.profile.nameCard;
   return {
     kind: 'group',
     groupId: s.group.groupId,
@@ -30,6 +31,8 @@ function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): Group
     ...(spec.to ? { to: spec.to } : {}),
     ...(spec.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
     origin: originOf(spec.caller),
+    ...(Object.keys(spec.senderProfile).length > 0 ? { senderProfile: spec.senderProfile } : {}),
+    ...(nameCard ? { senderNameCard: nameCard } : {}),
   };
 }
 

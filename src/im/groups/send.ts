@@ -60,6 +60,7 @@ export const groupSendCommand = defineCommand({
     const spec: GroupSendSpec = {
       caller,
       from,
+      senderProfile: ctx.senderProfiles.peek(from) ?? (await ctx.senderProfiles.load(from)),
       random: input.random,
       body,
       cloudCustomData: input.cloudCustomData,

@@ -2,7 +2,8 @@
  * `profile.set` (REST portrait_set, client `profile.set`): sets profile fields of one account. The
  * App admin sets anyone's (`userId`, REST From_Account), a user only their own. The fields are
  * checked whole (profile-tags.ts: nothing is written when one is refused), stored with their
- * `profile.changed` event, and then the user's devices are told by a `profile` notice in their inbox.
+ * `profile.changed` event, and then the user's devices are told by a `profile` notice in their inbox,
+ * and their friends online by the same notice pushed live (tell-friends.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -13,6 +14,7 @@ import { inboxStream } from '../../protocol/streams.ts';
 import { platformOf } from '../caller.ts';
 import { defineCommand } from '../command.ts';
 import { storedChange } from './load-profiles.ts';
+import { tellFriends } from './tell-friends.ts';
 import { checkPortraitSet, profileItems } from './profile-tags.ts';
 
 export const setProfileCommand = defineCommand({
@@ -33,10 +35,12 @@ export const setProfileCommand = defineCommand({
     const events = [makeEvent('profile.changed', `profile:${target}:${now}:${randomUUID()}`, stream, now, { userId: target, operator: caller.userId, items: changed, platform: platformOf(caller) })];
     await ctx.store.accounts.setProfile(target, storedChange(changes), ctx.events.record(stream, events));
     ctx.events.publishRecorded(stream, events);
+    ctx.senderProfiles.forget(target);
     const notice: ProfileNotice = { kind: 'profile', userId: target, operator: caller.userId, items: changed, time: now };
     await ctx.actors
       .inbox(target)
       .call({ op: 'appendNotice', notice })
       .catch((e: unknown) => ctx.log.warn({ err: e, userId: target }, 'profile notice not delivered'));
+    await tellFriends(ctx, notice).catch((e: unknown) => ctx.log.warn({ err: e, userId: target }, "profile change not told to the user's friends"));
   },
 });

@@ -48,19 +48,24 @@ export const friendDeleteAllCommand = defineCommand({
   run: async (ctx, caller, { from: named, deleteType }): Promise<void> => {
     const from = ownerOf(caller, named);
     await requireAccount(ctx, from);
-    // Page from the start each time: every page removed shortens the list.
-    for (;;) {
-      const page = await ctx.store.relations.listFriends(from, 0, FRIEND_PAGE);
-      if (page.length === 0) return;
-      const gone: FriendKey[] = page.map((f) => ({ owner: from, friend: f.friend }));
-      if (deleteType === 'Delete_Type_Both') {
-        const back = await ctx.store.relations.friendsAmong(page.map((f) => ({ owner: f.friend, friend: from })));
-        for (const f of back.values()) gone.push({ owner: f.owner, friend: from });
-      }
-      await removeLinks(ctx, caller, from, gone);
-    }
+    await deleteAllFriends(ctx, caller, from, deleteType);
   },
 });
+
+/** Empties `from`'s friend list a page at a time (and, for Both, removes `from` from each friend's). */
+export async function deleteAllFriends(ctx: ImContext, caller: Caller, from: string, deleteType: 'Delete_Type_Single' | 'Delete_Type_Both'): Promise<void> {
+  // Page from the start each time: every page removed shortens the list.
+  for (;;) {
+    const page = await ctx.store.relations.listFriends(from, 0, FRIEND_PAGE);
+    if (page.length === 0) return;
+    const gone: FriendKey[] = page.map((f) => ({ owner: from, friend: f.friend }));
+    if (deleteType === 'Delete_Type_Both') {
+      const back = await ctx.store.relations.friendsAmong(page.map((f) => ({ owner: f.friend, friend: from })));
+      for (const f of back.values()) gone.push({ owner: f.owner, friend: from });
+    }
+    await removeLinks(ctx, caller, from, gone);
+  }
+}
 
 async function removeLinks(ctx: ImContext, caller: Caller, from: string, gone: readonly FriendKey[]): Promise<void> {
   if (gone.length === 0) return;

@@ -31,6 +31,7 @@ export const friendRequestsCommand = defineCommand({
       requests: page.map((q) => ({ from: q.from, to: q.to, addSource: q.addSource, addWording: q.addWording, remark: q.remark, groupName: q.groupName, time: q.time, sent: q.from === caller.userId })),
       sent: counts.sent,
       received: counts.received,
+      unread: counts.unread,
       next: page.length > 0 && end < counts.sent + counts.received ? end : 0,
     };
   },
@@ -106,3 +107,37 @@ async function respondOne(ctx: ImContext, caller: Caller, item: FriendResponseIt
   await writeRelations(ctx, b, change, changed, { action: 'friend.added', ...who, pairs: outcome.links.map((l) => ({ from: l.owner, to: l.friend })), response: true, initiator: a });
   return ok(a);
 }
+
+/** `friend.requestsRead` (Tencent's setFriendApplicationRead): the received requests made until now are read. */
+export const readFriendRequestsCommand = defineCommand({
+  name: 'sns.friendRequestsRead',
+  callers: ['user'],
+  owner: 'store',
+  input: z.object({}),
+  run: async (ctx, caller): Promise<void> => {
+    await ctx.store.relations.markRequestsRead(caller.userId, ctx.now());
+  },
+});
+
+/**
+ * `friend.deleteRequests` (Tencent's deleteFriendApplication): pending requests leave both users'
+ * lists unanswered — the one received from each `userId`, or the one sent to it; 30614 for none.
+ */
+export const deleteFriendRequestsCommand = defineCommand({
+  name: 'sns.friendRequestsDelete',
+  callers: ['user'],
+  owner: 'store',
+  input: z.object({ items: z.array(z.object({ userId: z.string(), type: z.enum(['received', 'sent']) })) }),
+  run: async (ctx, caller, { items }): Promise<ItemResult[]> => {
+    if (items.length === 0 || items.length > MAX_REQUESTS_PAGE) throw imError('SnsInvalidParam', { detail: `delete 1 to ${MAX_REQUESTS_PAGE} requests at a time` });
+    const me = caller.userId;
+    const pairs = items.map((i) => (i.type === 'received' ? { from: i.userId, to: me } : { from: me, to: i.userId }));
+    const pending = await ctx.store.relations.requestsAmong(pairs);
+    const gone = pairs.filter((p, i) => pending.has(pairKey(p.from, p.to)) && pairs.findIndex((q) => q.from === p.from && q.to === p.to) === i);
+    if (gone.length > 0) {
+      await writeRelations(ctx, me, { removeRequests: gone }, new Map(), { action: 'friend.request_dropped', operator: me, user: me, platform: platformOf(caller), pairs: gone });
+    }
+    return items.map((i, n) => (pending.has(pairKey(pairs[n].from, pairs[n].to)) ? ok(i.userId) : failed(i.userId, imError('SnsPendingNotFound', { userId: pairs[n].from, peer: pairs[n].to }))));
+  },
+});
+
