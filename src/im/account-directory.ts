@@ -38,6 +38,12 @@ export class AccountDirectory {
     this.#muteTtlMs = o.muteTtlMs;
   }
 
+  /** The user's mutes if this node holds a fresh reading; undefined = ask `mutes`. Synchronous, for the send path. */
+  peekMutes(userId: string): AccountMutes | undefined {
+    const hit = this.#mutes.get(userId);
+    return hit && hit.until > this.#now() ? hit.mutes : undefined;
+  }
+
   /** The user's global mutes (none for an unknown account), read at most once per `muteTtlMs`. */
   async mutes(userId: string): Promise<AccountMutes> {
     const now = this.#now();
@@ -75,6 +81,11 @@ export class AccountDirectory {
     const found = lookup.length > 0 ? await this.#store.getAccounts(lookup) : new Map<string, unknown>();
     for (const id of found.keys()) this.#remember(id, now + KNOWN_TTL_MS);
     return unknown.filter((id) => !found.has(id));
+  }
+
+  /** Whether this node knows the account exists now (no store read): true only for a fresh reading. */
+  known(userId: string): boolean {
+    return (this.#known.get(userId) ?? 0) > this.#now();
   }
 
   async exists(userId: string): Promise<boolean> {

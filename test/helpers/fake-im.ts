@@ -35,9 +35,11 @@ export function fakeContext(o: FakeOptions) {
       missing: async (ids: readonly string[]) => ids.filter((id) => !o.accounts.includes(id)),
       exists: async (id: string) => o.accounts.includes(id),
       mutes: async () => ({ c2cUntil: 0, groupUntil: 0 }),
+      peekMutes: () => undefined,
+      known: () => false,
     },
     senderProfiles: { peek: () => ({}), load: async () => ({}), forget: () => undefined },
-    relationGate: { friendsOnly: false, pair: async () => ({ receiverBlacklistsSender: false, senderHasReceiver: false, receiverHasSender: false }), forget: () => undefined },
+    relationGate: { friendsOnly: false, peek: () => undefined, pair: async () => ({ receiverBlacklistsSender: false, senderHasReceiver: false, receiverHasSender: false }), forget: () => undefined },
     actors: {
       inbox: (userId: string): ActorRef<InboxProtocol> => ({
         call: async (command) => {

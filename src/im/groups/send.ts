@@ -56,7 +56,7 @@ export const groupSendCommand = defineCommand({
       throw imError('GroupMemberAccountNotFound', { userId: from });
     }
     // A client's send under a global mute (setnospeaking) fails before the group is asked (and its before-callback); REST sends skip it.
-    if (caller.kind === 'user' && (await ctx.accounts.mutes(from)).groupUntil > ctx.now()) throw imError('GroupSenderGloballyMuted', { userId: from });
+    if (caller.kind === 'user' && (ctx.accounts.peekMutes(from) ?? (await ctx.accounts.mutes(from))).groupUntil > ctx.now()) throw imError('GroupSenderGloballyMuted', { userId: from });
     const spec: GroupSendSpec = {
       caller,
       from,

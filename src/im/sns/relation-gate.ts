@@ -39,6 +39,12 @@ export class RelationGate {
     this.friendsOnly = o.friendsOnly;
   }
 
+  /** The relations of S and R if this node holds a fresh reading; undefined = ask `pair`. Synchronous, for the send path. */
+  peek(from: string, to: string): PairRelations | undefined {
+    const hit = this.#pairs.get(pairKey(from, to));
+    return hit && hit.until > this.#now() ? hit.value : undefined;
+  }
+
   /** The relations of S (`from`) and R (`to`). */
   async pair(from: string, to: string): Promise<PairRelations> {
     const withFriends = this.friendsOnly;
