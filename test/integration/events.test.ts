@@ -64,6 +64,8 @@ describe('events in embedded mode (the in-process log)', () => {
     const server = await ParleyProcess.start();
     const groupId = await setUp(server);
     await sendSome(server, groupId, 30, 'm');
+    await server.importAccounts(['ev_gone']);
+    expect((await server.rest('im_open_login_svc/account_delete', { DeleteItem: [{ UserID: 'ev_gone' }] })).ErrorCode).toBe(0);
     await server.kill('SIGTERM');
     const events = readLocalLog(server.dataDir);
     await server.stop();
@@ -74,6 +76,7 @@ describe('events in embedded mode (the in-process log)', () => {
     expect(byStream.get(`g:${groupId}`)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     expect(events.some((e) => e.type === 'group.created' && e.data.groupId === groupId)).toBe(true);
     expect(events.some((e) => e.type === 'account.imported' && e.data.userIds.includes('ev3'))).toBe(true);
+    expect(events.filter((e) => e.type === 'account.deleted').map((e) => [e.key, e.data])).toEqual([['u:ev_gone', { userId: 'ev_gone' }]]);
     const c2c = events.find((e) => e.type === 'c2c.message');
     // ev1's inbox holds the group-joined notice at SEQ 1, so the first message is SEQ 2.
     expect(c2c).toMatchObject({ v: 1, id: 'u:ev1#2', key: 'u:ev1', data: { seq: 2, message: { from: 'ev0', to: 'ev1', body: text('m 0') } } });
