@@ -6,7 +6,8 @@
 import { type Client, ServerError } from '@colyseus/core';
 import { actorIdOf } from '../src/cluster/room-ids.ts';
 import { LiveEvent } from '../src/cluster/fan-out.ts';
-import type { C2CDeliverOptions, C2CDelivery, Handlers, InboxProtocol } from '../src/im/actor-api.ts';
+import type { C2CChange, C2CChangeOutcome, C2CDeliverOptions, C2CDelivery, Handlers, InboxProtocol } from '../src/im/actor-api.ts';
+import { msgKeySecond } from '../src/im/c2c/msg-key.ts';
 import { CloseCode } from '../src/protocol/close-codes.ts';
 import { type OpRequest, type Platform, REQUEST } from '../src/protocol/client-ops.ts';
 import type { C2CMessage, InboxOnlyEntry, StreamEvent } from '../src/protocol/entries.ts';
@@ -38,6 +39,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     deliverC2C: (c) => this.deliverC2C(c.message, c.opts),
     appendNotice: (c) => this.appendNotice(c.notice),
     pushLive: (c) => this.pushLive(c.event),
+    changeC2C: (c) => this.changeC2C(c.change),
     kickDevices: () => this.kickDevices(),
     deleteAccount: () => this.deleteAccount(),
     flushEvents: () => this.flushEvents(),
@@ -169,6 +171,15 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     return this.serve(async () => {
       await this.#requireAccount(message.from === this.#userId);
       return this.#stream.deliverC2C(message, opts);
+    });
+  }
+
+  /** A MsgKey that is not one never reaches here (the command checks it). */
+  changeC2C(change: C2CChange): Promise<C2CChangeOutcome> {
+    return this.serve(async () => {
+      const second = msgKeySecond(change.msgKey);
+      if (second === undefined) return { outcome: 'missing' as const };
+      return this.#stream.changeC2C(change, second, this.deps.im.now());
     });
   }
 

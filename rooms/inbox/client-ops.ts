@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { sendC2CCommand } from '../../src/im/c2c/send.ts';
+import { recallC2CCommand } from '../../src/im/c2c/change.ts';
 import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
 import type { MemberPage } from '../../src/im/actor-api.ts';
@@ -47,6 +48,7 @@ import {
   readFriendRequestsArgs,
   deleteFriendRequestsArgs,
   searchUsersArgs,
+  recallC2CArgs,
   respondFriendsArgs,
   friendsArgs,
   deleteFriendsArgs,
@@ -198,6 +200,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.ReadFriendRequests, { args: readFriendRequestsArgs, runs: readFriendRequestsCommand, input: (a) => a }),
   clientOp(Op.DeleteFriendRequests, { args: deleteFriendRequestsArgs, runs: deleteFriendRequestsCommand, output: (results) => ({ results }), input: (a) => a }),
   clientOp(Op.SearchUsers, { args: searchUsersArgs, runs: searchUsersCommand, input: (a) => a }),
+  clientOp(Op.RecallC2C, { args: recallC2CArgs, runs: recallC2CCommand, input: (a) => a }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

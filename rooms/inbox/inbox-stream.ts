@@ -3,9 +3,9 @@
  * stored entry pushed to the user's devices after it committed. C2C messages are indexed by the
  * other side for roaming queries and deduplicated by (sender, receiver, random).
  */
-import type { C2CDeliverOptions, C2CDelivery } from '../../src/im/actor-api.ts';
+import type { C2CChange, C2CChangeOutcome, C2CDeliverOptions, C2CDelivery } from '../../src/im/actor-api.ts';
 import { entryOf, forClients } from '../../src/im/stream-page.ts';
-import type { C2CMessage, Entry, InboxOnlyEntry, StreamEvent } from '../../src/protocol/entries.ts';
+import { type C2CChangeNotice, type C2CMessage, type Entry, FLAG_RECALLED, type InboxOnlyEntry, type StreamEvent } from '../../src/protocol/entries.ts';
 import type { ParleyEvent } from '../../src/protocol/events.ts';
 import { inboxStream } from '../../src/protocol/streams.ts';
 import type { AppendEntry, MessageLog } from '../../storage/store.ts';
@@ -105,8 +105,48 @@ export class InboxStream {
         value: entry,
       }),
     });
-    if (!out.duplicate) this.#o.push({ stream: this.streamId, seq: out.seq, entry });
+    if (!out.duplicate) this.#o.push({ stream: this.streamId, seq: out.seq, entry: forClients(entry) });
     return { seq: out.seq };
+  }
+
+  /**
+   * Recalls or modifies the C2C message `change.msgKey` of this inbox: its row is found through the
+   * roaming index (the other side, the MsgKey's second), updated in place (recall: flags 8; modify:
+   * the new body and custom data), and a `c2c.change` notice appended, which devices sync and the
+   * emitter turns into the receiver's event.
+   */
+  async changeC2C(change: C2CChange, second: number, now: number): Promise<C2CChangeOutcome> {
+    const me = this.#o.userId;
+    const peer = change.from === me ? change.to : change.from;
+    const rows = await this.#o.log.readConversation({ streamId: this.streamId, peer, minTime: second * 1000, maxTime: second * 1000 + 999, limit: 1000 });
+    const row = rows.find((r) => {
+      const m = JSON.parse(r.payload) as C2CMessage;
+      return m.kind === 'c2c' && m.msgKey === change.msgKey && m.from === change.from && m.to === change.to;
+    });
+    if (!row) return { outcome: 'missing' };
+    if ((row.flags & FLAG_RECALLED) !== 0) return { outcome: 'recalled' };
+    if (change.change === 'recall') {
+      await this.#o.log.updateEntry(this.streamId, row.seq, { flags: row.flags | FLAG_RECALLED });
+    } else {
+      const m = JSON.parse(row.payload) as C2CMessage;
+      const modified: C2CMessage = { ...m, body: change.body ?? m.body, cloudCustomData: change.cloudCustomData ?? m.cloudCustomData };
+      await this.#o.log.updateEntry(this.streamId, row.seq, { payload: JSON.stringify(modified) });
+    }
+    const notice: C2CChangeNotice = {
+      kind: 'c2c.change',
+      change: change.change,
+      from: change.from,
+      to: change.to,
+      msgKey: change.msgKey,
+      seq: row.seq,
+      operator: change.operator,
+      time: now,
+      ...(change.body ? { body: change.body } : {}),
+      ...(change.cloudCustomData !== undefined ? { cloudCustomData: change.cloudCustomData } : {}),
+      origin: change.origin,
+    };
+    await this.appendNotice(notice);
+    return { outcome: 'changed', seq: row.seq };
   }
 
   /** Records events of this user that are not inbox entries (state changes); published at least once. */

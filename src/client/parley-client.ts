@@ -170,6 +170,11 @@ export class ParleyClient {
     return this.call(Op.SendC2C, { ...opts, to, body: [...body], random: opts.random ?? randomInt(0, 0xffffffff) });
   }
 
+  /** Recalls a message this user sent to `to` (its `msgKey` from sendC2C), within the recall window. */
+  recallC2C(to: string, msgKey: string): Promise<void> {
+    return this.call(Op.RecallC2C, { to, msgKey });
+  }
+
   sendGroup(groupId: string, body: readonly MsgElem[], opts: Omit<SendGroupArgs, 'groupId' | 'body'> = {}): Promise<SendGroupResult> {
     if (!isValidGroupId(groupId)) return Promise.reject(new ParleyError(errors.GroupIdInvalid.code, `groupId: ${JSON.stringify(groupId)} is not a group id (1 to 48 bytes of printable ASCII)`));
     return this.call(Op.SendGroup, { ...opts, groupId, body: [...body], random: opts.random ?? randomInt(0, 0xffffffff) });

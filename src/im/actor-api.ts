@@ -4,7 +4,7 @@
  * or across nodes; nothing outside src/cluster knows where an actor runs. Each actor speaks one
  * typed protocol: a union of commands, each with its result type, handled by one exhaustive table.
  */
-import type { C2CMessage, GroupAt, GroupMessage, InboxOnlyEntry, MsgElem, SenderProfile, StreamEvent } from '../protocol/entries.ts';
+import type { C2CMessage, GroupAt, GroupMessage, InboxOnlyEntry, MsgElem, MsgOrigin, SenderProfile, StreamEvent } from '../protocol/entries.ts';
 import type { GroupView } from '../protocol/client-ops.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
@@ -78,6 +78,12 @@ export type InboxProtocol = {
   appendNotice: { args: { readonly notice: InboxOnlyEntry }; result: { seq: number } };
   /** Pushes an event to online devices without storing it. */
   pushLive: { args: { readonly event: StreamEvent }; result: void };
+  /**
+   * Recalls or modifies a C2C message of this inbox (found by `msgKey` among the messages with the
+   * other side) and appends the change notice; nothing changes when the inbox holds no such
+   * message (`missing`) or it was recalled already (`recalled`).
+   */
+  changeC2C: { args: { readonly change: C2CChange }; result: C2CChangeOutcome };
   /** Closes every device session (REST kick). */
   kickDevices: { args: Record<never, never>; result: void };
   /**
@@ -90,6 +96,22 @@ export type InboxProtocol = {
 };
 
 export type InboxCommand = CommandOf<InboxProtocol>;
+
+/** A recall or modification of one C2C message, as each side's inbox applies it. */
+export interface C2CChange {
+  readonly change: 'recall' | 'modify';
+  readonly from: string;
+  readonly to: string;
+  readonly msgKey: string;
+  /** The sender, or the App admin's identifier. */
+  readonly operator: string;
+  readonly origin: MsgOrigin;
+  /** Modify: the new body (absent = keep it) and custom data (absent = keep it). */
+  readonly body?: readonly MsgElem[];
+  readonly cloudCustomData?: string;
+}
+
+export type C2CChangeOutcome = { readonly outcome: 'changed'; readonly seq: number } | { readonly outcome: 'missing' } | { readonly outcome: 'recalled' };
 
 export interface CreateGroupSpec {
   readonly groupId: string;

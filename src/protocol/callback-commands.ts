@@ -16,6 +16,7 @@ export const BEFORE_COMMANDS = [
 
 export const AFTER_COMMANDS = [
   'C2C.CallbackAfterSendMsg',
+  'C2C.CallbackAfterMsgWithDraw',
   'Group.CallbackAfterSendMsg',
   'Group.CallbackAfterCreateGroup',
   'Group.CallbackAfterNewMemberJoin',

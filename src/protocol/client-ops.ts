@@ -51,6 +51,7 @@ export const Op = {
   ReadFriendRequests: 'friend.requestsRead',
   DeleteFriendRequests: 'friend.deleteRequests',
   SearchUsers: 'user.search',
+  RecallC2C: 'c2c.recall',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -90,6 +91,14 @@ export interface SendC2CResult {
   /** SEQ of the sender's copy in the sender's inbox stream (0 when online-only). */
   readonly seq: number;
 }
+
+/**
+ * Recalls a C2C message the caller sent to `to` (Tencent's revokeMessage), within the recall window
+ * (120 s by default; 20016 after it): both sides' devices get a `c2c.change` entry. 20022 for no such
+ * message, 20023 when it was recalled already, 90054 for a malformed MsgKey.
+ */
+export const recallC2CArgs = z.object({ to: userId, msgKey: z.string().min(1) });
+export type RecallC2CArgs = z.infer<typeof recallC2CArgs>;
 
 export const sendGroupArgs = z.object({
   groupId,
@@ -624,6 +633,7 @@ export interface OpTypes {
   [Op.ReadFriendRequests]: { args: ReadFriendRequestsArgs; result: void };
   [Op.DeleteFriendRequests]: { args: DeleteFriendRequestsArgs; result: SnsResults };
   [Op.SearchUsers]: { args: SearchUsersArgs; result: SearchUsersResult };
+  [Op.RecallC2C]: { args: RecallC2CArgs; result: void };
 }
 
 /** Body of `POST /connect`. */

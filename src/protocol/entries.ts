@@ -264,10 +264,34 @@ export interface RelationNotice {
   readonly time: number;
 }
 
-/** What a user's inbox holds besides C2C messages: notices, kept with a SEQ so every device syncs them. */
-export type InboxOnlyEntry = InboxNotice | ProfileNotice | RelationNotice;
+/**
+ * A C2C message was recalled or modified (admin_msgwithdraw, modify_c2c_msg, the sender's `c2c.recall`):
+ * both sides' inboxes get this notice, and their devices update the message at `seq` of this inbox
+ * (`msgKey` names it on both sides). A recalled message stays, with flags 8 (Tencent's MsgFlagBits),
+ * in sync and roaming; a modified one reads with `body` and `cloudCustomData` from then on.
+ */
+export interface C2CChangeNotice {
+  readonly kind: 'c2c.change';
+  readonly change: 'recall' | 'modify';
+  readonly from: string;
+  readonly to: string;
+  readonly msgKey: string;
+  /** The message's SEQ in this inbox. */
+  readonly seq: number;
+  /** The sender, or the App admin's identifier. */
+  readonly operator: string;
+  readonly time: number;
+  /** Modify: the new body and custom data. */
+  readonly body?: readonly MsgElem[];
+  readonly cloudCustomData?: string;
+  /** Where the change came from, for the app server's callback; never sent to devices. */
+  readonly origin?: MsgOrigin;
+}
 
-export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice;
+/** What a user's inbox holds besides C2C messages: notices, kept with a SEQ so every device syncs them. */
+export type InboxOnlyEntry = InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice;
+
+export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice;
 
 /**
  * An entry as delivered: the stream it belongs to and its SEQ there. `seq` is 0 for online-only

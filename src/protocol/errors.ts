@@ -57,6 +57,9 @@ export const errors = {
   C2CNotReceiversFriend: { code: 20010, message: '{from} is not in the friend list of {to}' },
   C2CNotSendersFriend: { code: 20011, message: '{to} is not in the friend list of {from}' },
   C2CSenderMuted: { code: 20012, message: '{userId} may not send C2C messages (setnospeaking)' },
+  C2CRecallTooLate: { code: 20016, message: 'message {msgKey} was sent more than {seconds} s ago; it can no longer be recalled' },
+  C2CMsgNotFound: { code: 20022, message: 'no message {msgKey} between {from} and {to}' },
+  C2CMsgRecalled: { code: 20023, message: 'message {msgKey} was already recalled' },
   C2CBodyJson: { code: 90001, message: 'Fail to Parse json data of body, Please check it' },
   MsgBodyInvalid: { code: 90002, message: 'MsgBody is invalid: {detail}' },
   ToAccountInvalid: { code: 90003, message: 'To_Account is missing or not a string' },
@@ -72,6 +75,7 @@ export const errors = {
   MsgLifeTimeInvalid: { code: 90044, message: 'MsgLifeTime must be an integer between 0 and 604800' },
   C2CInvalidParam: { code: 90010, message: '{detail}' },
   RoamMsgKeyInvalid: { code: 90054, message: 'LastMsgKey {msgKey} is malformed' },
+  C2CMsgKeyInvalid: { code: 90054, message: 'MsgKey {msgKey} is malformed' },
   BatchTargetInternal: { code: 90994, message: 'internal error' },
   BodyTooLong: { code: 93000, message: 'JSON packet is {size} bytes, the limit is {max} bytes' },
 

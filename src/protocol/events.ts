@@ -6,7 +6,7 @@
  * Compatibility: fields are only ever added within a version; a type's meaning never changes.
  * A consumer ignores types and fields it does not know.
  */
-import type { C2CMessage, GroupInfoChanges, GroupMessage, GroupTip, MsgElem, ProfileItem, RelationNotice } from './entries.ts';
+import type { C2CChangeNotice, C2CMessage, GroupInfoChanges, GroupMessage, GroupTip, MsgElem, MsgOrigin, ProfileItem, RelationNotice } from './entries.ts';
 import type { Platform } from './client-ops.ts';
 
 export const EVENT_VERSION = 1;
@@ -28,6 +28,24 @@ export interface C2CMessageData {
   /** SEQ in the receiver's inbox stream (`key`). */
   readonly seq: number;
   readonly message: C2CMessage;
+}
+
+/**
+ * A C2C message was recalled (`c2c.msg_recalled`) or modified (`c2c.msg_modified`); emitted once,
+ * from the receiver's inbox (`key`), where `seq` is the change notice's SEQ and `msgSeq` the message's.
+ */
+export interface C2CMsgChangedData {
+  readonly seq: number;
+  readonly msgSeq: number;
+  readonly from: string;
+  readonly to: string;
+  readonly msgKey: string;
+  readonly operator: string;
+  /** Modify: the new body and custom data. */
+  readonly body?: EventMsgBody;
+  readonly cloudCustomData?: string;
+  /** Where the change came from (OptPlatform, ClientIP). */
+  readonly origin?: MsgOrigin;
 }
 
 export interface GroupMessageData {
@@ -213,6 +231,8 @@ export type ParleyEvent =
   | EventBase<'relation.changed', RelationChangedData>
   | EventBase<'profile.changed', ProfileChangedData>
   | EventBase<'c2c.message', C2CMessageData>
+  | EventBase<'c2c.msg_recalled', C2CMsgChangedData>
+  | EventBase<'c2c.msg_modified', C2CMsgChangedData>
   | EventBase<'group.created', GroupCreatedData>
   | EventBase<'group.message', GroupMessageData>
   | EventBase<'group.member_joined', GroupMemberData>
@@ -241,13 +261,20 @@ export function makeEvent<T extends EventType>(type: T, id: string, key: string,
 export type EventMsgBody = readonly MsgElem[];
 
 /** The event (if any) a stored stream entry stands for; `id` is `<stream>#<seq>`, stable across re-emission. */
-export function eventOfEntry(streamId: string, seq: number, entry: C2CMessage | GroupMessage | GroupTip | { kind: string }, groupType?: string): ParleyEvent | undefined {
+export function eventOfEntry(streamId: string, seq: number, entry: C2CMessage | GroupMessage | GroupTip | C2CChangeNotice | { kind: string }, groupType?: string): ParleyEvent | undefined {
   const id = `${streamId}#${seq}`;
   switch (entry.kind) {
     case 'c2c': {
       const m = entry as C2CMessage;
       // A C2C message is one business event: it is emitted from the receiver's inbox only.
       return streamId === `u:${m.to}` ? makeEvent('c2c.message', id, streamId, m.time, { seq, message: m }) : undefined;
+    }
+    case 'c2c.change': {
+      const n = entry as C2CChangeNotice;
+      if (streamId !== `u:${n.to}`) return undefined;
+      const data = { seq, msgSeq: n.seq, from: n.from, to: n.to, msgKey: n.msgKey, operator: n.operator, ...(n.origin ? { origin: n.origin } : {}) };
+      if (n.change === 'recall') return makeEvent('c2c.msg_recalled', id, streamId, n.time, data);
+      return makeEvent('c2c.msg_modified', id, streamId, n.time, { ...data, ...(n.body ? { body: n.body } : {}), ...(n.cloudCustomData !== undefined ? { cloudCustomData: n.cloudCustomData } : {}) });
     }
     case 'group': {
       const m = entry as GroupMessage;

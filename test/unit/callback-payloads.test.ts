@@ -1,6 +1,6 @@
 import { platformOf } from '../../src/im/caller.ts';
 import { describe, expect, it } from 'vitest';
-import { makeEvent } from '../../src/protocol/events.ts';
+import { type ParleyEvent, eventOfEntry, makeEvent } from '../../src/protocol/events.ts';
 import {
   afterCallbackOf,
   beforeC2CSendPayload,
@@ -9,7 +9,7 @@ import {
   beforeInvitePayload,
   groupTypeNeeded,
 } from '../../src/events/callbacks/payloads.ts';
-import type { C2CMessage, GroupMessage } from '../../src/protocol/entries.ts';
+import type { C2CChangeNotice, C2CMessage, GroupMessage } from '../../src/protocol/entries.ts';
 
 const body = [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }];
 const TIME = 1_700_000_123_456;
@@ -116,6 +116,22 @@ describe('callback payloads (spec §7.3)', () => {
       MsgTime: 1_700_000_123,
       EventTime: TIME,
     });
+  });
+
+  it('maps a C2C recall, from the receiver’s inbox only, to C2C.CallbackAfterMsgWithDraw; a modification has none', () => {
+    const notice: C2CChangeNotice = { kind: 'c2c.change', change: 'recall', from: 'alice', to: 'bob', msgKey: c2c.msgKey, seq: 3, operator: 'alice', time: TIME, origin: { platform: 'iOS', clientIp: '10.0.0.9' } };
+    expect(eventOfEntry('u:alice', 8, notice)).toBeUndefined();
+    const recalled = eventOfEntry('u:bob', 9, notice);
+    expect(recalled).toMatchObject({ type: 'c2c.msg_recalled', id: 'u:bob#9', key: 'u:bob', data: { seq: 9, msgSeq: 3, msgKey: c2c.msgKey, operator: 'alice' } });
+    expect(afterCallbackOf(recalled as ParleyEvent)).toEqual({
+      command: 'C2C.CallbackAfterMsgWithDraw',
+      payload: { From_Account: 'alice', To_Account: 'bob', MsgKey: c2c.msgKey, UnreadMsgNum: -1, EventTime: TIME },
+      platform: 'iOS',
+      clientIp: '10.0.0.9',
+    });
+    const modified = eventOfEntry('u:bob', 10, { ...notice, change: 'modify', body, cloudCustomData: 'v2' });
+    expect(modified).toMatchObject({ type: 'c2c.msg_modified', data: { body, cloudCustomData: 'v2' } });
+    expect(afterCallbackOf(modified as ParleyEvent)).toBeUndefined();
   });
 
   it('has no after-callback for messages sent with ForbidAfterSendMsgCallback, nor for account imports', () => {

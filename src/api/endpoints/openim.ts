@@ -1,6 +1,7 @@
 /** `v4/openim/*`: C2C messages (spec §3.2). */
 import { z } from 'zod';
 import { MAX_BATCH_TARGETS, batchSendCommand } from '../../im/c2c/batch-send.ts';
+import { modifyC2CCommand, recallC2CCommand } from '../../im/c2c/change.ts';
 import { roamingCommand } from '../../im/c2c/roaming.ts';
 import { type SenderSync, sendC2CCommand } from '../../im/c2c/send.ts';
 import { FLAG_RECALLED } from '../../protocol/entries.ts';
@@ -107,6 +108,25 @@ export const openimService: Service = {
           })),
         };
       },
+    }),
+    endpoint({
+      command: 'admin_msgwithdraw',
+      runs: recallC2CCommand,
+      request: z.object({ From_Account: nonEmpty('C2CInvalidParam'), To_Account: nonEmpty('C2CInvalidParam'), MsgKey: str('C2CMsgKeyInvalid') }),
+      input: (r) => ({ from: r.From_Account, to: r.To_Account, msgKey: r.MsgKey }),
+    }),
+    endpoint({
+      command: 'modify_c2c_msg',
+      runs: modifyC2CCommand,
+      carriesMessage: true,
+      request: z.object({
+        From_Account: nonEmpty('C2CInvalidParam'),
+        To_Account: nonEmpty('C2CInvalidParam'),
+        MsgKey: str('C2CMsgKeyInvalid'),
+        MsgBody: z.array(z.unknown(), { error: 'MsgBodyNotArray' }).optional(),
+        CloudCustomData: str('C2CInvalidParam').optional(),
+      }),
+      input: (r) => ({ from: r.From_Account, to: r.To_Account, msgKey: r.MsgKey, body: r.MsgBody, cloudCustomData: r.CloudCustomData }),
     }),
     endpoint({
       command: 'modify_group_msg',

@@ -127,6 +127,13 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
       const payload = { ...c2cFields(m, false), SendMsgResult: 0, ErrorInfo: 'send msg succeed', UnreadMsgNum: -1 };
       return { command: 'C2C.CallbackAfterSendMsg', payload, ...(m.origin ?? UNKNOWN_ORIGIN) };
     }
+    case 'c2c.msg_recalled': {
+      const d = e.data;
+      const payload = { From_Account: d.from, To_Account: d.to, MsgKey: d.msgKey, UnreadMsgNum: -1, EventTime: e.time };
+      return { command: 'C2C.CallbackAfterMsgWithDraw', payload, ...(d.origin ?? UNKNOWN_ORIGIN) };
+    }
+    case 'c2c.msg_modified':
+      return undefined;
     case 'group.message': {
       const m = e.data.message;
       // Imported messages (import_group_msg) are history: Tencent calls no callback for them.

@@ -10,6 +10,7 @@ import type { StoredEntry } from '../../../storage/store.ts';
 import type { ImContext } from '../context.ts';
 import { entryOf } from '../stream-page.ts';
 import { defineCommand } from '../command.ts';
+import { msgKeySecond } from './msg-key.ts';
 
 export interface RoamQuery {
   readonly operator: string;
@@ -30,9 +31,9 @@ export interface RoamPage {
 const MAX_PAGE = 100;
 
 function parseMsgKey(key: string): { second: number } {
-  const m = /^\d+_\d+_(\d+)$/.exec(key);
-  if (!m) throw imError('RoamMsgKeyInvalid', { msgKey: key });
-  return { second: Number(m[1]) };
+  const second = msgKeySecond(key);
+  if (second === undefined) throw imError('RoamMsgKeyInvalid', { msgKey: key });
+  return { second };
 }
 
 /** The (time, seq) position of the message with `msgKey` in the operator's conversation with `peer`. */
