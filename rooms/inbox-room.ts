@@ -8,7 +8,7 @@ import { actorIdOf } from '../src/cluster/room-ids.ts';
 import { LiveEvent } from '../src/cluster/fan-out.ts';
 import type { C2CChange, C2CChangeOutcome, C2CDeliverOptions, C2CDelivery, Handlers, InboxProtocol } from '../src/im/actor-api.ts';
 import { msgKeySecond } from '../src/im/c2c/msg-key.ts';
-import { CloseCode } from '../src/protocol/close-codes.ts';
+import { CloseCode, closeAction } from '../src/protocol/close-codes.ts';
 import { type OpRequest, type Platform, REQUEST } from '../src/protocol/client-ops.ts';
 import type { C2CMessage, InboxOnlyEntry, StreamEvent } from '../src/protocol/entries.ts';
 import { imError, isImError } from '../src/protocol/errors.ts';
@@ -49,6 +49,8 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
   #stream!: InboxStream;
   #devices!: Devices;
   #audiences!: AudienceGroups;
+  /** Logins so far, ordering this inbox's devices. */
+  #logins = 0;
 
   /** The token is verified in onJoin, where the room (and so the user it belongs to) is known. */
   static override async onAuth(token: string, _options: unknown, context: { ip?: string }): Promise<{ token: string; ip: string } | false> {
@@ -105,15 +107,18 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
         throw new ServerError(CloseCode.Unauthorized, isImError(e) ? `${e.code}: ${e.info}` : 'unauthorized');
       }
       this.#accountKnown = true;
-      const info: DeviceInfo = { platform: options.platform ?? 'Web', sigExpiresAt: (sig.time + sig.expire) * 1000, clientIp: auth?.ip ?? '' };
+      const info: DeviceInfo = { platform: options.platform ?? 'Web', sigExpiresAt: (sig.time + sig.expire) * 1000, clientIp: auth?.ip ?? '', since: this.#logins++ };
+      const replaced = this.#devices.replaceFor(this.deps.settings.logins, info.platform);
       this.#devices.attach(client, info);
-      this.#stateChanged('Login', 'Register', info.platform);
+      this.#stateChanged('Login', 'Register', info.platform, replaced);
       this.deps.im.metrics.connections.inc();
       this.deps.fanOut.online(this.#userId, this);
     });
   }
 
-  override async onDrop(client: Client): Promise<void> {
+  /** A session the server ended (kicked, replaced, UserSig expired) is over at once: no reconnection window. */
+  override async onDrop(client: Client, code?: number): Promise<void> {
+    if (code !== undefined && closeAction(code) === 'give-up') return;
     await this.allowReconnection(client, this.deps.settings.reconnectWindowS);
   }
 
@@ -122,7 +127,8 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       this.deps.im.metrics.connections.dec();
       const info = client.userData as DeviceInfo;
       const consented = code === 4000 || code === 1000;
-      this.#stateChanged(consented ? 'Logout' : 'Disconnect', consented ? 'Unregister' : code === CloseCode.Kicked ? 'Kicked' : 'LinkClose', info.platform);
+      const kicked = code === CloseCode.Kicked || code === CloseCode.ReplacedByNewLogin;
+      this.#stateChanged(consented ? 'Logout' : 'Disconnect', consented ? 'Unregister' : kicked ? 'Kicked' : 'LinkClose', info.platform);
     }
     if (this.clients.length === 0) this.#offline();
   }
@@ -134,10 +140,11 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
   }
 
   /** State changes go through the inbox's outbox; a failure to record one is logged, never a device's error. */
-  #stateChanged(action: StateChangedData['action'], reason: StateChangedData['reason'], platform: Platform): void {
+  #stateChanged(action: StateChangedData['action'], reason: StateChangedData['reason'], platform: Platform, kickedDevices: readonly Platform[] = []): void {
     const im = this.deps.im;
     const time = im.now();
-    const event = makeEvent('state.changed', `state:${this.#userId}:${time}:${action}:${platform}`, inboxStream(this.#userId), time, { userId: this.#userId, action, reason, platform });
+    const data: StateChangedData = { userId: this.#userId, action, reason, platform, ...(kickedDevices.length > 0 ? { kickedDevices } : {}) };
+    const event = makeEvent('state.changed', `state:${this.#userId}:${time}:${action}:${platform}`, inboxStream(this.#userId), time, data);
     this.#stream.emit([event]).catch((e: unknown) => im.log.warn({ err: e, userId: this.#userId }, 'state change event not recorded'));
   }
 

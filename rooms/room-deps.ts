@@ -1,4 +1,5 @@
 /** What actor rooms receive from the composition root (as the room handler's default options). */
+import type { LoginLimits } from '../src/im/devices/login-policy.ts';
 import type { Authenticator } from '../src/auth/authenticator.ts';
 import type { FanOut } from '../src/cluster/fan-out.ts';
 import type { LocalActors } from '../src/cluster/local-actors.ts';
@@ -23,6 +24,8 @@ export interface RoomDeps {
     readonly reconnectWindowS: number;
     /** How often an inbox joins its user's AVChatRoom audiences again, seconds. */
     readonly audienceRejoinS: number;
+    /** Which of a user's devices may be online together. */
+    readonly logins: LoginLimits;
   };
 }
 

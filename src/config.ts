@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { type CustomProfileTag, parseCustomProfileTags, profileTagRule } from './im/profiles/profile-tags.ts';
+import { LOGIN_POLICIES, type LoginLimits } from './im/devices/login-policy.ts';
 import { CALLBACK_COMMANDS } from './protocol/callback-commands.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -33,6 +34,9 @@ const envSchema = z.object({
   PARLEY_IDLE_PASSIVATE_MS: positiveInt.default(60_000),
   PARLEY_RECONNECT_WINDOW_S: positiveInt.default(20),
   PARLEY_AUDIENCE_REJOIN_S: positiveInt.default(20),
+  PARLEY_LOGIN_POLICY: z.enum(LOGIN_POLICIES).default('multi'),
+  PARLEY_LOGINS_PER_PLATFORM: positiveInt.max(3).default(1),
+  PARLEY_WEB_LOGINS: positiveInt.max(10).default(10),
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
   PARLEY_RECALL_WINDOW_S: positiveInt.default(120),
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
@@ -97,6 +101,8 @@ export interface Config {
     readonly reconnectWindowS: number;
     /** How often an inbox joins its user's AVChatRoom audiences again (Tencent's 20 s heartbeat), so a moved group actor regains them. */
     readonly audienceRejoinS: number;
+    /** Which of a user's devices may be online together (spec §8.5); a new login closes the others. */
+    readonly logins: LoginLimits;
   };
   readonly app: {
     readonly dataDir: string;
@@ -263,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logLevel: e.PARLEY_LOG_LEVEL,
       reconnectWindowS: e.PARLEY_RECONNECT_WINDOW_S,
       audienceRejoinS: e.PARLEY_AUDIENCE_REJOIN_S,
+      logins: { policy: e.PARLEY_LOGIN_POLICY, perPlatform: e.PARLEY_LOGINS_PER_PLATFORM, web: e.PARLEY_WEB_LOGINS },
     },
     app: {
       dataDir: resolve(e.PARLEY_DATA_DIR),

@@ -8,6 +8,7 @@ import { CloseCode } from '../../src/protocol/close-codes.ts';
 import { ServerMessage, type Platform } from '../../src/protocol/client-ops.ts';
 import type { StreamEvent } from '../../src/protocol/entries.ts';
 import type { LiveEvent } from '../../src/cluster/fan-out.ts';
+import { type LoginLimits, devicesToClose } from '../../src/im/devices/login-policy.ts';
 
 export interface DeviceInfo {
   readonly platform: Platform;
@@ -15,6 +16,8 @@ export interface DeviceInfo {
   readonly sigExpiresAt: number;
   /** The address the device connected from (callbacks' ClientIP). */
   readonly clientIp: string;
+  /** Its place in the order of this inbox's logins (the newest login wins). */
+  readonly since: number;
 }
 
 /** setTimeout's largest delay; longer expiries are re-armed. */
@@ -53,6 +56,17 @@ export class Devices {
     }, Math.min(Math.max(wait, 0), MAX_TIMER_MS));
     timer.unref();
     this.#expiry.set(client, timer);
+  }
+
+  /**
+   * Closes the devices a new login on `platform` replaces under `limits` (login-policy.ts) with
+   * 4103, which their SDKs do not reconnect from; answers their platforms.
+   */
+  replaceFor(limits: LoginLimits, platform: Platform): Platform[] {
+    const online = [...this.#expiry.keys()].map((key) => ({ key, platform: (key.userData as DeviceInfo).platform, since: (key.userData as DeviceInfo).since }));
+    const replaced = devicesToClose(limits, online, platform);
+    for (const c of replaced) c.leave(CloseCode.ReplacedByNewLogin, 'logged in on another device');
+    return replaced.map((c) => (c.userData as DeviceInfo).platform);
   }
 
   /** Forgets a device; false if it never completed its join. */

@@ -187,6 +187,8 @@ export interface StateChangedData {
   readonly action: 'Login' | 'Logout' | 'Disconnect';
   readonly reason: 'Register' | 'Unregister' | 'LinkClose' | 'TimeOut' | 'Kicked';
   readonly platform: Platform;
+  /** Login: the platforms of the devices this login closed (PARLEY_LOGIN_POLICY). */
+  readonly kickedDevices?: readonly Platform[];
 }
 
 /** A user's profile fields were set (portrait_set, or the user from a device). */

@@ -226,7 +226,9 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
       const d = e.data;
       // Tencent's reasons are Register, Unregister, LinkClose and TimeOut: a session the server ended on purpose (a kick) is an Unregister.
       const reason = d.reason === 'Kicked' ? 'Unregister' : d.reason;
-      const payload = { EventTime: e.time, Info: { Action: d.action, To_Account: d.userId, Reason: reason } };
+      // KickedDevice names platforms as the SDK does (`iOS`), unlike OptPlatform.
+      const kicked = d.kickedDevices?.length ? { KickedDevice: d.kickedDevices.map((p) => ({ Platform: p })) } : {};
+      const payload = { EventTime: e.time, Info: { Action: d.action, To_Account: d.userId, Reason: reason }, ...kicked };
       return { command: 'State.StateChange', payload, platform: statePlatform(d.platform) };
     }
     case 'profile.changed': {
