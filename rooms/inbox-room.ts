@@ -41,6 +41,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     pushLive: (c) => this.pushLive(c.event),
     changeC2C: (c) => this.changeC2C(c.change),
     kickDevices: () => this.kickDevices(),
+    devices: () => Promise.resolve(this.#devices.platforms()),
     deleteAccount: () => this.deleteAccount(),
     flushEvents: () => this.flushEvents(),
   };

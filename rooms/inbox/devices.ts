@@ -69,6 +69,11 @@ export class Devices {
     return replaced.map((c) => (c.userData as DeviceInfo).platform);
   }
 
+  /** The connected devices' platforms, oldest login first. */
+  platforms(): { platform: Platform }[] {
+    return [...this.#expiry.keys()].map((c) => c.userData as DeviceInfo).sort((a, b) => a.since - b.since).map((d) => ({ platform: d.platform }));
+  }
+
   /** Forgets a device; false if it never completed its join. */
   detach(client: Client): boolean {
     clearTimeout(this.#expiry.get(client));

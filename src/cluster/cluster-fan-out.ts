@@ -79,6 +79,10 @@ export class ClusterFanOut implements FanOut {
     return n;
   }
 
+  isOnline(userId: string): boolean {
+    return this.#where.has(userId);
+  }
+
   /** A deliver message from another node: hand the event to the local devices. */
   deliverLocal(users: readonly string[], event: StreamEvent): void {
     const live = new LiveEvent(event);

@@ -28,6 +28,8 @@ export interface FanOut {
   offline(userId: string, sink: DeviceSink): void;
   /** Pushes `event` to each online user among `userIds`; returns how many were online. */
   toUsers(userIds: Iterable<string>, event: StreamEvent): number;
+  /** Whether the user has devices online: on this node, or (in a cluster) as this node last heard. */
+  isOnline(userId: string): boolean;
 }
 
 export class LocalFanOut implements FanOut {
@@ -53,6 +55,10 @@ export class LocalFanOut implements FanOut {
       }
     }
     return n;
+  }
+
+  isOnline(userId: string): boolean {
+    return this.#sinks.has(userId);
   }
 
   get onlineCount(): number {

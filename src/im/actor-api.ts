@@ -5,7 +5,7 @@
  * typed protocol: a union of commands, each with its result type, handled by one exhaustive table.
  */
 import type { C2CMessage, GroupAt, GroupMessage, InboxOnlyEntry, MsgElem, MsgOrigin, SenderProfile, StreamEvent } from '../protocol/entries.ts';
-import type { GroupView } from '../protocol/client-ops.ts';
+import type { GroupView, Platform } from '../protocol/client-ops.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
 import type { ApplyJoinOption, GroupInfo, InviteJoinOption, Member, MemberProfile } from './groups/group-model.ts';
@@ -84,6 +84,8 @@ export type InboxProtocol = {
    * message (`missing`) or it was recalled already (`recalled`).
    */
   changeC2C: { args: { readonly change: C2CChange }; result: C2CChangeOutcome };
+  /** The devices connected now, oldest login first. */
+  devices: { args: Record<never, never>; result: readonly { readonly platform: Platform }[] };
   /** Closes every device session (REST kick). */
   kickDevices: { args: Record<never, never>; result: void };
   /**

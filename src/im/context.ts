@@ -36,9 +36,11 @@ export interface Moderation {
   readonly words?: { readonly filter: WordFilter; readonly action: 'reject' | 'mask' };
 }
 
-/** Live pushes to users' devices (src/cluster's FanOut provides it). */
+/** Live pushes to users' devices, and who has any online (src/cluster's FanOut provides it). */
 export interface LivePush {
   toUsers(userIds: Iterable<string>, event: StreamEvent): number;
+  /** Whether the user has devices online, as this node knows (in a cluster, from the presence messages). */
+  isOnline(userId: string): boolean;
 }
 
 export interface ImContext {

@@ -35,6 +35,27 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes on Redis and Cassan
       await cluster?.stop();
     });
 
+    it('answers query_online_status on any node from the cluster’s presence, with each device when asked', async () => {
+      await cluster.nodes[0].importAccounts(['status_on', 'status_off']);
+      const phone = await cluster.login('status_on', 0, { platform: 'iOS' });
+      const web = await cluster.login('status_on', 0, { platform: 'Web' });
+      const ask = (node: number, detail: 0 | 1) => cluster.rest(node, 'openim/query_online_status', { To_Account: ['status_on', 'status_off', 'status_ghost'], IsNeedDetail: detail });
+      await eventually(async () => {
+        const r = await ask(2, 1);
+        expect(r.QueryResult).toEqual([
+          { To_Account: 'status_on', Status: 'Online', Detail: [{ Platform: 'iPhone', Status: 'Online' }, { Platform: 'Web', Status: 'Online' }] },
+          { To_Account: 'status_off', Status: 'Offline', Detail: [] },
+        ]);
+        expect(r.ErrorList).toEqual([{ To_Account: 'status_ghost', ErrorCode: 70107 }]);
+      });
+      expect((await ask(1, 0)).QueryResult).toEqual([{ To_Account: 'status_on', Status: 'Online' }, { To_Account: 'status_off', Status: 'Offline' }]);
+      const legacy = await cluster.rest(1, 'openim/querystate', { To_Account: ['status_on'], IsNeedDetail: 1 });
+      expect(legacy.QueryResult).toEqual([{ To_Account: 'status_on', State: 'Online', Detail: [{ Platform: 'IPhone', Status: 'Online' }, { Platform: 'Web', Status: 'Online' }] }]);
+      await phone.close();
+      await web.close();
+      await eventually(async () => expect((await ask(2, 0)).QueryResult).toContainEqual({ To_Account: 'status_on', Status: 'Offline' }));
+    });
+
     it('lets clients on different nodes chat one to one and in a group, and serves REST on any node', async () => {
       const users = Array.from({ length: 6 }, (_, i) => `route${i}`);
       await cluster.nodes[0].importAccounts(users);

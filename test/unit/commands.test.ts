@@ -20,7 +20,7 @@ const alice = { kind: 'user', userId: 'alice', platform: 'Web' } as const;
 
 describe('command seam', () => {
   it('mounts every REST command once, under one domain command each (an old name runs its new name’s command)', () => {
-    const oldNames = new Map([['get_group_shutted_uin', 'get_group_muted_account']]);
+    const oldNames = new Map([['get_group_shutted_uin', 'get_group_muted_account'], ['querystate', 'query_online_status']]);
     const endpoints = [accountService, openimService, groupService, profileService, snsService, openConfigService].flatMap((s) => s.endpoints);
     for (const [old, current] of oldNames) expect(endpoints.find((e) => e.command === old)?.runs).toBe(endpoints.find((e) => e.command === current)?.runs);
     const names = endpoints.filter((e) => !oldNames.has(e.command)).map((e) => e.runs);

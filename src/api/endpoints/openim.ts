@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { MAX_BATCH_TARGETS, batchSendCommand } from '../../im/c2c/batch-send.ts';
 import { modifyC2CCommand, recallC2CCommand } from '../../im/c2c/change.ts';
 import { roamingCommand } from '../../im/c2c/roaming.ts';
+import { MAX_STATUS_ACCOUNTS, type StatusAnswer, queryStatusCommand } from '../../im/presence/query-status.ts';
+import type { Platform } from '../../protocol/client-ops.ts';
 import { type SenderSync, sendC2CCommand } from '../../im/c2c/send.ts';
 import { FLAG_RECALLED } from '../../protocol/entries.ts';
 import { modifyMessageCommand } from '../../im/groups/modify-message.ts';
@@ -40,6 +42,22 @@ const messageInput = (r: MessageFields) => ({
   lifetimeS: r.MsgLifeTime,
   senderSync: senderSync(r.SyncOtherMachine),
 });
+
+/** Platform names of query_online_status's Detail; the older querystate says `IPhone`. */
+const TENCENT_PLATFORM: Readonly<Record<Platform, string>> = { iOS: 'iPhone', Android: 'Android', Web: 'Web', Windows: 'PC', Linux: 'PC', Mac: 'Mac', iPad: 'iPad' };
+
+/** query_online_status's QueryResult (`Status`), or querystate's older one (`State`, `IPhone`). */
+function statusReply(a: StatusAnswer, legacy: boolean) {
+  const platform = (p: Platform): string => (legacy && p === 'iOS' ? 'IPhone' : TENCENT_PLATFORM[p]);
+  return {
+    QueryResult: a.statuses.map((s) => ({
+      To_Account: s.userId,
+      [legacy ? 'State' : 'Status']: s.status,
+      ...(s.devices ? { Detail: s.devices.map((d) => ({ Platform: platform(d.platform), Status: d.status })) } : {}),
+    })),
+    ErrorList: a.errors.map((e) => ({ To_Account: e.userId, ErrorCode: e.code })),
+  };
+}
 
 export const openimService: Service = {
   name: 'openim',
@@ -128,6 +146,16 @@ export const openimService: Service = {
       }),
       input: (r) => ({ from: r.From_Account, to: r.To_Account, msgKey: r.MsgKey, body: r.MsgBody, cloudCustomData: r.CloudCustomData }),
     }),
+    ...(['query_online_status', 'querystate'] as const).map((command) =>
+      endpoint({
+        command,
+        runs: queryStatusCommand,
+        bodyAllowance: MAX_STATUS_ACCOUNTS * 40,
+        request: z.object({ To_Account: z.array(nonEmpty('C2CInvalidParam'), { error: 'C2CInvalidParam' }), IsNeedDetail: flag('C2CInvalidParam').optional() }),
+        input: (r) => ({ userIds: r.To_Account, detail: r.IsNeedDetail === 1 }),
+        reply: (a) => statusReply(a, command === 'querystate'),
+      }),
+    ),
     endpoint({
       command: 'modify_group_msg',
       runs: modifyMessageCommand,

@@ -127,4 +127,14 @@ describe.each(storeModes())('REST openim (%s store)', (mode) => {
     expect((await roam('p2', 'p1', { LastMsgKey: 'garbage' })).ErrorCode).toBe(90054);
     expect((await roam('p2', 'nobody')).ErrorCode).toBe(70107);
   });
+
+  it('query_online_status answers Offline for accounts with no device, 70107 in ErrorList for unknown ones, and refuses a bad list', async () => {
+    const r = await server.rest('openim/query_online_status', { To_Account: ['alice', 'nobody', 'alice'] });
+    expect(r).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, QueryResult: [{ To_Account: 'alice', Status: 'Offline' }], ErrorList: [{ To_Account: 'nobody', ErrorCode: 70107 }] });
+    const status = (body: unknown) => server.rest('openim/query_online_status', body);
+    expect((await status({ To_Account: [] })).ErrorCode).toBe(90010);
+    expect((await status({ To_Account: Array.from({ length: 501 }, (_, i) => `u${i}`) })).ErrorCode).toBe(90010);
+    expect((await status({ To_Account: 'alice' })).ErrorCode).toBe(90010);
+    expect((await status({ To_Account: ['alice'], IsNeedDetail: 2 })).ErrorCode).toBe(90010);
+  });
 });
