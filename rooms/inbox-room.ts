@@ -8,6 +8,7 @@ import { actorIdOf } from '../src/cluster/room-ids.ts';
 import { LiveEvent } from '../src/cluster/fan-out.ts';
 import type { C2CChange, C2CChangeOutcome, C2CDeliverOptions, C2CDelivery, Handlers, InboxProtocol } from '../src/im/actor-api.ts';
 import { msgKeySecond } from '../src/im/c2c/msg-key.ts';
+import { announceStatus } from '../src/im/presence/announce-status.ts';
 import { CloseCode, closeAction } from '../src/protocol/close-codes.ts';
 import { type OpRequest, type Platform, REQUEST } from '../src/protocol/client-ops.ts';
 import type { C2CMessage, InboxOnlyEntry, StreamEvent } from '../src/protocol/entries.ts';
@@ -110,8 +111,10 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       this.#accountKnown = true;
       const info: DeviceInfo = { platform: options.platform ?? 'Web', sigExpiresAt: (sig.time + sig.expire) * 1000, clientIp: auth?.ip ?? '', since: this.#logins++ };
       const replaced = this.#devices.replaceFor(this.deps.settings.logins, info.platform);
+      const first = this.#devices.count === 0;
       this.#devices.attach(client, info);
       this.#stateChanged('Login', 'Register', info.platform, replaced);
+      if (first) this.#announceStatus('Online');
       this.deps.im.metrics.connections.inc();
       this.deps.fanOut.online(this.#userId, this);
     });
@@ -130,6 +133,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       const consented = code === 4000 || code === 1000;
       const kicked = code === CloseCode.Kicked || code === CloseCode.ReplacedByNewLogin;
       this.#stateChanged(consented ? 'Logout' : 'Disconnect', consented ? 'Unregister' : kicked ? 'Kicked' : 'LinkClose', info.platform);
+      if (this.#devices.count === 0) this.#announceStatus('Offline');
     }
     if (this.clients.length === 0) this.#offline();
   }
@@ -138,6 +142,13 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
   #offline(): void {
     this.deps.fanOut.offline(this.#userId, this);
     this.#audiences.leaveAll();
+  }
+
+  /** Where the app turns it on, the user's friends online learn they came or went; never a device's error. */
+  #announceStatus(status: 'Online' | 'Offline'): void {
+    if (!this.deps.settings.friendStatusPush) return;
+    const im = this.deps.im;
+    announceStatus(im, this.#userId, status).catch((e: unknown) => im.log.warn({ err: e, userId: this.#userId }, 'status change not told to friends'));
   }
 
   /** State changes go through the inbox's outbox; a failure to record one is logged, never a device's error. */

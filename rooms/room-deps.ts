@@ -26,6 +26,8 @@ export interface RoomDeps {
     readonly audienceRejoinS: number;
     /** Which of a user's devices may be online together. */
     readonly logins: LoginLimits;
+    /** Tell a user's mutual friends online when the user comes online or goes offline. */
+    readonly friendStatusPush: boolean;
   };
 }
 

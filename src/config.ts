@@ -37,6 +37,7 @@ const envSchema = z.object({
   PARLEY_LOGIN_POLICY: z.enum(LOGIN_POLICIES).default('multi'),
   PARLEY_LOGINS_PER_PLATFORM: positiveInt.max(3).default(1),
   PARLEY_WEB_LOGINS: positiveInt.max(10).default(10),
+  PARLEY_FRIEND_STATUS_PUSH: bool.default(false),
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
   PARLEY_RECALL_WINDOW_S: positiveInt.default(120),
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
@@ -103,6 +104,8 @@ export interface Config {
     readonly audienceRejoinS: number;
     /** Which of a user's devices may be online together (spec §8.5); a new login closes the others. */
     readonly logins: LoginLimits;
+    /** Tell a user's mutual friends online when the user comes online or goes offline. */
+    readonly friendStatusPush: boolean;
   };
   readonly app: {
     readonly dataDir: string;
@@ -270,6 +273,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reconnectWindowS: e.PARLEY_RECONNECT_WINDOW_S,
       audienceRejoinS: e.PARLEY_AUDIENCE_REJOIN_S,
       logins: { policy: e.PARLEY_LOGIN_POLICY, perPlatform: e.PARLEY_LOGINS_PER_PLATFORM, web: e.PARLEY_WEB_LOGINS },
+      friendStatusPush: e.PARLEY_FRIEND_STATUS_PUSH,
     },
     app: {
       dataDir: resolve(e.PARLEY_DATA_DIR),

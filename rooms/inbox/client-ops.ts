@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { sendC2CCommand } from '../../src/im/c2c/send.ts';
 import { recallC2CCommand } from '../../src/im/c2c/change.ts';
+import { queryStatusCommand } from '../../src/im/presence/query-status.ts';
 import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
 import type { MemberPage } from '../../src/im/actor-api.ts';
@@ -49,6 +50,7 @@ import {
   deleteFriendRequestsArgs,
   searchUsersArgs,
   recallC2CArgs,
+  userStatusArgs,
   respondFriendsArgs,
   friendsArgs,
   deleteFriendsArgs,
@@ -201,6 +203,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.DeleteFriendRequests, { args: deleteFriendRequestsArgs, runs: deleteFriendRequestsCommand, output: (results) => ({ results }), input: (a) => a }),
   clientOp(Op.SearchUsers, { args: searchUsersArgs, runs: searchUsersCommand, input: (a) => a }),
   clientOp(Op.RecallC2C, { args: recallC2CArgs, runs: recallC2CCommand, input: (a) => a }),
+  clientOp(Op.UserStatus, { args: userStatusArgs, runs: queryStatusCommand, input: (a) => ({ userIds: a.userIds }), output: (a) => ({ statuses: a.statuses.map((s) => ({ userId: s.userId, status: s.status })), errors: a.errors }) }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

@@ -69,6 +69,11 @@ export class Devices {
     return replaced.map((c) => (c.userData as DeviceInfo).platform);
   }
 
+  /** How many devices completed their join and are connected. */
+  get count(): number {
+    return this.#expiry.size;
+  }
+
   /** The connected devices' platforms, oldest login first. */
   platforms(): { platform: Platform }[] {
     return [...this.#expiry.keys()].map((c) => c.userData as DeviceInfo).sort((a, b) => a.since - b.since).map((d) => ({ platform: d.platform }));

@@ -29,6 +29,7 @@ import {
   type Platform,
   type SendC2CArgs,
   type SendC2CResult,
+  type UserStatusResult,
   type SendGroupArgs,
   type SendGroupResult,
   ServerMessage,
@@ -168,6 +169,11 @@ export class ParleyClient {
     // Checked here too: the wire's UTF-8 would turn an ill-formed id into a look-alike before the server saw it.
     if (!isValidUserId(to)) return Promise.reject(new ParleyError(errors.ClientBadRequest.code, `to: ${JSON.stringify(to)} is not a UserID (1 to 32 bytes of well-formed text)`));
     return this.call(Op.SendC2C, { ...opts, to, body: [...body], random: opts.random ?? randomInt(0, 0xffffffff) });
+  }
+
+  /** Whether users are online now (getUserStatus); with PARLEY_FRIEND_STATUS_PUSH, friends' changes also arrive as `status` entries. */
+  userStatus(userIds: readonly string[]): Promise<UserStatusResult> {
+    return this.call(Op.UserStatus, { userIds: [...userIds] });
   }
 
   /** Recalls a message this user sent to `to` (its `msgKey` from sendC2C), within the recall window. */

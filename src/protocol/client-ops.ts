@@ -52,6 +52,7 @@ export const Op = {
   DeleteFriendRequests: 'friend.deleteRequests',
   SearchUsers: 'user.search',
   RecallC2C: 'c2c.recall',
+  UserStatus: 'user.status',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -99,6 +100,14 @@ export interface SendC2CResult {
  */
 export const recallC2CArgs = z.object({ to: userId, msgKey: z.string().min(1) });
 export type RecallC2CArgs = z.infer<typeof recallC2CArgs>;
+
+/** Whether users are online (Tencent's getUserStatus): `Online` while any device is connected, else `Offline`; unknown ones 70107 in `errors`. */
+export const userStatusArgs = z.object({ userIds: z.array(userId).min(1).max(500) });
+export type UserStatusArgs = z.infer<typeof userStatusArgs>;
+export interface UserStatusResult {
+  readonly statuses: readonly { readonly userId: string; readonly status: 'Online' | 'PushOnline' | 'Offline' }[];
+  readonly errors: readonly { readonly userId: string; readonly code: number }[];
+}
 
 export const sendGroupArgs = z.object({
   groupId,
@@ -634,6 +643,7 @@ export interface OpTypes {
   [Op.DeleteFriendRequests]: { args: DeleteFriendRequestsArgs; result: SnsResults };
   [Op.SearchUsers]: { args: SearchUsersArgs; result: SearchUsersResult };
   [Op.RecallC2C]: { args: RecallC2CArgs; result: void };
+  [Op.UserStatus]: { args: UserStatusArgs; result: UserStatusResult };
 }
 
 /** Body of `POST /connect`. */

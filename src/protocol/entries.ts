@@ -288,10 +288,22 @@ export interface C2CChangeNotice {
   readonly origin?: MsgOrigin;
 }
 
+/**
+ * A friend came online (their first device connected) or went offline (their last device left):
+ * pushed live to their mutual friends online when the app turns it on (PARLEY_FRIEND_STATUS_PUSH;
+ * Tencent's onUserStatusChanged). Never stored: a device that was away asks `user.status`.
+ */
+export interface UserStatusNotice {
+  readonly kind: 'status';
+  readonly userId: string;
+  readonly status: 'Online' | 'Offline';
+  readonly time: number;
+}
+
 /** What a user's inbox holds besides C2C messages: notices, kept with a SEQ so every device syncs them. */
 export type InboxOnlyEntry = InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice;
 
-export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice;
+export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | UserStatusNotice;
 
 /**
  * An entry as delivered: the stream it belongs to and its SEQ there. `seq` is 0 for online-only

@@ -1,5 +1,5 @@
 /**
- * `state.query` (REST query_online_status, querystate): each account's status — `Online` when any
+ * `state.query` (REST query_online_status, querystate; client `user.status`): each account's status — `Online` when any
  * device is connected, else `Offline` — from the node's view of the cluster's presence, so a user
  * offline costs no actor call; with `detail`, the inbox actor of each online user lists its devices.
  * Unknown accounts are answered with 70107 in `errors`. (`PushOnline`, a mobile device reachable by
@@ -30,7 +30,7 @@ export interface StatusAnswer {
 
 export const queryStatusCommand = defineCommand({
   name: 'state.query',
-  callers: ['admin'],
+  callers: ['admin', 'user'],
   owner: 'inbox',
   input: z.object({ userIds: z.array(z.string()), detail: z.boolean().default(false) }),
   run: async (ctx, _caller, { userIds, detail }): Promise<StatusAnswer> => {
