@@ -37,6 +37,8 @@ export class InboxStream {
   #closed = false;
   /** Events were emitted through this inbox (a device came or went), so closing must see them published. */
   #emitted = false;
+  /** Imports being stored, by MsgSeq, MsgRandom and time; bounded by the calls in flight. */
+  readonly #importing = new Map<string, Promise<C2CDelivery>>();
 
   constructor(o: InboxStreamOptions) {
     this.#o = o;
@@ -63,6 +65,33 @@ export class InboxStream {
   }
 
   async deliverC2C(msg: C2CMessage, opts: C2CDeliverOptions): Promise<C2CDelivery> {
+    if (opts.imported) return this.#deliverImported(msg, opts);
+    return this.#deliver(msg, opts);
+  }
+
+  /**
+   * An imported message is stored once, however often and however late it is imported again: the
+   * conversation's copies in its second are looked up first, and one import of a key runs at a time.
+   */
+  #deliverImported(msg: C2CMessage, opts: C2CDeliverOptions): Promise<C2CDelivery> {
+    const key = `${msg.msgSeq}_${msg.random}_${msg.time}`;
+    const running = this.#importing.get(key);
+    if (running) return running.then((d) => ({ ...d, duplicate: true }));
+    const delivery = (async (): Promise<C2CDelivery> => {
+      const peer = msg.from === this.#o.userId ? msg.to : msg.from;
+      const rows = await this.#o.log.readConversation({ streamId: this.streamId, peer, minTime: msg.time, maxTime: msg.time, limit: 1000 });
+      const same = rows.find((r) => {
+        const m = JSON.parse(r.payload) as C2CMessage;
+        return m.kind === 'c2c' && m.msgSeq === msg.msgSeq && m.random === msg.random && m.time === msg.time;
+      });
+      if (same) return { seq: same.seq, message: JSON.parse(same.payload) as C2CMessage, duplicate: true };
+      return this.#deliver(msg, opts);
+    })();
+    this.#importing.set(key, delivery);
+    return delivery.finally(() => this.#importing.delete(key));
+  }
+
+  async #deliver(msg: C2CMessage, opts: C2CDeliverOptions): Promise<C2CDelivery> {
     if (opts.storeS === 0) {
       if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: 0, entry: forClients(msg) });
       return { seq: 0, message: msg, duplicate: false };
@@ -71,8 +100,10 @@ export class InboxStream {
     const stored: C2CMessage = opts.offlineS < opts.storeS ? { ...msg, offlineUntil: msg.time + opts.offlineS * 1000 } : msg;
     const payload = JSON.stringify(stored);
     const writer = await this.#getWriter();
+    // Imports are deduplicated by their time instead (#deliverImported): two may share a random.
+    const idemKey = opts.imported ? undefined : `c2c:${msg.from}>${msg.to}:${msg.random}`;
     const out = await writer.write({
-      idemKey: `c2c:${msg.from}>${msg.to}:${msg.random}`,
+      idemKey,
       make: (seq): { entry: AppendEntry; value: C2CMessage } => ({
         entry: {
           seq,
@@ -81,8 +112,7 @@ export class InboxStream {
           flags: msg.flags,
           expiresAt: msg.time + opts.storeS * 1000,
           peer,
-          idemKey: `c2c:${msg.from}>${msg.to}:${msg.random}`,
-          idemExpiresAt: msg.time + opts.dedupWindowS * 1000,
+          ...(idemKey ? { idemKey, idemExpiresAt: msg.time + opts.dedupWindowS * 1000 } : {}),
         },
         value: msg,
       }),

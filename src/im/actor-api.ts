@@ -60,6 +60,11 @@ export interface C2CDeliverOptions {
   readonly pushLive: boolean;
   /** Window in which the same sender + random is recognised as a retry, seconds. */
   readonly dedupWindowS: number;
+  /**
+   * An imported message (importmsg): a copy already stored with the same MsgSeq, MsgRandom and
+   * time (either direction) is the message itself, whenever it was imported.
+   */
+  readonly imported?: boolean;
 }
 
 export interface C2CDelivery {

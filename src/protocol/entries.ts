@@ -41,6 +41,11 @@ export interface C2CMessage {
   /** The sender's profile fields as of the send; absent when none (see SenderProfile). */
   readonly senderProfile?: SenderProfile;
   /**
+   * Brought in by importmsg (migration) with its original `time`: no callbacks, not in chat-record
+   * files; `'history'` (SyncFromOldSystem 2) is never pushed live, `'live'` (5) is.
+   */
+  readonly imported?: 'history' | 'live';
+  /**
    * Set on a stored copy whose offline delivery ends before its roaming retention (a MsgLifeTime
    * shorter than history): after this Unix ms, syncing devices no longer receive it; it stays in
    * roaming history.

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { MAX_BATCH_TARGETS, batchSendCommand } from '../../im/c2c/batch-send.ts';
 import { modifyC2CCommand, recallC2CCommand } from '../../im/c2c/change.ts';
+import { importC2CCommand } from '../../im/c2c/import.ts';
 import { roamingCommand } from '../../im/c2c/roaming.ts';
 import { MAX_STATUS_ACCOUNTS, type StatusAnswer, queryStatusCommand } from '../../im/presence/query-status.ts';
 import type { Platform } from '../../protocol/client-ops.ts';
@@ -126,6 +127,31 @@ export const openimService: Service = {
           })),
         };
       },
+    }),
+    endpoint({
+      command: 'importmsg',
+      runs: importC2CCommand,
+      carriesMessage: true,
+      request: z.object({
+        SyncFromOldSystem: z.union([z.literal(2), z.literal(5)], { error: 'SyncFromOldSystemInvalid' }),
+        From_Account: nonEmpty('FromAccountNotFound'),
+        To_Account: nonEmpty('ToAccountInvalid'),
+        MsgSeq: u32('MsgSeqInvalid').optional(),
+        MsgRandom: u32('MsgRandomInvalid'),
+        MsgTimeStamp: count('MsgTimeStampInvalid'),
+        MsgBody: z.array(z.unknown(), { error: 'MsgBodyNotArray' }),
+        CloudCustomData: str('C2CInvalidParam').optional(),
+      }),
+      input: (r) => ({
+        mode: r.SyncFromOldSystem,
+        from: r.From_Account,
+        to: r.To_Account,
+        msgSeq: r.MsgSeq,
+        random: r.MsgRandom,
+        timeS: r.MsgTimeStamp,
+        body: r.MsgBody,
+        cloudCustomData: r.CloudCustomData,
+      }),
     }),
     endpoint({
       command: 'admin_msgwithdraw',

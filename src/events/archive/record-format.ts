@@ -46,6 +46,8 @@ export function chatRecordOf(e: ParleyEvent): ChatRecord | undefined {
   switch (e.type) {
     case 'c2c.message': {
       const m = e.data.message;
+      // Imported history (importmsg) likewise keeps its original time and was not sent through Parley.
+      if (m.imported) return undefined;
       const line: C2CRecordLine = {
         From_Account: m.from,
         To_Account: m.to,

@@ -183,12 +183,19 @@ const SENDER_COPY_ATTEMPTS = 3;
  * (never for a rule): it is retried, and if it still fails the send answers an error whose retry
  * (same random) completes the sender's side without a second receiver copy.
  */
-export async function deliverBothSides(ctx: ImContext, msg: C2CMessage, retention: C2CRetention, senderSync: SenderSync): Promise<SendC2COutput> {
+export async function deliverBothSides(
+  ctx: ImContext,
+  msg: C2CMessage,
+  retention: C2CRetention,
+  senderSync: SenderSync,
+  o: { readonly imported?: boolean; readonly pushLive?: boolean } = {},
+): Promise<SendC2COutput> {
   const dedupWindowS = ctx.limits.dedupWindowS;
-  const delivered = await ctx.actors.inbox(msg.to).call({ op: 'deliverC2C', message: msg, opts: { ...retention.receiver, pushLive: true, dedupWindowS } });
+  const imported = o.imported ? { imported: true } : {};
+  const delivered = await ctx.actors.inbox(msg.to).call({ op: 'deliverC2C', message: msg, opts: { ...retention.receiver, pushLive: o.pushLive ?? true, dedupWindowS, ...imported } });
   if (msg.from === msg.to) return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: delivered.seq };
   if (senderSync === 'skip') return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: 0 };
-  const opts: C2CDeliverOptions = { ...retention.sender, pushLive: senderSync === 'push', dedupWindowS };
+  const opts: C2CDeliverOptions = { ...retention.sender, pushLive: senderSync === 'push', dedupWindowS, ...imported };
   for (let attempt = 1; ; attempt++) {
     try {
       const own = await ctx.actors.inbox(msg.from).call({ op: 'deliverC2C', message: delivered.message, opts });
