@@ -1,12 +1,14 @@
 /**
  * `npx parley <command>`: operator commands.
  *   usersig <userId> [--expire seconds]   prints a UserSig signed with this data dir's app key
+ *   import <file|dir>… [--url] [--progress]  imports chat-record files (migration; src/migrate)
  */
 import { loadAppIdentity } from './auth/app-identity.ts';
 import { DEFAULT_EXPIRE_SECONDS, signUserSig } from './auth/user-sig.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { IMPORT_USAGE, importCommand } from './migrate/import-command.ts';
 
-const USAGE = 'usage: parley usersig <userId> [--expire seconds]\n';
+const USAGE = `usage: parley usersig <userId> [--expire seconds]\n       ${IMPORT_USAGE}\n`;
 
 function usersig(args: string[]): void {
   const userId = args[0];
@@ -21,6 +23,7 @@ function usersig(args: string[]): void {
 try {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'usersig') usersig(rest);
+  else if (command === 'import') process.exitCode = await importCommand(rest);
   else {
     process.stderr.write(USAGE);
     process.exit(2);
