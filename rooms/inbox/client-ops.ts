@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import { sendC2CCommand } from '../../src/im/c2c/send.ts';
-import { recallC2CCommand } from '../../src/im/c2c/change.ts';
+import { deleteC2CCommand, recallC2CCommand } from '../../src/im/c2c/change.ts';
 import { queryStatusCommand } from '../../src/im/presence/query-status.ts';
 import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
@@ -51,6 +51,7 @@ import {
   searchUsersArgs,
   recallC2CArgs,
   userStatusArgs,
+  deleteC2CArgs,
   respondFriendsArgs,
   friendsArgs,
   deleteFriendsArgs,
@@ -203,6 +204,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.DeleteFriendRequests, { args: deleteFriendRequestsArgs, runs: deleteFriendRequestsCommand, output: (results) => ({ results }), input: (a) => a }),
   clientOp(Op.SearchUsers, { args: searchUsersArgs, runs: searchUsersCommand, input: (a) => a }),
   clientOp(Op.RecallC2C, { args: recallC2CArgs, runs: recallC2CCommand, input: (a) => a }),
+  clientOp(Op.DeleteC2C, { args: deleteC2CArgs, runs: deleteC2CCommand, input: (a) => a }),
   clientOp(Op.UserStatus, { args: userStatusArgs, runs: queryStatusCommand, input: (a) => ({ userIds: a.userIds }), output: (a) => ({ statuses: a.statuses.map((s) => ({ userId: s.userId, status: s.status })), errors: a.errors }) }),
 ]);
 

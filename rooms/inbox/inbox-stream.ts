@@ -5,7 +5,7 @@
  */
 import type { C2CChange, C2CChangeOutcome, C2CDeliverOptions, C2CDelivery } from '../../src/im/actor-api.ts';
 import { entryOf, forClients } from '../../src/im/stream-page.ts';
-import { type C2CChangeNotice, type C2CMessage, type Entry, FLAG_RECALLED, type InboxOnlyEntry, type StreamEvent } from '../../src/protocol/entries.ts';
+import { type C2CChangeNotice, type C2CMessage, type Entry, FLAG_DELETED, FLAG_RECALLED, type InboxOnlyEntry, type StreamEvent } from '../../src/protocol/entries.ts';
 import type { ParleyEvent } from '../../src/protocol/events.ts';
 import { inboxStream } from '../../src/protocol/streams.ts';
 import type { AppendEntry, MessageLog } from '../../storage/store.ts';
@@ -140,10 +140,11 @@ export class InboxStream {
   }
 
   /**
-   * Recalls or modifies the C2C message `change.msgKey` of this inbox: its row is found through the
-   * roaming index (the other side, the MsgKey's second), updated in place (recall: flags 8; modify:
-   * the new body and custom data), and a `c2c.change` notice appended, which devices sync and the
-   * emitter turns into the receiver's event.
+   * Recalls, modifies or deletes the C2C message `change.msgKey` of this inbox: its row is found
+   * through the roaming index (the other side, the MsgKey's second), updated in place (recall: flags
+   * 8; delete: flags 16, this inbox only; modify: the new body and custom data), and a `c2c.change`
+   * notice appended, which devices sync and the emitter turns into the receiver's event. A copy
+   * deleted here is missing for every later change.
    */
   async changeC2C(change: C2CChange, second: number, now: number): Promise<C2CChangeOutcome> {
     const me = this.#o.userId;
@@ -151,11 +152,16 @@ export class InboxStream {
     const rows = await this.#o.log.readConversation({ streamId: this.streamId, peer, minTime: second * 1000, maxTime: second * 1000 + 999, limit: 1000 });
     const row = rows.find((r) => {
       const m = JSON.parse(r.payload) as C2CMessage;
-      return m.kind === 'c2c' && m.msgKey === change.msgKey && m.from === change.from && m.to === change.to;
+      if (m.kind !== 'c2c' || m.msgKey !== change.msgKey) return false;
+      // A user deletes what they sent or received alike.
+      return (m.from === change.from && m.to === change.to) || (change.change === 'delete' && m.from === change.to && m.to === change.from);
     });
-    if (!row) return { outcome: 'missing' };
-    if ((row.flags & FLAG_RECALLED) !== 0) return { outcome: 'recalled' };
-    if (change.change === 'recall') {
+    if (!row || (row.flags & FLAG_DELETED) !== 0) return { outcome: 'missing' };
+    if (change.change === 'delete') {
+      await this.#o.log.updateEntry(this.streamId, row.seq, { flags: row.flags | FLAG_DELETED });
+    } else if ((row.flags & FLAG_RECALLED) !== 0) {
+      return { outcome: 'recalled' };
+    } else if (change.change === 'recall') {
       await this.#o.log.updateEntry(this.streamId, row.seq, { flags: row.flags | FLAG_RECALLED });
     } else {
       const m = JSON.parse(row.payload) as C2CMessage;

@@ -176,6 +176,11 @@ export class ParleyClient {
     return this.call(Op.UserStatus, { userIds: [...userIds] });
   }
 
+  /** Deletes this user's own copies of messages with `peer` (the peer keeps theirs). */
+  deleteC2C(peer: string, msgKeys: readonly string[]): Promise<void> {
+    return this.call(Op.DeleteC2C, { peer, msgKeys: [...msgKeys] });
+  }
+
   /** Recalls a message this user sent to `to` (its `msgKey` from sendC2C), within the recall window. */
   recallC2C(to: string, msgKey: string): Promise<void> {
     return this.call(Op.RecallC2C, { to, msgKey });

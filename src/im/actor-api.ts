@@ -106,7 +106,8 @@ export type InboxCommand = CommandOf<InboxProtocol>;
 
 /** A recall or modification of one C2C message, as each side's inbox applies it. */
 export interface C2CChange {
-  readonly change: 'recall' | 'modify';
+  /** `delete` applies to one inbox only: its user's view. */
+  readonly change: 'recall' | 'modify' | 'delete';
   readonly from: string;
   readonly to: string;
   readonly msgKey: string;

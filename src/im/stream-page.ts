@@ -1,7 +1,7 @@
 /** Reads one page of a stream for a client: the `StreamPage` contract of src/protocol/client-ops.ts. */
 import type { MessageLog, StoredEntry } from '../../storage/store.ts';
 import type { StreamPage } from '../protocol/client-ops.ts';
-import type { Entry, StreamEvent } from '../protocol/entries.ts';
+import { type Entry, FLAG_DELETED, type StreamEvent } from '../protocol/entries.ts';
 
 /** The entry of a stored row, with the row's current flags (recall updates the flags in place). */
 export function entryOf(row: StoredEntry): Entry {
@@ -36,6 +36,8 @@ export async function readPage(log: MessageLog, streamId: string, after: number,
   const through = rows.length === limit ? last : Math.max(head, last);
   const events: StreamEvent[] = [];
   for (const r of rows) {
+    // A copy its user deleted is a hole in their inbox.
+    if ((r.flags & FLAG_DELETED) !== 0) continue;
     const entry = entryOf(r);
     if (deliverableOffline(entry, now) && visibleTo(entry, reader)) events.push({ stream: streamId, seq: r.seq, entry: forClients(entry) });
   }

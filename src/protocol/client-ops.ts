@@ -53,6 +53,7 @@ export const Op = {
   SearchUsers: 'user.search',
   RecallC2C: 'c2c.recall',
   UserStatus: 'user.status',
+  DeleteC2C: 'c2c.delete',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -100,6 +101,14 @@ export interface SendC2CResult {
  */
 export const recallC2CArgs = z.object({ to: userId, msgKey: z.string().min(1) });
 export type RecallC2CArgs = z.infer<typeof recallC2CArgs>;
+
+/**
+ * Deletes the caller's own copies of messages with `peer` (Tencent's deleteMessages, cloud side;
+ * ≤30): they leave the caller's sync and roaming, the peer keeps theirs; the caller's devices get a
+ * `c2c.change` entry with `change: 'delete'`. Keys not held are ignored.
+ */
+export const deleteC2CArgs = z.object({ peer: userId, msgKeys: z.array(z.string().min(1)).min(1).max(30) });
+export type DeleteC2CArgs = z.infer<typeof deleteC2CArgs>;
 
 /** Whether users are online (Tencent's getUserStatus): `Online` while any device is connected, else `Offline`; unknown ones 70107 in `errors`. */
 export const userStatusArgs = z.object({ userIds: z.array(userId).min(1).max(500) });
@@ -644,6 +653,7 @@ export interface OpTypes {
   [Op.SearchUsers]: { args: SearchUsersArgs; result: SearchUsersResult };
   [Op.RecallC2C]: { args: RecallC2CArgs; result: void };
   [Op.UserStatus]: { args: UserStatusArgs; result: UserStatusResult };
+  [Op.DeleteC2C]: { args: DeleteC2CArgs; result: void };
 }
 
 /** Body of `POST /connect`. */

@@ -12,6 +12,9 @@ export interface MsgElem {
 /** Bit set in `flags` when a message was recalled (Tencent's MsgFlagBits 8). */
 export const FLAG_RECALLED = 8;
 
+/** Bit set in `flags` of one inbox's copy its user deleted (`c2c.delete`): sync and roaming skip it there. */
+export const FLAG_DELETED = 16;
+
 /**
  * Where a message was sent from: Tencent's `OptPlatform` (`RESTAPI` or the device platform) and the
  * sender's `ClientIP`, for the app server's after-callbacks. Stored with the message, never shown
@@ -277,7 +280,8 @@ export interface RelationNotice {
  */
 export interface C2CChangeNotice {
   readonly kind: 'c2c.change';
-  readonly change: 'recall' | 'modify';
+  /** `delete`: the user deleted their own copy (only their inbox gets this notice). */
+  readonly change: 'recall' | 'modify' | 'delete';
   readonly from: string;
   readonly to: string;
   readonly msgKey: string;

@@ -273,7 +273,8 @@ export function eventOfEntry(streamId: string, seq: number, entry: C2CMessage | 
     }
     case 'c2c.change': {
       const n = entry as C2CChangeNotice;
-      if (streamId !== `u:${n.to}`) return undefined;
+      // A deletion changes one user's view only: no business event.
+      if (streamId !== `u:${n.to}` || n.change === 'delete') return undefined;
       const data = { seq, msgSeq: n.seq, from: n.from, to: n.to, msgKey: n.msgKey, operator: n.operator, ...(n.origin ? { origin: n.origin } : {}) };
       if (n.change === 'recall') return makeEvent('c2c.msg_recalled', id, streamId, n.time, data);
       return makeEvent('c2c.msg_modified', id, streamId, n.time, { ...data, ...(n.body ? { body: n.body } : {}), ...(n.cloudCustomData !== undefined ? { cloudCustomData: n.cloudCustomData } : {}) });

@@ -2,8 +2,8 @@
  * Recalling and modifying C2C messages with real clients on both stores: the sender's recall from
  * the client within the window (20016 after it), the App admin's admin_msgwithdraw at any time, both
  * sides' devices told by a `c2c.change` entry and syncing the message as recalled (flags 8), roaming
- * answering MsgFlagBits 8, C2C.CallbackAfterMsgWithDraw, the codes 20022 / 20023 / 90054, and
- * modify_c2c_msg rewriting the stored message on both sides.
+ * answering MsgFlagBits 8, C2C.CallbackAfterMsgWithDraw, the codes 20022 / 20023 / 90054,
+ * modify_c2c_msg rewriting the stored message on both sides, and a user deleting their own copies.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '../../src/client/parley-client.ts';
@@ -108,6 +108,27 @@ describe.each(storeModes())('C2C recall and modify (%s store)', (mode) => {
     expect((await modify({ MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x'.repeat(13_000) } }] })).ErrorCode).toBe(80002);
     expect((await server.rest('openim/admin_msgwithdraw', { From_Account: 'r_eli', To_Account: 'r_fin', MsgKey: sent.msgKey })).ErrorCode).toBe(0);
     expect((await modify({ CloudCustomData: 'v4' })).ErrorCode).toBe(20023);
+  });
+
+  it('deletes a user’s own copies from their view only, sent or received; the peer keeps theirs', async () => {
+    const [ivy, jay] = await online('r_ivy', 'r_jay');
+    const one = await ivy.c.sendC2C('r_jay', TEXT('one'));
+    const two = await ivy.c.sendC2C('r_jay', TEXT('two'));
+    const back = await jay.c.sendC2C('r_ivy', TEXT('back'));
+    await waitFor(() => c2cSeq(ivy, back.msgKey) !== undefined, 'Ivy to receive Jay’s message');
+    await ivy.c.deleteC2C('r_jay', [one.msgKey, back.msgKey, `1_2_${Math.floor(Date.now() / 1000)}`]);
+    await waitFor(() => changesOf(ivy).filter((n) => n.change === 'delete').length === 2, 'Ivy’s devices told of both deletions');
+    expect(changesOf(jay)).toEqual([]);
+    const keys = async (operator: string, peer: string) => (await roam(operator, peer)).map((m) => m.MsgKey);
+    expect(await keys('r_ivy', 'r_jay')).toEqual([two.msgKey]);
+    expect(await keys('r_jay', 'r_ivy')).toEqual([back.msgKey, two.msgKey, one.msgKey]);
+    const synced: StreamEvent[] = [];
+    clients.push(await server.login('r_ivy', { platform: 'iOS', onEvent: (e) => synced.push(e) }));
+    expect(synced.flatMap((e) => (e.entry.kind === 'c2c' ? [e.entry.msgKey] : []))).toEqual([two.msgKey]);
+    // Her deleted copy is gone for her, but she may still recall what she sent: Jay's copy is recalled.
+    await ivy.c.recallC2C('r_jay', one.msgKey);
+    expect((await roam('r_jay', 'r_ivy')).find((m) => m.MsgKey === one.msgKey)?.MsgFlagBits).toBe(8);
+    await expect(ivy.c.deleteC2C('r_jay', ['bad'])).rejects.toMatchObject({ code: 90054 });
   });
 
   it('refuses a client recall after the recall window (20016); the App admin may still recall', async () => {

@@ -1,6 +1,6 @@
 /**
  * Recalling and modifying one C2C message named by its MsgKey: `c2c.recall` (REST admin_msgwithdraw,
- * client `c2c.recall`) and `c2c.modify` (REST modify_c2c_msg). The change is applied by each side's
+ * client `c2c.recall`) and `c2c.modify` (REST modify_c2c_msg); and `c2c.delete`, a user's own copies. The change is applied by each side's
  * inbox actor to its own copy — the receiver's first, then the sender's — each appending a
  * `c2c.change` notice that its devices sync; the receiver's notice is the `c2c.msg_recalled` /
  * `c2c.msg_modified` event (and C2C.CallbackAfterMsgWithDraw). A side that no longer holds the
@@ -67,3 +67,27 @@ async function changeBothSides(ctx: ImContext, change: C2CChange): Promise<void>
   if (outcomes.some((o) => o.outcome === 'recalled')) throw imError('C2CMsgRecalled', { msgKey });
   throw imError('C2CMsgNotFound', { msgKey, from, to });
 }
+
+/** Tencent's deleteMessages takes at most 30 messages of one conversation at a time. */
+export const MAX_DELETE_KEYS = 30;
+
+/**
+ * `c2c.delete` (the client's deleteMessages, cloud side): the caller's own copies of messages with
+ * `peer`, sent or received, leave the caller's view — sync and roaming skip them, the caller's
+ * other devices get a `c2c.change` notice — while the peer's copies stay. Keys the caller does not
+ * hold (any more) are ignored, so a repeated delete is harmless.
+ */
+export const deleteC2CCommand = defineCommand({
+  name: 'c2c.delete',
+  callers: ['user'],
+  owner: 'inbox',
+  input: z.object({ peer: z.string(), msgKeys: z.array(z.string()) }),
+  run: async (ctx, caller, { peer, msgKeys }): Promise<void> => {
+    if (msgKeys.length === 0 || msgKeys.length > MAX_DELETE_KEYS) throw imError('C2CInvalidParam', { detail: `delete 1 to ${MAX_DELETE_KEYS} messages at a time` });
+    for (const msgKey of msgKeys) requireMsgKey(msgKey);
+    const me = caller.userId;
+    for (const msgKey of new Set(msgKeys)) {
+      await ctx.actors.inbox(me).call({ op: 'changeC2C', change: { change: 'delete', from: me, to: peer, msgKey, operator: me, origin: originOf(caller) } });
+    }
+  },
+});

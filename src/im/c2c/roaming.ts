@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { inboxStream } from '../../protocol/streams.ts';
 import { imError } from '../../protocol/errors.ts';
-import type { C2CMessage } from '../../protocol/entries.ts';
+import { type C2CMessage, FLAG_DELETED } from '../../protocol/entries.ts';
 import type { StoredEntry } from '../../../storage/store.ts';
 import type { ImContext } from '../context.ts';
 import { entryOf } from '../stream-page.ts';
@@ -81,6 +81,7 @@ async function getRoamMessages(ctx: ImContext, q: RoamQuery): Promise<RoamPage> 
     before,
     limit: limit + 1,
   });
-  const page = rows.slice(0, limit).map((r) => entryOf(r) as C2CMessage);
+  // A copy the operator deleted is not in their view (their peer's copy stays in the peer's).
+  const page = rows.slice(0, limit).filter((r) => (r.flags & FLAG_DELETED) === 0).map((r) => entryOf(r) as C2CMessage);
   return { messages: page, complete: rows.length <= limit };
 }
