@@ -36,7 +36,7 @@ describe('command seam', () => {
       'friend.add', 'friend.requests', 'friend.respond', 'friend.list', 'friend.delete', 'friend.check',
       'blacklist.add', 'blacklist.delete', 'blacklist.list',
       'friend.update', 'friend.deleteAll', 'friendGroup.add', 'friendGroup.delete', 'friendGroup.list',
-      'friend.requestsRead', 'friend.deleteRequests', 'user.search', 'c2c.recall', 'user.status', 'c2c.delete',
+      'friend.requestsRead', 'friend.deleteRequests', 'user.search', 'c2c.recall', 'c2c.delete', 'user.status',
     ]);
   });
 
