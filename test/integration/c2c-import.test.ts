@@ -4,41 +4,22 @@
  * synced as new; transition messages (5) pushed like a send; the same message imported again, in
  * either direction, stored once; no callbacks; and the codes of bad input.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ParleyClient } from '../../src/client/parley-client.ts';
+import { describe, expect, it } from 'vitest';
 import type { C2CMessage, StreamEvent } from '../../src/protocol/entries.ts';
-import { type Online, onlineUsers } from '../helpers/online.ts';
-import { ParleyProcess } from '../helpers/parley-process.ts';
+import { hookedServer, roamingOf } from '../helpers/hooked-server.ts';
 import { storeEnv, storeModes } from '../helpers/services.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { Webhook } from '../helpers/webhook.ts';
 
 const TEXT = (text: string) => [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }];
 const c2cTexts = (events: StreamEvent[]): string[] =>
   events.flatMap((e) => (e.entry.kind === 'c2c' ? [String((e.entry.body[0].MsgContent as { Text: string }).Text)] : []));
 
 describe.each(storeModes())('importmsg (%s store)', (mode) => {
-  let server: ParleyProcess;
-  let hook: Webhook;
-  const clients: ParleyClient[] = [];
-  const online = (...ids: string[]): Promise<Online[]> => onlineUsers(server, clients, ids);
+  const rig = hookedServer(storeEnv(mode));
+  const online = rig.online;
   const nowS = () => Math.floor(Date.now() / 1000);
-  const importMsg = (body: Record<string, unknown>) => server.rest('openim/importmsg', { SyncFromOldSystem: 2, MsgRandom: 1, MsgTimeStamp: nowS() - 3600, MsgBody: TEXT('x'), ...body });
-  const roam = async (operator: string, peer: string) => {
-    const r = await server.rest('openim/admin_getroammsg', { Operator_Account: operator, Peer_Account: peer, MaxCnt: 50, MinTime: 0, MaxTime: nowS() + 600 });
-    return r.MsgList as { From_Account: string; MsgTimeStamp: number; MsgSeq: number; MsgRandom: number; MsgKey: string; MsgBody: unknown }[];
-  };
-
-  beforeAll(async () => {
-    hook = await Webhook.start();
-    server = await ParleyProcess.start({ env: { ...storeEnv(mode), PARLEY_CALLBACK_URL: hook.url } });
-  });
-
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await server.stop();
-    await hook.close();
-  });
+  const importMsg = (body: Record<string, unknown>) => rig.server.rest('openim/importmsg', { SyncFromOldSystem: 2, MsgRandom: 1, MsgTimeStamp: nowS() - 3600, MsgBody: TEXT('x'), ...body });
+  const roam = (operator: string, peer: string) => roamingOf(rig.server, operator, peer);
 
   it('keeps history for roaming on both sides with its original time, once, without pushing it or syncing it as new', async () => {
     const [, bea] = await online('i_abe', 'i_bea');
@@ -58,15 +39,15 @@ describe.each(storeModes())('importmsg (%s store)', (mode) => {
       ]);
     }
     // A live message after it arrives; the imported history never did, and a fresh device does not sync it.
-    await server.rest('openim/sendmsg', { From_Account: 'i_abe', To_Account: 'i_bea', MsgRandom: 5, MsgBody: TEXT('live now') });
+    await rig.server.rest('openim/sendmsg', { From_Account: 'i_abe', To_Account: 'i_bea', MsgRandom: 5, MsgBody: TEXT('live now') });
     await waitFor(() => c2cTexts(bea.events).includes('live now'), 'the live message');
     expect(c2cTexts(bea.events)).toEqual(['live now']);
     const synced: StreamEvent[] = [];
-    clients.push(await server.login('i_bea', { platform: 'iOS', onEvent: (e) => synced.push(e) }));
+    rig.clients.push(await rig.server.login('i_bea', { platform: 'iOS', onEvent: (e) => synced.push(e) }));
     expect(c2cTexts(synced)).toEqual(['live now']);
     // No callbacks for imports: the live message's comes, theirs never.
-    await waitFor(() => hook.of('C2C.CallbackAfterSendMsg', (h) => h.body.To_Account === 'i_bea').length > 0, 'the live message’s callback');
-    expect(hook.of('C2C.CallbackAfterSendMsg', (h) => h.body.To_Account === 'i_bea').map((h) => h.body.MsgSeq)).not.toContain(7);
+    await waitFor(() => rig.hook.of('C2C.CallbackAfterSendMsg', (h) => h.body.To_Account === 'i_bea').length > 0, 'the live message’s callback');
+    expect(rig.hook.of('C2C.CallbackAfterSendMsg', (h) => h.body.To_Account === 'i_bea').map((h) => h.body.MsgSeq)).not.toContain(7);
   });
 
   it('pushes a transition message (SyncFromOldSystem 5) to the receiver as it comes', async () => {
@@ -78,7 +59,7 @@ describe.each(storeModes())('importmsg (%s store)', (mode) => {
   });
 
   it('answers bad input with Tencent’s codes and stores nothing', async () => {
-    await server.importAccounts(['i_eve', 'i_fox']);
+    await rig.server.importAccounts(['i_eve', 'i_fox']);
     const ok = { From_Account: 'i_eve', To_Account: 'i_fox' };
     expect((await importMsg({ ...ok, SyncFromOldSystem: 3 })).ErrorCode).toBe(90030);
     expect((await importMsg({ ...ok, SyncFromOldSystem: undefined })).ErrorCode).toBe(90030);

@@ -5,14 +5,11 @@
  * answering MsgFlagBits 8, C2C.CallbackAfterMsgWithDraw, the codes 20022 / 20023 / 90054,
  * modify_c2c_msg rewriting the stored message on both sides, and a user deleting their own copies.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ParleyClient } from '../../src/client/parley-client.ts';
+import { describe, expect, it } from 'vitest';
 import type { C2CChangeNotice, C2CMessage, StreamEvent } from '../../src/protocol/entries.ts';
-import { type Online, onlineUsers } from '../helpers/online.ts';
-import { ParleyProcess } from '../helpers/parley-process.ts';
+import { hookedServer, roamingOf } from '../helpers/hooked-server.ts';
 import { storeEnv, storeModes } from '../helpers/services.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { Webhook } from '../helpers/webhook.ts';
 
 const TEXT = (text: string) => [{ MsgType: 'TIMTextElem', MsgContent: { Text: text } }];
 const changesOf = (o: { events: StreamEvent[] }): C2CChangeNotice[] => o.events.flatMap((e) => (e.entry.kind === 'c2c.change' ? [e.entry] : []));
@@ -20,25 +17,9 @@ const c2cSeq = (o: { events: StreamEvent[] }, msgKey: string): number | undefine
   o.events.find((e) => e.entry.kind === 'c2c' && e.entry.msgKey === msgKey)?.seq;
 
 describe.each(storeModes())('C2C recall and modify (%s store)', (mode) => {
-  let server: ParleyProcess;
-  let hook: Webhook;
-  const clients: ParleyClient[] = [];
-  const online = (...ids: string[]): Promise<Online[]> => onlineUsers(server, clients, ids);
-  const roam = async (operator: string, peer: string) => {
-    const r = await server.rest('openim/admin_getroammsg', { Operator_Account: operator, Peer_Account: peer, MaxCnt: 10, MinTime: 0, MaxTime: Math.floor(Date.now() / 1000) + 600 });
-    return r.MsgList as { MsgKey: string; MsgFlagBits: number; MsgBody: unknown; CloudCustomData: string }[];
-  };
-
-  beforeAll(async () => {
-    hook = await Webhook.start();
-    server = await ParleyProcess.start({ env: { ...storeEnv(mode), PARLEY_CALLBACK_URL: hook.url } });
-  });
-
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close()));
-    await server.stop();
-    await hook.close();
-  });
+  const rig = hookedServer(storeEnv(mode));
+  const online = rig.online;
+  const roam = (operator: string, peer: string) => roamingOf(rig.server, operator, peer);
 
   it('lets the sender recall from the client: both sides are told, sync and roaming show it recalled, the app server is called back', async () => {
     const [amy, ben] = await online('r_amy', 'r_ben');
@@ -53,15 +34,15 @@ describe.each(storeModes())('C2C recall and modify (%s store)', (mode) => {
 
     // A device that syncs later gets the message marked recalled, then the notice.
     const synced: StreamEvent[] = [];
-    clients.push(await server.login('r_ben', { platform: 'iOS', onEvent: (e) => synced.push(e) }));
+    rig.clients.push(await rig.server.login('r_ben', { platform: 'iOS', onEvent: (e) => synced.push(e) }));
     const message = synced.find((e) => e.entry.kind === 'c2c' && e.entry.msgKey === sent.msgKey)?.entry as C2CMessage;
     expect(message.flags & 8).toBe(8);
     expect(changesOf({ events: synced })).toHaveLength(1);
     for (const [operator, peer] of [['r_ben', 'r_amy'], ['r_amy', 'r_ben']]) {
       expect((await roam(operator, peer)).find((m) => m.MsgKey === sent.msgKey)?.MsgFlagBits).toBe(8);
     }
-    await waitFor(() => hook.of('C2C.CallbackAfterMsgWithDraw').length > 0, 'the after-recall callback');
-    const called = hook.of('C2C.CallbackAfterMsgWithDraw')[0];
+    await waitFor(() => rig.hook.of('C2C.CallbackAfterMsgWithDraw').length > 0, 'the after-recall callback');
+    const called = rig.hook.of('C2C.CallbackAfterMsgWithDraw')[0];
     expect(called.body).toMatchObject({ CallbackCommand: 'C2C.CallbackAfterMsgWithDraw', From_Account: 'r_amy', To_Account: 'r_ben', MsgKey: sent.msgKey });
     expect(called.query.OptPlatform).toBe('Web');
 
@@ -73,10 +54,10 @@ describe.each(storeModes())('C2C recall and modify (%s store)', (mode) => {
 
   it('answers admin_msgwithdraw with 0, then 20023; 20022 for a message that never was; 90054 for a bad MsgKey', async () => {
     const [cal, dee] = await online('r_cal', 'r_dee');
-    const sent = await server.rest('openim/sendmsg', { From_Account: 'r_cal', To_Account: 'r_dee', MsgRandom: 11, MsgBody: TEXT('by rest') });
+    const sent = await rig.server.rest('openim/sendmsg', { From_Account: 'r_cal', To_Account: 'r_dee', MsgRandom: 11, MsgBody: TEXT('by rest') });
     const msgKey = sent.MsgKey as string;
     await waitFor(() => c2cSeq(dee, msgKey) !== undefined, 'Dee to receive it');
-    const withdraw = (key: unknown) => server.rest('openim/admin_msgwithdraw', { From_Account: 'r_cal', To_Account: 'r_dee', MsgKey: key });
+    const withdraw = (key: unknown) => rig.server.rest('openim/admin_msgwithdraw', { From_Account: 'r_cal', To_Account: 'r_dee', MsgKey: key });
     expect(await withdraw(msgKey)).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
     await waitFor(() => changesOf(dee).length > 0 && changesOf(cal).length > 0, 'both sides told');
     expect(changesOf(dee)[0]).toMatchObject({ change: 'recall', operator: 'administrator' });
@@ -85,14 +66,14 @@ describe.each(storeModes())('C2C recall and modify (%s store)', (mode) => {
     expect((await withdraw(`${seq}_${Number(random) + 1}_${second}`)).ErrorCode).toBe(20022);
     expect((await withdraw('12_x_3')).ErrorCode).toBe(90054);
     expect((await withdraw(7)).ErrorCode).toBe(90054);
-    expect((await server.rest('openim/admin_msgwithdraw', { From_Account: 'r_cal', MsgKey: msgKey })).ErrorCode).toBe(90010);
+    expect((await rig.server.rest('openim/admin_msgwithdraw', { From_Account: 'r_cal', MsgKey: msgKey })).ErrorCode).toBe(90010);
   });
 
   it('rewrites a message with modify_c2c_msg on both sides, telling their devices', async () => {
     const [eli, fin] = await online('r_eli', 'r_fin');
     const sent = await eli.c.sendC2C('r_fin', TEXT('draft'), { cloudCustomData: 'v1' });
     await waitFor(() => c2cSeq(fin, sent.msgKey) !== undefined, 'Fin to receive it');
-    const modify = (body: unknown) => server.rest('openim/modify_c2c_msg', { From_Account: 'r_eli', To_Account: 'r_fin', MsgKey: sent.msgKey, ...(body as object) });
+    const modify = (body: unknown) => rig.server.rest('openim/modify_c2c_msg', { From_Account: 'r_eli', To_Account: 'r_fin', MsgKey: sent.msgKey, ...(body as object) });
     expect(await modify({ MsgBody: TEXT('final'), CloudCustomData: 'v2' })).toMatchObject({ ErrorCode: 0 });
     for (const o of [eli, fin]) await waitFor(() => changesOf(o).length > 0, 'each side told of the change');
     expect(changesOf(fin)[0]).toMatchObject({ change: 'modify', msgKey: sent.msgKey, body: TEXT('final'), cloudCustomData: 'v2' });
@@ -106,7 +87,7 @@ describe.each(storeModes())('C2C recall and modify (%s store)', (mode) => {
     expect((await modify({})).ErrorCode).toBe(90010);
     expect((await modify({ MsgBody: 'text' })).ErrorCode).toBe(90007);
     expect((await modify({ MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'x'.repeat(13_000) } }] })).ErrorCode).toBe(80002);
-    expect((await server.rest('openim/admin_msgwithdraw', { From_Account: 'r_eli', To_Account: 'r_fin', MsgKey: sent.msgKey })).ErrorCode).toBe(0);
+    expect((await rig.server.rest('openim/admin_msgwithdraw', { From_Account: 'r_eli', To_Account: 'r_fin', MsgKey: sent.msgKey })).ErrorCode).toBe(0);
     expect((await modify({ CloudCustomData: 'v4' })).ErrorCode).toBe(20023);
   });
 
@@ -123,7 +104,7 @@ describe.each(storeModes())('C2C recall and modify (%s store)', (mode) => {
     expect(await keys('r_ivy', 'r_jay')).toEqual([two.msgKey]);
     expect(await keys('r_jay', 'r_ivy')).toEqual([back.msgKey, two.msgKey, one.msgKey]);
     const synced: StreamEvent[] = [];
-    clients.push(await server.login('r_ivy', { platform: 'iOS', onEvent: (e) => synced.push(e) }));
+    rig.clients.push(await rig.server.login('r_ivy', { platform: 'iOS', onEvent: (e) => synced.push(e) }));
     expect(synced.flatMap((e) => (e.entry.kind === 'c2c' ? [e.entry.msgKey] : []))).toEqual([two.msgKey]);
     // Her deleted copy is gone for her, but she may still recall what she sent: Jay's copy is recalled.
     await ivy.c.recallC2C('r_jay', one.msgKey);
@@ -135,10 +116,10 @@ describe.each(storeModes())('C2C recall and modify (%s store)', (mode) => {
     const [gus] = await online('r_gus', 'r_hal');
     const sent = await gus.c.sendC2C('r_hal', TEXT('old news'));
     // Five minutes later (the window is 120 s by default).
-    await server.restartWith({ PARLEY_CLOCK_OFFSET_MS: String(5 * 60_000) });
-    const later = await server.login('r_gus');
-    clients.push(later);
+    await rig.server.restartWith({ PARLEY_CLOCK_OFFSET_MS: String(5 * 60_000) });
+    const later = await rig.server.login('r_gus');
+    rig.clients.push(later);
     await expect(later.recallC2C('r_hal', sent.msgKey)).rejects.toMatchObject({ code: 20016 });
-    expect((await server.rest('openim/admin_msgwithdraw', { From_Account: 'r_gus', To_Account: 'r_hal', MsgKey: sent.msgKey })).ErrorCode).toBe(0);
+    expect((await rig.server.rest('openim/admin_msgwithdraw', { From_Account: 'r_gus', To_Account: 'r_hal', MsgKey: sent.msgKey })).ErrorCode).toBe(0);
   });
 });
