@@ -53,6 +53,8 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
   #audiences!: AudienceGroups;
   /** Logins so far, ordering this inbox's devices. */
   #logins = 0;
+  /** The account was deleted while this actor lived (a join re-imports it, so it is reset there). */
+  #deleted = false;
 
   /** The token is verified in onJoin, where the room (and so the user it belongs to) is known. */
   static override async onAuth(token: string, _options: unknown, context: { ip?: string }): Promise<{ token: string; ip: string } | false> {
@@ -109,6 +111,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
         throw new ServerError(CloseCode.Unauthorized, isImError(e) ? `${e.code}: ${e.info}` : 'unauthorized');
       }
       this.#accountKnown = true;
+      this.#deleted = false;
       const info: DeviceInfo = { platform: options.platform ?? 'Web', sigExpiresAt: (sig.time + sig.expire) * 1000, clientIp: auth?.ip ?? '', since: this.#logins++ };
       const replaced = this.#devices.replaceFor(this.deps.settings.logins, info.platform);
       const first = this.#devices.count === 0;
@@ -124,6 +127,11 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
   override async onDrop(client: Client, code?: number): Promise<void> {
     if (code !== undefined && closeAction(code) === 'give-up') return;
     await this.allowReconnection(client, this.deps.settings.reconnectWindowS);
+  }
+
+  /** A device dropped just before its account was deleted may not resume into the deleted inbox. */
+  override onReconnect(client: Client): void {
+    if (this.#deleted) client.leave(CloseCode.Kicked, 'the account was deleted');
   }
 
   override onLeave(client: Client, code?: number): void {
@@ -233,6 +241,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     return this.serve(async () => {
       const im = this.deps.im;
       this.#accountKnown = false;
+      this.#deleted = true;
       this.#devices.closeAll(CloseCode.Kicked, 'the account was deleted');
       const now = im.now();
       const stream = inboxStream(this.#userId);
