@@ -4,6 +4,7 @@
  * other side for roaming queries and deduplicated by (sender, receiver, random).
  */
 import type { C2CChange, C2CChangeOutcome, C2CDeliverOptions, C2CDelivery } from '../../src/im/actor-api.ts';
+import { findC2CCopy } from '../../src/im/c2c/find-copy.ts';
 import { entryOf, forClients } from '../../src/im/stream-page.ts';
 import { type C2CChangeNotice, type C2CMessage, type Entry, FLAG_DELETED, FLAG_RECALLED, type InboxOnlyEntry, type StreamEvent } from '../../src/protocol/entries.ts';
 import type { ParleyEvent } from '../../src/protocol/events.ts';
@@ -79,11 +80,7 @@ export class InboxStream {
     if (running) return running.then((d) => ({ ...d, duplicate: true }));
     const delivery = (async (): Promise<C2CDelivery> => {
       const peer = msg.from === this.#o.userId ? msg.to : msg.from;
-      const rows = await this.#o.log.readConversation({ streamId: this.streamId, peer, minTime: msg.time, maxTime: msg.time, limit: 1000 });
-      const same = rows.find((r) => {
-        const m = JSON.parse(r.payload) as C2CMessage;
-        return m.kind === 'c2c' && m.msgSeq === msg.msgSeq && m.random === msg.random && m.time === msg.time;
-      });
+      const same = await findC2CCopy(this.#o.log, this.streamId, peer, Math.floor(msg.time / 1000), (m) => m.msgSeq === msg.msgSeq && m.random === msg.random && m.time === msg.time);
       if (same) return { seq: same.seq, message: JSON.parse(same.payload) as C2CMessage, duplicate: true };
       return this.#deliver(msg, opts);
     })();
@@ -149,10 +146,8 @@ export class InboxStream {
   async changeC2C(change: C2CChange, second: number, now: number): Promise<C2CChangeOutcome> {
     const me = this.#o.userId;
     const peer = change.from === me ? change.to : change.from;
-    const rows = await this.#o.log.readConversation({ streamId: this.streamId, peer, minTime: second * 1000, maxTime: second * 1000 + 999, limit: 1000 });
-    const row = rows.find((r) => {
-      const m = JSON.parse(r.payload) as C2CMessage;
-      if (m.kind !== 'c2c' || m.msgKey !== change.msgKey) return false;
+    const row = await findC2CCopy(this.#o.log, this.streamId, peer, second, (m) => {
+      if (m.msgKey !== change.msgKey) return false;
       // A user deletes what they sent or received alike.
       return (m.from === change.from && m.to === change.to) || (change.change === 'delete' && m.from === change.to && m.to === change.from);
     });

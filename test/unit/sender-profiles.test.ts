@@ -39,11 +39,11 @@ describe('SenderProfiles', () => {
     records.ann.nick = 'Annie';
     expect(profiles.peek('ann')).toEqual({ [NICK]: 'Ann' });
     profiles.forget('ann');
-    expect(await profiles.of('ann')).toEqual({ [NICK]: 'Annie' });
+    expect((profiles.peek('ann') ?? (await profiles.load('ann')))).toEqual({ [NICK]: 'Annie' });
     records.ann.faceUrl = 'http://x/a.png';
     now += 5_001;
     expect(profiles.peek('ann')).toBeUndefined();
-    expect(await profiles.of('ann')).toEqual({ [NICK]: 'Annie', [IMAGE]: 'http://x/a.png' });
+    expect((profiles.peek('ann') ?? (await profiles.load('ann')))).toEqual({ [NICK]: 'Annie', [IMAGE]: 'http://x/a.png' });
     expect(reads.accounts).toBe(3);
   });
 

@@ -6,7 +6,7 @@
  * The steps are idempotent and the record goes last but one, so an item that failed half-way is
  * completed by calling again. Group memberships stay, as with Tencent's deletion.
  */
-import { type ImError, imError, isImError } from '../../protocol/errors.ts';
+import { type ImError, errors as catalogue, isImError } from '../../protocol/errors.ts';
 import type { Caller } from '../caller.ts';
 import { defineCommand } from '../command.ts';
 import type { ImContext } from '../context.ts';
@@ -48,5 +48,5 @@ async function deleteOne(ctx: ImContext, caller: Caller, userId: string): Promis
   }
 }
 
-const notFound = (userId: string): DeleteAccountResult => ({ userId, code: imError('AccountNotFound', { userId }).code, info: ACCOUNT_NOT_EXIST_INFO });
+const notFound = (userId: string): DeleteAccountResult => ({ userId, code: catalogue.AccountNotFound.code, info: ACCOUNT_NOT_EXIST_INFO });
 const failed = (userId: string, e: ImError): DeleteAccountResult => ({ userId, code: e.code, info: e.info });

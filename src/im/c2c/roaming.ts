@@ -10,6 +10,7 @@ import type { StoredEntry } from '../../../storage/store.ts';
 import type { ImContext } from '../context.ts';
 import { entryOf } from '../stream-page.ts';
 import { defineCommand } from '../command.ts';
+import { findC2CCopy } from './find-copy.ts';
 import { msgKeySecond } from './msg-key.ts';
 
 export interface RoamQuery {
@@ -39,14 +40,7 @@ function parseMsgKey(key: string): { second: number } {
 /** The (time, seq) position of the message with `msgKey` in the operator's conversation with `peer`. */
 async function positionOf(ctx: ImContext, q: RoamQuery, msgKey: string): Promise<{ time: number; seq: number }> {
   const { second } = parseMsgKey(msgKey);
-  const rows = await ctx.store.messages.readConversation({
-    streamId: inboxStream(q.operator),
-    peer: q.peer,
-    minTime: second * 1000,
-    maxTime: second * 1000 + 999,
-    limit: 1000,
-  });
-  const hit = rows.find((r) => (entryOf(r) as C2CMessage).msgKey === msgKey);
+  const hit = await findC2CCopy(ctx.store.messages, inboxStream(q.operator), q.peer, second, (m) => m.msgKey === msgKey);
   if (!hit) throw imError('RoamMsgKeyInvalid', { msgKey });
   return { time: hit.time, seq: hit.seq };
 }

@@ -6,13 +6,10 @@
 import type { UserStatusNotice } from '../../protocol/entries.ts';
 import { inboxStream } from '../../protocol/streams.ts';
 import type { ImContext } from '../context.ts';
-import { mutualFriendPages } from '../sns/mutual-friends.ts';
+import { pushToMutualFriends } from '../sns/mutual-friends.ts';
 
 /** Answers how many friends were online to be told. */
 export async function announceStatus(ctx: ImContext, userId: string, status: UserStatusNotice['status']): Promise<number> {
   const entry: UserStatusNotice = { kind: 'status', userId, status, time: ctx.now() };
-  const event = { stream: inboxStream(userId), seq: 0, entry };
-  let told = 0;
-  for await (const friends of mutualFriendPages(ctx, userId)) told += ctx.live.toUsers(friends, event);
-  return told;
+  return pushToMutualFriends(ctx, userId, { stream: inboxStream(userId), seq: 0, entry });
 }

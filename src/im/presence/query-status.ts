@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Platform } from '../../protocol/client-ops.ts';
-import { imError } from '../../protocol/errors.ts';
+import { errors as catalogue, imError } from '../../protocol/errors.ts';
 import { defineCommand } from '../command.ts';
 import type { ImContext } from '../context.ts';
 
@@ -39,8 +39,7 @@ export const queryStatusCommand = defineCommand({
     const missing = new Set(await ctx.accounts.missing(ids));
     const known = ids.filter((id) => !missing.has(id));
     const statuses = await Promise.all(known.map((id) => statusOf(ctx, id, detail)));
-    const notFound = imError('AccountNotFound', { userId: '' }).code;
-    return { statuses, errors: ids.filter((id) => missing.has(id)).map((userId) => ({ userId, code: notFound })) };
+    return { statuses, errors: ids.filter((id) => missing.has(id)).map((userId) => ({ userId, code: catalogue.AccountNotFound.code })) };
   },
 });
 

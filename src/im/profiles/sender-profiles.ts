@@ -62,11 +62,6 @@ export class SenderProfiles {
     return profile;
   }
 
-  /** The sender's fields: from this node's reading while fresh, else from the store. */
-  of(userId: string): SenderProfile | Promise<SenderProfile> {
-    return this.peek(userId) ?? this.load(userId);
-  }
-
   /** After this node changed the user's profile (or deleted the account): the next send reads it again. */
   forget(userId: string): void {
     this.#known.delete(userId);

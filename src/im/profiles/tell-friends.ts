@@ -7,7 +7,7 @@
 import type { ProfileNotice } from '../../protocol/entries.ts';
 import { inboxStream } from '../../protocol/streams.ts';
 import type { ImContext } from '../context.ts';
-import { mutualFriendPages } from '../sns/mutual-friends.ts';
+import { pushToMutualFriends } from '../sns/mutual-friends.ts';
 import { profileTagRule } from './profile-tags.ts';
 
 /** Pushes `notice` (without fields only the user or the admin may read) to the friends online; answers how many were. */
@@ -15,8 +15,5 @@ export async function tellFriends(ctx: ImContext, notice: ProfileNotice): Promis
   const custom = ctx.customProfileTags ?? [];
   const items = notice.items.filter((i) => profileTagRule(i.Tag, custom)?.read === 'anyone');
   if (items.length === 0) return 0;
-  const event = { stream: inboxStream(notice.userId), seq: 0, entry: { ...notice, items } };
-  let told = 0;
-  for await (const friends of mutualFriendPages(ctx, notice.userId)) told += ctx.live.toUsers(friends, event);
-  return told;
+  return pushToMutualFriends(ctx, notice.userId, { stream: inboxStream(notice.userId), seq: 0, entry: { ...notice, items } });
 }

@@ -4,6 +4,7 @@
  * user is not found). For pushing a user's changes (profile, online status) to their friends.
  */
 import { type FriendKey, pairKey } from '../../../storage/store.ts';
+import type { StreamEvent } from '../../protocol/entries.ts';
 import type { ImContext } from '../context.ts';
 
 /** Friends read per store page. */
@@ -19,4 +20,11 @@ export async function* mutualFriendPages(ctx: ImContext, userId: string): AsyncG
     yield back.filter((k) => mutual.has(pairKey(k.owner, k.friend))).map((k) => k.owner);
     if (page.length < PAGE) return;
   }
+}
+
+/** Pushes `event` live to `userId`'s mutual friends online; answers how many were. */
+export async function pushToMutualFriends(ctx: ImContext, userId: string, event: StreamEvent): Promise<number> {
+  let told = 0;
+  for await (const friends of mutualFriendPages(ctx, userId)) told += ctx.live.toUsers(friends, event);
+  return told;
 }
