@@ -74,7 +74,7 @@ describe.each(storeModes())('C2C recall and modify (%s store)', (mode) => {
     const sent = await eli.c.sendC2C('r_fin', TEXT('draft'), { cloudCustomData: 'v1' });
     await waitFor(() => c2cSeq(fin, sent.msgKey) !== undefined, 'Fin to receive it');
     const modify = (body: unknown) => rig.server.rest('openim/modify_c2c_msg', { From_Account: 'r_eli', To_Account: 'r_fin', MsgKey: sent.msgKey, ...(body as object) });
-    expect(await modify({ MsgBody: TEXT('final'), CloudCustomData: 'v2' })).toMatchObject({ ErrorCode: 0 });
+    expect(await modify({ MsgBody: TEXT('final'), CloudCustomData: 'v2' })).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: 'succeed' });
     for (const o of [eli, fin]) await waitFor(() => changesOf(o).length > 0, 'each side told of the change');
     expect(changesOf(fin)[0]).toMatchObject({ change: 'modify', msgKey: sent.msgKey, body: TEXT('final'), cloudCustomData: 'v2' });
     for (const [operator, peer] of [['r_fin', 'r_eli'], ['r_eli', 'r_fin']]) {

@@ -171,6 +171,8 @@ export const openimService: Service = {
         CloudCustomData: str('C2CInvalidParam').optional(),
       }),
       input: (r) => ({ from: r.From_Account, to: r.To_Account, msgKey: r.MsgKey, body: r.MsgBody, cloudCustomData: r.CloudCustomData }),
+      // Tencent answers this command's success with ErrorInfo "succeed" (spec §3.2).
+      reply: () => ({ ErrorInfo: 'succeed' }),
     }),
     ...(['query_online_status', 'querystate'] as const).map((command) =>
       endpoint({
