@@ -43,6 +43,8 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     changeC2C: (c) => this.changeC2C(c.change),
     kickDevices: () => this.kickDevices(),
     devices: () => Promise.resolve(this.#devices.platforms()),
+    conversations: () => this.serve(async () => ({ rows: [...(await this.#stream.conversations()).all()], head: this.#stream.head ?? 0 })),
+    changeConversation: (c) => this.serve(() => this.#stream.changeConversation(c.change, this.deps.im.now())),
     deleteAccount: () => this.deleteAccount(),
     flushEvents: () => this.flushEvents(),
   };

@@ -9,7 +9,7 @@
  * SEQ and writes nothing. Keys written by this writer are remembered in memory for the window;
  * keys from before the claim are looked up in the store during the first window after the claim.
  */
-import type { AppendEntry, MessageLog, StoredEntry, StreamClaim } from '../storage/store.ts';
+import type { AppendEntry, MessageLog, ProjectionWrite, StoredEntry, StreamClaim } from '../storage/store.ts';
 
 /** Idempotency keys remembered in memory per stream; older ones are looked up in the store. */
 const MAX_RECENT = 50_000;
@@ -37,6 +37,12 @@ export interface StreamWriterOptions {
   readonly onCommit?: (entries: number, seconds: number) => void;
   /** Told of what each successful commit stored: SEQ and value of each new entry, ascending. */
   readonly onCommitted?: (items: readonly { seq: number; value: unknown }[]) => void;
+  /**
+   * Folds the new entries of a batch, ascending, into the stream's projection before they are
+   * appended, and answers the rows to store with them. If the append fails the writer dies with
+   * the folded state: the actor passivates and its next activation loads the projection again.
+   */
+  readonly project?: (items: readonly { seq: number; value: unknown }[]) => ProjectionWrite | undefined;
 }
 
 interface Queued {
@@ -152,14 +158,16 @@ export class StreamWriter {
     }
     const started = performance.now();
     try {
-      await this.#log.appendEntries(this.#claim, entries);
+      const fresh = this.#opts.project ? newItems(results) : [];
+      const projection = fresh.length > 0 ? this.#opts.project?.(fresh) : undefined;
+      await this.#log.appendEntries(this.#claim, entries, projection);
     } catch (e) {
       this.#fail(e, batch);
       return;
     }
     if (entries.length > 0) {
       this.#opts.onCommit?.(entries.length, (performance.now() - started) / 1000);
-      this.#opts.onCommitted?.(results.flatMap((r) => (r && !r.duplicate ? [{ seq: r.seq, value: r.value }] : [])));
+      this.#opts.onCommitted?.(newItems(results));
     }
     this.#lastSeq = seq;
     this.#durableSeq = seq;
@@ -224,4 +232,9 @@ export class StreamWriter {
     this.#queue = [];
     for (const q of waiting) q.reject(new WriterClosedError(this.streamId));
   }
+}
+
+/** SEQ and value of each entry a batch stores (not its duplicates), ascending. */
+function newItems(results: readonly (WriteOutcome<unknown> | undefined)[]): { seq: number; value: unknown }[] {
+  return results.flatMap((r) => (r && !r.duplicate ? [{ seq: r.seq, value: r.value }] : []));
 }

@@ -20,6 +20,7 @@ import { openConfigService } from './api/endpoints/openconfig.ts';
 import { SenderProfiles } from './im/profiles/sender-profiles.ts';
 import { RelationGate } from './im/sns/relation-gate.ts';
 import { snsService } from './api/endpoints/sns.ts';
+import { recentContactService } from './api/endpoints/recentcontact.ts';
 import { openMsgService } from './api/endpoints/open-msg.ts';
 import { restRouter } from './api/rest-router.ts';
 import { answerMatchmakingRefusalsAs4xx } from './api/matchmake-errors.ts';
@@ -139,7 +140,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       app.disable('x-powered-by');
       // REST answers are POST replies: hashing each body for an ETag nobody revalidates is wasted work.
       app.disable('etag');
-      app.use(restRouter({ im, auth, services: [accountService, openimService, profileService, snsService, openConfigService, groupService, groupAttrService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
+      app.use(restRouter({ im, auth, services: [accountService, openimService, profileService, snsService, recentContactService, openConfigService, groupService, groupAttrService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
       app.use(connectRouter({ im, auth, actors: node.actors, log }));
       app.use(archive.router);
       app.get('/metrics', (_req, res) => {

@@ -82,6 +82,30 @@ export interface ConversationQuery {
   readonly limit: number;
 }
 
+/**
+ * One row of a stream's projection: state its owning actor derives from the stream's entries (an
+ * inbox's conversation list, src/im/conversations), as JSON the store does not interpret.
+ */
+export interface ProjectionRow {
+  readonly key: string;
+  /** SEQ of the last entry folded into this row. */
+  readonly seq: number;
+  /** The row's state as JSON text; '' removes the row. */
+  readonly state: string;
+}
+
+/** The projection rows one append changed, with the SEQ through which the stream is folded into the projection. */
+export interface ProjectionWrite {
+  readonly rows: readonly ProjectionRow[];
+  readonly appliedSeq: number;
+}
+
+/** A stream's projection as stored: every row, and the SEQ through which entries were folded into it (0 = none). */
+export interface Projection {
+  readonly rows: ProjectionRow[];
+  readonly appliedSeq: number;
+}
+
 export interface MessageLog {
   /**
    * Takes ownership of a stream: bumps its epoch with a conditional write, then reads the highest
@@ -94,8 +118,17 @@ export interface MessageLog {
    * with StaleEpochError otherwise. SEQs are chosen by the caller (the stream's single writer) and
    * must follow the highest stored SEQ without gaps. Adapters may batch concurrent calls into one
    * commit; each call still succeeds or fails as a whole.
+   *
+   * `projection` goes with the entries: in their transaction where the adapter has one (SQLite),
+   * else right after them, atomically within the stream's projection and never if they failed
+   * (Cassandra). So after a crash the stored `appliedSeq` may lag the entries, never lead them: the
+   * owner folds the entries after it again when it loads the projection. A late projection write
+   * of an earlier owner never overwrites a later one (rows are ordered by `appliedSeq`).
    */
-  appendEntries(claim: StreamClaim, entries: readonly AppendEntry[]): Promise<void>;
+  appendEntries(claim: StreamClaim, entries: readonly AppendEntry[], projection?: ProjectionWrite): Promise<void>;
+
+  /** The stream's projection: its rows and the SEQ they are folded through. */
+  readProjection(streamId: string): Promise<Projection>;
 
   /** Entries with SEQ > afterSeq, ascending, at most `limit`; expired entries are skipped. */
   readEntries(streamId: string, afterSeq: number, limit: number): Promise<StoredEntry[]>;
@@ -140,7 +173,8 @@ export interface MessageLog {
    * Deletes the stream's entries with SEQ ≤ `throughSeq`, with their roaming-index and idempotency
    * rows; idempotent. Entries after `throughSeq` are never touched, so an owner passing a SEQ it
    * has stored cannot harm a later owner's writes. The stream's head stays: later appends continue
-   * after it, so a SEQ is never reused.
+   * after it, so a SEQ is never reused. The stream's projection rows folded through `throughSeq`
+   * or before are deleted too, and its `appliedSeq` becomes at least `throughSeq`.
    */
   dropEntries(streamId: string, throughSeq: number): Promise<void>;
 }

@@ -7,6 +7,8 @@ import type { z } from 'zod';
 import { sendC2CCommand } from '../../src/im/c2c/send.ts';
 import { deleteC2CCommand, recallC2CCommand } from '../../src/im/c2c/change.ts';
 import { queryStatusCommand } from '../../src/im/presence/query-status.ts';
+import { deleteConversationCommand, pinConversationCommand, readConversationCommand, unreadCountsCommand } from '../../src/im/conversations/conversation-commands.ts';
+import { listConversationsCommand } from '../../src/im/conversations/list-conversations.ts';
 import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
 import type { MemberPage } from '../../src/im/actor-api.ts';
@@ -52,6 +54,11 @@ import {
   recallC2CArgs,
   userStatusArgs,
   deleteC2CArgs,
+  conversationsArgs,
+  readConversationArgs,
+  pinConversationArgs,
+  deleteConversationArgs,
+  unreadCountsArgs,
   respondFriendsArgs,
   friendsArgs,
   deleteFriendsArgs,
@@ -206,6 +213,11 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.RecallC2C, { args: recallC2CArgs, runs: recallC2CCommand, input: (a) => a }),
   clientOp(Op.DeleteC2C, { args: deleteC2CArgs, runs: deleteC2CCommand, input: (a) => a }),
   clientOp(Op.UserStatus, { args: userStatusArgs, runs: queryStatusCommand, input: (a) => ({ userIds: a.userIds }), output: (a) => ({ statuses: a.statuses.map((s) => ({ userId: s.userId, status: s.status })), errors: a.errors }) }),
+  clientOp(Op.Conversations, { args: conversationsArgs, runs: listConversationsCommand, input: (a) => a }),
+  clientOp(Op.ReadConversation, { args: readConversationArgs, runs: readConversationCommand, input: (a) => a, output: () => undefined }),
+  clientOp(Op.PinConversation, { args: pinConversationArgs, runs: pinConversationCommand, input: (a) => a }),
+  clientOp(Op.DeleteConversation, { args: deleteConversationArgs, runs: deleteConversationCommand, input: (a) => a }),
+  clientOp(Op.UnreadCounts, { args: unreadCountsArgs, runs: unreadCountsCommand, input: (a) => a, output: (a) => ({ total: a.total, c2c: a.c2c, group: a.group, ...(a.peers ? { peers: a.peers } : {}) }) }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

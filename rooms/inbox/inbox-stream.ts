@@ -5,6 +5,8 @@
  */
 import type { C2CChange, C2CChangeOutcome, C2CDeliverOptions, C2CDelivery } from '../../src/im/actor-api.ts';
 import { findC2CCopy } from '../../src/im/c2c/find-copy.ts';
+import { countsUnread } from '../../src/im/conversations/conversation-state.ts';
+import { type ConversationChange, type ConversationChangeOutcome, planChange } from '../../src/im/conversations/change-conversation.ts';
 import { entryOf, forClients } from '../../src/im/stream-page.ts';
 import { type C2CChangeNotice, type C2CMessage, type Entry, FLAG_DELETED, FLAG_RECALLED, type InboxOnlyEntry, type StreamEvent } from '../../src/protocol/entries.ts';
 import type { ParleyEvent } from '../../src/protocol/events.ts';
@@ -12,6 +14,7 @@ import { inboxStream } from '../../src/protocol/streams.ts';
 import type { AppendEntry, MessageLog } from '../../storage/store.ts';
 import type { Committed, StreamEmitter } from '../stream-emitter.ts';
 import { StreamWriter } from '../stream-writer.ts';
+import { ConversationBook } from './conversation-book.ts';
 
 export interface InboxStreamOptions {
   readonly userId: string;
@@ -35,6 +38,7 @@ export class InboxStream {
   readonly streamId: string;
   #writer: Promise<StreamWriter> | undefined;
   #claimed: StreamWriter | undefined;
+  #book: ConversationBook | undefined;
   #closed = false;
   /** Events were emitted through this inbox (a device came or went), so closing must see them published. */
   #emitted = false;
@@ -47,7 +51,8 @@ export class InboxStream {
   }
 
   #getWriter(): Promise<StreamWriter> {
-    this.#writer ??= this.#o.log.claimStream(this.streamId).then((claim) => {
+    this.#writer ??= this.#o.log.claimStream(this.streamId).then(async (claim) => {
+      const book = await ConversationBook.load(this.#o.log, this.streamId, this.#o.userId, claim.lastSeq);
       const w = new StreamWriter(this.#o.log, claim, {
         ...WRITER_LIMITS,
         dedupWindowMs: this.#o.dedupWindowMs,
@@ -55,8 +60,13 @@ export class InboxStream {
         onFatal: this.#o.onFatal,
         onCommit: this.#o.onCommit,
         onCommitted: (items) => this.#o.emitter.committed(items.map((i): Committed => ({ seq: i.seq, entry: i.value as Entry }))),
+        project: (items) => {
+          for (const i of items) book.apply(i.seq, i.value as Entry);
+          return book.takeWrite(items[items.length - 1].seq);
+        },
       });
       if (this.#closed) w.close();
+      this.#book = book;
       this.#claimed = w;
       void this.#o.emitter.catchUp(claim.lastSeq);
       return w;
@@ -152,6 +162,7 @@ export class InboxStream {
       return (m.from === change.from && m.to === change.to) || (change.change === 'delete' && m.from === change.to && m.to === change.from);
     });
     if (!row || (row.flags & FLAG_DELETED) !== 0) return { outcome: 'missing' };
+    const stored = JSON.parse(row.payload) as C2CMessage;
     if (change.change === 'delete') {
       await this.#o.log.updateEntry(this.streamId, row.seq, { flags: row.flags | FLAG_DELETED });
     } else if ((row.flags & FLAG_RECALLED) !== 0) {
@@ -159,8 +170,7 @@ export class InboxStream {
     } else if (change.change === 'recall') {
       await this.#o.log.updateEntry(this.streamId, row.seq, { flags: row.flags | FLAG_RECALLED });
     } else {
-      const m = JSON.parse(row.payload) as C2CMessage;
-      const modified: C2CMessage = { ...m, body: change.body ?? m.body, cloudCustomData: change.cloudCustomData ?? m.cloudCustomData };
+      const modified: C2CMessage = { ...stored, body: change.body ?? stored.body, cloudCustomData: change.cloudCustomData ?? stored.cloudCustomData };
       await this.#o.log.updateEntry(this.streamId, row.seq, { payload: JSON.stringify(modified) });
     }
     const notice: C2CChangeNotice = {
@@ -175,9 +185,31 @@ export class InboxStream {
       ...(change.body ? { body: change.body } : {}),
       ...(change.cloudCustomData !== undefined ? { cloudCustomData: change.cloudCustomData } : {}),
       origin: change.origin,
+      ...(change.change !== 'modify' && countsUnread(me, stored) ? { counted: true as const } : {}),
     };
     await this.appendNotice(notice);
     return { outcome: 'changed', seq: row.seq };
+  }
+
+  /** The user's conversation rows, once the stream is claimed (they are loaded with the claim). */
+  async conversations(): Promise<ConversationBook> {
+    await this.#getWriter();
+    return this.#book as ConversationBook;
+  }
+
+  /** Applies a change to one conversation (change-conversation.ts): its notice is appended, and so folded, before the answer. */
+  async changeConversation(change: ConversationChange, now: number): Promise<ConversationChangeOutcome> {
+    const book = await this.conversations();
+    let totalUnread = 0;
+    let pinned = 0;
+    for (const r of book.all()) {
+      if (r.type === 'c2c') totalUnread += r.unread;
+      if (r.pinnedAt > 0 && !r.deleted) pinned++;
+    }
+    const side = { me: this.#o.userId, streamId: this.streamId, log: this.#o.log, row: book.get(change.conversationId), totalUnread, pinned, now };
+    const { notice, outcome } = await planChange(side, change);
+    if (notice) await this.appendNotice(notice);
+    return outcome;
   }
 
   /** Records events of this user that are not inbox entries (state changes); published at least once. */
@@ -206,6 +238,7 @@ export class InboxStream {
     const writer = await this.#getWriter();
     await writer.settled();
     await this.#o.log.dropEntries(this.streamId, writer.durableSeq);
+    this.#book?.clear();
   }
 
   /** The highest committed SEQ, once the stream was claimed. */

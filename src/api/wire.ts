@@ -24,7 +24,8 @@ export const flag = (err: ErrorName) => z.union([z.literal(0), z.literal(1)], { 
 
 /**
  * Tencent `SendMsgControl` (spec §4.3): `NoUnread`, `NoLastMsg`, `WithMuteNotifications` (C2C).
- * Accepted and checked; unread counts and conversations do not exist yet, so they change nothing.
+ * C2C messages honour NoUnread and NoLastMsg (src/im/conversations); group conversations are read
+ * from the group stream, where they change nothing yet.
  */
 export const sendMsgControl = (err: ErrorName, allowed: readonly string[]) =>
   z.array(z.string({ error: err }).refine((v) => allowed.includes(v), { error: err }), { error: err });

@@ -30,6 +30,8 @@ import {
   type SendC2CArgs,
   type SendC2CResult,
   type UserStatusResult,
+  type ConversationsResult,
+  type UnreadCountsResult,
   type SendGroupArgs,
   type SendGroupResult,
   ServerMessage,
@@ -184,6 +186,32 @@ export class ParleyClient {
   /** Recalls a message this user sent to `to` (its `msgKey` from sendC2C), within the recall window. */
   recallC2C(to: string, msgKey: string): Promise<void> {
     return this.call(Op.RecallC2C, { to, msgKey });
+  }
+
+  // ---- conversations: the list, read reports (they reach this user's other devices, and in C2C the peer), pins --
+
+  /** The conversation list, pinned first; with `since` (an earlier answer's cursor) the C2C ones changed after it, and every group's. */
+  conversations(since?: number): Promise<ConversationsResult> {
+    return this.call(Op.Conversations, since === undefined ? {} : { since });
+  }
+
+  /** Marks a conversation (`c2c_<userId>` / `group_<groupId>`) read to its end. */
+  markRead(conversationId: string): Promise<void> {
+    return this.call(Op.ReadConversation, { conversationId });
+  }
+
+  pinConversation(conversationId: string, pinned: boolean): Promise<void> {
+    return this.call(Op.PinConversation, { conversationId, pinned });
+  }
+
+  /** Deletes a conversation from the list; `clearHistory` also deletes this user's copies of its C2C messages. */
+  deleteConversation(conversationId: string, clearHistory = false): Promise<void> {
+    return this.call(Op.DeleteConversation, { conversationId, clearHistory });
+  }
+
+  /** Unread messages in all, of C2C and of groups, and per peer for `peers` (at most 10). */
+  unreadCounts(peers?: readonly string[]): Promise<UnreadCountsResult> {
+    return this.call(Op.UnreadCounts, peers ? { peers: [...peers] } : {});
   }
 
   sendGroup(groupId: string, body: readonly MsgElem[], opts: Omit<SendGroupArgs, 'groupId' | 'body'> = {}): Promise<SendGroupResult> {

@@ -8,6 +8,8 @@ import type { C2CMessage, GroupAt, GroupMessage, InboxOnlyEntry, MsgElem, MsgOri
 import type { GroupView, Platform } from '../protocol/client-ops.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
+import type { ConversationChange, ConversationChangeOutcome } from './conversations/change-conversation.ts';
+import type { ConversationState } from './conversations/conversation-state.ts';
 import type { ApplyJoinOption, GroupInfo, InviteJoinOption, Member, MemberProfile } from './groups/group-model.ts';
 
 type MsgFlag = MemberProfile['msgFlag'];
@@ -89,6 +91,10 @@ export type InboxProtocol = {
    * message (`missing`) or it was recalled already (`recalled`).
    */
   changeC2C: { args: { readonly change: C2CChange }; result: C2CChangeOutcome };
+  /** The user's conversation rows (deleted ones included) and the inbox's head SEQ (conversations/conversation-state.ts). */
+  conversations: { args: Record<never, never>; result: { readonly rows: readonly ConversationState[]; readonly head: number } };
+  /** Reads, pins, unpins or deletes one conversation of the user (conversations/change-conversation.ts). */
+  changeConversation: { args: { readonly change: ConversationChange }; result: ConversationChangeOutcome };
   /** The devices connected now, oldest login first. */
   devices: { args: Record<never, never>; result: readonly { readonly platform: Platform }[] };
   /** Closes every device session (REST kick). */

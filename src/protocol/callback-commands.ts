@@ -17,6 +17,7 @@ export const BEFORE_COMMANDS = [
 export const AFTER_COMMANDS = [
   'C2C.CallbackAfterSendMsg',
   'C2C.CallbackAfterMsgWithDraw',
+  'C2C.CallbackAfterMsgReport',
   'Group.CallbackAfterSendMsg',
   'Group.CallbackAfterCreateGroup',
   'Group.CallbackAfterNewMemberJoin',

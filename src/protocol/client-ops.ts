@@ -54,6 +54,11 @@ export const Op = {
   RecallC2C: 'c2c.recall',
   UserStatus: 'user.status',
   DeleteC2C: 'c2c.delete',
+  Conversations: 'conversation.list',
+  ReadConversation: 'conversation.read',
+  PinConversation: 'conversation.pin',
+  DeleteConversation: 'conversation.delete',
+  UnreadCounts: 'conversation.unread',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -607,6 +612,65 @@ export interface FriendGroupsResult {
   readonly sequence: number;
 }
 
+/** Tencent's conversation id: `c2c_<userId>` or `group_<groupId>`. */
+const conversationIdArg = z.string().regex(/^(c2c|group)_./s, 'must be a conversation id: c2c_<userId> or group_<groupId>');
+
+/**
+ * The caller's conversations (Tencent's getConversationList), pinned first, then newest first.
+ * With `since` (the `cursor` of an earlier answer) only the C2C conversations changed after it,
+ * deleted ones included (`deleted`), and every group conversation (their last message moves with
+ * the group's stream). `cursor` is the caller's inbox SEQ the answer is current to.
+ */
+export const conversationsArgs = z.object({ since: z.number().int().min(0).optional() });
+export type ConversationsArgs = z.infer<typeof conversationsArgs>;
+export interface ConversationView {
+  readonly conversationId: string;
+  readonly type: 'c2c' | 'group';
+  /** The other user, or the group. */
+  readonly peer: string;
+  /** The last message (Unix ms), 0 for an empty conversation. */
+  readonly lastTime: number;
+  /** The last message's entry, in its stream: the caller's inbox (C2C) or the group's. */
+  readonly lastMessage?: StreamEvent;
+  readonly unread: number;
+  /** Read up to (Unix ms); the group SEQ read through for groups (`readSeq`). */
+  readonly readTime: number;
+  readonly readSeq: number;
+  /** C2C: the other side has read the caller's messages up to this time (read receipts). */
+  readonly peerReadTime: number;
+  /** When pinned (Unix ms), 0 when not. */
+  readonly pinnedAt: number;
+  /** Only in answers with `since`: the conversation was deleted. */
+  readonly deleted?: true;
+}
+export interface ConversationsResult {
+  readonly conversations: readonly ConversationView[];
+  readonly cursor: number;
+}
+
+/**
+ * Marks a conversation read to its end (Tencent's markC2CMessageAsRead / markGroupMessageAsRead):
+ * the caller's other devices get the `conversation` entry; in C2C the other side gets a `peerRead`
+ * one (their read receipt).
+ */
+export const readConversationArgs = z.object({ conversationId: conversationIdArg });
+export type ReadConversationArgs = z.infer<typeof readConversationArgs>;
+/** Pins a conversation, or unpins it (Tencent's pinConversation; 51012 past 50 pinned). */
+export const pinConversationArgs = z.object({ conversationId: conversationIdArg, pinned: z.boolean() });
+export type PinConversationArgs = z.infer<typeof pinConversationArgs>;
+/** Deletes a conversation from the list (Tencent's deleteConversation); `clearHistory` also deletes the caller's copies of its C2C messages. */
+export const deleteConversationArgs = z.object({ conversationId: conversationIdArg, clearHistory: z.boolean().optional() });
+export type DeleteConversationArgs = z.infer<typeof deleteConversationArgs>;
+/** Unread counts (Tencent's getTotalUnreadMessageCount): in all, of C2C and of groups, and per peer for `peers` (≤ 10). */
+export const unreadCountsArgs = z.object({ peers: z.array(userId).max(10).optional() });
+export type UnreadCountsArgs = z.infer<typeof unreadCountsArgs>;
+export interface UnreadCountsResult {
+  readonly total: number;
+  readonly c2c: number;
+  readonly group: number;
+  readonly peers?: readonly { readonly userId: string; readonly unread: number }[];
+}
+
 /** Arguments and results per op, for the SDK's typed `call`. */
 export interface OpTypes {
   [Op.SendC2C]: { args: SendC2CArgs; result: SendC2CResult };
@@ -654,6 +718,11 @@ export interface OpTypes {
   [Op.RecallC2C]: { args: RecallC2CArgs; result: void };
   [Op.UserStatus]: { args: UserStatusArgs; result: UserStatusResult };
   [Op.DeleteC2C]: { args: DeleteC2CArgs; result: void };
+  [Op.Conversations]: { args: ConversationsArgs; result: ConversationsResult };
+  [Op.ReadConversation]: { args: ReadConversationArgs; result: void };
+  [Op.PinConversation]: { args: PinConversationArgs; result: void };
+  [Op.DeleteConversation]: { args: DeleteConversationArgs; result: void };
+  [Op.UnreadCounts]: { args: UnreadCountsArgs; result: UnreadCountsResult };
 }
 
 /** Body of `POST /connect`. */

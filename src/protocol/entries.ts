@@ -54,6 +54,12 @@ export interface C2CMessage {
    * roaming history.
    */
   readonly offlineUntil?: number;
+  /** Tencent SendMsgControl NoUnread: the message does not count as unread for the receiver. */
+  readonly noUnread?: true;
+  /** Tencent SendMsgControl NoLastMsg: the message does not become its conversation's last message. */
+  readonly noLastMsg?: true;
+  /** Tencent IsNeedReadReceipt: the sender wants to know when the receiver read it (`conversation` peerRead notices). */
+  readonly needReadReceipt?: true;
 }
 
 /**
@@ -295,6 +301,36 @@ export interface C2CChangeNotice {
   readonly cloudCustomData?: string;
   /** Where the change came from, for the app server's callback; never sent to devices. */
   readonly origin?: MsgOrigin;
+  /** The message counted as unread in this inbox (received, not NoUnread, not imported history). */
+  readonly counted?: true;
+}
+
+/**
+ * The user's conversation list changed (src/im/conversations): kept in the inbox so every device of
+ * the user applies the same change, and folded into the inbox's conversation rows.
+ * - `read`: the user read the conversation through `readSeq` (the inbox SEQ of a C2C conversation,
+ *   the group SEQ of a group's) and up to `readTime`; `unread` messages are left unread (0 when
+ *   read to the end).
+ * - `peerRead`: the other side of the C2C conversation read this user's messages up to `readTime`
+ *   (Tencent's C2C read receipt).
+ * - `pin` / `unpin`: the conversation is shown first (Tencent's pinned conversations) or no longer.
+ * - `delete`: the conversation leaves the list until its next message (its unread count with it);
+ *   `clearHistory` = its messages were deleted from this user's roaming too (Tencent ClearRamble).
+ */
+export interface ConversationNotice {
+  readonly kind: 'conversation';
+  readonly change: 'read' | 'peerRead' | 'pin' | 'unpin' | 'delete';
+  /** Tencent's conversation id: `c2c_<userId>` or `group_<groupId>`. */
+  readonly conversationId: string;
+  readonly time: number;
+  readonly readSeq?: number;
+  readonly readTime?: number;
+  readonly unread?: number;
+  /** read: the user's C2C unread messages in all, after this read. */
+  readonly totalUnread?: number;
+  readonly clearHistory?: true;
+  /** Who made the change: the user, or the App admin's identifier (admin_set_msg_read, recentcontact/delete). */
+  readonly operator: string;
 }
 
 /**
@@ -310,9 +346,9 @@ export interface UserStatusNotice {
 }
 
 /** What a user's inbox holds besides C2C messages: notices, kept with a SEQ so every device syncs them. */
-export type InboxOnlyEntry = InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice;
+export type InboxOnlyEntry = InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice;
 
-export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | UserStatusNotice;
+export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice | UserStatusNotice;
 
 /**
  * An entry as delivered: the stream it belongs to and its SEQ there. `seq` is 0 for online-only

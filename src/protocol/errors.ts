@@ -81,6 +81,13 @@ export const errors = {
   BatchTargetInternal: { code: 90994, message: 'internal error' },
   BodyTooLong: { code: 93000, message: 'JSON packet is {size} bytes, the limit is {max} bytes' },
 
+  // Conversations (recentcontact, 50xxx and 51xxx)
+  ContactAccountNotFound: { code: 50001, message: 'account {userId} does not exist' },
+  ContactInvalidParam: { code: 50002, message: '{detail}' },
+  ContactAdminRequired: { code: 50003, message: 'identifier {identifier} is not an App admin' },
+  ContactInternal: { code: 50004, message: 'internal error' },
+  ContactPinnedLimit: { code: 51012, message: '{userId} already has {max} pinned conversations, the limit' },
+
   // Groups (10xxx)
   GroupInternal: { code: 10002, message: 'internal error' },
   GroupInvalidParam: { code: 10004, message: '{detail}' },

@@ -6,7 +6,7 @@
  * Compatibility: fields are only ever added within a version; a type's meaning never changes.
  * A consumer ignores types and fields it does not know.
  */
-import type { C2CChangeNotice, C2CMessage, GroupInfoChanges, GroupMessage, GroupTip, MsgElem, MsgOrigin, ProfileItem, RelationNotice } from './entries.ts';
+import type { C2CChangeNotice, C2CMessage, ConversationNotice, GroupInfoChanges, GroupMessage, GroupTip, MsgElem, MsgOrigin, ProfileItem, RelationNotice } from './entries.ts';
 import type { Platform } from './client-ops.ts';
 
 export const EVENT_VERSION = 1;
@@ -46,6 +46,21 @@ export interface C2CMsgChangedData {
   readonly cloudCustomData?: string;
   /** Where the change came from (OptPlatform, ClientIP). */
   readonly origin?: MsgOrigin;
+}
+
+/**
+ * A user read a C2C conversation (their device's read report, or admin_set_msg_read): emitted from
+ * the reader's inbox (`key`). `unread` is the reader's C2C unread messages in all after the read.
+ */
+export interface C2CMsgReadData {
+  readonly seq: number;
+  readonly reporter: string;
+  readonly peer: string;
+  /** Read up to, Unix ms. */
+  readonly readTime: number;
+  readonly unread: number;
+  /** The reader, or the App admin's identifier. */
+  readonly operator: string;
 }
 
 export interface GroupMessageData {
@@ -235,6 +250,7 @@ export type ParleyEvent =
   | EventBase<'c2c.message', C2CMessageData>
   | EventBase<'c2c.msg_recalled', C2CMsgChangedData>
   | EventBase<'c2c.msg_modified', C2CMsgChangedData>
+  | EventBase<'c2c.msg_read', C2CMsgReadData>
   | EventBase<'group.created', GroupCreatedData>
   | EventBase<'group.message', GroupMessageData>
   | EventBase<'group.member_joined', GroupMemberData>
@@ -263,7 +279,7 @@ export function makeEvent<T extends EventType>(type: T, id: string, key: string,
 export type EventMsgBody = readonly MsgElem[];
 
 /** The event (if any) a stored stream entry stands for; `id` is `<stream>#<seq>`, stable across re-emission. */
-export function eventOfEntry(streamId: string, seq: number, entry: C2CMessage | GroupMessage | GroupTip | C2CChangeNotice | { kind: string }, groupType?: string): ParleyEvent | undefined {
+export function eventOfEntry(streamId: string, seq: number, entry: C2CMessage | GroupMessage | GroupTip | C2CChangeNotice | ConversationNotice | { kind: string }, groupType?: string): ParleyEvent | undefined {
   const id = `${streamId}#${seq}`;
   switch (entry.kind) {
     case 'c2c': {
@@ -278,6 +294,12 @@ export function eventOfEntry(streamId: string, seq: number, entry: C2CMessage | 
       const data = { seq, msgSeq: n.seq, from: n.from, to: n.to, msgKey: n.msgKey, operator: n.operator, ...(n.origin ? { origin: n.origin } : {}) };
       if (n.change === 'recall') return makeEvent('c2c.msg_recalled', id, streamId, n.time, data);
       return makeEvent('c2c.msg_modified', id, streamId, n.time, { ...data, ...(n.body ? { body: n.body } : {}), ...(n.cloudCustomData !== undefined ? { cloudCustomData: n.cloudCustomData } : {}) });
+    }
+    case 'conversation': {
+      const n = entry as ConversationNotice;
+      if (n.change !== 'read' || !n.conversationId.startsWith('c2c_') || !streamId.startsWith('u:')) return undefined;
+      const data = { seq, reporter: streamId.slice(2), peer: n.conversationId.slice(4), readTime: n.readTime ?? n.time, unread: n.totalUnread ?? 0, operator: n.operator };
+      return makeEvent('c2c.msg_read', id, streamId, n.time, data);
     }
     case 'group': {
       const m = entry as GroupMessage;

@@ -9,10 +9,24 @@
  * entries is stored (never a gap, never a SEQ twice); the writer treats that as a failed append.
  * Side tables (roaming index, idempotency keys) are written beside each batch and verified against
  * the entry rows on read, so a failed batch leaves nothing visible.
+ * The projection (`stream_projection`, one partition per stream) is written after the entries, only
+ * once all their batches applied, as one single-partition batch stamped with its `appliedSeq` as
+ * write timestamp (see schema.cql), so writes of successive folds resolve in fold order.
  * Dropping entries (`dropEntries`, in `CassandraEntryDropper`) deletes rows of the bucket partitions
- * by range, which leaves their static `epoch` and `head` (and the `streams` row) as they were.
+ * by range, which leaves their static `epoch` and `head` (and the `streams` row) as they were; then
+ * the projection rows folded through the SEQ dropped.
  */
-import type { AppendEntry, ConversationQuery, MessageLog, PendingEvent, StoredEntry, StreamClaim } from '../store.ts';
+import type {
+  AppendEntry,
+  ConversationQuery,
+  MessageLog,
+  PendingEvent,
+  Projection,
+  ProjectionRow,
+  ProjectionWrite,
+  StoredEntry,
+  StreamClaim,
+} from '../store.ts';
 import { StaleEpochError } from '../store.ts';
 import { type Cql, type Row, num } from './cql.ts';
 import { CassandraEntryDropper } from './cassandra-entry-dropper.ts';
@@ -94,6 +108,11 @@ export class CassandraMessageLog implements MessageLog {
       readPending: `SELECT id, payload FROM ${ks}.pending_events WHERE stream_id = ? LIMIT ?`,
       removePending: `DELETE FROM ${ks}.pending_events WHERE stream_id = ? AND id = ?`,
       conversation: `SELECT time, seq FROM ${ks}.conversation_index WHERE stream_id = ? AND peer = ? AND (time, seq) < (?, ?) AND (time) >= (?) LIMIT ?`,
+      // The projection: every write at the fold's appliedSeq as write timestamp (schema.cql).
+      putRow: `INSERT INTO ${ks}.stream_projection (stream_id, key, seq, state) VALUES (?, ?, ?, ?) USING TIMESTAMP ?`,
+      deleteRow: `DELETE FROM ${ks}.stream_projection USING TIMESTAMP ? WHERE stream_id = ? AND key = ?`,
+      setApplied: `UPDATE ${ks}.stream_projection USING TIMESTAMP ? SET applied_seq = ? WHERE stream_id = ?`,
+      projection: `SELECT key, seq, state, applied_seq FROM ${ks}.stream_projection WHERE stream_id = ?`,
     };
   }
 
@@ -137,11 +156,19 @@ export class CassandraMessageLog implements MessageLog {
 
   // ---- appends --------------------------------------------------------------------------------
 
-  async appendEntries(claim: StreamClaim, entries: readonly AppendEntry[]): Promise<void> {
+  /**
+   * The entries, then (only if every batch of them applied) the projection, within the claim's
+   * serialization: the next append of the claim starts after both. A projection write that fails
+   * fails the call, its entries stored (like a prefix of a multi-bucket append).
+   */
+  async appendEntries(claim: StreamClaim, entries: readonly AppendEntry[], projection?: ProjectionWrite): Promise<void> {
     if (entries.length === 0) return;
     const state = this.#claims.get(claim);
     if (!state) throw new StaleEpochError(claim.streamId, claim.epoch);
-    const done = state.tail.then(() => this.#append(claim, state, entries));
+    const done = state.tail.then(async () => {
+      await this.#append(claim, state, entries);
+      if (projection) await this.#project(claim.streamId, projection);
+    });
     state.tail = done.catch(() => undefined);
     return done;
   }
@@ -194,7 +221,37 @@ export class CassandraMessageLog implements MessageLog {
     await Promise.all(writes);
   }
 
+  /**
+   * One unlogged batch on the stream's projection partition (atomic there): each row put, or deleted
+   * for state '', and `applied_seq` set, all at `w.appliedSeq` as write timestamp. A key given twice
+   * keeps its last row (writes of one batch share a timestamp, so only one statement per key).
+   */
+  async #project(streamId: string, w: ProjectionWrite): Promise<void> {
+    const ts = w.appliedSeq;
+    const last = new Map<string, ProjectionRow>();
+    for (const r of w.rows) last.set(r.key, r);
+    const queries: { query: string; params: unknown[] }[] = [...last.values()].map((r) =>
+      r.state === ''
+        ? { query: this.#q.deleteRow, params: [ts, streamId, r.key] }
+        : { query: this.#q.putRow, params: [streamId, r.key, r.seq, r.state, ts] },
+    );
+    queries.push({ query: this.#q.setApplied, params: [ts, w.appliedSeq, streamId] });
+    await this.#cql.client.batch(queries, { prepare: true, logged: false, consistency: this.#cql.options.consistency, isIdempotent: true });
+  }
+
   // ---- reads ----------------------------------------------------------------------------------
+
+  /** The partition read whole, page by page; its row with a null key (only the static column set) is no row. */
+  async readProjection(streamId: string): Promise<Projection> {
+    const rows: ProjectionRow[] = [];
+    let appliedSeq = 0;
+    for await (const r of await this.#cql.paged(this.#q.projection, [streamId])) {
+      appliedSeq = Math.max(appliedSeq, num(r.get('applied_seq')));
+      const key = r.get('key') as string | null;
+      if (key !== null) rows.push({ key, seq: num(r.get('seq')), state: r.get('state') as string });
+    }
+    return { rows, appliedSeq };
+  }
 
   async #lastBucket(streamId: string): Promise<{ lastBucket: number; baseSeq: number } | undefined> {
     const row = (await this.#cql.run(this.#q.owner, [streamId])).first();
@@ -324,6 +381,7 @@ export class CassandraMessageLog implements MessageLog {
 
   // ---- dropping entries -----------------------------------------------------------------------
 
+  /** Nothing for a stream never claimed (it has neither entries nor a projection). */
   async dropEntries(streamId: string, throughSeq: number): Promise<void> {
     const owner = await this.#lastBucket(streamId);
     if (owner && throughSeq >= 1) await this.#dropper.drop(streamId, throughSeq, Math.min(bucketOf(throughSeq), owner.lastBucket));

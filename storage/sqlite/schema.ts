@@ -30,6 +30,16 @@ CREATE TABLE IF NOT EXISTS conversation_index (
   PRIMARY KEY (stream_id, peer, time, seq)
 ) WITHOUT ROWID;
 
+-- A stream's projection (MessageLog.readProjection): rows its owner derives from the entries; the SEQ they are
+-- folded through is streams.projected_upto.
+CREATE TABLE IF NOT EXISTS projections (
+  stream_id TEXT NOT NULL,
+  key       TEXT NOT NULL,
+  seq       INTEGER NOT NULL,
+  state     TEXT NOT NULL,
+  PRIMARY KEY (stream_id, key)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS idempotency (
   stream_id  TEXT NOT NULL,
   idem_key   TEXT NOT NULL,
@@ -220,6 +230,7 @@ const COLUMNS_ADDED: readonly (readonly [table: string, column: string, declarat
   ['accounts', 'nick_key', "TEXT NOT NULL DEFAULT ''"],
   ['accounts', 'key_changed_at', 'INTEGER NOT NULL DEFAULT 0'],
   ['accounts', 'deleted', 'INTEGER NOT NULL DEFAULT 0'],
+  ['streams', 'projected_upto', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 /**

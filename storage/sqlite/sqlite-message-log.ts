@@ -9,6 +9,8 @@ import {
   type AppendEntry,
   type ConversationQuery,
   type MessageLog,
+  type Projection,
+  type ProjectionWrite,
   type StoredEntry,
   type StreamClaim,
   StaleEpochError,
@@ -18,6 +20,7 @@ import { INSERT_PENDING } from './schema.ts';
 interface PendingAppend {
   readonly claim: StreamClaim;
   readonly entries: readonly AppendEntry[];
+  readonly projection: ProjectionWrite | undefined;
   readonly resolve: () => void;
   readonly reject: (e: unknown) => void;
 }
@@ -82,6 +85,12 @@ export class SqliteMessageLog implements MessageLog {
          WHERE stream_id = ? AND seq < ? AND (expires_at = 0 OR expires_at > ?) ORDER BY seq DESC LIMIT ?`,
       ),
       head: db.prepare('SELECT last_seq FROM streams WHERE stream_id = ?'),
+      putRow: db.prepare('INSERT OR REPLACE INTO projections (stream_id, key, seq, state) VALUES (?, ?, ?, ?)'),
+      deleteRow: db.prepare('DELETE FROM projections WHERE stream_id = ? AND key = ?'),
+      setProjected: db.prepare('UPDATE streams SET projected_upto = ? WHERE stream_id = ? AND projected_upto < ?'),
+      projected: db.prepare('SELECT projected_upto FROM streams WHERE stream_id = ?'),
+      projection: db.prepare('SELECT key, seq, state FROM projections WHERE stream_id = ?'),
+      dropProjection: db.prepare('DELETE FROM projections WHERE stream_id = ? AND seq <= ?'),
       findIdem: db.prepare(
         'SELECT seq FROM idempotency WHERE stream_id = ? AND idem_key = ? AND expires_at > ?',
       ),
@@ -126,10 +135,10 @@ export class SqliteMessageLog implements MessageLog {
     })();
   }
 
-  appendEntries(claim: StreamClaim, entries: readonly AppendEntry[]): Promise<void> {
+  appendEntries(claim: StreamClaim, entries: readonly AppendEntry[], projection?: ProjectionWrite): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.#pending.push({ claim, entries, resolve, reject });
+      this.#pending.push({ claim, entries, projection, resolve, reject });
       this.#scheduleFlush();
     });
   }
@@ -195,6 +204,23 @@ export class SqliteMessageLog implements MessageLog {
       if (e.seq > last) last = e.seq;
     }
     this.#sql.setLast.run(last, streamId, last);
+    if (p.projection) this.#project(streamId, p.projection);
+  }
+
+  #project(streamId: string, w: ProjectionWrite): void {
+    for (const r of w.rows) {
+      if (r.state === '') this.#sql.deleteRow.run(streamId, r.key);
+      else this.#sql.putRow.run(streamId, r.key, r.seq, r.state);
+    }
+    this.#sql.setProjected.run(w.appliedSeq, streamId, w.appliedSeq);
+  }
+
+  async readProjection(streamId: string): Promise<Projection> {
+    return this.#db.transaction(() => {
+      const rows = this.#sql.projection.all(streamId) as { key: string; seq: number; state: string }[];
+      const upto = this.#sql.projected.get(streamId) as { projected_upto: number } | undefined;
+      return { rows, appliedSeq: upto?.projected_upto ?? 0 };
+    })();
   }
 
   async readEntries(streamId: string, afterSeq: number, limit: number): Promise<StoredEntry[]> {
@@ -269,6 +295,8 @@ export class SqliteMessageLog implements MessageLog {
       this.#sql.dropEntries.run(streamId, throughSeq);
       this.#sql.dropIndex.run(streamId, throughSeq);
       this.#sql.dropIdem.run(streamId, throughSeq);
+      this.#sql.dropProjection.run(streamId, throughSeq);
+      this.#sql.setProjected.run(throughSeq, streamId, throughSeq);
     })();
   }
 

@@ -19,6 +19,7 @@ export const PORT_METHODS = {
     findIdempotent: true,
     updateEntry: true,
     readConversation: true,
+    readProjection: true,
     emittedUpto: true,
     markEmitted: true,
     emissionBacklog: true,

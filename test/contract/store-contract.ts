@@ -206,6 +206,88 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect((await store.messages.claimStream(s)).lastSeq).toBe(2100);
         await expect(store.messages.dropEntries(freshStream(), 10)).resolves.toBeUndefined();
       });
+
+      describe('projection', () => {
+        /** The stream's projection with its rows in key order (the port promises no order). */
+        const projection = async (s: string) => {
+          const p = await store.messages.readProjection(s);
+          return { rows: [...p.rows].sort((a, b) => a.key.localeCompare(b.key)), appliedSeq: p.appliedSeq };
+        };
+        const row = (key: string, seq: number, state = JSON.stringify({ key, seq })) => ({ key, seq, state });
+
+        it('reads an empty projection for a stream that has none', async () => {
+          expect(await store.messages.readProjection(freshStream())).toEqual({ rows: [], appliedSeq: 0 });
+          const s = freshStream();
+          const claim = await store.messages.claimStream(s);
+          await store.messages.appendEntries(claim, [entry(1)]);
+          expect(await store.messages.readProjection(s)).toEqual({ rows: [], appliedSeq: 0 });
+        });
+
+        it('stores the rows an append hands in, with the SEQ they are folded through', async () => {
+          const s = freshStream();
+          const claim = await store.messages.claimStream(s);
+          await store.messages.appendEntries(claim, [entry(1), entry(2)], { rows: [row('bob', 1), row('carol', 2)], appliedSeq: 2 });
+          expect(await projection(s)).toEqual({ rows: [row('bob', 1), row('carol', 2)], appliedSeq: 2 });
+        });
+
+        it('replaces a row a later append hands in, removes one whose state is empty, and keeps the others', async () => {
+          const s = freshStream();
+          const claim = await store.messages.claimStream(s);
+          await store.messages.appendEntries(claim, [entry(1), entry(2), entry(3)], { rows: [row('bob', 1), row('carol', 2), row('dave', 3)], appliedSeq: 3 });
+          await store.messages.appendEntries(claim, [entry(4), entry(5)], { rows: [row('bob', 5, '{"unread":2}'), row('carol', 4, '')], appliedSeq: 5 });
+          expect(await projection(s)).toEqual({ rows: [row('bob', 5, '{"unread":2}'), row('dave', 3)], appliedSeq: 5 });
+          await store.messages.appendEntries(claim, [entry(6)], { rows: [], appliedSeq: 6 });
+          expect(await projection(s)).toEqual({ rows: [row('bob', 5, '{"unread":2}'), row('dave', 3)], appliedSeq: 6 });
+          await store.messages.appendEntries(claim, [entry(7)]);
+          expect((await projection(s)).appliedSeq).toBe(6);
+        });
+
+        it('writes no projection with an append refused for a stale claim', async () => {
+          const s = freshStream();
+          const old = await store.messages.claimStream(s);
+          await store.messages.appendEntries(old, [entry(1)], { rows: [row('bob', 1)], appliedSeq: 1 });
+          const current = await store.messages.claimStream(s);
+          await expect(
+            store.messages.appendEntries(old, [entry(2)], { rows: [row('bob', 2, '{"stale":true}'), row('carol', 2)], appliedSeq: 2 }),
+          ).rejects.toBeInstanceOf(StaleEpochError);
+          expect(await projection(s)).toEqual({ rows: [row('bob', 1)], appliedSeq: 1 });
+          await store.messages.appendEntries(current, [entry(2)], { rows: [row('dave', 2)], appliedSeq: 2 });
+          expect(await projection(s)).toEqual({ rows: [row('bob', 1), row('dave', 2)], appliedSeq: 2 });
+        });
+
+        it('writes no projection with an append that fails', async () => {
+          const s = freshStream();
+          const claim = await store.messages.claimStream(s);
+          await store.messages.appendEntries(claim, [entry(1)], { rows: [row('bob', 1)], appliedSeq: 1 });
+          await expect(
+            store.messages.appendEntries(claim, [entry(2), entry(1)], { rows: [row('bob', 2, ''), row('carol', 2)], appliedSeq: 2 }),
+          ).rejects.toThrow();
+          expect(await projection(s)).toEqual({ rows: [row('bob', 1)], appliedSeq: 1 });
+        });
+
+        it('drops the rows folded through a SEQ with the entries, keeps later ones, and moves appliedSeq to at least that SEQ', async () => {
+          const s = freshStream();
+          const claim = await store.messages.claimStream(s);
+          await store.messages.appendEntries(claim, [entry(1), entry(2), entry(3)], { rows: [row('bob', 1), row('carol', 3)], appliedSeq: 3 });
+          await store.messages.appendEntries(claim, [entry(4), entry(5)], { rows: [row('dave', 4), row('erin', 5)], appliedSeq: 5 });
+          await store.messages.dropEntries(s, 4);
+          await store.messages.dropEntries(s, 4);
+          let p = await projection(s);
+          expect(p.rows).toEqual([row('erin', 5)]);
+          expect(p.appliedSeq).toBeGreaterThanOrEqual(4);
+          await store.messages.appendEntries(claim, [entry(6)], { rows: [row('bob', 6)], appliedSeq: 6 });
+          expect(await projection(s)).toEqual({ rows: [row('bob', 6), row('erin', 5)], appliedSeq: 6 });
+          // Entries the projection lags behind: dropping them moves appliedSeq up to the SEQ dropped.
+          await store.messages.appendEntries(claim, [entry(7), entry(8)]);
+          await store.messages.dropEntries(s, 8);
+          p = await projection(s);
+          expect(p.rows).toEqual([]);
+          expect(p.appliedSeq).toBeGreaterThanOrEqual(8);
+          const next = await store.messages.claimStream(s);
+          await store.messages.appendEntries(next, [entry(9)], { rows: [row('carol', 9)], appliedSeq: 9 });
+          expect(await projection(s)).toEqual({ rows: [row('carol', 9)], appliedSeq: 9 });
+        });
+      });
     });
 
     describe('event emission bookkeeping', () => {

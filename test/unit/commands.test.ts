@@ -10,6 +10,7 @@ import { defineCommand, execute } from '../../src/im/command.ts';
 import { groupSendCommand } from '../../src/im/groups/send.ts';
 import { CLIENT_OPS } from '../../rooms/inbox/client-ops.ts';
 import { profileService } from '../../src/api/endpoints/profile.ts';
+import { recentContactService } from '../../src/api/endpoints/recentcontact.ts';
 import { snsService } from '../../src/api/endpoints/sns.ts';
 import { openConfigService } from '../../src/api/endpoints/openconfig.ts';
 import { fakeContext, limits } from '../helpers/fake-im.ts';
@@ -21,7 +22,7 @@ const alice = { kind: 'user', userId: 'alice', platform: 'Web' } as const;
 describe('command seam', () => {
   it('mounts every REST command once, under one domain command each (an old name runs its new name’s command)', () => {
     const oldNames = new Map([['get_group_shutted_uin', 'get_group_muted_account'], ['querystate', 'query_online_status']]);
-    const endpoints = [accountService, openimService, groupService, profileService, snsService, openConfigService].flatMap((s) => s.endpoints);
+    const endpoints = [accountService, openimService, groupService, profileService, snsService, recentContactService, openConfigService].flatMap((s) => s.endpoints);
     for (const [old, current] of oldNames) expect(endpoints.find((e) => e.command === old)?.runs).toBe(endpoints.find((e) => e.command === current)?.runs);
     const names = endpoints.filter((e) => !oldNames.has(e.command)).map((e) => e.runs);
     expect(new Set(names).size).toBe(names.length);
@@ -37,6 +38,7 @@ describe('command seam', () => {
       'blacklist.add', 'blacklist.delete', 'blacklist.list',
       'friend.update', 'friend.deleteAll', 'friendGroup.add', 'friendGroup.delete', 'friendGroup.list',
       'friend.requestsRead', 'friend.deleteRequests', 'user.search', 'c2c.recall', 'c2c.delete', 'user.status',
+      'conversation.list', 'conversation.read', 'conversation.pin', 'conversation.delete', 'conversation.unread',
     ]);
   });
 

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { MAX_BATCH_TARGETS, batchSendCommand } from '../../im/c2c/batch-send.ts';
 import { modifyC2CCommand, recallC2CCommand } from '../../im/c2c/change.ts';
 import { importC2CCommand } from '../../im/c2c/import.ts';
+import { MAX_UNREAD_PEERS, readConversationCommand, unreadCountsCommand } from '../../im/conversations/conversation-commands.ts';
+import { conversationId } from '../../im/conversations/conversation-state.ts';
 import { roamingCommand } from '../../im/c2c/roaming.ts';
 import { MAX_STATUS_ACCOUNTS, type StatusAnswer, queryStatusCommand } from '../../im/presence/query-status.ts';
 import type { Platform } from '../../protocol/client-ops.ts';
@@ -42,6 +44,9 @@ const messageInput = (r: MessageFields) => ({
   msgSeq: r.MsgSeq,
   lifetimeS: r.MsgLifeTime,
   senderSync: senderSync(r.SyncOtherMachine),
+  noUnread: r.SendMsgControl?.includes('NoUnread') ?? false,
+  noLastMsg: r.SendMsgControl?.includes('NoLastMsg') ?? false,
+  needReadReceipt: r.IsNeedReadReceipt === 1,
 });
 
 /** Platform names of query_online_status's Detail; the older querystate says `IPhone`. */
@@ -184,6 +189,31 @@ export const openimService: Service = {
         reply: (a) => statusReply(a, command === 'querystate'),
       }),
     ),
+    endpoint({
+      command: 'admin_set_msg_read',
+      runs: readConversationCommand,
+      request: z.object({
+        Report_Account: nonEmpty('C2CInvalidParam'),
+        Peer_Account: nonEmpty('C2CInvalidParam'),
+        // Unix seconds, as a number or a string of digits; absent = now.
+        MsgReadTime: z.union([count('C2CInvalidParam'), z.string().regex(/^\d+$/, { error: 'C2CInvalidParam' }).transform(Number)], { error: 'C2CInvalidParam' }).optional(),
+      }),
+      // Everything sent in MsgReadTime's second or before is read.
+      input: (r) => ({ userId: r.Report_Account, conversationId: conversationId('c2c', r.Peer_Account), ...(r.MsgReadTime !== undefined ? { readTime: r.MsgReadTime * 1000 + 999 } : {}) }),
+    }),
+    endpoint({
+      command: 'get_c2c_unread_msg_num',
+      runs: unreadCountsCommand,
+      request: z.object({
+        To_Account: nonEmpty('C2CInvalidParam'),
+        Peer_Account: z.array(nonEmpty('C2CInvalidParam'), { error: 'C2CInvalidParam' }).max(MAX_UNREAD_PEERS, { error: 'C2CInvalidParam' }).optional(),
+      }),
+      input: (r) => ({ userId: r.To_Account, peers: r.Peer_Account }),
+      reply: (a) =>
+        a.peers
+          ? { C2CUnreadMsgNumList: a.peers.map((p) => ({ Peer_Account: p.userId, C2CUnreadMsgNum: p.unread })), ...(a.errors.length > 0 ? { ErrorList: a.errors.map((e) => ({ Peer_Account: e.userId, ErrorCode: e.code })) } : {}) }
+          : { AllC2CUnreadMsgNum: a.c2c },
+    }),
     endpoint({
       command: 'modify_group_msg',
       runs: modifyMessageCommand,

@@ -99,6 +99,8 @@ export interface AfterCallback {
 }
 
 const UNKNOWN_ORIGIN: MsgOrigin = { platform: 'Unknown', clientIp: '' };
+/** Changes an App admin made (its events say who, not from where). */
+const REST_ORIGIN: MsgOrigin = { platform: 'RESTAPI', clientIp: '' };
 
 /** The group whose type an event's callback needs but the event does not carry (a message event, or a tip without it). */
 export function groupTypeNeeded(e: ParleyEvent): string | undefined {
@@ -134,6 +136,11 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
     }
     case 'c2c.msg_modified':
       return undefined;
+    case 'c2c.msg_read': {
+      const d = e.data;
+      const payload = { Report_Account: d.reporter, Peer_Account: d.peer, LastReadTime: seconds(d.readTime), UnreadMsgNum: d.unread, EventTime: e.time };
+      return { command: 'C2C.CallbackAfterMsgReport', payload, ...(d.operator === d.reporter ? UNKNOWN_ORIGIN : REST_ORIGIN) };
+    }
     case 'group.message': {
       const m = e.data.message;
       // Imported messages (import_group_msg) are history: Tencent calls no callback for them.

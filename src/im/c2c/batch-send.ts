@@ -44,6 +44,9 @@ export const batchSendCommand = defineCommand({
     msgSeq: z.number().optional(),
     lifetimeS: z.number().optional(),
     senderSync: z.enum(['push', 'skip', 'store']).default('store'),
+    noUnread: z.boolean().default(false),
+    noLastMsg: z.boolean().default(false),
+    needReadReceipt: z.boolean().default(false),
   }),
   run: async (ctx, caller, i) => {
     const out = await batchSendC2C(ctx, caller, { ...i, from: senderOf(caller, i.from), roaming: i.lifetimeS !== 0 });

@@ -46,6 +46,11 @@ export interface SendC2CInput {
   /** Tencent ForbidCallbackControl: skip the before-send / after-send callback for this message. */
   readonly forbidBeforeCallback?: boolean;
   readonly forbidAfterCallback?: boolean;
+  /** Tencent SendMsgControl NoUnread / NoLastMsg: the receiver's unread count, or the conversation's last message, stays. */
+  readonly noUnread?: boolean;
+  readonly noLastMsg?: boolean;
+  /** Tencent IsNeedReadReceipt. */
+  readonly needReadReceipt?: boolean;
 }
 
 export interface SendC2COutput {
@@ -87,6 +92,9 @@ export function buildC2CMessage(input: SendC2CInput, now: number, body: C2CMessa
     cloudCustomData: input.cloudCustomData,
     flags: 0,
     ...(input.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
+    ...(input.noUnread ? { noUnread: true as const } : {}),
+    ...(input.noLastMsg ? { noLastMsg: true as const } : {}),
+    ...(input.needReadReceipt ? { needReadReceipt: true as const } : {}),
     origin,
     ...(Object.keys(senderProfile).length > 0 ? { senderProfile } : {}),
   };
@@ -126,6 +134,9 @@ export const sendC2CCommand = defineCommand({
     senderSync: z.enum(['push', 'skip', 'store']).optional(),
     forbidBeforeCallback: z.boolean().default(false),
     forbidAfterCallback: z.boolean().default(false),
+    noUnread: z.boolean().default(false),
+    noLastMsg: z.boolean().default(false),
+    needReadReceipt: z.boolean().default(false),
   }),
   run: (ctx, caller, i) =>
     sendC2C(ctx, caller, {

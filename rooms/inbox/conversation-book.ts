@@ -1,0 +1,71 @@
+/**
+ * The inbox actor's conversation rows (src/im/conversations/conversation-state.ts) in memory: loaded
+ * with the stream's claim, brought up to its head from the entries after the stored `appliedSeq`,
+ * then changed by each batch the writer commits (the changed rows go into that batch's append).
+ */
+import { type ConversationState, foldEntry } from '../../src/im/conversations/conversation-state.ts';
+import type { Entry } from '../../src/protocol/entries.ts';
+import type { MessageLog, ProjectionWrite } from '../../storage/store.ts';
+
+/** Entries read per page while catching up after a crash. */
+const REPLAY_PAGE = 500;
+
+export class ConversationBook {
+  readonly #me: string;
+  readonly #rows = new Map<string, ConversationState>();
+  /** Keys changed since the last write, to go with the next append. */
+  readonly #dirty = new Set<string>();
+  readonly #lookup = (key: string): ConversationState | undefined => this.#rows.get(key);
+
+  private constructor(me: string) {
+    this.#me = me;
+  }
+
+  /** Loads the stored rows and folds the entries after them, through `head`. */
+  static async load(log: MessageLog, streamId: string, me: string, head: number): Promise<ConversationBook> {
+    const book = new ConversationBook(me);
+    const stored = await log.readProjection(streamId);
+    for (const r of stored.rows) book.#rows.set(r.key, JSON.parse(r.state) as ConversationState);
+    for (let after = stored.appliedSeq; after < head; ) {
+      const rows = await log.readEntries(streamId, after, REPLAY_PAGE);
+      if (rows.length === 0) break;
+      for (const r of rows) book.apply(r.seq, JSON.parse(r.payload) as Entry);
+      after = rows[rows.length - 1].seq;
+    }
+    return book;
+  }
+
+  /** Folds one entry of the inbox. */
+  apply(seq: number, entry: Entry): void {
+    const fold = foldEntry(this.#me, seq, entry, this.#lookup);
+    if (!fold) return;
+    if (fold.next) this.#rows.set(fold.key, fold.next);
+    else this.#rows.delete(fold.key);
+    this.#dirty.add(fold.key);
+  }
+
+  /** The rows changed since the last call, to store with the entries through `appliedSeq`. */
+  takeWrite(appliedSeq: number): ProjectionWrite {
+    const rows = [...this.#dirty].map((key) => {
+      const row = this.#rows.get(key);
+      return { key, seq: row?.seq ?? appliedSeq, state: row ? JSON.stringify(row) : '' };
+    });
+    this.#dirty.clear();
+    return { rows, appliedSeq };
+  }
+
+  get(key: string): ConversationState | undefined {
+    return this.#rows.get(key);
+  }
+
+  /** Every row, the deleted ones included. */
+  all(): IterableIterator<ConversationState> {
+    return this.#rows.values();
+  }
+
+  /** Forgets every row (the inbox's entries were dropped with its account). */
+  clear(): void {
+    this.#rows.clear();
+    this.#dirty.clear();
+  }
+}
