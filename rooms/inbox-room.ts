@@ -43,7 +43,11 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     changeC2C: (c) => this.changeC2C(c.change),
     kickDevices: () => this.kickDevices(),
     devices: () => Promise.resolve(this.#devices.platforms()),
-    conversations: () => this.serve(async () => ({ rows: [...(await this.#stream.conversations()).all()], head: this.#stream.head ?? 0 })),
+    conversations: () =>
+      this.serve(async () => {
+        const book = await this.#stream.conversations();
+        return { enabled: book !== undefined, rows: book ? [...book.all()] : [], head: this.#stream.head ?? 0 };
+      }),
     changeConversation: (c) => this.serve(() => this.#stream.changeConversation(c.change, this.deps.im.now())),
     deleteAccount: () => this.deleteAccount(),
     flushEvents: () => this.flushEvents(),
@@ -76,6 +80,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       now: im.now,
       dedupWindowMs: im.limits.dedupWindowS * 1000,
       noticeRetentionS: im.limits.offlineRetentionS,
+      conversations: this.deps.settings.conversations,
       push: (event) => this.pushLive(event),
       onCommit: commitObserver(im.metrics, 'u'),
       emitter: emitterFor(this.deps, inboxStream(this.#userId)),

@@ -28,6 +28,8 @@ export interface RoomDeps {
     readonly logins: LoginLimits;
     /** Tell a user's mutual friends online when the user comes online or goes offline. */
     readonly friendStatusPush: boolean;
+    /** Keep conversation lists (PARLEY_CONVERSATIONS). */
+    readonly conversations: boolean;
   };
 }
 

@@ -38,6 +38,7 @@ const envSchema = z.object({
   PARLEY_LOGINS_PER_PLATFORM: positiveInt.max(3).default(1),
   PARLEY_WEB_LOGINS: positiveInt.max(10).default(10),
   PARLEY_FRIEND_STATUS_PUSH: bool.default(false),
+  PARLEY_CONVERSATIONS: bool.default(true),
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
   PARLEY_RECALL_WINDOW_S: positiveInt.default(120),
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
@@ -106,6 +107,8 @@ export interface Config {
     readonly logins: LoginLimits;
     /** Tell a user's mutual friends online when the user comes online or goes offline. */
     readonly friendStatusPush: boolean;
+    /** Keep each user's conversation list with unread counts and read receipts (off: none of them, and no write for them per message). */
+    readonly conversations: boolean;
   };
   readonly app: {
     readonly dataDir: string;
@@ -274,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audienceRejoinS: e.PARLEY_AUDIENCE_REJOIN_S,
       logins: { policy: e.PARLEY_LOGIN_POLICY, perPlatform: e.PARLEY_LOGINS_PER_PLATFORM, web: e.PARLEY_WEB_LOGINS },
       friendStatusPush: e.PARLEY_FRIEND_STATUS_PUSH,
+      conversations: e.PARLEY_CONVERSATIONS,
     },
     app: {
       dataDir: resolve(e.PARLEY_DATA_DIR),

@@ -22,6 +22,8 @@ export interface InboxStreamOptions {
   readonly now: () => number;
   readonly dedupWindowMs: number;
   readonly noticeRetentionS: number;
+  /** Keep the user's conversation rows (PARLEY_CONVERSATIONS); off, the book stays empty and nothing is folded. */
+  readonly conversations: boolean;
   /** Pushes a committed (or online-only) event to the user's devices. */
   readonly push: (event: StreamEvent) => void;
   /** The writer failed: the actor must passivate. */
@@ -52,7 +54,7 @@ export class InboxStream {
 
   #getWriter(): Promise<StreamWriter> {
     this.#writer ??= this.#o.log.claimStream(this.streamId).then(async (claim) => {
-      const book = await ConversationBook.load(this.#o.log, this.streamId, this.#o.userId, claim.lastSeq);
+      const book = this.#o.conversations ? await ConversationBook.load(this.#o.log, this.streamId, this.#o.userId, claim.lastSeq) : undefined;
       const w = new StreamWriter(this.#o.log, claim, {
         ...WRITER_LIMITS,
         dedupWindowMs: this.#o.dedupWindowMs,
@@ -60,10 +62,12 @@ export class InboxStream {
         onFatal: this.#o.onFatal,
         onCommit: this.#o.onCommit,
         onCommitted: (items) => this.#o.emitter.committed(items.map((i): Committed => ({ seq: i.seq, entry: i.value as Entry }))),
-        project: (items) => {
-          for (const i of items) book.apply(i.seq, i.value as Entry);
-          return book.takeWrite(items[items.length - 1].seq);
-        },
+        project: book
+          ? (items) => {
+              for (const i of items) book.apply(i.seq, i.value as Entry);
+              return book.takeWrite(items[items.length - 1].seq);
+            }
+          : undefined,
       });
       if (this.#closed) w.close();
       this.#book = book;
@@ -191,15 +195,16 @@ export class InboxStream {
     return { outcome: 'changed', seq: row.seq };
   }
 
-  /** The user's conversation rows, once the stream is claimed (they are loaded with the claim). */
-  async conversations(): Promise<ConversationBook> {
+  /** The user's conversation rows, once the stream is claimed (they are loaded with the claim); undefined where the app keeps none. */
+  async conversations(): Promise<ConversationBook | undefined> {
     await this.#getWriter();
-    return this.#book as ConversationBook;
+    return this.#book;
   }
 
   /** Applies a change to one conversation (change-conversation.ts): its notice is appended, and so folded, before the answer. */
   async changeConversation(change: ConversationChange, now: number): Promise<ConversationChangeOutcome> {
     const book = await this.conversations();
+    if (!book) return { changed: false, unreadBefore: 0, unread: 0, readTime: 0 };
     let totalUnread = 0;
     let pinned = 0;
     for (const r of book.all()) {

@@ -91,8 +91,11 @@ export type InboxProtocol = {
    * message (`missing`) or it was recalled already (`recalled`).
    */
   changeC2C: { args: { readonly change: C2CChange }; result: C2CChangeOutcome };
-  /** The user's conversation rows (deleted ones included) and the inbox's head SEQ (conversations/conversation-state.ts). */
-  conversations: { args: Record<never, never>; result: { readonly rows: readonly ConversationState[]; readonly head: number } };
+  /**
+   * The user's conversation rows (deleted ones included) and the inbox's head SEQ
+   * (conversations/conversation-state.ts); `enabled` false where the app keeps none (PARLEY_CONVERSATIONS).
+   */
+  conversations: { args: Record<never, never>; result: { readonly enabled: boolean; readonly rows: readonly ConversationState[]; readonly head: number } };
   /** Reads, pins, unpins or deletes one conversation of the user (conversations/change-conversation.ts). */
   changeConversation: { args: { readonly change: ConversationChange }; result: ConversationChangeOutcome };
   /** The devices connected now, oldest login first. */

@@ -171,6 +171,20 @@ describe.each(storeModes())('conversations (%s store)', (mode) => {
     await expect(hal.c.markRead('group_@TGS#nosuch')).rejects.toMatchObject({ code: 10007 });
   });
 
+  it('counts the unread count migration set (set_unread_msg_num) until the member reads the group', async () => {
+    const [max] = await rig.online('cv_max', 'cv_ned');
+    const created = await rest('group_open_http_svc/create_group', { Owner_Account: 'cv_ned', Type: 'Public', Name: 'moved', MemberList: [{ Member_Account: 'cv_max' }] });
+    const groupId = created.GroupId as string;
+    for (const t of ['a', 'b', 'c']) await rest('group_open_http_svc/send_group_msg', { GroupId: groupId, From_Account: 'cv_ned', Random: Math.floor(Math.random() * 1e9), MsgBody: TEXT(t) });
+    expect(await rest('group_open_http_svc/set_unread_msg_num', { GroupId: groupId, Member_Account: 'cv_max', UnreadMsgNum: 1 })).toMatchObject({ ErrorCode: 0 });
+    const unreadIn = async () => (await max.c.conversations()).conversations.find((v) => v.peer === groupId)?.unread;
+    expect(await unreadIn()).toBe(1);
+    await rest('group_open_http_svc/send_group_msg', { GroupId: groupId, From_Account: 'cv_ned', Random: Math.floor(Math.random() * 1e9), MsgBody: TEXT('d') });
+    expect(await unreadIn()).toBe(2);
+    await max.c.markRead(`group_${groupId}`);
+    expect(await unreadIn()).toBe(0);
+  });
+
   it('syncs only what changed after a cursor, and keeps the list across a crash', async () => {
     const [jo, kim] = await rig.online('cv_jo', 'cv_kim');
     await rig.server.importAccounts(['cv_lee']);
@@ -190,5 +204,21 @@ describe.each(storeModes())('conversations (%s store)', (mode) => {
     rig.clients.push(again);
     const list = (await again.conversations()).conversations;
     expect(list.map((v) => [v.peer, v.unread])).toEqual([['cv_kim', 2]]);
+  });
+});
+
+describe('conversations turned off (PARLEY_CONVERSATIONS=false)', () => {
+  const rig = hookedServer({ PARLEY_CONVERSATIONS: 'false' });
+
+  it('lists none and counts none, and messages still flow', async () => {
+    const [ora, pat] = await rig.online('cvx_ora', 'cvx_pat');
+    await ora.c.sendC2C('cvx_pat', TEXT('still works'));
+    await waitFor(() => received(pat.events, 'cvx_ora') === 1, 'Pat to receive the message');
+    expect(await pat.c.conversations()).toMatchObject({ conversations: [] });
+    expect(await pat.c.unreadCounts()).toEqual({ total: 0, c2c: 0, group: 0 });
+    await pat.c.markRead('c2c_cvx_ora');
+    expect(noticesOf(ora.events)).toEqual([]);
+    const list = await rig.server.rest('recentcontact/get_list', { From_Account: 'cvx_pat', TimeStamp: 0, StartIndex: 0, TopTimeStamp: 0, TopStartIndex: 0, AssistFlags: 7 });
+    expect(list).toMatchObject({ ErrorCode: 0, SessionItem: [], CompleteFlag: 1 });
   });
 });

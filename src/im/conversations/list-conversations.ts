@@ -12,6 +12,8 @@ import { forClients, entryOf } from '../stream-page.ts';
 import { defineCommand } from '../command.ts';
 import type { ImContext } from '../context.ts';
 import { policyOf } from '../groups/group-policy.ts';
+import { groupFromRecord, memberFromRecord } from '../groups/group-model.ts';
+import { importedReadSeq } from '../groups/import-rules.ts';
 import { type ConversationState, conversationId } from './conversation-state.ts';
 
 export interface ListOptions {
@@ -32,7 +34,10 @@ export interface ConversationList {
 
 /** A user's conversations (`userId` must be an account). */
 export async function listConversations(ctx: ImContext, userId: string, o: ListOptions): Promise<ConversationList> {
-  const [{ rows, head }, groups] = await Promise.all([ctx.actors.inbox(userId).call({ op: 'conversations' }), o.c2cOnly ? [] : ctx.store.groups.groupsOfUser(userId)]);
+  const { enabled, rows, head } = await ctx.actors.inbox(userId).call({ op: 'conversations' });
+  // The app keeps no conversations (PARLEY_CONVERSATIONS off): none are listed, none count unread.
+  if (!enabled) return { conversations: [], cursor: head };
+  const groups = o.c2cOnly ? [] : await ctx.store.groups.groupsOfUser(userId);
   const byKey = new Map(rows.map((r) => [conversationId(r.type, r.peer), r]));
   const now = ctx.now();
   const keepMs = ctx.limits.roamingRetentionS * 1000;
@@ -51,17 +56,26 @@ export async function listConversations(ctx: ImContext, userId: string, o: ListO
       const stream = groupStream(g.groupId);
       const groupHead = heads.get(stream) ?? 0;
       const row = byKey.get(conversationId('group', g.groupId)) ?? emptyGroupRow(g.groupId);
-      const readThrough = Math.max(row.readSeq, g.joinSeq);
       if (row.deleted && groupHead <= row.readSeq) return undefined;
+      const counts = policyOf(g.type).unread;
+      // Until the user reads the group here, migration may have set where they had read to.
+      const migrated = counts && row.readSeq === 0 && groupHead > 0 ? await migratedReadSeq(ctx, g.groupId, userId) : undefined;
+      const readThrough = row.readSeq > 0 ? Math.max(row.readSeq, g.joinSeq) : (migrated ?? g.joinSeq);
       const last = groupHead > g.joinSeq ? (await ctx.store.messages.readEntriesBefore(stream, groupHead + 1, 1))[0] : undefined;
-      const unread = policyOf(g.type).unread ? Math.max(0, groupHead - readThrough) : 0;
-      const view = viewOf({ ...row, readSeq: readThrough }, last?.time ?? g.joinedAt, unread);
+      const unread = counts ? Math.max(0, groupHead - readThrough) : 0;
+      const view = viewOf({ ...row, readSeq: readThrough }, last?.time ?? 0, unread);
       return last && o.withLastMessage ? { ...view, lastMessage: { stream, seq: last.seq, entry: forClients(entryOf(last)) } } : view;
     }),
   );
   for (const v of groupViews) if (v) views.push(v);
   if (o.withLastMessage) await attachLastC2C(ctx, userId, views, byKey);
   return { conversations: views.sort(byPinThenTime), cursor: head };
+}
+
+/** The read position migration gave a member (import_group_member UnreadMsgNum, set_unread_msg_num; import-rules.ts). */
+async function migratedReadSeq(ctx: ImContext, groupId: string, userId: string): Promise<number | undefined> {
+  const [member, group] = await Promise.all([ctx.store.groups.getMember(groupId, userId), ctx.store.groups.getGroup(groupId)]);
+  return member && group ? importedReadSeq(memberFromRecord(member).profile, groupFromRecord(group).profile) : undefined;
 }
 
 const viewOf = (r: ConversationState, lastTime: number, unread: number): ConversationView => ({

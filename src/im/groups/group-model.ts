@@ -91,8 +91,8 @@ export interface MemberProfile {
   /**
    * An unread count set by migration (import_group_member UnreadMsgNum, set_unread_msg_num):
    * `count` messages unread when the group's head was `atSeq`, i.e. the member had read up to
-   * `atSeq − count`. Parley keeps no unread counters yet; `importedReadSeq` (import-rules.ts) is how
-   * they are to read it. Absent = never set.
+   * `atSeq − count`. The conversation list (conversations/list-conversations.ts) reads it through
+   * `importedReadSeq` (import-rules.ts) until the member reads the group. Absent = never set.
    */
   unreadImported?: { readonly count: number; readonly atSeq: number };
 }

@@ -1,7 +1,7 @@
 /**
  * `group.setUnread` (REST set_unread_msg_num, migration): a member's unread count, clamped to the
- * group's message count and kept with the member (Parley keeps no unread counters yet; see
- * MemberProfile.unreadImported). Nothing happens, successfully, in types without unread counts
+ * group's message count and kept with the member (MemberProfile.unreadImported), which the
+ * conversation list counts from until the member reads the group. Nothing happens, successfully, in types without unread counts
  * (Meeting/ChatRoom, AVChatRoom); a non-member is refused with 10007.
  */
 import { z } from 'zod';
