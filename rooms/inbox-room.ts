@@ -27,6 +27,9 @@ import { type StateChangedData, makeEvent } from '../src/protocol/events.ts';
 import { inboxStream } from '../src/protocol/streams.ts';
 import type { ActorRoomOptions } from './room-deps.ts';
 
+/** WebSocket close code of a connection lost without a close frame (RFC 6455 §7.1.5). */
+const ABNORMAL_CLOSURE = 1006;
+
 interface JoinOptions {
   readonly platform?: Platform;
 }
@@ -147,7 +150,9 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       const info = client.userData as DeviceInfo;
       const consented = code === 4000 || code === 1000;
       const kicked = code === CloseCode.Kicked || code === CloseCode.ReplacedByNewLogin;
-      this.#stateChanged(consented ? 'Logout' : 'Disconnect', consented ? 'Unregister' : kicked ? 'Kicked' : 'LinkClose', info.platform);
+      // 1006: the link died without a close (no heartbeat answered), and the device did not resume within the window.
+      const reason = consented ? 'Unregister' : kicked ? 'Kicked' : code === ABNORMAL_CLOSURE ? 'TimeOut' : 'LinkClose';
+      this.#stateChanged(consented ? 'Logout' : 'Disconnect', reason, info.platform);
       if (this.#devices.count === 0) this.#announceStatus('Offline');
     }
     if (this.clients.length === 0) this.#offline();

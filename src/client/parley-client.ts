@@ -379,6 +379,17 @@ export class ParleyClient {
     if (this.#room) terminate(this.#room);
   }
 
+  /** For tests and tools: the device vanishes (a dead network, a killed app): its socket drops without a word and it never comes back. */
+  vanish(): void {
+    this.#setState('closed');
+    this.#rejectWaiters(new Error('client closed'));
+    const room = this.#room;
+    this.#room = undefined;
+    if (!room) return;
+    room.reconnection.maxRetries = 0;
+    terminate(room);
+  }
+
   // ---- connection ------------------------------------------------------------------------------
 
   /** Asks each endpoint in turn (starting with the last that answered) for a seat in the inbox. */

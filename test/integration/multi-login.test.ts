@@ -60,3 +60,28 @@ describe('multi-login policy (dual, 2 Web logins)', () => {
     expect([second.state, third.state]).toEqual(['connected', 'connected']);
   });
 });
+
+describe('a device that vanishes', () => {
+  let server: ParleyProcess;
+  let hook: Webhook;
+
+  beforeAll(async () => {
+    hook = await Webhook.start();
+    server = await ParleyProcess.start({ env: { PARLEY_CALLBACK_URL: hook.url, PARLEY_RECONNECT_WINDOW_S: '1' } });
+    await server.importAccounts(['ml_cat']);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await hook?.close();
+  });
+
+  it('is reported as a Disconnect with Reason TimeOut once its reconnection window passed', async () => {
+    const phone = await server.login('ml_cat', { platform: 'Android' });
+    phone.vanish();
+    const ofCat = (h: { body: Record<string, unknown> }) => (h.body.Info as { To_Account: string }).To_Account === 'ml_cat';
+    await waitFor(() => hook.of('State.StateChange', ofCat).length >= 2, 'the login and the disconnect');
+    expect(hook.of('State.StateChange', ofCat)[1].body).toMatchObject({ Info: { Action: 'Disconnect', To_Account: 'ml_cat', Reason: 'TimeOut' } });
+    expect((await server.rest('openim/query_online_status', { To_Account: ['ml_cat'] })).QueryResult).toEqual([{ To_Account: 'ml_cat', Status: 'Offline' }]);
+  });
+});
