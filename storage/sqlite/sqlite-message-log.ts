@@ -87,6 +87,8 @@ export class SqliteMessageLog implements MessageLog {
       head: db.prepare('SELECT last_seq FROM streams WHERE stream_id = ?'),
       putRow: db.prepare('INSERT OR REPLACE INTO projections (stream_id, key, seq, state) VALUES (?, ?, ?, ?)'),
       deleteRow: db.prepare('DELETE FROM projections WHERE stream_id = ? AND key = ?'),
+      // The head and the projection's position in one statement, for appends that carry a projection.
+      setLastProjected: db.prepare('UPDATE streams SET last_seq = max(last_seq, ?), projected_upto = max(projected_upto, ?) WHERE stream_id = ?'),
       setProjected: db.prepare('UPDATE streams SET projected_upto = ? WHERE stream_id = ? AND projected_upto < ?'),
       projected: db.prepare('SELECT projected_upto FROM streams WHERE stream_id = ?'),
       projection: db.prepare('SELECT key, seq, state FROM projections WHERE stream_id = ?'),
@@ -203,8 +205,12 @@ export class SqliteMessageLog implements MessageLog {
       if (e.idemKey !== undefined) this.#sql.idem.run(streamId, e.idemKey, e.seq, e.idemExpiresAt ?? 0);
       if (e.seq > last) last = e.seq;
     }
-    this.#sql.setLast.run(last, streamId, last);
-    if (p.projection) this.#project(streamId, p.projection);
+    if (p.projection) {
+      this.#project(streamId, p.projection);
+      this.#sql.setLastProjected.run(last, p.projection.appliedSeq, streamId);
+    } else {
+      this.#sql.setLast.run(last, streamId, last);
+    }
   }
 
   #project(streamId: string, w: ProjectionWrite): void {
@@ -212,7 +218,6 @@ export class SqliteMessageLog implements MessageLog {
       if (r.state === '') this.#sql.deleteRow.run(streamId, r.key);
       else this.#sql.putRow.run(streamId, r.key, r.seq, r.state);
     }
-    this.#sql.setProjected.run(w.appliedSeq, streamId, w.appliedSeq);
   }
 
   async readProjection(streamId: string): Promise<Projection> {
