@@ -3,7 +3,7 @@
  * `conversation` notice it appends (conversation-state.ts folds it into the row), or none when
  * nothing would change. Commands resolve what the inbox cannot know first (a group's head SEQ).
  */
-import type { MessageLog } from '../../../storage/store.ts';
+import type { MessageLog, StoredEntry } from '../../../storage/store.ts';
 import type { C2CMessage, ConversationNotice } from '../../protocol/entries.ts';
 import { FLAG_DELETED } from '../../protocol/entries.ts';
 import { imError } from '../../protocol/errors.ts';
@@ -66,6 +66,8 @@ export async function planChange(side: InboxSide, c: ConversationChange): Promis
       if (c.kind === 'pin' && side.pinned >= MAX_PINNED) throw imError('ContactPinnedLimit', { userId: side.me, max: MAX_PINNED });
       return { notice: { ...base, change: c.kind }, outcome: { ...unchanged.outcome, changed: true } };
     case 'delete': {
+      // A C2C conversation never had a row: nothing to delete (a group's is listed from membership).
+      if (!row && c.groupSeq === undefined) return unchanged;
       if (c.clearHistory) await clearHistory(side, c.conversationId);
       const notice: ConversationNotice = { ...base, change: 'delete', ...(c.groupSeq !== undefined ? { readSeq: c.groupSeq } : {}), ...(c.clearHistory ? { clearHistory: true } : {}) };
       return { notice, outcome: { changed: true, unreadBefore, unread: 0, readTime: row?.readTime ?? 0 } };
@@ -94,32 +96,33 @@ async function readPosition(side: InboxSide, c: Extract<ConversationChange, { ki
 /** Page size of walks through a conversation's messages. */
 const PAGE = 200;
 
-/** SEQs of the messages counted unread after `readTime`, newest first, at most the row's unread count. */
-async function unreadAfter(side: InboxSide, row: ConversationState, readTime: number): Promise<number[]> {
-  const seqs: number[] = [];
+/** The inbox's copies of messages with `peer` sent after `minTime`, newest first, page by page (the roaming index). */
+async function* conversationRows(side: InboxSide, peer: string, minTime: number): AsyncGenerator<StoredEntry> {
   let before: { time: number; seq: number } | undefined;
-  while (seqs.length < row.unread) {
-    const page = await side.log.readConversation({ streamId: side.streamId, peer: row.peer, minTime: readTime + 1, maxTime: Number.MAX_SAFE_INTEGER, limit: PAGE, ...(before ? { before } : {}) });
-    for (const e of page) {
-      if (e.seq > row.readSeq && (e.flags & FLAG_DELETED) === 0 && countsUnread(side.me, JSON.parse(e.payload) as C2CMessage)) seqs.push(e.seq);
-    }
-    if (page.length < PAGE) break;
+  for (;;) {
+    const page = await side.log.readConversation({ streamId: side.streamId, peer, minTime, maxTime: Number.MAX_SAFE_INTEGER, limit: PAGE, ...(before ? { before } : {}) });
+    yield* page;
+    if (page.length < PAGE) return;
     const last = page[page.length - 1];
     before = { time: last.time, seq: last.seq };
   }
-  return seqs.slice(0, row.unread);
+}
+
+/** SEQs of the messages counted unread after `readTime`, newest first, at most the row's unread count. */
+async function unreadAfter(side: InboxSide, row: ConversationState, readTime: number): Promise<number[]> {
+  const seqs: number[] = [];
+  for await (const e of conversationRows(side, row.peer, readTime + 1)) {
+    if (seqs.length === row.unread) break;
+    if (e.seq > row.readSeq && (e.flags & FLAG_DELETED) === 0 && countsUnread(side.me, JSON.parse(e.payload) as C2CMessage)) seqs.push(e.seq);
+  }
+  return seqs;
 }
 
 /** Deletes every copy of a C2C conversation's messages in this inbox (Tencent ClearRamble); a group's history is not the user's to delete. */
 async function clearHistory(side: InboxSide, conversationId: string): Promise<void> {
   const parsed = parseConversationId(conversationId);
   if (parsed?.type !== 'c2c') return;
-  let before: { time: number; seq: number } | undefined;
-  for (;;) {
-    const page = await side.log.readConversation({ streamId: side.streamId, peer: parsed.peer, minTime: 0, maxTime: Number.MAX_SAFE_INTEGER, limit: PAGE, ...(before ? { before } : {}) });
-    for (const e of page) if ((e.flags & FLAG_DELETED) === 0) await side.log.updateEntry(side.streamId, e.seq, { flags: e.flags | FLAG_DELETED });
-    if (page.length < PAGE) return;
-    const last = page[page.length - 1];
-    before = { time: last.time, seq: last.seq };
+  for await (const e of conversationRows(side, parsed.peer, 0)) {
+    if ((e.flags & FLAG_DELETED) === 0) await side.log.updateEntry(side.streamId, e.seq, { flags: e.flags | FLAG_DELETED });
   }
 }

@@ -37,8 +37,11 @@ async function checkedConversation(ctx: ImContext, id: string, missing: ErrorNam
 
 /** The group's head SEQ, where `userId` is a member. */
 async function groupHead(ctx: ImContext, userId: string, groupId: string): Promise<number> {
-  const mine = await ctx.store.groups.groupsOfUser(userId);
-  if (!mine.some((g) => g.groupId === groupId)) throw imError('NotGroupMember', { userId, groupId });
+  if (!(await ctx.store.groups.getMember(groupId, userId))) throw imError('NotGroupMember', { userId, groupId });
+  return headOf(ctx, groupId);
+}
+
+async function headOf(ctx: ImContext, groupId: string): Promise<number> {
   const stream = groupStream(groupId);
   return (await ctx.store.messages.headSeqs([stream])).get(stream) ?? 0;
 }
@@ -84,9 +87,8 @@ export const deleteConversationCommand = defineCommand({
     const userId = await subjectOf(ctx, caller, i.userId, 'ContactAccountNotFound');
     const parsed = parseConversationId(i.conversationId);
     if (!parsed) throw imError('ContactInvalidParam', { detail: `${JSON.stringify(i.conversationId)} is not a conversation id` });
-    // A group the user has left has no conversation to delete; its read position is the group's head.
-    const stream = groupStream(parsed.peer);
-    const groupSeq = parsed.type === 'group' ? ((await ctx.store.messages.headSeqs([stream])).get(stream) ?? 0) : undefined;
+    // A group's conversation is hidden through the group's head (one the user has left has none to delete).
+    const groupSeq = parsed.type === 'group' ? await headOf(ctx, parsed.peer) : undefined;
     const change = { kind: 'delete' as const, conversationId: i.conversationId, operator: caller.userId, clearHistory: i.clearHistory, ...(groupSeq !== undefined ? { groupSeq } : {}) };
     await ctx.actors.inbox(userId).call({ op: 'changeConversation', change });
   },
@@ -105,7 +107,7 @@ export const unreadCountsCommand = defineCommand({
   run: async (ctx, caller, i): Promise<UnreadAnswer> => {
     if (i.peers && i.peers.length > MAX_UNREAD_PEERS) throw imError('C2CInvalidParam', { detail: `Peer_Account holds ${i.peers.length} accounts, at most ${MAX_UNREAD_PEERS} are allowed` });
     const userId = await subjectOf(ctx, caller, i.userId, 'ToAccountNotFound');
-    const list = await listConversations(ctx, userId, { withLastMessage: false, c2cOnly: !!i.peers || caller.kind === 'admin' });
+    const list = await listConversations(ctx, userId, { withLastMessage: false, countsOnly: true, c2cOnly: !!i.peers || caller.kind === 'admin' });
     let c2c = 0;
     let group = 0;
     const perPeer = new Map<string, number>();

@@ -23,6 +23,8 @@ export interface ListOptions {
   readonly withLastMessage: boolean;
   /** Leave the group conversations out. */
   readonly c2cOnly?: boolean;
+  /** Only the unread counts are wanted: group conversations are not read for their last message's time (it stays 0). */
+  readonly countsOnly?: boolean;
 }
 
 export interface ConversationList {
@@ -61,7 +63,7 @@ export async function listConversations(ctx: ImContext, userId: string, o: ListO
       // Until the user reads the group here, migration may have set where they had read to.
       const migrated = counts && row.readSeq === 0 && groupHead > 0 ? await migratedReadSeq(ctx, g.groupId, userId) : undefined;
       const readThrough = row.readSeq > 0 ? Math.max(row.readSeq, g.joinSeq) : (migrated ?? g.joinSeq);
-      const last = groupHead > g.joinSeq ? (await ctx.store.messages.readEntriesBefore(stream, groupHead + 1, 1))[0] : undefined;
+      const last = groupHead > g.joinSeq && !o.countsOnly ? (await ctx.store.messages.readEntriesBefore(stream, groupHead + 1, 1))[0] : undefined;
       const unread = counts ? Math.max(0, groupHead - readThrough) : 0;
       const view = viewOf({ ...row, readSeq: readThrough }, last?.time ?? 0, unread);
       return last && o.withLastMessage ? { ...view, lastMessage: { stream, seq: last.seq, entry: forClients(entryOf(last)) } } : view;
