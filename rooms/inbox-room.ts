@@ -8,6 +8,7 @@ import { actorIdOf } from '../src/cluster/room-ids.ts';
 import { LiveEvent } from '../src/cluster/fan-out.ts';
 import type { C2CChange, C2CChangeOutcome, C2CDeliverOptions, C2CDelivery, Handlers, InboxProtocol } from '../src/im/actor-api.ts';
 import { msgKeySecond } from '../src/im/c2c/msg-key.ts';
+import { NO_GROUPS } from '../src/im/conversations/contact-state.ts';
 import { announceStatus } from '../src/im/presence/announce-status.ts';
 import { CloseCode, closeAction } from '../src/protocol/close-codes.ts';
 import { type OpRequest, type Platform, REQUEST } from '../src/protocol/client-ops.ts';
@@ -49,9 +50,10 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     conversations: () =>
       this.serve(async () => {
         const book = await this.#stream.conversations();
-        return { enabled: book !== undefined, rows: book ? [...book.all()] : [], head: this.#stream.head ?? 0 };
+        return { enabled: book !== undefined, rows: book ? [...book.all()] : [], groups: book?.groups() ?? NO_GROUPS, marks: book ? [...book.marks()] : [], head: this.#stream.head ?? 0 };
       }),
     changeConversation: (c) => this.serve(() => this.#stream.changeConversation(c.change, this.deps.im.now())),
+    changeContacts: (c) => this.serve(() => this.#stream.changeContacts(c.change, c.operator, this.deps.im.now())),
     deleteAccount: () => this.deleteAccount(),
     flushEvents: () => this.flushEvents(),
   };

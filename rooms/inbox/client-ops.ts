@@ -9,6 +9,15 @@ import { deleteC2CCommand, recallC2CCommand } from '../../src/im/c2c/change.ts';
 import { queryStatusCommand } from '../../src/im/presence/query-status.ts';
 import { deleteConversationCommand, pinConversationCommand, readConversationCommand, unreadCountsCommand } from '../../src/im/conversations/conversation-commands.ts';
 import { listConversationsCommand } from '../../src/im/conversations/list-conversations.ts';
+import {
+  createContactGroupCommand,
+  deleteContactGroupsCommand,
+  listContactsCommand,
+  markContactsCommand,
+  updateContactGroupCommand,
+  type ContactView,
+} from '../../src/im/conversations/contact-commands.ts';
+import type { ContactChangeOutcome } from '../../src/im/conversations/change-contacts.ts';
 import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
 import type { MemberPage } from '../../src/im/actor-api.ts';
@@ -55,6 +64,12 @@ import {
   userStatusArgs,
   deleteC2CArgs,
   conversationsArgs,
+  contactsArgs,
+  createContactGroupArgs,
+  deleteContactGroupsArgs,
+  renameContactGroupArgs,
+  contactGroupConversationsArgs,
+  markConversationsArgs,
   readConversationArgs,
   pinConversationArgs,
   deleteConversationArgs,
@@ -135,6 +150,9 @@ function membersResult(page: MemberPage, im: ImContext): GroupMembersResult {
     }),
   };
 }
+
+const contactMarks = (v: ContactView) => ({ conversationId: v.conversationId, marks: v.bits, customMark: v.custom, groupIds: v.groupIds, time: v.time });
+const contactResults = (o: ContactChangeOutcome) => o.results.map((r) => ({ conversationId: r.conversationId, code: r.code }));
 
 /** Op name → handler. A Map: op names come off the wire, and `__proto__` or `toString` must find nothing. */
 export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
@@ -218,6 +236,22 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.PinConversation, { args: pinConversationArgs, runs: pinConversationCommand, input: (a) => a }),
   clientOp(Op.DeleteConversation, { args: deleteConversationArgs, runs: deleteConversationCommand, input: (a) => a }),
   clientOp(Op.UnreadCounts, { args: unreadCountsArgs, runs: unreadCountsCommand, input: (a) => a, output: (a) => ({ total: a.total, c2c: a.c2c, group: a.group, ...(a.peers ? { peers: a.peers } : {}) }) }),
+  clientOp(Op.Contacts, { args: contactsArgs, runs: listContactsCommand, input: () => ({ limit: 1000 }), output: (o) => ({ groups: o.groups, conversations: o.conversations.map(contactMarks) }) }),
+  clientOp(Op.CreateContactGroup, { args: createContactGroupArgs, runs: createContactGroupCommand, input: (a) => a, output: (o) => ({ group: o.groups[0], results: contactResults(o) }) }),
+  clientOp(Op.DeleteContactGroups, { args: deleteContactGroupsArgs, runs: deleteContactGroupsCommand, input: (a) => a, output: (o) => ({ groups: o.groups }) }),
+  clientOp(Op.RenameContactGroup, { args: renameContactGroupArgs, runs: updateContactGroupCommand, input: (a) => ({ kind: 'rename' as const, ...a }), output: (o) => o.groups[0] }),
+  clientOp(Op.ContactGroupConversations, {
+    args: contactGroupConversationsArgs,
+    runs: updateContactGroupCommand,
+    input: (a) => ({ kind: 'conversations' as const, name: a.name, items: [...(a.add ?? []).map((conversationId) => ({ conversationId, remove: false })), ...(a.remove ?? []).map((conversationId) => ({ conversationId, remove: true }))] }),
+    output: (o) => ({ group: o.groups[0], results: contactResults(o) }),
+  }),
+  clientOp(Op.MarkConversations, {
+    args: markConversationsArgs,
+    runs: markContactsCommand,
+    input: (a) => ({ items: a.items.map((i) => ({ conversationId: i.conversationId, ...(i.set ? { set: i.set } : {}), ...(i.clear ? { clear: i.clear } : {}), ...(i.customMark !== undefined ? { custom: i.customMark } : {}) })) }),
+    output: (o: ContactChangeOutcome) => ({ results: contactResults(o) }),
+  }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

@@ -7,6 +7,8 @@ import type { C2CChange, C2CChangeOutcome, C2CDeliverOptions, C2CDelivery } from
 import { findC2CCopy } from '../../src/im/c2c/find-copy.ts';
 import { countsUnread } from '../../src/im/conversations/conversation-state.ts';
 import { type ConversationChange, type ConversationChangeOutcome, planChange } from '../../src/im/conversations/change-conversation.ts';
+import { type ContactChange, type ContactChangeOutcome, planContacts } from '../../src/im/conversations/change-contacts.ts';
+import { imError } from '../../src/protocol/errors.ts';
 import { entryOf, forClients } from '../../src/im/stream-page.ts';
 import { type C2CChangeNotice, type C2CMessage, type Entry, FLAG_DELETED, FLAG_RECALLED, type InboxOnlyEntry, type StreamEvent } from '../../src/protocol/entries.ts';
 import type { ParleyEvent } from '../../src/protocol/events.ts';
@@ -44,6 +46,8 @@ export class InboxStream {
   #closed = false;
   /** Events were emitted through this inbox (a device came or went), so closing must see them published. */
   #emitted = false;
+  /** The last conversation change queued: they run one at a time, each planned on the state its predecessor left. */
+  #changes: Promise<unknown> = Promise.resolve();
   /** Imports being stored, by MsgSeq, MsgRandom and time; bounded by the calls in flight. */
   readonly #importing = new Map<string, Promise<C2CDelivery>>();
 
@@ -202,7 +206,11 @@ export class InboxStream {
   }
 
   /** Applies a change to one conversation (change-conversation.ts): its notice is appended, and so folded, before the answer. */
-  async changeConversation(change: ConversationChange, now: number): Promise<ConversationChangeOutcome> {
+  changeConversation(change: ConversationChange, now: number): Promise<ConversationChangeOutcome> {
+    return this.#oneAtATime(() => this.#changeConversation(change, now));
+  }
+
+  async #changeConversation(change: ConversationChange, now: number): Promise<ConversationChangeOutcome> {
     const book = await this.conversations();
     if (!book) return { changed: false, unreadBefore: 0, unread: 0, readTime: 0 };
     let totalUnread = 0;
@@ -215,6 +223,29 @@ export class InboxStream {
     const { notice, outcome } = await planChange(side, change);
     if (notice) await this.appendNotice(notice);
     return outcome;
+  }
+
+  /**
+   * Applies a change to the conversation groups or marks (change-contacts.ts): its notice is
+   * appended, and so folded, before the answer. They are part of the conversation list: an app
+   * that keeps none (PARLEY_CONVERSATIONS off) has none to change.
+   */
+  changeContacts(change: ContactChange, operator: string, now: number): Promise<ContactChangeOutcome> {
+    return this.#oneAtATime(async () => {
+      const book = await this.conversations();
+      if (!book) throw imError('ContactInvalidParam', { detail: 'this app keeps no conversation list (PARLEY_CONVERSATIONS is off), so no conversation groups or marks' });
+      const side = { me: this.#o.userId, groups: book.groups(), mark: (id: string) => book.mark(id), marked: book.marked, now, operator };
+      const { notice, outcome } = planContacts(side, change);
+      if (notice) await this.appendNotice(notice);
+      return outcome;
+    });
+  }
+
+  /** Runs `fn` after every change queued before it has been stored (or failed). */
+  #oneAtATime<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#changes.then(fn);
+    this.#changes = run.catch(() => undefined);
+    return run;
   }
 
   /** Records events of this user that are not inbox entries (state changes); published at least once. */

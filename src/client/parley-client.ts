@@ -32,6 +32,11 @@ import {
   type UserStatusResult,
   type ConversationsResult,
   type UnreadCountsResult,
+  type ContactsResult,
+  type ContactGroupChanged,
+  type ContactGroupView,
+  type ContactResultView,
+  type MarkConversationsArgs,
   type SendGroupArgs,
   type SendGroupResult,
   ServerMessage,
@@ -212,6 +217,36 @@ export class ParleyClient {
   /** Unread messages in all, of C2C and of groups, and per peer for `peers` (at most 10). */
   unreadCounts(peers?: readonly string[]): Promise<UnreadCountsResult> {
     return this.call(Op.UnreadCounts, peers ? { peers: [...peers] } : {});
+  }
+
+  // ---- conversation groups and marks (they reach this user's other devices as `contact` entries) --
+
+  /** The conversation groups and every marked or grouped conversation. */
+  contacts(): Promise<ContactsResult> {
+    return this.call(Op.Contacts, {});
+  }
+
+  createContactGroup(name: string, conversationIds: readonly string[] = []): Promise<ContactGroupChanged> {
+    return this.call(Op.CreateContactGroup, { name, conversationIds: [...conversationIds] });
+  }
+
+  /** Deletes conversation groups; their conversations stay, in no group. */
+  deleteContactGroups(names: readonly string[]): Promise<{ readonly groups: readonly ContactGroupView[] }> {
+    return this.call(Op.DeleteContactGroups, { names: [...names] });
+  }
+
+  renameContactGroup(name: string, newName: string): Promise<ContactGroupView> {
+    return this.call(Op.RenameContactGroup, { name, newName });
+  }
+
+  /** Puts conversations into the group named and takes others out. */
+  groupConversations(name: string, change: { readonly add?: readonly string[]; readonly remove?: readonly string[] }): Promise<ContactGroupChanged> {
+    return this.call(Op.ContactGroupConversations, { name, ...(change.add ? { add: [...change.add] } : {}), ...(change.remove ? { remove: [...change.remove] } : {}) });
+  }
+
+  /** Sets and clears standard mark bits, and sets custom marks, of up to 100 conversations. */
+  markConversations(items: MarkConversationsArgs['items']): Promise<{ readonly results: readonly ContactResultView[] }> {
+    return this.call(Op.MarkConversations, { items });
   }
 
   sendGroup(groupId: string, body: readonly MsgElem[], opts: Omit<SendGroupArgs, 'groupId' | 'body'> = {}): Promise<SendGroupResult> {

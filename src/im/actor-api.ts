@@ -10,9 +10,20 @@ import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
 import type { ConversationChange, ConversationChangeOutcome } from './conversations/change-conversation.ts';
 import type { ConversationState } from './conversations/conversation-state.ts';
+import type { ContactChange, ContactChangeOutcome } from './conversations/change-contacts.ts';
+import type { ContactGroupsState, ContactMarkState } from './conversations/contact-state.ts';
 import type { ApplyJoinOption, GroupInfo, InviteJoinOption, Member, MemberProfile } from './groups/group-model.ts';
 
 type MsgFlag = MemberProfile['msgFlag'];
+
+/** What an inbox keeps of its user's conversations. */
+export interface ConversationBookView {
+  readonly enabled: boolean;
+  readonly rows: readonly ConversationState[];
+  readonly groups: ContactGroupsState;
+  readonly marks: readonly ContactMarkState[];
+  readonly head: number;
+}
 
 /**
  * An actor protocol: each command's arguments and result, by command name (declared as a `type`,
@@ -93,11 +104,14 @@ export type InboxProtocol = {
   changeC2C: { args: { readonly change: C2CChange }; result: C2CChangeOutcome };
   /**
    * The user's conversation rows (deleted ones included) and the inbox's head SEQ
-   * (conversations/conversation-state.ts); `enabled` false where the app keeps none (PARLEY_CONVERSATIONS).
+   * (conversations/conversation-state.ts), with the conversation groups and marks (contact-state.ts);
+   * `enabled` false where the app keeps none (PARLEY_CONVERSATIONS).
    */
-  conversations: { args: Record<never, never>; result: { readonly enabled: boolean; readonly rows: readonly ConversationState[]; readonly head: number } };
+  conversations: { args: Record<never, never>; result: ConversationBookView };
   /** Reads, pins, unpins or deletes one conversation of the user (conversations/change-conversation.ts). */
   changeConversation: { args: { readonly change: ConversationChange }; result: ConversationChangeOutcome };
+  /** Changes the user's conversation groups or marks (conversations/change-contacts.ts); `operator` is who asks. */
+  changeContacts: { args: { readonly change: ContactChange; readonly operator: string }; result: ContactChangeOutcome };
   /** The devices connected now, oldest login first. */
   devices: { args: Record<never, never>; result: readonly { readonly platform: Platform }[] };
   /** Closes every device session (REST kick). */

@@ -59,6 +59,12 @@ export const Op = {
   PinConversation: 'conversation.pin',
   DeleteConversation: 'conversation.delete',
   UnreadCounts: 'conversation.unread',
+  Contacts: 'contact.list',
+  CreateContactGroup: 'contact.group.create',
+  DeleteContactGroups: 'contact.group.delete',
+  RenameContactGroup: 'contact.group.rename',
+  ContactGroupConversations: 'contact.group.conversations',
+  MarkConversations: 'contact.mark',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -642,6 +648,10 @@ export interface ConversationView {
   readonly pinnedAt: number;
   /** Only in answers with `since`: the conversation was deleted. */
   readonly deleted?: true;
+  /** Its standard mark's set bits (0 star, 1 unread, 2 fold, 3 hide; 32–63 the app's), custom mark and conversation groups, when it has any. */
+  readonly marks?: readonly number[];
+  readonly customMark?: string;
+  readonly contactGroups?: readonly string[];
 }
 export interface ConversationsResult {
   readonly conversations: readonly ConversationView[];
@@ -670,6 +680,52 @@ export interface UnreadCountsResult {
   readonly group: number;
   readonly peers?: readonly { readonly userId: string; readonly unread: number }[];
 }
+
+export const contactsArgs = z.object({});
+/** A conversation group (Tencent's conversation group, a named folder of conversations; not an IM group). */
+export interface ContactGroupView {
+  readonly id: number;
+  readonly name: string;
+}
+/** One conversation's marks and conversation groups (by id). */
+export interface ContactMarksView {
+  readonly conversationId: string;
+  readonly marks: readonly number[];
+  readonly customMark: string;
+  readonly groupIds: readonly number[];
+  /** Last changed, Unix ms. */
+  readonly time: number;
+}
+/** Per conversation of a change: 0, or the code it failed with alone (51007 its group does not exist, 51008 past 1,000 marked). */
+export interface ContactResultView {
+  readonly conversationId: string;
+  readonly code: number;
+}
+/** The caller's conversation groups and every marked or grouped conversation (Tencent's getConversationGroupList). */
+export interface ContactsResult {
+  readonly groups: readonly ContactGroupView[];
+  readonly conversations: readonly ContactMarksView[];
+}
+/** Creates a conversation group (≤ 20, names ≤ 32 bytes), with conversations in it (Tencent's createConversationGroup). */
+export const createContactGroupArgs = z.object({ name: z.string(), conversationIds: z.array(conversationIdArg).optional() });
+export type CreateContactGroupArgs = z.infer<typeof createContactGroupArgs>;
+export interface ContactGroupChanged {
+  readonly group: ContactGroupView;
+  readonly results: readonly ContactResultView[];
+}
+/** Deletes conversation groups by name; their conversations stay (Tencent's deleteConversationGroup). */
+export const deleteContactGroupsArgs = z.object({ names: z.array(z.string()).min(1) });
+export type DeleteContactGroupsArgs = z.infer<typeof deleteContactGroupsArgs>;
+export const renameContactGroupArgs = z.object({ name: z.string(), newName: z.string() });
+export type RenameContactGroupArgs = z.infer<typeof renameContactGroupArgs>;
+/** Adds conversations to a group and takes others out (Tencent's addConversationsToGroup / deleteConversationsFromGroup). */
+export const contactGroupConversationsArgs = z.object({ name: z.string(), add: z.array(conversationIdArg).optional(), remove: z.array(conversationIdArg).optional() });
+export type ContactGroupConversationsArgs = z.infer<typeof contactGroupConversationsArgs>;
+/** Sets or clears standard mark bits and sets the custom mark of up to 100 conversations (Tencent's markConversation / setConversationCustomData). */
+export const markConversationsArgs = z.object({
+  items: z.array(z.object({ conversationId: conversationIdArg, set: z.array(z.number().int()).optional(), clear: z.array(z.number().int()).optional(), customMark: z.string().optional() })),
+});
+export type MarkConversationsArgs = z.infer<typeof markConversationsArgs>;
 
 /** Arguments and results per op, for the SDK's typed `call`. */
 export interface OpTypes {
@@ -723,6 +779,12 @@ export interface OpTypes {
   [Op.PinConversation]: { args: PinConversationArgs; result: void };
   [Op.DeleteConversation]: { args: DeleteConversationArgs; result: void };
   [Op.UnreadCounts]: { args: UnreadCountsArgs; result: UnreadCountsResult };
+  [Op.Contacts]: { args: Record<string, never>; result: ContactsResult };
+  [Op.CreateContactGroup]: { args: CreateContactGroupArgs; result: ContactGroupChanged };
+  [Op.DeleteContactGroups]: { args: DeleteContactGroupsArgs; result: { readonly groups: readonly ContactGroupView[] } };
+  [Op.RenameContactGroup]: { args: RenameContactGroupArgs; result: ContactGroupView };
+  [Op.ContactGroupConversations]: { args: ContactGroupConversationsArgs; result: ContactGroupChanged };
+  [Op.MarkConversations]: { args: MarkConversationsArgs; result: { readonly results: readonly ContactResultView[] } };
 }
 
 /** Body of `POST /connect`. */

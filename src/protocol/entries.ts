@@ -334,6 +334,38 @@ export interface ConversationNotice {
 }
 
 /**
+ * A change to the user's conversation groups or conversation marks (Tencent's conversation groups
+ * and marks, which live apart from the conversation list: a conversation can be marked or grouped
+ * whether it is listed or not). It carries the state after the change, so each device sets it:
+ * `groups` (every group, when they changed), and per conversation its marks and groups as they are
+ * now; a conversation with no mark, custom mark or group left is unmarked. `deletedGroups` are
+ * deleted groups: every conversation leaves them.
+ */
+export interface ContactNotice {
+  readonly kind: 'contact';
+  readonly time: number;
+  readonly groups?: readonly ContactGroupItem[];
+  readonly deletedGroups?: readonly number[];
+  readonly marks?: readonly ContactMarkItem[];
+  /** The user, or the App admin's identifier (recentcontact/*_contact_group, mark_contact). */
+  readonly operator: string;
+}
+
+/** A conversation group: its id (never reused for the user) and name. */
+export interface ContactGroupItem {
+  readonly id: number;
+  readonly name: string;
+}
+
+/** One conversation's marks: the standard mark's set bits (0–63), the custom mark, and the ids of its groups. */
+export interface ContactMarkItem {
+  readonly conversationId: string;
+  readonly bits: readonly number[];
+  readonly custom: string;
+  readonly groupIds: readonly number[];
+}
+
+/**
  * A friend came online (their first device connected) or went offline (their last device left):
  * pushed live to their mutual friends online when the app turns it on (PARLEY_FRIEND_STATUS_PUSH;
  * Tencent's onUserStatusChanged). Never stored: a device that was away asks `user.status`.
@@ -346,9 +378,9 @@ export interface UserStatusNotice {
 }
 
 /** What a user's inbox holds besides C2C messages: notices, kept with a SEQ so every device syncs them. */
-export type InboxOnlyEntry = InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice;
+export type InboxOnlyEntry = InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice | ContactNotice;
 
-export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice | UserStatusNotice;
+export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice | ContactNotice | UserStatusNotice;
 
 /**
  * An entry as delivered: the stream it belongs to and its SEQ there. `seq` is 0 for online-only

@@ -86,6 +86,12 @@ export const errors = {
   ContactInvalidParam: { code: 50002, message: '{detail}' },
   ContactAdminRequired: { code: 50003, message: 'identifier {identifier} is not an App admin' },
   ContactInternal: { code: 50004, message: 'internal error' },
+  ContactMarkItems: { code: 51006, message: 'MarkItem holds {count} conversations: 1 to {max} are allowed' },
+  ContactGroupGone: { code: 51007, message: 'group {groupId} does not exist' },
+  ContactMarkedLimit: { code: 51008, message: '{userId} already has {max} conversations marked or in conversation groups, the limit' },
+  ContactGroupNotFound: { code: 51009, message: 'conversation group {name} does not exist' },
+  ContactGroupLimit: { code: 51010, message: '{userId} already has {max} conversation groups, the limit' },
+  ContactGroupNameTooLong: { code: 51011, message: 'conversation group name {name} is longer than {max} bytes' },
   ContactPinnedLimit: { code: 51012, message: '{userId} already has {max} pinned conversations, the limit' },
 
   // Groups (10xxx)

@@ -4,6 +4,7 @@ import { deleteConversationCommand } from '../../im/conversations/conversation-c
 import { conversationId } from '../../im/conversations/conversation-state.ts';
 import { recentContactsCommand } from '../../im/conversations/recent-contacts.ts';
 import { type Service, endpoint } from '../endpoint.ts';
+import { contactGroupEndpoints } from './recentcontact-groups.ts';
 import { count, flag, nonEmpty } from '../wire.ts';
 
 /** AssistFlags bits: 0 pinned conversations, 1 empty ones, 2 pinned ones paged apart. */
@@ -72,5 +73,6 @@ export const recentContactService: Service = {
       }),
       reply: () => ({ ErrorDisplay: '' }),
     }),
+    ...contactGroupEndpoints,
   ],
 };

@@ -20,7 +20,7 @@ import { listConversations } from './list-conversations.ts';
 export const MAX_UNREAD_PEERS = 10;
 
 /** The user a command is about: the caller, or for an App admin the account named (which must exist: `missing` otherwise). */
-async function subjectOf(ctx: ImContext, caller: Caller, userId: string | undefined, missing: ErrorName): Promise<string> {
+export async function subjectOf(ctx: ImContext, caller: Caller, userId: string | undefined, missing: ErrorName): Promise<string> {
   if (caller.kind === 'user') return caller.userId;
   const id = userId ?? '';
   if (!id || !(await ctx.accounts.exists(id))) throw imError(missing, { userId: id });

@@ -15,6 +15,8 @@ import { policyOf } from '../groups/group-policy.ts';
 import { groupFromRecord, memberFromRecord } from '../groups/group-model.ts';
 import { importedReadSeq } from '../groups/import-rules.ts';
 import { type ConversationState, conversationId } from './conversation-state.ts';
+import type { ContactMarkState } from './contact-state.ts';
+import type { ContactGroupItem } from '../../protocol/entries.ts';
 
 export interface ListOptions {
   /** Only the C2C conversations changed after this inbox SEQ (deleted ones included), and every group's. */
@@ -36,7 +38,7 @@ export interface ConversationList {
 
 /** A user's conversations (`userId` must be an account). */
 export async function listConversations(ctx: ImContext, userId: string, o: ListOptions): Promise<ConversationList> {
-  const { enabled, rows, head } = await ctx.actors.inbox(userId).call({ op: 'conversations' });
+  const { enabled, rows, head, groups: contactGroups, marks } = await ctx.actors.inbox(userId).call({ op: 'conversations' });
   // The app keeps no conversations (PARLEY_CONVERSATIONS off): none are listed, none count unread.
   if (!enabled) return { conversations: [], cursor: head };
   const groups = o.c2cOnly ? [] : await ctx.store.groups.groupsOfUser(userId);
@@ -71,7 +73,21 @@ export async function listConversations(ctx: ImContext, userId: string, o: ListO
   );
   for (const v of groupViews) if (v) views.push(v);
   if (o.withLastMessage) await attachLastC2C(ctx, userId, views, byKey);
-  return { conversations: views.sort(byPinThenTime), cursor: head };
+  const marked = withMarks(views, marks, contactGroups.groups);
+  return { conversations: marked.sort(byPinThenTime), cursor: head };
+}
+
+/** The views with their conversations' marks and conversation groups (by name). */
+function withMarks(views: ConversationView[], marks: readonly ContactMarkState[], groups: readonly ContactGroupItem[]): ConversationView[] {
+  if (marks.length === 0) return views;
+  const byId = new Map(marks.map((m) => [m.conversationId, m]));
+  const names = new Map(groups.map((g) => [g.id, g.name]));
+  return views.map((v) => {
+    const m = byId.get(v.conversationId);
+    if (!m) return v;
+    const contactGroups = m.groupIds.flatMap((id) => names.get(id) ?? []);
+    return { ...v, ...(m.bits.length > 0 ? { marks: m.bits } : {}), ...(m.custom !== '' ? { customMark: m.custom } : {}), ...(contactGroups.length > 0 ? { contactGroups } : {}) };
+  });
 }
 
 /** The read position migration gave a member (import_group_member UnreadMsgNum, set_unread_msg_num; import-rules.ts). */
