@@ -610,12 +610,34 @@ export interface RelationStore {
 /** The key of a pair in the maps RelationStore returns. */
 export const pairKey = (a: string, b: string): string => `${a}\n${b}`;
 
+/** One member's read receipt of one group message (Tencent's group message read receipts). */
+export interface ReceiptRecord {
+  readonly seq: number;
+  readonly userId: string;
+  /** When it was read, Unix ms. */
+  readonly time: number;
+}
+
+/**
+ * Who read which group message sent with IsNeedReadReceipt, by group and message SEQ (one
+ * partition per message on Cassandra, so a busy group never grows one). A receipt recorded again
+ * is one receipt (its time may move). Receipts expire `ttlS` after they are written, like the
+ * messages they are about (Cassandra TTL; SQLite's periodic purge); a re-created group id continues
+ * its stream's SEQs, so old receipts never name its messages.
+ */
+export interface ReceiptStore {
+  addReceipts(groupId: string, receipts: readonly ReceiptRecord[], ttlS: number): Promise<void>;
+  /** The receipts of the messages asked, by SEQ then user id. */
+  receiptsOf(groupId: string, seqs: readonly number[]): Promise<ReceiptRecord[]>;
+}
+
 /** The whole store an adapter provides. */
 export interface Store {
   readonly messages: MessageLog;
   readonly accounts: AccountStore;
   readonly groups: GroupStore;
   readonly relations: RelationStore;
+  readonly receipts: ReceiptStore;
   readonly archive: ArchiveCatalog;
   /** A readiness probe for /health: resolves when the back end answers. */
   ping(): Promise<void>;

@@ -11,6 +11,7 @@ import { CassandraAccountStore } from './cassandra-account-store.ts';
 import { CassandraGroupStore } from './cassandra-group-store.ts';
 import { CassandraMessageLog } from './cassandra-message-log.ts';
 import { CassandraRelationStore } from './cassandra-relation-store.ts';
+import { CassandraReceiptStore } from './cassandra-receipt-store.ts';
 import { Cql } from './cql.ts';
 
 export interface CassandraStoreOptions {
@@ -89,6 +90,7 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
     accounts: new CassandraAccountStore(cql, messages, now),
     groups: new CassandraGroupStore(cql, messages),
     relations: new CassandraRelationStore(cql, messages),
+    receipts: new CassandraReceiptStore(cql),
     archive: new CassandraArchiveCatalog(cql),
     async ping() {
       await client.execute('SELECT release_version FROM system.local');

@@ -204,6 +204,17 @@ CREATE TABLE IF NOT EXISTS relation_sequences (
   blacklist INTEGER NOT NULL
 ) WITHOUT ROWID;
 
+-- Read receipts of group messages (ReceiptStore), by group, message SEQ and reader; purged past expires_at.
+CREATE TABLE IF NOT EXISTS group_receipts (
+  group_id   TEXT NOT NULL,
+  seq        INTEGER NOT NULL,
+  user_id    TEXT NOT NULL,
+  time       INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (group_id, seq, user_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS group_receipts_expiry ON group_receipts (expires_at);
+
 -- The order GroupStore.listGroups pages in (groups has no rowid): one row per group, numbered as created.
 -- AUTOINCREMENT never reuses a number, so a group created during a listing always sorts after its cursor.
 CREATE TABLE IF NOT EXISTS group_listing (

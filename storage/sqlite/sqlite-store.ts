@@ -11,6 +11,7 @@ import { SqliteGroupStore } from './sqlite-group-store.ts';
 import { SqliteMessageLog } from './sqlite-message-log.ts';
 import { applySchema } from './schema.ts';
 import { SqliteRelationStore } from './sqlite-relation-store.ts';
+import { SqliteReceiptStore } from './sqlite-receipt-store.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -36,12 +37,18 @@ export function openSqliteStore(o: SqliteStoreOptions): Store {
   applySchema(db);
   const now = o.now ?? Date.now;
   const messages = new SqliteMessageLog(db, { groupCommitMs: o.groupCommitMs, now });
-  const purge = o.purgeEveryMs ? setInterval(() => messages.purgeExpired(now()), o.purgeEveryMs).unref() : undefined;
+  const receipts = new SqliteReceiptStore(db, now);
+  const purgeExpired = (): void => {
+    messages.purgeExpired(now());
+    receipts.purgeExpired(now());
+  };
+  const purge = o.purgeEveryMs ? setInterval(purgeExpired, o.purgeEveryMs).unref() : undefined;
   return {
     messages,
     accounts: new SqliteAccountStore(db, now),
     groups: new SqliteGroupStore(db),
     relations: new SqliteRelationStore(db),
+    receipts,
     archive: new SqliteArchiveCatalog(db),
     async ping() {
       db.prepare('SELECT 1').get();

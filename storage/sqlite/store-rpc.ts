@@ -4,7 +4,7 @@
  * outcomes, posted in batches (one message per turn of either loop, not one per call). Values are
  * structured-cloned; errors go as plain records and come back as the classes callers test for.
  */
-import { type ArchiveCatalog, type AccountStore, BadCursorError, type GroupStore, type MessageLog, type RelationStore, StaleEpochError } from '../store.ts';
+import { type ArchiveCatalog, type AccountStore, BadCursorError, type GroupStore, type MessageLog, type ReceiptStore, type RelationStore, StaleEpochError } from '../store.ts';
 
 /** Every method of a port, so a port that gains a method is a compile error here until it is served. */
 type MethodsOf<P> = { readonly [K in keyof P]: true };
@@ -72,6 +72,7 @@ export const PORT_METHODS = {
     friendGroups: true,
     relationSequences: true,
   } satisfies MethodsOf<RelationStore>,
+  receipts: { addReceipts: true, receiptsOf: true } satisfies MethodsOf<ReceiptStore>,
   archive: { recordFile: true, listFiles: true, deleteBefore: true } satisfies MethodsOf<ArchiveCatalog>,
   /** The Store's own methods. */
   store: { ping: true, close: true },

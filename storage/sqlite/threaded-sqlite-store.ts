@@ -120,6 +120,7 @@ export async function openThreadedSqliteStore(o: StoreThreadOptions, onDeath: (e
     accounts: portOf(thread, 'accounts'),
     groups: portOf(thread, 'groups'),
     relations: portOf(thread, 'relations'),
+    receipts: portOf(thread, 'receipts'),
     archive: portOf(thread, 'archive'),
     ping: () => thread.call('store', 'ping', []) as Promise<void>,
     close: () => thread.close(),

@@ -41,7 +41,7 @@ describe.each(storeModes())('conversation groups and marks (%s store)', (mode) =
       },
     ]);
     const family = await rest('recentcontact/create_contact_group', { From_Account: 'cg_amy', GroupContactItem: [{ GroupName: 'family', ContactItem: [c2c('cg_cat')] }] });
-    expect(family.GroupResultItem[0].GroupItem).toEqual({ GroupName: 'family', GroupId: 2 });
+    expect((family.GroupResultItem as { GroupItem: unknown }[])[0].GroupItem).toEqual({ GroupName: 'family', GroupId: 2 });
 
     const listed = await get('cg_amy');
     expect(listed).toMatchObject({ ErrorCode: 0, CompleteFlag: 1, NextStartIndex: 0, GroupItem: [{ GroupName: 'work', GroupId: 1 }, { GroupName: 'family', GroupId: 2 }] });
@@ -50,7 +50,7 @@ describe.each(storeModes())('conversation groups and marks (%s store)', (mode) =
       { Type: 2, ToGroupId: crew, ContactGroupId: [1], Timestamp: expect.any(Number) },
       { Type: 1, To_Account: 'cg_cat', ContactGroupId: [2], Timestamp: expect.any(Number) },
     ]);
-    expect(listed.ContactItem[0].Timestamp).toBeGreaterThan(1_600_000_000);
+    expect((listed.ContactItem as { Timestamp: number }[])[0].Timestamp).toBeGreaterThan(1_600_000_000);
 
     // Rename; move Ben from work to family.
     const renamed = await rest('recentcontact/update_contact_group', { From_Account: 'cg_amy', UpdateType: 1, UpdateGroup: { UpdateGroupType: 1, OldGroupName: 'work', NewGroupName: 'office' } });
@@ -80,7 +80,7 @@ describe.each(storeModes())('conversation groups and marks (%s store)', (mode) =
     expect(after.ContactItem).toEqual([{ Type: 2, ToGroupId: crew, ContactGroupId: [1], Timestamp: expect.any(Number) }]);
     // Ids are never reused.
     const next = await rest('recentcontact/create_contact_group', { From_Account: 'cg_amy', GroupContactItem: [{ GroupName: 'later', ContactItem: [] }] });
-    expect(next.GroupResultItem[0].GroupItem).toEqual({ GroupName: 'later', GroupId: 3 });
+    expect((next.GroupResultItem as { GroupItem: unknown }[])[0].GroupItem).toEqual({ GroupName: 'later', GroupId: 3 });
   });
 
   it('sets standard and custom marks (OptType 1, 2, 3) and answers StandardMark as binary digits', async () => {
@@ -111,7 +111,7 @@ describe.each(storeModes())('conversation groups and marks (%s store)', (mode) =
     ]);
     // Clearing everything unmarks the conversation.
     await rest('recentcontact/mark_contact', { From_Account: 'cg_dan', MarkItem: [{ OptType: 3, ContactItem: c2c('cg_fay'), ClearMark: [2], CustomMark: '' }] });
-    expect((await get('cg_dan')).ContactItem.map((c: { To_Account: string }) => c.To_Account)).toEqual(['cg_eve']);
+    expect(((await get('cg_dan')).ContactItem as { To_Account: string }[]).map((c) => c.To_Account)).toEqual(['cg_eve']);
   });
 
   it("answers Tencent's codes for bad requests and limits, and writes nothing for them", async () => {
@@ -146,13 +146,13 @@ describe.each(storeModes())('conversation groups and marks (%s store)', (mode) =
         { OptType: 2, ContactItem: c2c('cg_extra'), CustomMark: 'm' },
       ],
     });
-    expect(over.ResultItem.map((r: { ResultCode: number }) => r.ResultCode)).toEqual([0, 51008]);
+    expect((over.ResultItem as { ResultCode: number }[]).map((r) => r.ResultCode)).toEqual([0, 51008]);
     const pages: unknown[] = [];
     for (let start = 0, done = false; !done; ) {
       const page = await get('cg_gus', start);
-      pages.push(...page.ContactItem);
+      pages.push(...(page.ContactItem as unknown[]));
       done = page.CompleteFlag === 1;
-      start = page.NextStartIndex;
+      start = page.NextStartIndex as number;
     }
     expect(pages).toHaveLength(1000);
     expect(pages).toContainEqual({ Type: 1, To_Account: 'cg_m5', CustomMark: 'changed', Timestamp: expect.any(Number) });
