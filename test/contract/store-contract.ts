@@ -915,6 +915,21 @@ export function runStoreContract(o: StoreContractOptions): void {
       });
     });
 
+    describe('group read receipts', () => {
+      it('keeps who read which message, once per reader, by SEQ then reader', async () => {
+        const g = `@TGS#rc-${process.pid}-${Date.now()}-${streamCounter++}`;
+        await store.receipts.addReceipts(g, [{ seq: 7, userId: 'bob', time: 1_000 }, { seq: 7, userId: 'amy', time: 1_001 }, { seq: 9, userId: 'amy', time: 1_002 }], 3600);
+        await store.receipts.addReceipts(g, [{ seq: 7, userId: 'bob', time: 1_000 }], 3600);
+        expect(await store.receipts.receiptsOf(g, [9, 7, 8])).toEqual([
+          { seq: 7, userId: 'amy', time: 1_001 },
+          { seq: 7, userId: 'bob', time: 1_000 },
+          { seq: 9, userId: 'amy', time: 1_002 },
+        ]);
+        expect(await store.receipts.receiptsOf(`${g}-other`, [7])).toEqual([]);
+        expect(await store.receipts.receiptsOf(g, [])).toEqual([]);
+      });
+    });
+
     describe('archive catalogue', () => {
       const H = 3_600_000;
       // Hours far from real ones and unique to this run, so the suite never meets other data.
