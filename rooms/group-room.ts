@@ -31,6 +31,7 @@ import { notifyOnline, sendInGroup } from '../src/im/groups/send-in-group.ts';
 import { changeOwner, destroy, modifyInfo } from '../src/im/groups/profile-changes.ts';
 import { memberPage, modifyMember, mute, mutedNow, rolesOf } from '../src/im/groups/member-changes.ts';
 import { deleteBySender, recall } from '../src/im/groups/recall-in-group.ts';
+import { readReceipts, receiptCounts, receiptMembers } from '../src/im/groups/receipts-in-group.ts';
 import { modifyMessage } from '../src/im/groups/modify-in-group.ts';
 import { notifyInboxes } from '../src/im/groups/notices.ts';
 import { importMembers, importMessages, setUnread } from '../src/im/groups/import-in-group.ts';
@@ -76,6 +77,9 @@ export class GroupRoom extends ActorRoom<GroupProtocol> {
     onlineMembers: () => this.#run((s) => onlineMemberNum(s)),
     destroy: (c) => this.#destroy(c.operator),
     recall: (c) => this.#change((s) => recall(this.deps.im, s, c.operator, c.seqs)),
+    readReceipts: (c) => this.#run((s) => readReceipts(this.deps.im, s, c.userId, c.seqs)),
+    receiptCounts: (c) => this.#run((s) => receiptCounts(this.deps.im, s, c.operator, c.seqs)),
+    receiptMembers: (c) => this.#run((s) => receiptMembers(this.deps.im, s, c.operator, c.query)),
     modifyMessage: (c) => this.#change((s) => modifyMessage(this.deps.im, s, c.operator, c.seq, c.patch)),
     deleteBySender: (c) => this.#change((s) => deleteBySender(s, c.sender)),
     systemNotification: (c) => this.#run((s) => notifyOnline(this.deps.im, s, c.content, c.userIds)),

@@ -41,6 +41,7 @@ const envSchema = z.object({
   PARLEY_CONVERSATIONS: bool.default(true),
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
   PARLEY_RECALL_WINDOW_S: positiveInt.default(120),
+  PARLEY_GROUP_RECEIPT_MAX_MEMBERS: positiveInt.default(200),
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
   PARLEY_APPLICATION_KEEP_DAYS: positiveInt.default(7),
   PARLEY_PROFILE_CUSTOM_TAGS: z.string().default(''),
@@ -155,6 +156,8 @@ export interface Config {
     readonly recallWindowS: number;
     /** Group attribute writes (modify/set/delete/clear) one group accepts per second. */
     readonly groupAttrWriteRate: number;
+    /** The most members a group may have for its messages' read receipts (10060 beyond). */
+    readonly receiptMaxMembers: number;
     /** How long a decided application to join (or invitation) stays in the users' lists, seconds. */
     readonly applicationKeepS: number;
   };
@@ -293,6 +296,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dedupWindowS: e.PARLEY_DEDUP_WINDOW_S,
       recallWindowS: e.PARLEY_RECALL_WINDOW_S,
       groupAttrWriteRate: e.PARLEY_GROUP_ATTR_WRITE_RATE,
+      receiptMaxMembers: e.PARLEY_GROUP_RECEIPT_MAX_MEMBERS,
       applicationKeepS: e.PARLEY_APPLICATION_KEEP_DAYS * 86400,
     },
     customProfileTags,

@@ -18,6 +18,7 @@ import {
   type ContactView,
 } from '../../src/im/conversations/contact-commands.ts';
 import type { ContactChangeOutcome } from '../../src/im/conversations/change-contacts.ts';
+import { readReceiptCommand, receiptCountsCommand, receiptMembersCommand } from '../../src/im/groups/receipts.ts';
 import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
 import type { MemberPage } from '../../src/im/actor-api.ts';
@@ -70,6 +71,9 @@ import {
   renameContactGroupArgs,
   contactGroupConversationsArgs,
   markConversationsArgs,
+  readGroupReceiptsArgs,
+  groupReceiptsArgs,
+  groupReceiptMembersArgs,
   readConversationArgs,
   pinConversationArgs,
   deleteConversationArgs,
@@ -252,6 +256,9 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
     input: (a) => ({ items: a.items.map((i) => ({ conversationId: i.conversationId, ...(i.set ? { set: i.set } : {}), ...(i.clear ? { clear: i.clear } : {}), ...(i.customMark !== undefined ? { custom: i.customMark } : {}) })) }),
     output: (o: ContactChangeOutcome) => ({ results: contactResults(o) }),
   }),
+  clientOp(Op.ReadGroupReceipts, { args: readGroupReceiptsArgs, runs: readReceiptCommand, input: (a) => a }),
+  clientOp(Op.GroupReceipts, { args: groupReceiptsArgs, runs: receiptCountsCommand, input: (a) => a, output: (receipts) => ({ receipts }) }),
+  clientOp(Op.GroupReceiptMembers, { args: groupReceiptMembersArgs, runs: receiptMembersCommand, input: (a) => a, output: (p) => ({ userIds: p.userIds, cursor: p.cursor }) }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

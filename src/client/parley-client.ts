@@ -37,6 +37,8 @@ import {
   type ContactGroupView,
   type ContactResultView,
   type MarkConversationsArgs,
+  type GroupReceiptsResult,
+  type GroupReceiptMembersResult,
   type SendGroupArgs,
   type SendGroupResult,
   ServerMessage,
@@ -247,6 +249,23 @@ export class ParleyClient {
   /** Sets and clears standard mark bits, and sets custom marks, of up to 100 conversations. */
   markConversations(items: MarkConversationsArgs['items']): Promise<{ readonly results: readonly ContactResultView[] }> {
     return this.call(Op.MarkConversations, { items });
+  }
+
+  // ---- group read receipts --
+
+  /** Reports reading messages of a group sent with `needReadReceipt` (their senders are told). */
+  readGroupReceipts(groupId: string, seqs: readonly number[]): Promise<void> {
+    return this.call(Op.ReadGroupReceipts, { groupId, seqs: [...seqs] });
+  }
+
+  /** Read and unread counts of this user's messages in a group. */
+  groupReceipts(groupId: string, seqs: readonly number[]): Promise<GroupReceiptsResult> {
+    return this.call(Op.GroupReceipts, { groupId, seqs: [...seqs] });
+  }
+
+  /** Who read one of this user's messages, or (`unread`) has not yet. */
+  groupReceiptMembers(groupId: string, seq: number, opts: { readonly unread?: boolean; readonly cursor?: string; readonly count?: number } = {}): Promise<GroupReceiptMembersResult> {
+    return this.call(Op.GroupReceiptMembers, { groupId, seq, ...opts });
   }
 
   sendGroup(groupId: string, body: readonly MsgElem[], opts: Omit<SendGroupArgs, 'groupId' | 'body'> = {}): Promise<SendGroupResult> {

@@ -12,6 +12,7 @@ import type { ConversationChange, ConversationChangeOutcome } from './conversati
 import type { ConversationState } from './conversations/conversation-state.ts';
 import type { ContactChange, ContactChangeOutcome } from './conversations/change-contacts.ts';
 import type { ContactGroupsState, ContactMarkState } from './conversations/contact-state.ts';
+import type { ReceiptCount, ReceiptMembersPage, ReceiptMembersQuery } from './groups/receipts-in-group.ts';
 import type { ApplyJoinOption, GroupInfo, InviteJoinOption, Member, MemberProfile } from './groups/group-model.ts';
 
 type MsgFlag = MemberProfile['msgFlag'];
@@ -227,6 +228,8 @@ export interface GroupSendSpec {
   readonly to?: readonly string[];
   readonly forbidBeforeCallback: boolean;
   readonly forbidAfterCallback: boolean;
+  /** Tencent IsNeedReadReceipt; refused (10007) in types without read receipts. */
+  readonly needReadReceipt?: boolean;
   /** The sender's profile fields the message carries (read by the command, not the actor). */
   readonly senderProfile: SenderProfile;
 }
@@ -346,6 +349,12 @@ export type GroupProtocol = {
   /** Dismisses the group: its record and members are removed, members get a `group.dismissed` notice. */
   destroy: { args: { readonly operator: Caller }; result: void };
   recall: { args: { readonly operator: Caller; readonly seqs: readonly number[] }; result: readonly RecallResult[] };
+  /** A member read the messages at `seqs` (groups/receipts-in-group.ts). */
+  readReceipts: { args: { readonly userId: string; readonly seqs: readonly number[] }; result: void };
+  /** Read and unread counts of messages that asked for read receipts. */
+  receiptCounts: { args: { readonly operator: Caller; readonly seqs: readonly number[] }; result: readonly ReceiptCount[] };
+  /** A page of the members who read a message, or have not. */
+  receiptMembers: { args: { readonly operator: Caller; readonly query: ReceiptMembersQuery }; result: ReceiptMembersPage };
   /** Gives the stored message at `seq` new content; 10030 if there is none. */
   modifyMessage: { args: { readonly operator: Caller; readonly seq: number; readonly patch: MessagePatch }; result: void };
   /** Marks `sender`'s messages among the latest 1000 recalled, without a tip (delete_group_msg_by_sender). */

@@ -24,6 +24,8 @@ export interface ImLimits {
   readonly recallWindowS: number;
   /** Group attribute writes one group accepts per second (Tencent: 5, 10049 beyond); 5 when absent. */
   readonly groupAttrWriteRate?: number;
+  /** The most members a group may have for read receipts (10060 beyond); 200 when absent. */
+  readonly receiptMaxMembers?: number;
   /** How long a decided application to join (or invitation) stays listed, seconds; 7 days when absent. */
   readonly applicationKeepS?: number;
 }

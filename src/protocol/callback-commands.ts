@@ -28,6 +28,7 @@ export const AFTER_COMMANDS = [
   'Group.CallbackOnMemberStateChange',
   'Group.CallbackSendMsgException',
   'Group.CallbackAfterGroupFull',
+  'Group.CallbackAfterReadReceipt',
   'State.StateChange',
   'Profile.CallbackPortraitSet',
   'Sns.CallbackFriendAdd',

@@ -65,6 +65,9 @@ export const Op = {
   RenameContactGroup: 'contact.group.rename',
   ContactGroupConversations: 'contact.group.conversations',
   MarkConversations: 'contact.mark',
+  ReadGroupReceipts: 'group.readReceipt',
+  GroupReceipts: 'group.receipts',
+  GroupReceiptMembers: 'group.receiptMembers',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -138,6 +141,8 @@ export const sendGroupArgs = z.object({
   onlineOnly: z.boolean().optional(),
   /** Only these members (and the sender) receive it; at most 50. */
   to: z.array(userId).max(50).optional(),
+  /** Members report reading it (`group.readReceipt`); the sender's devices get `groupReceipt` entries. */
+  needReadReceipt: z.boolean().optional(),
 });
 export type SendGroupArgs = z.infer<typeof sendGroupArgs>;
 export interface SendGroupResult {
@@ -727,6 +732,27 @@ export const markConversationsArgs = z.object({
 });
 export type MarkConversationsArgs = z.infer<typeof markConversationsArgs>;
 
+/**
+ * Reports reading group messages sent with `needReadReceipt` (Tencent's sendMessageReadReceipts; up
+ * to 50): their senders' devices get `groupReceipt` entries with the new counts. 10062 for a SEQ that
+ * asked for none, 10061 for 0 (an online-only message), 10060 in a group over PARLEY_GROUP_RECEIPT_MAX_MEMBERS.
+ */
+export const readGroupReceiptsArgs = z.object({ groupId, seqs: z.array(z.number().int().min(0)).min(1).max(50) });
+export type ReadGroupReceiptsArgs = z.infer<typeof readGroupReceiptsArgs>;
+/** Read and unread counts of the caller's own messages (getMessageReadReceipts); `code` 10062 / 10007 per message without them. */
+export const groupReceiptsArgs = readGroupReceiptsArgs;
+export interface GroupReceiptsResult {
+  readonly receipts: readonly { readonly seq: number; readonly code: number; readonly read: number; readonly unread: number }[];
+}
+/** Who read one of the caller's messages, or has not (`unread`), paged by `cursor` in member id order (getGroupMessageReadMemberList). */
+export const groupReceiptMembersArgs = z.object({ groupId, seq: z.number().int().min(1), unread: z.boolean().optional(), cursor: z.string().optional(), count: z.number().int().min(1).max(200).optional() });
+export type GroupReceiptMembersArgs = z.infer<typeof groupReceiptMembersArgs>;
+export interface GroupReceiptMembersResult {
+  readonly userIds: readonly string[];
+  /** Pass it back for the next page; '' when this was the last. */
+  readonly cursor: string;
+}
+
 /** Arguments and results per op, for the SDK's typed `call`. */
 export interface OpTypes {
   [Op.SendC2C]: { args: SendC2CArgs; result: SendC2CResult };
@@ -785,6 +811,9 @@ export interface OpTypes {
   [Op.RenameContactGroup]: { args: RenameContactGroupArgs; result: ContactGroupView };
   [Op.ContactGroupConversations]: { args: ContactGroupConversationsArgs; result: ContactGroupChanged };
   [Op.MarkConversations]: { args: MarkConversationsArgs; result: { readonly results: readonly ContactResultView[] } };
+  [Op.ReadGroupReceipts]: { args: ReadGroupReceiptsArgs; result: void };
+  [Op.GroupReceipts]: { args: ReadGroupReceiptsArgs; result: GroupReceiptsResult };
+  [Op.GroupReceiptMembers]: { args: GroupReceiptMembersArgs; result: GroupReceiptMembersResult };
 }
 
 /** Body of `POST /connect`. */

@@ -90,6 +90,8 @@ export interface GroupMessage {
   readonly atInfo?: readonly GroupAt[];
   /** The sender asked for no after-send callback (Tencent ForbidAfterSendMsgCallback). */
   readonly noAfterCallback?: true;
+  /** Tencent IsNeedReadReceipt: members report reading it, the sender sees who did (`groupReceipt`). */
+  readonly needReadReceipt?: true;
   readonly origin?: MsgOrigin;
   /** The sender's profile fields as of the send; absent when none (see SenderProfile). */
   readonly senderProfile?: SenderProfile;
@@ -377,10 +379,22 @@ export interface UserStatusNotice {
   readonly time: number;
 }
 
+/**
+ * Members read messages of the group the user sent with a read receipt asked (Tencent's
+ * onRecvMessageReadReceipts): each message's count of members who read it and who have not yet.
+ * Pushed live to the sender's devices, never stored: a device that was away asks `group.receipts`.
+ */
+export interface GroupReceiptNotice {
+  readonly kind: 'groupReceipt';
+  readonly groupId: string;
+  readonly receipts: readonly { readonly seq: number; readonly read: number; readonly unread: number }[];
+  readonly time: number;
+}
+
 /** What a user's inbox holds besides C2C messages: notices, kept with a SEQ so every device syncs them. */
 export type InboxOnlyEntry = InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice | ContactNotice;
 
-export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice | ContactNotice | UserStatusNotice;
+export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice | ContactNotice | UserStatusNotice | GroupReceiptNotice;
 
 /**
  * An entry as delivered: the stream it belongs to and its SEQ there. `seq` is 0 for online-only

@@ -117,6 +117,10 @@ export const errors = {
   GroupSenderGloballyMuted: { code: 10017, message: '{userId} may not send group messages (setnospeaking)' },
   GroupMsgNotFound: { code: 10030, message: 'group {groupId} holds no message with MsgSeq {seq}' },
   GroupNoRoaming: { code: 10044, message: 'group type {type} keeps no message history' },
+  GroupReceiptTooLarge: { code: 10060, message: 'group {groupId} has {count} members: read receipts work in groups of at most {max}' },
+  GroupReceiptOnline: { code: 10061, message: 'an online-only message (MsgSeq 0) has no read receipts' },
+  GroupReceiptMissing: { code: 10062, message: 'group {groupId} holds no message with MsgSeq {seq} that asked for read receipts' },
+  GroupReceiptsUnsupported: { code: 10007, message: 'group type {type} has no read receipts' },
   GroupTooManyAts: { code: 10053, message: 'GroupAtInfo holds {count} mentions, at most {max} are allowed' },
   GroupTopicUnsupported: { code: 10004, message: 'Community topics (TopicId) are not supported yet' },
   // Group attributes (group_open_attr_http_svc, 10045–10050 and 10056)

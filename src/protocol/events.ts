@@ -68,6 +68,14 @@ export interface GroupMessageData {
   readonly message: GroupMessage;
 }
 
+/** A member read messages of the group that asked for read receipts (each message's counts after it). */
+export interface GroupReceiptData {
+  readonly groupId: string;
+  readonly groupType: string;
+  readonly reader: string;
+  readonly receipts: readonly { readonly seq: number; readonly read: number; readonly unread: number }[];
+}
+
 export interface GroupMemberData {
   readonly groupId: string;
   readonly groupType: string;
@@ -260,6 +268,7 @@ export type ParleyEvent =
   | EventBase<'group.info_changed', GroupInfoChangedData>
   | EventBase<'group.owner_changed', GroupOwnerChangedData>
   | EventBase<'group.members_changed', GroupMembersChangedData>
+  | EventBase<'group.msg_receipt', GroupReceiptData>
   | EventBase<'group.msg_recalled', GroupMsgRecalledData>
   | EventBase<'group.msg_modified', GroupMsgModifiedData>
   | EventBase<'group.destroyed', GroupDestroyedData>

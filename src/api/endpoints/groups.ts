@@ -16,6 +16,7 @@ import { createGroupFields, createGroupRequest } from './group-create-wire.ts';
 import { groupImportEndpoints } from './group-import.ts';
 import { groupAttrEndpoints } from './group-attr.ts';
 import { groupAvChatRoomEndpoints } from './group-avchatroom.ts';
+import { groupReceiptEndpoints } from './group-receipts.ts';
 
 const groupId = nonEmpty('GroupInvalidParam');
 const account = nonEmpty('GroupInvalidParam');
@@ -34,6 +35,7 @@ export const groupService: Service = {
     // Tencent documents the attribute writes under group_open_http_svc too (and reads under group_open_attr_http_svc).
     ...groupAttrEndpoints,
     ...groupAvChatRoomEndpoints,
+    ...groupReceiptEndpoints,
     endpoint({
       command: 'create_group',
       runs: createGroupCommand,
@@ -142,6 +144,7 @@ export const groupService: Service = {
             )
             .optional(),
           ForbidCallbackControl: z.array(z.string({ error: 'GroupInvalidParam' }), { error: 'GroupInvalidParam' }).optional(),
+          IsNeedReadReceipt: flag('GroupInvalidParam').optional(),
         }).refine((r) => r.OnlineOnlyFlag !== 1 || (r.SendMsgControl?.length ?? 0) === 0, {
           error: 'SendMsgControl does not go with OnlineOnlyFlag 1',
           path: ['SendMsgControl'],
@@ -158,6 +161,7 @@ export const groupService: Service = {
         atInfo: r.GroupAtInfo?.map((a) => ({ all: a.GroupAtAllFlag === 1, userId: a.GroupAt_Account })),
         to: r.To_Account,
         ...forbidCallbacks(r.ForbidCallbackControl),
+        needReadReceipt: r.IsNeedReadReceipt === 1,
       }),
       reply: (out) => ({ MsgTime: Math.floor(out.time / 1000), MsgSeq: out.seq, MsgDropReason: out.dropReason ?? '' }),
     }),

@@ -229,6 +229,11 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
     case 'group.owner_changed':
     case 'group.members_changed':
       return undefined;
+    case 'group.msg_receipt': {
+      const d = e.data;
+      const list = d.receipts.map((r) => ({ MsgSeq: r.seq, ReadNum: r.read, UnreadNum: r.unread, ReadReceiptMembers: [{ Member_Account: d.reader }] }));
+      return { command: 'Group.CallbackAfterReadReceipt', payload: { GroupId: d.groupId, Type: d.groupType, GroupMsgReceiptList: list, EventTime: e.time }, ...UNKNOWN_ORIGIN };
+    }
     case 'state.changed': {
       const d = e.data;
       // Tencent's reasons are Register, Unregister, LinkClose and TimeOut: a session the server ended on purpose (a kick) is an Unregister.

@@ -56,6 +56,8 @@ export interface GroupPolicy {
   readonly targeted: boolean;
   /** A message may mention everyone (`@all`). */
   readonly atAll: boolean;
+  /** Messages may ask for read receipts (IsNeedReadReceipt): Work, Public and Meeting groups. */
+  readonly receipts: boolean;
   /** Listed by get_joined_group_list only when asked (`WithHugeGroups`). */
   readonly huge: boolean;
   /** clear_group_attr may empty its attributes at once (Tencent: not Community groups, which delete them by key). */
@@ -67,31 +69,31 @@ export const GROUP_POLICY: Readonly<Record<GroupType, GroupPolicy>> = {
   Private: {
     admins: false, editProfile: 'Member', dissolve: 'AppAdmin', findById: false, apply: 'none', invite: 'Member', ownerMayQuit: true,
     kick: 'Owner', mute: undefined, memberList: true, memberFields: true, unread: true, history: true, preJoinHistory: false,
-    memberTips: 'stored', profileTips: 'stored', needsActivation: true, offlinePush: true, importable: true, recall: true, targeted: true, atAll: true,
+    memberTips: 'stored', profileTips: 'stored', needsActivation: true, offlinePush: true, importable: true, recall: true, targeted: true, atAll: true, receipts: true,
     huge: false, clearAttrs: true, defaultMaxMembers: 2000,
   },
   Public: {
     admins: true, editProfile: 'Admin', dissolve: 'Owner', findById: true, apply: 'approval', invite: 'Admin', ownerMayQuit: false,
     kick: 'Admin', mute: 'Admin', memberList: true, memberFields: true, unread: true, history: true, preJoinHistory: false,
-    memberTips: 'stored', profileTips: 'stored', needsActivation: false, offlinePush: true, importable: true, recall: true, targeted: true, atAll: true,
+    memberTips: 'stored', profileTips: 'stored', needsActivation: false, offlinePush: true, importable: true, recall: true, targeted: true, atAll: true, receipts: true,
     huge: false, clearAttrs: true, defaultMaxMembers: 2000,
   },
   ChatRoom: {
     admins: true, editProfile: 'Owner', dissolve: 'Owner', findById: true, apply: 'free', invite: 'Admin', ownerMayQuit: false,
     kick: 'Admin', mute: 'Admin', memberList: true, memberFields: true, unread: false, history: true, preJoinHistory: true,
-    memberTips: 'off', profileTips: 'stored', needsActivation: false, offlinePush: false, importable: true, recall: true, targeted: true, atAll: true,
+    memberTips: 'off', profileTips: 'stored', needsActivation: false, offlinePush: false, importable: true, recall: true, targeted: true, atAll: true, receipts: true,
     huge: false, clearAttrs: true, defaultMaxMembers: 2000,
   },
   AVChatRoom: {
     admins: false, editProfile: 'Owner', dissolve: 'Owner', findById: true, apply: 'free', invite: 'Owner', ownerMayQuit: false,
     kick: undefined, mute: 'Owner', memberList: false, memberFields: false, unread: false, history: false, preJoinHistory: false,
-    memberTips: 'live', profileTips: 'live', needsActivation: false, offlinePush: false, importable: false, recall: false, targeted: false, atAll: false,
+    memberTips: 'live', profileTips: 'live', needsActivation: false, offlinePush: false, importable: false, recall: false, targeted: false, atAll: false, receipts: false,
     huge: true, clearAttrs: true, defaultMaxMembers: 1_000_000,
   },
   Community: {
     admins: true, editProfile: 'Admin', dissolve: 'Owner', findById: true, apply: 'free', invite: 'Member', ownerMayQuit: false,
     kick: 'Admin', mute: 'Admin', memberList: true, memberFields: true, unread: true, history: true, preJoinHistory: false,
-    memberTips: 'stored', profileTips: 'stored', needsActivation: false, offlinePush: true, importable: true, recall: true, targeted: false, atAll: true,
+    memberTips: 'stored', profileTips: 'stored', needsActivation: false, offlinePush: true, importable: true, recall: true, targeted: false, atAll: true, receipts: false,
     huge: false, clearAttrs: false, defaultMaxMembers: 100_000,
   },
 };

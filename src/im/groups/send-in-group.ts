@@ -13,7 +13,7 @@ import { policyOf } from './group-policy.ts';
 import { senderIn } from './audience-changes.ts';
 import { withAudience } from './audience.ts';
 import { rateDropError, reportSendFailure } from './group-reports.ts';
-import { isImError } from '../../protocol/errors.ts';
+import { imError, isImError } from '../../protocol/errors.ts';
 
 function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): GroupMessage {
   const nameCard = s.members.get(spec.from)?.profile.nameCard;
@@ -30,6 +30,8 @@ function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): Group
     ...(spec.atInfo ? { atInfo: spec.atInfo } : {}),
     ...(spec.to ? { to: spec.to } : {}),
     ...(spec.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
+    // An online-only message has no SEQ to report reading by: no receipts (Tencent 10061).
+    ...(spec.needReadReceipt && !spec.onlineOnly ? { needReadReceipt: true as const } : {}),
     origin: originOf(spec.caller),
     ...(Object.keys(spec.senderProfile).length > 0 ? { senderProfile: spec.senderProfile } : {}),
     ...(nameCard ? { senderNameCard: nameCard } : {}),
@@ -55,6 +57,7 @@ async function send(im: ImContext, s: GroupActorState, spec: GroupSendSpec, time
   checkCanSend(s.group, spec.caller, sender, time);
   checkAtInfo(s.group, spec.atInfo);
   checkTargets(s.group, spec.to);
+  if (spec.needReadReceipt && !policyOf(s.group.type).receipts) throw imError('GroupReceiptsUnsupported', { type: s.group.type });
   let entry = messageOf(s, spec, time);
   if (!spec.forbidBeforeCallback) {
     const decision = await im.hooks.beforeGroupSend({ caller: spec.caller, groupType: s.group.type, message: entry, onlineOnly: spec.onlineOnly });

@@ -24,6 +24,8 @@ const groupSendInput = z.object({
   to: z.array(z.string()).optional(),
   forbidBeforeCallback: z.boolean().default(false),
   forbidAfterCallback: z.boolean().default(false),
+  /** Tencent IsNeedReadReceipt: members report reading it (Work, Public and Meeting groups). */
+  needReadReceipt: z.boolean().default(false),
 });
 type SendGroupInput = z.output<typeof groupSendInput>;
 
@@ -70,6 +72,7 @@ export const groupSendCommand = defineCommand({
       ...(input.to && input.to.length > 0 ? { to: [...new Set(input.to)] } : {}),
       forbidBeforeCallback: input.forbidBeforeCallback,
       forbidAfterCallback: input.forbidAfterCallback,
+      ...(input.needReadReceipt ? { needReadReceipt: true } : {}),
     };
     return ctx.actors.group(input.groupId).call({ op: 'sendMessage', spec });
   },
