@@ -15,6 +15,7 @@ import {
   listContactsCommand,
   markContactsCommand,
   updateContactGroupCommand,
+  type ContactPage,
   type ContactView,
 } from '../../src/im/conversations/contact-commands.ts';
 import type { ContactChangeOutcome } from '../../src/im/conversations/change-contacts.ts';
@@ -155,7 +156,7 @@ function membersResult(page: MemberPage, im: ImContext): GroupMembersResult {
   };
 }
 
-const contactMarks = (v: ContactView) => ({ conversationId: v.conversationId, marks: v.bits, customMark: v.custom, groupIds: v.groupIds, time: v.time });
+const contactMarks = (v: ContactView) => ({ conversationId: v.conversationId, bits: v.bits, custom: v.custom, groupIds: v.groupIds, time: v.time });
 const contactResults = (o: ContactChangeOutcome) => o.results.map((r) => ({ conversationId: r.conversationId, code: r.code }));
 
 /** Op name → handler. A Map: op names come off the wire, and `__proto__` or `toString` must find nothing. */
@@ -240,7 +241,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.PinConversation, { args: pinConversationArgs, runs: pinConversationCommand, input: (a) => a }),
   clientOp(Op.DeleteConversation, { args: deleteConversationArgs, runs: deleteConversationCommand, input: (a) => a }),
   clientOp(Op.UnreadCounts, { args: unreadCountsArgs, runs: unreadCountsCommand, input: (a) => a, output: (a) => ({ total: a.total, c2c: a.c2c, group: a.group, ...(a.peers ? { peers: a.peers } : {}) }) }),
-  clientOp(Op.Contacts, { args: contactsArgs, runs: listContactsCommand, input: () => ({ limit: 1000 }), output: (o) => ({ groups: o.groups, conversations: o.conversations.map(contactMarks) }) }),
+  clientOp(Op.Contacts, { args: contactsArgs, runs: listContactsCommand, input: () => ({ limit: 1000 }), output: (o: ContactPage) => ({ groups: o.groups, conversations: o.conversations.map(contactMarks) }) }),
   clientOp(Op.CreateContactGroup, { args: createContactGroupArgs, runs: createContactGroupCommand, input: (a) => a, output: (o) => ({ group: o.groups[0], results: contactResults(o) }) }),
   clientOp(Op.DeleteContactGroups, { args: deleteContactGroupsArgs, runs: deleteContactGroupsCommand, input: (a) => a, output: (o) => ({ groups: o.groups }) }),
   clientOp(Op.RenameContactGroup, { args: renameContactGroupArgs, runs: updateContactGroupCommand, input: (a) => ({ kind: 'rename' as const, ...a }), output: (o) => o.groups[0] }),

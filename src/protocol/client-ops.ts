@@ -5,7 +5,7 @@
  * SDK (types).
  */
 import { z } from 'zod';
-import type { ProfileItem, StreamEvent } from './entries.ts';
+import type { ContactGroupItem, ContactMarkItem, ProfileItem, StreamEvent } from './entries.ts';
 import { isValidGroupId, isValidUserId } from './ids.ts';
 
 export const Op = {
@@ -688,17 +688,9 @@ export interface UnreadCountsResult {
 
 export const contactsArgs = z.object({});
 /** A conversation group (Tencent's conversation group, a named folder of conversations; not an IM group). */
-export interface ContactGroupView {
-  readonly id: number;
-  readonly name: string;
-}
-/** One conversation's marks and conversation groups (by id). */
-export interface ContactMarksView {
-  readonly conversationId: string;
-  readonly marks: readonly number[];
-  readonly customMark: string;
-  readonly groupIds: readonly number[];
-  /** Last changed, Unix ms. */
+export type ContactGroupView = ContactGroupItem;
+/** One conversation's marks and conversation groups (by id), as the `contact` entries carry them, and when they last changed (Unix ms). */
+export interface ContactMarksView extends ContactMarkItem {
   readonly time: number;
 }
 /** Per conversation of a change: 0, or the code it failed with alone (51007 its group does not exist, 51008 past 1,000 marked). */

@@ -186,7 +186,7 @@ describe.each(storeModes())('conversation groups and marks (%s store)', (mode) =
     rig.clients.push(again);
     expect(await again.contacts()).toEqual({
       groups: [{ id: 1, name: 'closest' }],
-      conversations: [{ conversationId: 'c2c_cg_ida', marks: [0], customMark: 'best', groupIds: [1], time: expect.any(Number) }],
+      conversations: [{ conversationId: 'c2c_cg_ida', bits: [0], custom: 'best', groupIds: [1], time: expect.any(Number) }],
     });
     expect((await again.groupConversations('closest', { remove: ['c2c_cg_ida'] })).results).toEqual([{ conversationId: 'c2c_cg_ida', code: 0 }]);
     expect(await again.deleteContactGroups(['closest'])).toEqual({ groups: [{ id: 1, name: 'closest' }] });

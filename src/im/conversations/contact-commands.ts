@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { errors as catalogue, imError } from '../../protocol/errors.ts';
 import { defineCommand } from '../command.ts';
 import type { ImContext } from '../context.ts';
-import type { ContactGroupItem } from '../../protocol/entries.ts';
+import type { ContactGroupItem, ContactMarkItem } from '../../protocol/entries.ts';
 import { type ContactChange, type ContactChangeOutcome, type ContactResult, MARK_BITS, type MarkChange } from './change-contacts.ts';
 import type { ContactMarkState } from './contact-state.ts';
 import { type ConversationType, parseConversationId } from './conversation-state.ts';
@@ -108,15 +108,10 @@ export const markContactsCommand = defineCommand({
   },
 });
 
-/** One conversation's marks as answered: its id, type and peer beside the marks. */
-export interface ContactView {
-  readonly conversationId: string;
+/** One conversation's marks as answered: its type and peer beside them, and when they last changed (Unix ms; 0 for one never marked). */
+export interface ContactView extends ContactMarkItem {
   readonly type: ConversationType;
   readonly peer: string;
-  readonly bits: readonly number[];
-  readonly custom: string;
-  readonly groupIds: readonly number[];
-  /** Last changed, Unix ms; 0 for a conversation never marked. */
   readonly time: number;
 }
 
