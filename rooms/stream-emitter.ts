@@ -22,6 +22,8 @@ import { publishWithRetry, toPending } from '../src/events/outbox.ts';
 export interface Committed {
   readonly seq: number;
   readonly entry: Entry;
+  /** Inbox: the user's C2C unread messages in all once this entry was folded (for the event's `unread`). */
+  readonly unread?: number;
 }
 
 export interface StreamEmitterOptions {
@@ -160,7 +162,7 @@ export class StreamEmitter {
   async #publish(items: readonly Committed[]): Promise<void> {
     const events: ParleyEvent[] = [];
     for (const i of items) {
-      const ev = eventOfEntry(this.#o.streamId, i.seq, i.entry, this.#o.groupType);
+      const ev = eventOfEntry(this.#o.streamId, i.seq, i.entry, this.#o.groupType, i.unread);
       if (ev) events.push(ev);
     }
     await publishWithRetry(this.#o.bus, events);

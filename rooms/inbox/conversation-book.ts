@@ -9,6 +9,8 @@ import { type ConversationState, foldEntry } from '../../src/im/conversations/co
 import type { Entry } from '../../src/protocol/entries.ts';
 import type { MessageLog, ProjectionWrite } from '../../storage/store.ts';
 
+const c2cUnread = (r: ConversationState | undefined): number => (r?.type === 'c2c' ? r.unread : 0);
+
 /** Entries read per page while catching up after a crash. */
 const REPLAY_PAGE = 500;
 
@@ -21,6 +23,8 @@ export class ConversationBook {
   readonly #dirty = new Set<string>();
   readonly #lookup = (key: string): ConversationState | undefined => this.#rows.get(key);
   readonly #contactLookup = (key: string): ContactRow | undefined => this.#contacts.get(key);
+  /** The C2C rows' unread messages in all, kept as rows change. */
+  #totalUnread = 0;
 
   private constructor(me: string) {
     this.#me = me;
@@ -32,7 +36,7 @@ export class ConversationBook {
     const stored = await log.readProjection(streamId);
     for (const r of stored.rows) {
       if (isContactKey(r.key)) book.#contacts.set(r.key, JSON.parse(r.state) as ContactRow);
-      else book.#rows.set(r.key, JSON.parse(r.state) as ConversationState);
+      else book.#set(r.key, JSON.parse(r.state) as ConversationState);
     }
     for (let after = stored.appliedSeq; after < head; ) {
       const rows = await log.readEntries(streamId, after, REPLAY_PAGE);
@@ -55,8 +59,7 @@ export class ConversationBook {
     }
     const fold = foldEntry(this.#me, seq, entry, this.#lookup);
     if (!fold) return;
-    if (fold.next) this.#rows.set(fold.key, fold.next);
-    else this.#rows.delete(fold.key);
+    this.#set(fold.key, fold.next);
     this.#dirty.add(fold.key);
   }
 
@@ -68,6 +71,18 @@ export class ConversationBook {
     });
     this.#dirty.clear();
     return { rows, appliedSeq };
+  }
+
+  #set(key: string, next: ConversationState | undefined): void {
+    const before = this.#rows.get(key);
+    this.#totalUnread += c2cUnread(next) - c2cUnread(before);
+    if (next) this.#rows.set(key, next);
+    else this.#rows.delete(key);
+  }
+
+  /** The user's C2C unread messages in all. */
+  get totalUnread(): number {
+    return this.#totalUnread;
   }
 
   get(key: string): ConversationState | undefined {
@@ -102,6 +117,7 @@ export class ConversationBook {
   clear(): void {
     this.#rows.clear();
     this.#contacts.clear();
+    this.#totalUnread = 0;
     this.#dirty.clear();
   }
 }

@@ -46,6 +46,8 @@ export class InboxStream {
   #closed = false;
   /** Events were emitted through this inbox (a device came or went), so closing must see them published. */
   #emitted = false;
+  /** The C2C unread total once each message or change of the batch being stored was folded, by SEQ, until it is published. */
+  readonly #unreadAt = new Map<number, number>();
   /** The last conversation change queued: they run one at a time, each planned on the state its predecessor left. */
   #changes: Promise<unknown> = Promise.resolve();
   /** Imports being stored, by MsgSeq, MsgRandom and time; bounded by the calls in flight. */
@@ -65,10 +67,14 @@ export class InboxStream {
         now: this.#o.now,
         onFatal: this.#o.onFatal,
         onCommit: this.#o.onCommit,
-        onCommitted: (items) => this.#o.emitter.committed(items.map((i): Committed => ({ seq: i.seq, entry: i.value as Entry }))),
+        onCommitted: (items) => this.#o.emitter.committed(items.map((i): Committed => this.#committed(i.seq, i.value as Entry))),
         project: book
           ? (items) => {
-              for (const i of items) book.apply(i.seq, i.value as Entry);
+              for (const i of items) {
+                const entry = i.value as Entry;
+                book.apply(i.seq, entry);
+                if (entry.kind === 'c2c' || entry.kind === 'c2c.change') this.#unreadAt.set(i.seq, book.totalUnread);
+              }
               return book.takeWrite(items[items.length - 1].seq);
             }
           : undefined,
@@ -197,6 +203,13 @@ export class InboxStream {
     };
     await this.appendNotice(notice);
     return { outcome: 'changed', seq: row.seq };
+  }
+
+  #committed(seq: number, entry: Entry): Committed {
+    const unread = this.#unreadAt.get(seq);
+    if (unread === undefined) return { seq, entry };
+    this.#unreadAt.delete(seq);
+    return { seq, entry, unread };
   }
 
   /** The user's conversation rows, once the stream is claimed (they are loaded with the claim); undefined where the app keeps none. */

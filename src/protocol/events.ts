@@ -28,6 +28,8 @@ export interface C2CMessageData {
   /** SEQ in the receiver's inbox stream (`key`). */
   readonly seq: number;
   readonly message: C2CMessage;
+  /** The receiver's C2C unread messages in all once it arrived; absent where unknown (no conversation list, or published again after a crash). */
+  readonly unread?: number;
 }
 
 /**
@@ -46,6 +48,8 @@ export interface C2CMsgChangedData {
   readonly cloudCustomData?: string;
   /** Where the change came from (OptPlatform, ClientIP). */
   readonly origin?: MsgOrigin;
+  /** Recall: the receiver's C2C unread messages in all after it; absent where unknown (as C2CMessageData's). */
+  readonly unread?: number;
 }
 
 /**
@@ -288,20 +292,26 @@ export function makeEvent<T extends EventType>(type: T, id: string, key: string,
 export type EventMsgBody = readonly MsgElem[];
 
 /** The event (if any) a stored stream entry stands for; `id` is `<stream>#<seq>`, stable across re-emission. */
-export function eventOfEntry(streamId: string, seq: number, entry: C2CMessage | GroupMessage | GroupTip | C2CChangeNotice | ConversationNotice | { kind: string }, groupType?: string): ParleyEvent | undefined {
+export function eventOfEntry(
+  streamId: string,
+  seq: number,
+  entry: C2CMessage | GroupMessage | GroupTip | C2CChangeNotice | ConversationNotice | { kind: string },
+  groupType?: string,
+  unread?: number,
+): ParleyEvent | undefined {
   const id = `${streamId}#${seq}`;
   switch (entry.kind) {
     case 'c2c': {
       const m = entry as C2CMessage;
       // A C2C message is one business event: it is emitted from the receiver's inbox only.
-      return streamId === `u:${m.to}` ? makeEvent('c2c.message', id, streamId, m.time, { seq, message: m }) : undefined;
+      return streamId === `u:${m.to}` ? makeEvent('c2c.message', id, streamId, m.time, { seq, message: m, ...(unread !== undefined ? { unread } : {}) }) : undefined;
     }
     case 'c2c.change': {
       const n = entry as C2CChangeNotice;
       // A deletion changes one user's view only: no business event.
       if (streamId !== `u:${n.to}` || n.change === 'delete') return undefined;
       const data = { seq, msgSeq: n.seq, from: n.from, to: n.to, msgKey: n.msgKey, operator: n.operator, ...(n.origin ? { origin: n.origin } : {}) };
-      if (n.change === 'recall') return makeEvent('c2c.msg_recalled', id, streamId, n.time, data);
+      if (n.change === 'recall') return makeEvent('c2c.msg_recalled', id, streamId, n.time, { ...data, ...(unread !== undefined ? { unread } : {}) });
       return makeEvent('c2c.msg_modified', id, streamId, n.time, { ...data, ...(n.body ? { body: n.body } : {}), ...(n.cloudCustomData !== undefined ? { cloudCustomData: n.cloudCustomData } : {}) });
     }
     case 'conversation': {

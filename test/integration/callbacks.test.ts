@@ -146,7 +146,7 @@ describe('callbacks to an app server (embedded mode)', () => {
     await afterCallbacksSettled('adm_to', 'adm_to');
     const after = hook.of('C2C.CallbackAfterSendMsg', (h) => textIn(h.body) === 'from the admin');
     expect(after).toHaveLength(1);
-    expect(after[0].body).toMatchObject({ From_Account: 'administrator', To_Account: 'adm_to', MsgKey: first.MsgKey, UnreadMsgNum: -1 });
+    expect(after[0].body).toMatchObject({ From_Account: 'administrator', To_Account: 'adm_to', MsgKey: first.MsgKey, UnreadMsgNum: 1 });
     expect(after[0].query).toMatchObject({ OptPlatform: 'RESTAPI', ClientIP: '127.0.0.1' });
     expect(hook.of('C2C.CallbackBeforeSendMsg', (h) => textIn(h.body) === 'from the admin')[0].query).toMatchObject({ OptPlatform: 'RESTAPI', ClientIP: '127.0.0.1' });
   });
@@ -214,7 +214,8 @@ describe('callbacks to an app server (embedded mode)', () => {
       CloudCustomData: 'cc2',
       SendMsgResult: 0,
       ErrorInfo: 'send msg succeed',
-      UnreadMsgNum: -1,
+      // after_b's third unread message.
+      UnreadMsgNum: 3,
     });
     expect(c2cHits[4].query).toMatchObject({ CallbackCommand: 'C2C.CallbackAfterSendMsg', contenttype: 'json' });
 

@@ -101,6 +101,11 @@ describe.each(storeModes())('conversations (%s store)', (mode) => {
     await eli.c.recallC2C('cv_fin', a.msgKey);
     await waitFor(() => fin.events.some((e) => e.entry.kind === 'c2c.change'), 'Fin to learn of the recall');
     expect((await fin.c.conversations()).conversations[0].unread).toBe(1);
+    // The callbacks carry Fin's C2C unread total: after each message, and after the recall.
+    const sentTo = () => rig.hook.of('C2C.CallbackAfterSendMsg').filter((c) => c.body.To_Account === 'cv_fin');
+    await waitFor(() => sentTo().length === 2 && rig.hook.of('C2C.CallbackAfterMsgWithDraw').some((c) => c.body.To_Account === 'cv_fin'), 'the send and recall callbacks');
+    expect(sentTo().map((c) => c.body.UnreadMsgNum)).toEqual([1, 2]);
+    expect(rig.hook.of('C2C.CallbackAfterMsgWithDraw').find((c) => c.body.To_Account === 'cv_fin')?.body).toMatchObject({ MsgKey: a.msgKey, UnreadMsgNum: 1 });
   });
 
   it('pins conversations first with TopFlag, pages get_list without repeats, and deletes with ClearRamble', async () => {

@@ -77,6 +77,10 @@ describe('ConversationBook', () => {
     const loaded = await ConversationBook.load(log, 'u:me', ME, 3);
     expect(loaded.get('c2c_bob')).toMatchObject({ unread: 2, lastSeq: 2 });
     expect(loaded.get('c2c_cat')).toMatchObject({ unread: 1, lastSeq: 3 });
+    // The unread total counts the rows loaded and those caught up, and follows each fold.
+    expect(loaded.totalUnread).toBe(3);
+    loaded.apply(4, note('read', { conversationId: 'c2c_bob', readSeq: 2, unread: 0 }));
+    expect(loaded.totalUnread).toBe(1);
     // What it caught up goes with the next append.
     expect(loaded.takeWrite(3).rows.map((r) => r.key).sort()).toEqual(['c2c_bob', 'c2c_cat']);
     await store.close();

@@ -125,13 +125,13 @@ export function afterCallbackOf(e: ParleyEvent, groupType = ''): AfterCallback |
     case 'c2c.message': {
       const m = e.data.message;
       if (m.noAfterCallback) return undefined;
-      // Parley does not keep unread counts yet, hence UnreadMsgNum -1 (Tencent's "unknown").
-      const payload = { ...c2cFields(m, false), SendMsgResult: 0, ErrorInfo: 'send msg succeed', UnreadMsgNum: -1 };
+      // UnreadMsgNum: the receiver's C2C unread total, -1 (Tencent's "unknown") where Parley cannot tell.
+      const payload = { ...c2cFields(m, false), SendMsgResult: 0, ErrorInfo: 'send msg succeed', UnreadMsgNum: e.data.unread ?? -1 };
       return { command: 'C2C.CallbackAfterSendMsg', payload, ...(m.origin ?? UNKNOWN_ORIGIN) };
     }
     case 'c2c.msg_recalled': {
       const d = e.data;
-      const payload = { From_Account: d.from, To_Account: d.to, MsgKey: d.msgKey, UnreadMsgNum: -1, EventTime: e.time };
+      const payload = { From_Account: d.from, To_Account: d.to, MsgKey: d.msgKey, UnreadMsgNum: d.unread ?? -1, EventTime: e.time };
       return { command: 'C2C.CallbackAfterMsgWithDraw', payload, ...(d.origin ?? UNKNOWN_ORIGIN) };
     }
     case 'c2c.msg_modified':
