@@ -20,6 +20,7 @@ import {
 } from '../../src/im/conversations/contact-commands.ts';
 import type { ContactChangeOutcome } from '../../src/im/conversations/change-contacts.ts';
 import { readReceiptCommand, receiptCountsCommand, receiptMembersCommand } from '../../src/im/groups/receipts.ts';
+import { c2cReadReceiptCommand } from '../../src/im/c2c/read-receipt.ts';
 import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
 import type { MemberPage } from '../../src/im/actor-api.ts';
@@ -75,6 +76,7 @@ import {
   readGroupReceiptsArgs,
   groupReceiptsArgs,
   groupReceiptMembersArgs,
+  readC2CReceiptsArgs,
   readConversationArgs,
   pinConversationArgs,
   deleteConversationArgs,
@@ -164,7 +166,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.SendC2C, {
     args: sendC2CArgs,
     runs: sendC2CCommand,
-    input: (a) => ({ to: a.to, body: a.body, cloudCustomData: a.cloudCustomData, random: a.random, msgSeq: a.msgSeq, onlineOnly: a.onlineOnly }),
+    input: (a) => ({ to: a.to, body: a.body, cloudCustomData: a.cloudCustomData, random: a.random, msgSeq: a.msgSeq, onlineOnly: a.onlineOnly, needReadReceipt: a.needReadReceipt }),
   }),
   clientOp(Op.SendGroup, { args: sendGroupArgs, runs: groupSendCommand, input: (a) => a }),
   clientOp(Op.Sync, { args: syncArgs, runs: syncInboxCommand, input: (a) => a }),
@@ -260,6 +262,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.ReadGroupReceipts, { args: readGroupReceiptsArgs, runs: readReceiptCommand, input: (a) => a }),
   clientOp(Op.GroupReceipts, { args: groupReceiptsArgs, runs: receiptCountsCommand, input: (a) => a, output: (receipts) => ({ receipts }) }),
   clientOp(Op.GroupReceiptMembers, { args: groupReceiptMembersArgs, runs: receiptMembersCommand, input: (a) => a, output: (p) => ({ userIds: p.userIds, cursor: p.cursor }) }),
+  clientOp(Op.ReadC2CReceipts, { args: readC2CReceiptsArgs, runs: c2cReadReceiptCommand, input: (a) => a }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

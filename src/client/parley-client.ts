@@ -251,7 +251,12 @@ export class ParleyClient {
     return this.call(Op.MarkConversations, { items });
   }
 
-  // ---- group read receipts --
+  // ---- read receipts --
+
+  /** Tells `peer` this user read messages it sent with `needReadReceipt` (by MsgKey). */
+  readC2CReceipts(peer: string, msgKeys: readonly string[]): Promise<void> {
+    return this.call(Op.ReadC2CReceipts, { peer, msgKeys: [...msgKeys] });
+  }
 
   /** Reports reading messages of a group sent with `needReadReceipt` (their senders are told). */
   readGroupReceipts(groupId: string, seqs: readonly number[]): Promise<void> {

@@ -68,6 +68,7 @@ export const Op = {
   ReadGroupReceipts: 'group.readReceipt',
   GroupReceipts: 'group.receipts',
   GroupReceiptMembers: 'group.receiptMembers',
+  ReadC2CReceipts: 'c2c.readReceipt',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -99,6 +100,8 @@ export const sendC2CArgs = z.object({
   cloudCustomData: z.string().optional(),
   /** Deliver to online devices only; nothing is stored. */
   onlineOnly: z.boolean().optional(),
+  /** The receiver may tell the sender they read it (`c2c.readReceipt`). */
+  needReadReceipt: z.boolean().optional(),
 });
 export type SendC2CArgs = z.infer<typeof sendC2CArgs>;
 export interface SendC2CResult {
@@ -745,6 +748,14 @@ export interface GroupReceiptMembersResult {
   readonly cursor: string;
 }
 
+/**
+ * Tells `peer` this user read messages it sent with `needReadReceipt` (Tencent's sendMessageReadReceipts
+ * in C2C; up to 100 MsgKeys): the peer's devices get a `conversation` entry `{change: 'receipt', conversationId: 'c2c_<reader>', msgKeys}`.
+ * 20022 for a MsgKey the peer does not hold; messages that asked for no receipt are passed over.
+ */
+export const readC2CReceiptsArgs = z.object({ peer: userId, msgKeys: z.array(z.string()).min(1).max(100) });
+export type ReadC2CReceiptsArgs = z.infer<typeof readC2CReceiptsArgs>;
+
 /** Arguments and results per op, for the SDK's typed `call`. */
 export interface OpTypes {
   [Op.SendC2C]: { args: SendC2CArgs; result: SendC2CResult };
@@ -806,6 +817,7 @@ export interface OpTypes {
   [Op.ReadGroupReceipts]: { args: ReadGroupReceiptsArgs; result: void };
   [Op.GroupReceipts]: { args: ReadGroupReceiptsArgs; result: GroupReceiptsResult };
   [Op.GroupReceiptMembers]: { args: GroupReceiptMembersArgs; result: GroupReceiptMembersResult };
+  [Op.ReadC2CReceipts]: { args: ReadC2CReceiptsArgs; result: void };
 }
 
 /** Body of `POST /connect`. */

@@ -58,7 +58,7 @@ export interface C2CMessage {
   readonly noUnread?: true;
   /** Tencent SendMsgControl NoLastMsg: the message does not become its conversation's last message. */
   readonly noLastMsg?: true;
-  /** Tencent IsNeedReadReceipt: the sender wants to know when the receiver read it (`conversation` peerRead notices). */
+  /** Tencent IsNeedReadReceipt: the sender wants to know when the receiver read it (`conversation` `receipt` notices). */
   readonly needReadReceipt?: true;
 }
 
@@ -315,13 +315,15 @@ export interface C2CChangeNotice {
  *   read to the end).
  * - `peerRead`: the other side of the C2C conversation read this user's messages up to `readTime`
  *   (Tencent's C2C read receipt).
+ * - `receipt`: the other side reported reading these messages of this user's, sent with
+ *   IsNeedReadReceipt (`msgKeys`; Tencent's C2C message read receipts); the row does not change.
  * - `pin` / `unpin`: the conversation is shown first (Tencent's pinned conversations) or no longer.
  * - `delete`: the conversation leaves the list until its next message (its unread count with it);
  *   `clearHistory` = its messages were deleted from this user's roaming too (Tencent ClearRamble).
  */
 export interface ConversationNotice {
   readonly kind: 'conversation';
-  readonly change: 'read' | 'peerRead' | 'pin' | 'unpin' | 'delete';
+  readonly change: 'read' | 'peerRead' | 'receipt' | 'pin' | 'unpin' | 'delete';
   /** Tencent's conversation id: `c2c_<userId>` or `group_<groupId>`. */
   readonly conversationId: string;
   readonly time: number;
@@ -331,6 +333,8 @@ export interface ConversationNotice {
   /** read: the user's C2C unread messages in all, after this read. */
   readonly totalUnread?: number;
   readonly clearHistory?: true;
+  /** receipt: the messages read, by MsgKey. */
+  readonly msgKeys?: readonly string[];
   /** Who made the change: the user, or the App admin's identifier (admin_set_msg_read, recentcontact/delete). */
   readonly operator: string;
 }

@@ -108,6 +108,30 @@ describe.each(storeModes())('conversations (%s store)', (mode) => {
     expect(rig.hook.of('C2C.CallbackAfterMsgWithDraw').find((c) => c.body.To_Account === 'cv_fin')?.body).toMatchObject({ MsgKey: a.msgKey, UnreadMsgNum: 1 });
   });
 
+  it('tells the sender which messages were read, for those sent with IsNeedReadReceipt (client and REST)', async () => {
+    const [gil, hoa] = await rig.online('cv_gil', 'cv_hoa');
+    const asked = await gil.c.sendC2C('cv_hoa', TEXT('tell me'), { needReadReceipt: true });
+    const plain = await gil.c.sendC2C('cv_hoa', TEXT('no need'));
+    const viaRest = await send('cv_gil', 'cv_hoa', 'rest', { IsNeedReadReceipt: 1 });
+    await waitFor(() => received(hoa.events, 'cv_gil') === 3, 'Hoa to receive all three');
+    expect(hoa.events.find((e) => e.entry.kind === 'c2c' && e.entry.msgKey === asked.msgKey)?.entry).toMatchObject({ needReadReceipt: true });
+
+    await hoa.c.readC2CReceipts('cv_gil', [asked.msgKey, plain.msgKey]);
+    await waitFor(() => noticesOf(gil.events).some((n) => n.change === 'receipt'), 'Gil to get the read receipt');
+    expect(noticesOf(gil.events).filter((n) => n.change === 'receipt')).toEqual([expect.objectContaining({ conversationId: 'c2c_cv_hoa', msgKeys: [asked.msgKey], operator: 'cv_hoa' })]);
+    // A MsgKey Gil never sent to Hoa fails the receipt whole.
+    await expect(hoa.c.readC2CReceipts('cv_gil', ['1_2_3'])).rejects.toMatchObject({ code: 20022 });
+
+    const receipt = (info: object[]) => rest('openim/c2c_msg_read_receipt', { Operator_Account: 'cv_hoa', Peer_Account: 'cv_gil', C2CMsgInfo: info });
+    expect(await receipt([{ From_Account: 'cv_gil', To_Account: 'cv_hoa', MsgKey: viaRest.MsgKey }])).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
+    await waitFor(() => noticesOf(gil.events).filter((n) => n.change === 'receipt').length === 2, 'the REST read receipt');
+    expect(noticesOf(gil.events).filter((n) => n.change === 'receipt')[1]).toMatchObject({ msgKeys: [viaRest.MsgKey], operator: 'administrator' });
+    expect(await receipt([{ From_Account: 'cv_hoa', To_Account: 'cv_gil', MsgKey: viaRest.MsgKey }])).toMatchObject({ ErrorCode: 90010 });
+    expect(await receipt([{ From_Account: 'cv_gil', To_Account: 'cv_hoa', MsgKey: 'not-a-key' }])).toMatchObject({ ErrorCode: 90054 });
+    // Receipts leave the conversation rows alone: Gil's view of Hoa's read position is unchanged.
+    expect((await gil.c.conversations()).conversations[0].peerReadTime).toBe(0);
+  });
+
   it('pins conversations first with TopFlag, pages get_list without repeats, and deletes with ClearRamble', async () => {
     const owner = 'cv_gus';
     const peers = Array.from({ length: 105 }, (_, i) => `cv_p${String(i).padStart(3, '0')}`);

@@ -40,7 +40,7 @@ describe('command seam', () => {
       'friend.requestsRead', 'friend.deleteRequests', 'user.search', 'c2c.recall', 'c2c.delete', 'user.status',
       'conversation.list', 'conversation.read', 'conversation.pin', 'conversation.delete', 'conversation.unread',
       'contact.list', 'contact.group.create', 'contact.group.delete', 'contact.group.rename', 'contact.group.conversations', 'contact.mark',
-      'group.readReceipt', 'group.receipts', 'group.receiptMembers',
+      'group.readReceipt', 'group.receipts', 'group.receiptMembers', 'c2c.readReceipt',
     ]);
   });
 

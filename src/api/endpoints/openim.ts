@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { MAX_BATCH_TARGETS, batchSendCommand } from '../../im/c2c/batch-send.ts';
 import { modifyC2CCommand, recallC2CCommand } from '../../im/c2c/change.ts';
 import { importC2CCommand } from '../../im/c2c/import.ts';
+import { c2cReadReceiptCommand } from '../../im/c2c/read-receipt.ts';
 import { MAX_UNREAD_PEERS, readConversationCommand, unreadCountsCommand } from '../../im/conversations/conversation-commands.ts';
 import { conversationId } from '../../im/conversations/conversation-state.ts';
 import { roamingCommand } from '../../im/c2c/roaming.ts';
@@ -200,6 +201,22 @@ export const openimService: Service = {
       }),
       // Everything sent in MsgReadTime's second or before is read.
       input: (r) => ({ userId: r.Report_Account, conversationId: conversationId('c2c', r.Peer_Account), ...(r.MsgReadTime !== undefined ? { readTime: r.MsgReadTime * 1000 + 999 } : {}) }),
+    }),
+    endpoint({
+      command: 'c2c_msg_read_receipt',
+      runs: c2cReadReceiptCommand,
+      request: z
+        .object({
+          Operator_Account: nonEmpty('C2CInvalidParam'),
+          Peer_Account: nonEmpty('C2CInvalidParam'),
+          C2CMsgInfo: z.array(z.object({ From_Account: nonEmpty('C2CInvalidParam'), To_Account: nonEmpty('C2CInvalidParam'), MsgKey: str('C2CInvalidParam') }), { error: 'C2CInvalidParam' }),
+        })
+        // Each message was sent by the peer to the reader.
+        .refine((r) => r.C2CMsgInfo.every((m) => m.From_Account === r.Peer_Account && m.To_Account === r.Operator_Account), {
+          error: 'every C2CMsgInfo item must be From_Account Peer_Account, To_Account Operator_Account',
+          path: ['C2CMsgInfo'],
+        }),
+      input: (r) => ({ reader: r.Operator_Account, peer: r.Peer_Account, msgKeys: r.C2CMsgInfo.map((m) => m.MsgKey) }),
     }),
     endpoint({
       command: 'get_c2c_unread_msg_num',

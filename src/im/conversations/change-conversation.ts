@@ -5,7 +5,9 @@
  */
 import type { MessageLog, StoredEntry } from '../../../storage/store.ts';
 import type { C2CMessage, ConversationNotice } from '../../protocol/entries.ts';
-import { FLAG_DELETED } from '../../protocol/entries.ts';
+import { FLAG_DELETED, FLAG_RECALLED } from '../../protocol/entries.ts';
+import { findC2CCopy } from '../c2c/find-copy.ts';
+import { msgKeySecond } from '../c2c/msg-key.ts';
 import { imError } from '../../protocol/errors.ts';
 import { type ConversationState, countsUnread, parseConversationId } from './conversation-state.ts';
 
@@ -14,6 +16,8 @@ export type ConversationChange =
   | { readonly kind: 'read'; readonly conversationId: string; readonly operator: string; readonly readTime?: number; readonly groupSeq?: number }
   /** The other side of a C2C conversation read the user's messages up to `readTime`. */
   | { readonly kind: 'peerRead'; readonly conversationId: string; readonly operator: string; readonly readTime: number }
+  /** The other side of a C2C conversation read these messages the user sent with IsNeedReadReceipt. */
+  | { readonly kind: 'receipt'; readonly conversationId: string; readonly operator: string; readonly msgKeys: readonly string[] }
   | { readonly kind: 'pin' | 'unpin'; readonly conversationId: string; readonly operator: string }
   /** Delete from the list; `clearHistory` also deletes the user's copies of its C2C messages; a group's is hidden through `groupSeq`. */
   | { readonly kind: 'delete'; readonly conversationId: string; readonly operator: string; readonly clearHistory: boolean; readonly groupSeq?: number };
@@ -60,6 +64,11 @@ export async function planChange(side: InboxSide, c: ConversationChange): Promis
     case 'peerRead':
       if (row && row.peerReadTime >= c.readTime) return unchanged;
       return { notice: { ...base, change: 'peerRead', readTime: c.readTime }, outcome: { ...unchanged.outcome, changed: true } };
+    case 'receipt': {
+      const msgKeys = await receiptsAsked(side, c.conversationId, c.msgKeys);
+      if (msgKeys.length === 0) return unchanged;
+      return { notice: { ...base, change: 'receipt', msgKeys }, outcome: { ...unchanged.outcome, changed: true } };
+    }
     case 'pin':
     case 'unpin':
       if ((c.kind === 'pin') === (row !== undefined && row.pinnedAt > 0 && !row.deleted)) return unchanged;
@@ -91,6 +100,23 @@ async function readPosition(side: InboxSide, c: Extract<ConversationChange, { ki
   const unread = Math.min(row.unread, later.length);
   const firstUnread = later[unread - 1];
   return { readSeq: firstUnread === undefined ? Math.max(row.readSeq, row.lastSeq) : Math.max(row.readSeq, firstUnread - 1), readTime: Math.max(readTime, row.readTime), unread };
+}
+
+/**
+ * The MsgKeys among `msgKeys` of messages this user sent to the conversation's peer with
+ * IsNeedReadReceipt (and did not recall); 20022 for one this inbox does not hold.
+ */
+async function receiptsAsked(side: InboxSide, conversationId: string, msgKeys: readonly string[]): Promise<string[]> {
+  const peer = parseConversationId(conversationId)?.peer ?? '';
+  const asked: string[] = [];
+  for (const msgKey of new Set(msgKeys)) {
+    const second = msgKeySecond(msgKey) ?? 0;
+    const row = await findC2CCopy(side.log, side.streamId, peer, second, (m) => m.msgKey === msgKey && m.from === side.me && m.to === peer);
+    if (!row || (row.flags & FLAG_DELETED) !== 0) throw imError('C2CMsgNotFound', { msgKey, from: side.me, to: peer });
+    const m = JSON.parse(row.payload) as C2CMessage;
+    if (m.needReadReceipt && (row.flags & FLAG_RECALLED) === 0) asked.push(msgKey);
+  }
+  return asked;
 }
 
 /** Page size of walks through a conversation's messages. */

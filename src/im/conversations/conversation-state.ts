@@ -117,6 +117,8 @@ function foldNotice(seq: number, n: ConversationNotice, rows: (key: string) => C
       return { key, next: { ...base, readSeq: Math.max(base.readSeq, n.readSeq ?? 0), readTime: Math.max(base.readTime, n.readTime ?? 0), unread: n.unread ?? 0, seq } };
     case 'peerRead':
       return { key, next: { ...base, peerReadTime: Math.max(base.peerReadTime, n.readTime ?? 0), seq } };
+    case 'receipt':
+      return undefined;
     case 'pin':
       return { key, next: { ...base, pinnedAt: n.time, deleted: false, seq } };
     case 'unpin':
