@@ -12,7 +12,6 @@ import type { ConversationChange, ConversationChangeOutcome } from './conversati
 import type { ConversationState } from './conversations/conversation-state.ts';
 import type { ContactChange, ContactChangeOutcome } from './conversations/change-contacts.ts';
 import type { ContactGroupsState, ContactMarkState } from './conversations/contact-state.ts';
-import type { ReceiptCount, ReceiptMembersPage, ReceiptMembersQuery } from './groups/receipts-in-group.ts';
 import type { ApplyJoinOption, GroupInfo, InviteJoinOption, Member, MemberProfile } from './groups/group-model.ts';
 
 type MsgFlag = MemberProfile['msgFlag'];
@@ -232,6 +231,31 @@ export interface GroupSendSpec {
   readonly needReadReceipt?: boolean;
   /** The sender's profile fields the message carries (read by the command, not the actor). */
   readonly senderProfile: SenderProfile;
+}
+
+/** Group message read receipts (groups/receipts-in-group.ts). */
+export interface ReceiptCount {
+  readonly seq: number;
+  /** 0, or why this message has no counts: 10062 no receipts asked (or no such message), 10007 not the caller's. */
+  readonly code: number;
+  readonly read: number;
+  readonly unread: number;
+}
+
+export interface ReceiptMembersQuery {
+  readonly seq: number;
+  /** The members who have not read it, rather than those who have. */
+  readonly unread: boolean;
+  /** The last member of the previous page ('' = from the start); members come in id order. */
+  readonly cursor: string;
+  readonly count: number;
+}
+
+export interface ReceiptMembersPage {
+  readonly seq: number;
+  readonly userIds: readonly string[];
+  /** Where the next page starts; '' when this is the last. */
+  readonly cursor: string;
 }
 
 /** modify_group_base_info: the fields to change; absent ones stay. `appDefinedData` values of `""` delete their key. */

@@ -12,6 +12,7 @@ import { FLAG_RECALLED, type GroupMessage, type GroupReceiptNotice } from '../..
 import { errors as catalogue, imError } from '../../protocol/errors.ts';
 import { makeEvent } from '../../protocol/events.ts';
 import { groupStream } from '../../protocol/streams.ts';
+import type { ReceiptCount, ReceiptMembersPage, ReceiptMembersQuery } from '../actor-api.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
 import type { GroupActorState } from './group-actor-state.ts';
@@ -21,30 +22,6 @@ import { policyOf } from './group-policy.ts';
 export const MAX_RECEIPT_SEQS = 50;
 export const MAX_RECEIPT_PAGE = 200;
 const DEFAULT_MAX_MEMBERS = 200;
-
-export interface ReceiptCount {
-  readonly seq: number;
-  /** 0, or why this message has no counts: 10062 no receipts asked (or no such message), 10007 not the caller's. */
-  readonly code: number;
-  readonly read: number;
-  readonly unread: number;
-}
-
-export interface ReceiptMembersQuery {
-  readonly seq: number;
-  /** The members who have not read it, rather than those who have. */
-  readonly unread: boolean;
-  /** The last member of the previous page ('' = from the start); members come in id order. */
-  readonly cursor: string;
-  readonly count: number;
-}
-
-export interface ReceiptMembersPage {
-  readonly seq: number;
-  readonly userIds: readonly string[];
-  /** Where the next page starts; '' when this is the last. */
-  readonly cursor: string;
-}
 
 /** The group keeps read receipts, and is small enough for them. */
 function checkReceipts(im: ImContext, s: GroupActorState): void {

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { imError } from '../../protocol/errors.ts';
 import { defineCommand } from '../command.ts';
 import { requireGroupId } from './group-id.ts';
-import { MAX_RECEIPT_PAGE, MAX_RECEIPT_SEQS, type ReceiptCount, type ReceiptMembersPage } from './receipts-in-group.ts';
+import type { ReceiptCount, ReceiptMembersPage } from '../actor-api.ts';
+import { MAX_RECEIPT_PAGE, MAX_RECEIPT_SEQS } from './receipts-in-group.ts';
 
 const seqList = z.array(z.number().int().min(0));
 
