@@ -631,6 +631,37 @@ export interface ReceiptStore {
   receiptsOf(groupId: string, seqs: readonly number[]): Promise<ReceiptRecord[]>;
 }
 
+/** One device's offline-push registration (issue 16's device registry). */
+export interface PushDeviceRecord {
+  readonly userId: string;
+  /** The device's id, chosen by the client (stable across its logins). */
+  readonly deviceId: string;
+  /** The platform it logged in as (`iOS`, `Android`, `Web`, …). */
+  readonly platform: string;
+  readonly provider: 'apns' | 'fcm' | 'webpush';
+  /** The provider's address of the device as JSON: `{token, bundleId, environment}` / `{token}` / `{endpoint, keys}`. */
+  readonly target: string;
+  /** Its push settings as JSON (enabled, sound, quiet hours, do-not-disturb). */
+  readonly settings: string;
+  readonly registeredAt: number;
+  /** When the device was last connected (its last session's end, or now while it is connected), Unix ms. */
+  readonly lastActiveAt: number;
+}
+
+/**
+ * Offline-push registrations by user and device. A device registers again on every login (its
+ * provider address may have changed), replacing its record; logging out removes it.
+ */
+export interface PushDeviceStore {
+  putDevice(d: PushDeviceRecord): Promise<void>;
+  /** False when there was none. */
+  removeDevice(userId: string, deviceId: string): Promise<boolean>;
+  /** Moves a device's lastActiveAt (a device not registered is left alone). */
+  touchDevice(userId: string, deviceId: string, lastActiveAt: number): Promise<void>;
+  /** The devices of each user asked, by user id then device id. */
+  devicesOf(userIds: readonly string[]): Promise<PushDeviceRecord[]>;
+}
+
 /** The whole store an adapter provides. */
 export interface Store {
   readonly messages: MessageLog;
@@ -638,6 +669,7 @@ export interface Store {
   readonly groups: GroupStore;
   readonly relations: RelationStore;
   readonly receipts: ReceiptStore;
+  readonly pushDevices: PushDeviceStore;
   readonly archive: ArchiveCatalog;
   /** A readiness probe for /health: resolves when the back end answers. */
   ping(): Promise<void>;

@@ -12,6 +12,7 @@ import { CassandraGroupStore } from './cassandra-group-store.ts';
 import { CassandraMessageLog } from './cassandra-message-log.ts';
 import { CassandraRelationStore } from './cassandra-relation-store.ts';
 import { CassandraReceiptStore } from './cassandra-receipt-store.ts';
+import { CassandraPushDeviceStore } from './cassandra-push-device-store.ts';
 import { Cql } from './cql.ts';
 
 export interface CassandraStoreOptions {
@@ -91,6 +92,7 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
     groups: new CassandraGroupStore(cql, messages),
     relations: new CassandraRelationStore(cql, messages),
     receipts: new CassandraReceiptStore(cql),
+    pushDevices: new CassandraPushDeviceStore(cql),
     archive: new CassandraArchiveCatalog(cql),
     async ping() {
       await client.execute('SELECT release_version FROM system.local');

@@ -215,6 +215,19 @@ CREATE TABLE IF NOT EXISTS group_receipts (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS group_receipts_expiry ON group_receipts (expires_at);
 
+-- Offline-push registrations (PushDeviceStore), one per user and device; target and settings are JSON.
+CREATE TABLE IF NOT EXISTS push_devices (
+  user_id        TEXT NOT NULL,
+  device_id      TEXT NOT NULL,
+  platform       TEXT NOT NULL,
+  provider       TEXT NOT NULL,
+  target         TEXT NOT NULL,
+  settings       TEXT NOT NULL,
+  registered_at  INTEGER NOT NULL,
+  last_active_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, device_id)
+) WITHOUT ROWID;
+
 -- The order GroupStore.listGroups pages in (groups has no rowid): one row per group, numbered as created.
 -- AUTOINCREMENT never reuses a number, so a group created during a listing always sorts after its cursor.
 CREATE TABLE IF NOT EXISTS group_listing (

@@ -12,6 +12,7 @@ import { SqliteMessageLog } from './sqlite-message-log.ts';
 import { applySchema } from './schema.ts';
 import { SqliteRelationStore } from './sqlite-relation-store.ts';
 import { SqliteReceiptStore } from './sqlite-receipt-store.ts';
+import { SqlitePushDeviceStore } from './sqlite-push-device-store.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -49,6 +50,7 @@ export function openSqliteStore(o: SqliteStoreOptions): Store {
     groups: new SqliteGroupStore(db),
     relations: new SqliteRelationStore(db),
     receipts,
+    pushDevices: new SqlitePushDeviceStore(db),
     archive: new SqliteArchiveCatalog(db),
     async ping() {
       db.prepare('SELECT 1').get();

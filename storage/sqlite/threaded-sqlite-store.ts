@@ -121,6 +121,7 @@ export async function openThreadedSqliteStore(o: StoreThreadOptions, onDeath: (e
     groups: portOf(thread, 'groups'),
     relations: portOf(thread, 'relations'),
     receipts: portOf(thread, 'receipts'),
+    pushDevices: portOf(thread, 'pushDevices'),
     archive: portOf(thread, 'archive'),
     ping: () => thread.call('store', 'ping', []) as Promise<void>,
     close: () => thread.close(),

@@ -930,6 +930,28 @@ export function runStoreContract(o: StoreContractOptions): void {
       });
     });
 
+    describe('push devices', () => {
+      it('keeps one registration per user and device: replaced, touched, removed', async () => {
+        const u = `pd-${process.pid}-${Date.now()}-${streamCounter++}`;
+        const phone = { userId: u, deviceId: 'phone', platform: 'iOS', provider: 'apns' as const, target: '{"token":"ab"}', settings: '{}', registeredAt: 1_000, lastActiveAt: 1_000 };
+        const tab = { ...phone, deviceId: 'tab', platform: 'Web', provider: 'webpush' as const, target: '{"endpoint":"https://p.example/1"}' };
+        await store.pushDevices.putDevice(phone);
+        await store.pushDevices.putDevice(tab);
+        await store.pushDevices.putDevice({ ...phone, target: '{"token":"cd"}', registeredAt: 2_000, lastActiveAt: 2_000 });
+        await store.pushDevices.touchDevice(u, 'tab', 5_000);
+        await store.pushDevices.touchDevice(u, 'never-registered', 5_000);
+        expect(await store.pushDevices.devicesOf([u, `${u}-other`])).toEqual([
+          { ...phone, target: '{"token":"cd"}', registeredAt: 2_000, lastActiveAt: 2_000 },
+          { ...tab, lastActiveAt: 5_000 },
+        ]);
+        expect(await store.pushDevices.removeDevice(u, 'tab')).toBe(true);
+        expect(await store.pushDevices.removeDevice(u, 'tab')).toBe(false);
+        await store.pushDevices.touchDevice(u, 'tab', 6_000);
+        expect((await store.pushDevices.devicesOf([u])).map((d) => d.deviceId)).toEqual(['phone']);
+        expect(await store.pushDevices.devicesOf([])).toEqual([]);
+      });
+    });
+
     describe('archive catalogue', () => {
       const H = 3_600_000;
       // Hours far from real ones and unique to this run, so the suite never meets other data.

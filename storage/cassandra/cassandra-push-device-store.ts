@@ -1,0 +1,59 @@
+/**
+ * PushDeviceStore on Cassandra: `push_devices`, one partition per user. A touch is a conditional
+ * update (IF EXISTS), so it never brings back a device removed meanwhile.
+ */
+import type { PushDeviceRecord, PushDeviceStore } from '../store.ts';
+import { type Cql, type Row, num } from './cql.ts';
+
+const COLS = 'user_id, device_id, platform, provider, target, settings, registered_at, last_active_at';
+
+const toRecord = (r: Row): PushDeviceRecord => ({
+  userId: r.get('user_id') as string,
+  deviceId: r.get('device_id') as string,
+  platform: r.get('platform') as string,
+  provider: r.get('provider') as PushDeviceRecord['provider'],
+  target: r.get('target') as string,
+  settings: r.get('settings') as string,
+  registeredAt: num(r.get('registered_at')),
+  lastActiveAt: num(r.get('last_active_at')),
+});
+
+export class CassandraPushDeviceStore implements PushDeviceStore {
+  readonly #cql: Cql;
+  readonly #q: { put: string; remove: string; touch: string; list: string };
+
+  constructor(cql: Cql) {
+    this.#cql = cql;
+    const ks = cql.keyspace;
+    this.#q = {
+      put: `INSERT INTO ${ks}.push_devices (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      remove: `DELETE FROM ${ks}.push_devices WHERE user_id = ? AND device_id = ? IF EXISTS`,
+      touch: `UPDATE ${ks}.push_devices SET last_active_at = ? WHERE user_id = ? AND device_id = ? IF EXISTS`,
+      list: `SELECT ${COLS} FROM ${ks}.push_devices WHERE user_id = ?`,
+    };
+  }
+
+  async putDevice(d: PushDeviceRecord): Promise<void> {
+    await this.#cql.run(this.#q.put, [d.userId, d.deviceId, d.platform, d.provider, d.target, d.settings, d.registeredAt, d.lastActiveAt], true);
+  }
+
+  async removeDevice(userId: string, deviceId: string): Promise<boolean> {
+    const rs = await this.#cql.run(this.#q.remove, [userId, deviceId]);
+    return rs.first()?.get('[applied]') === true;
+  }
+
+  async touchDevice(userId: string, deviceId: string, lastActiveAt: number): Promise<void> {
+    await this.#cql.run(this.#q.touch, [lastActiveAt, userId, deviceId]);
+  }
+
+  async devicesOf(userIds: readonly string[]): Promise<PushDeviceRecord[]> {
+    const perUser = await Promise.all(
+      [...new Set(userIds)].sort().map(async (userId) => {
+        const out: PushDeviceRecord[] = [];
+        for await (const r of await this.#cql.paged(this.#q.list, [userId])) out.push(toRecord(r));
+        return out;
+      }),
+    );
+    return perUser.flat();
+  }
+}
