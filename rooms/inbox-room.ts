@@ -11,7 +11,7 @@ import { msgKeySecond } from '../src/im/c2c/msg-key.ts';
 import { NO_GROUPS } from '../src/im/conversations/contact-state.ts';
 import { announceStatus } from '../src/im/presence/announce-status.ts';
 import { CloseCode, closeAction } from '../src/protocol/close-codes.ts';
-import { type OpRequest, type Platform, REQUEST } from '../src/protocol/client-ops.ts';
+import { Op, type OpRequest, type Platform, REQUEST } from '../src/protocol/client-ops.ts';
 import type { C2CMessage, InboxOnlyEntry, StreamEvent } from '../src/protocol/entries.ts';
 import { imError, isImError } from '../src/protocol/errors.ts';
 import { ActorRoom } from './actor-room.ts';
@@ -59,6 +59,8 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
   };
   #userId = '';
   #accountKnown = false;
+  /** The push registration each connected session made; bounded by the sessions. */
+  readonly #pushDevices = new Map<Client, string>();
   #stream!: InboxStream;
   #devices!: Devices;
   #audiences!: AudienceGroups;
@@ -147,6 +149,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
   }
 
   override onLeave(client: Client, code?: number): void {
+    this.#pushDeviceLeft(client);
     if (this.#devices.detach(client)) {
       this.deps.im.metrics.connections.dec();
       const info = client.userData as DeviceInfo;
@@ -158,6 +161,23 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       if (this.#devices.count === 0) this.#announceStatus('Offline');
     }
     if (this.clients.length === 0) this.#offline();
+  }
+
+  /** The push registration a session made (or removed), so its end can be recorded as the device's last activity. */
+  #notePushDevice(client: Client, op: string, args: unknown): void {
+    const deviceId = (args as { deviceId?: unknown } | undefined)?.deviceId;
+    if (typeof deviceId !== 'string') return;
+    if (op === Op.RegisterPush) this.#pushDevices.set(client, deviceId);
+    else if (op === Op.UnregisterPush && this.#pushDevices.get(client) === deviceId) this.#pushDevices.delete(client);
+  }
+
+  /** A registered device's session ended: from now its PushOnline window runs (push/push-devices.ts). */
+  #pushDeviceLeft(client: Client): void {
+    const deviceId = this.#pushDevices.get(client);
+    if (deviceId === undefined) return;
+    this.#pushDevices.delete(client);
+    const im = this.deps.im;
+    im.store.pushDevices.touchDevice(this.#userId, deviceId, im.now()).catch((e: unknown) => im.log.warn({ err: e, userId: this.#userId }, 'push device activity not recorded'));
   }
 
   /** The user's last device here left: no live pushes, and they leave the AVChatRooms they were watching. */
@@ -194,6 +214,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       const args = (request as OpRequest).args;
       const result = await this.serve(() => handler(this.deps.im, caller, args));
       this.#audiences.noteOp(op, args, result, caller);
+      this.#notePushDevice(client, op, args);
       // The last device left while the op ran (an audience joined just then is left at once).
       if (this.clients.length === 0) this.#audiences.leaveAll();
       return result;

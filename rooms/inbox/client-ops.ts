@@ -21,6 +21,7 @@ import {
 import type { ContactChangeOutcome } from '../../src/im/conversations/change-contacts.ts';
 import { readReceiptCommand, receiptCountsCommand, receiptMembersCommand } from '../../src/im/groups/receipts.ts';
 import { c2cReadReceiptCommand } from '../../src/im/c2c/read-receipt.ts';
+import { pushDevicesCommand, registerPushCommand, unregisterPushCommand } from '../../src/im/push/push-devices.ts';
 import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
 import type { MemberPage } from '../../src/im/actor-api.ts';
@@ -77,6 +78,9 @@ import {
   groupReceiptsArgs,
   groupReceiptMembersArgs,
   readC2CReceiptsArgs,
+  registerPushArgs,
+  unregisterPushArgs,
+  pushDevicesArgs,
   readConversationArgs,
   pinConversationArgs,
   deleteConversationArgs,
@@ -263,6 +267,9 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.GroupReceipts, { args: groupReceiptsArgs, runs: receiptCountsCommand, input: (a) => a, output: (receipts) => ({ receipts }) }),
   clientOp(Op.GroupReceiptMembers, { args: groupReceiptMembersArgs, runs: receiptMembersCommand, input: (a) => a, output: (p) => ({ userIds: p.userIds, cursor: p.cursor }) }),
   clientOp(Op.ReadC2CReceipts, { args: readC2CReceiptsArgs, runs: c2cReadReceiptCommand, input: (a) => a }),
+  clientOp(Op.RegisterPush, { args: registerPushArgs, runs: registerPushCommand, input: (a) => a }),
+  clientOp(Op.UnregisterPush, { args: unregisterPushArgs, runs: unregisterPushCommand, input: (a) => a }),
+  clientOp(Op.PushDevices, { args: pushDevicesArgs, runs: pushDevicesCommand, input: () => ({}), output: (devices) => ({ devices }) }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

@@ -39,6 +39,8 @@ import {
   type MarkConversationsArgs,
   type GroupReceiptsResult,
   type GroupReceiptMembersResult,
+  type PushDeviceView,
+  type RegisterPushArgs,
   type SendGroupArgs,
   type SendGroupResult,
   ServerMessage,
@@ -249,6 +251,23 @@ export class ParleyClient {
   /** Sets and clears standard mark bits, and sets custom marks, of up to 100 conversations. */
   markConversations(items: MarkConversationsArgs['items']): Promise<{ readonly results: readonly ContactResultView[] }> {
     return this.call(Op.MarkConversations, { items });
+  }
+
+  // ---- offline push --
+
+  /** Registers this device for offline push (again on every login: tokens change); it replaces the device's earlier registration. */
+  registerPush(registration: RegisterPushArgs): Promise<PushDeviceView> {
+    return this.call(Op.RegisterPush, registration);
+  }
+
+  /** Removes this device's registration (on logout): it gets no more pushes and is no longer PushOnline. */
+  unregisterPush(deviceId: string): Promise<{ readonly removed: boolean }> {
+    return this.call(Op.UnregisterPush, { deviceId });
+  }
+
+  /** This user's registered devices. */
+  pushDevices(): Promise<{ readonly devices: readonly PushDeviceView[] }> {
+    return this.call(Op.PushDevices, {});
   }
 
   // ---- read receipts --

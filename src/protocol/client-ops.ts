@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { ContactGroupItem, ContactMarkItem, ProfileItem, StreamEvent } from './entries.ts';
 import { isValidGroupId, isValidUserId } from './ids.ts';
+import { type PushSettings, type PushTarget, pushSettings, pushTarget } from './push.ts';
 
 export const Op = {
   SendC2C: 'c2c.send',
@@ -69,6 +70,9 @@ export const Op = {
   GroupReceipts: 'group.receipts',
   GroupReceiptMembers: 'group.receiptMembers',
   ReadC2CReceipts: 'c2c.readReceipt',
+  RegisterPush: 'push.register',
+  UnregisterPush: 'push.unregister',
+  PushDevices: 'push.devices',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -756,6 +760,26 @@ export interface GroupReceiptMembersResult {
 export const readC2CReceiptsArgs = z.object({ peer: userId, msgKeys: z.array(z.string()).min(1).max(100) });
 export type ReadC2CReceiptsArgs = z.infer<typeof readC2CReceiptsArgs>;
 
+/**
+ * Registers this device for offline push (replacing its earlier registration): `deviceId` is the
+ * app's stable id of the device; `target` where APNs, FCM or Web Push reaches it; `settings` its
+ * push preferences. Register again on every login; unregister on logout. A registered mobile device
+ * counts as `PushOnline` for 7 days after its last connection.
+ */
+export const registerPushArgs = z.object({ deviceId: z.string().min(1).max(128), target: pushTarget, settings: pushSettings.optional() });
+export type RegisterPushArgs = z.input<typeof registerPushArgs>;
+export const unregisterPushArgs = z.object({ deviceId: z.string().min(1).max(128) });
+export const pushDevicesArgs = z.object({});
+export type UnregisterPushArgs = z.infer<typeof unregisterPushArgs>;
+export interface PushDeviceView {
+  readonly deviceId: string;
+  readonly platform: string;
+  readonly target: PushTarget;
+  readonly settings: PushSettings;
+  readonly registeredAt: number;
+  readonly lastActiveAt: number;
+}
+
 /** Arguments and results per op, for the SDK's typed `call`. */
 export interface OpTypes {
   [Op.SendC2C]: { args: SendC2CArgs; result: SendC2CResult };
@@ -818,6 +842,9 @@ export interface OpTypes {
   [Op.GroupReceipts]: { args: ReadGroupReceiptsArgs; result: GroupReceiptsResult };
   [Op.GroupReceiptMembers]: { args: GroupReceiptMembersArgs; result: GroupReceiptMembersResult };
   [Op.ReadC2CReceipts]: { args: ReadC2CReceiptsArgs; result: void };
+  [Op.RegisterPush]: { args: RegisterPushArgs; result: PushDeviceView };
+  [Op.UnregisterPush]: { args: UnregisterPushArgs; result: { readonly removed: boolean } };
+  [Op.PushDevices]: { args: Record<string, never>; result: { readonly devices: readonly PushDeviceView[] } };
 }
 
 /** Body of `POST /connect`. */

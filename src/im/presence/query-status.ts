@@ -1,15 +1,18 @@
 /**
- * `state.query` (REST query_online_status, querystate; client `user.status`): each account's status — `Online` when any
- * device is connected, else `Offline` — from the node's view of the cluster's presence, so a user
- * offline costs no actor call; with `detail`, the inbox actor of each online user lists its devices.
- * Unknown accounts are answered with 70107 in `errors`. (`PushOnline`, a mobile device reachable by
- * offline push after its connection dropped, needs push registrations, which Parley has not yet.)
+ * `state.query` (REST query_online_status, querystate; client `user.status`): each account's status
+ * — `Online` when any device is connected (the node's view of the cluster's presence, so a user
+ * offline costs no actor call), else `PushOnline` when a mobile device registered for offline push
+ * was connected within the last 7 days (push/push-devices.ts), else `Offline`. With `detail`, the
+ * inbox actor of each online user lists its devices, and registered mobile devices not connected
+ * are listed as `PushOnline`. Unknown accounts are answered with 70107 in `errors`.
  */
 import { z } from 'zod';
 import type { Platform } from '../../protocol/client-ops.ts';
 import { errors as catalogue, imError } from '../../protocol/errors.ts';
 import { defineCommand } from '../command.ts';
 import type { ImContext } from '../context.ts';
+import type { PushDeviceRecord } from '../../../storage/store.ts';
+import { isPushOnline } from '../push/push-devices.ts';
 
 /** query_online_status takes at most 500 accounts. */
 export const MAX_STATUS_ACCOUNTS = 500;
@@ -38,15 +41,32 @@ export const queryStatusCommand = defineCommand({
     const ids = [...new Set(userIds)];
     const missing = new Set(await ctx.accounts.missing(ids));
     const known = ids.filter((id) => !missing.has(id));
-    const statuses = await Promise.all(known.map((id) => statusOf(ctx, id, detail)));
+    // Registrations are read for the users whose status or detail needs them, in one batch.
+    const wanted = detail ? known : known.filter((id) => !ctx.live.isOnline(id));
+    const pushOnline = pushOnlineByUser(await ctx.store.pushDevices.devicesOf(wanted), ctx.now());
+    const statuses = await Promise.all(known.map((id) => statusOf(ctx, id, detail, pushOnline.get(id) ?? [])));
     return { statuses, errors: ids.filter((id) => missing.has(id)).map((userId) => ({ userId, code: catalogue.AccountNotFound.code })) };
   },
 });
 
-async function statusOf(ctx: ImContext, userId: string, detail: boolean): Promise<AccountStatus> {
-  if (!ctx.live.isOnline(userId)) return { userId, status: 'Offline', ...(detail ? { devices: [] } : {}) };
+/** The platforms of each user's registered devices that count as PushOnline now. */
+function pushOnlineByUser(devices: readonly PushDeviceRecord[], now: number): Map<string, Platform[]> {
+  const out = new Map<string, Platform[]>();
+  for (const d of devices) if (isPushOnline(d, now)) out.set(d.userId, [...(out.get(d.userId) ?? []), d.platform as Platform]);
+  return out;
+}
+
+async function statusOf(ctx: ImContext, userId: string, detail: boolean, pushOnline: readonly Platform[]): Promise<AccountStatus> {
+  const offline = (): AccountStatus => {
+    const status = pushOnline.length > 0 ? 'PushOnline' : 'Offline';
+    return { userId, status, ...(detail ? { devices: pushOnline.map((platform) => ({ platform, status: 'PushOnline' as const })) } : {}) };
+  };
+  if (!ctx.live.isOnline(userId)) return offline();
   if (!detail) return { userId, status: 'Online' };
   const devices = await ctx.actors.inbox(userId).call({ op: 'devices' });
   // Presence may lag a last device's leave by a moment: the actor's answer wins.
-  return { userId, status: devices.length > 0 ? 'Online' : 'Offline', devices: devices.map((d) => ({ platform: d.platform, status: 'Online' as const })) };
+  if (devices.length === 0) return offline();
+  const connected = new Set(devices.map((d) => d.platform));
+  const away = pushOnline.filter((p) => !connected.has(p)).map((platform) => ({ platform, status: 'PushOnline' as const }));
+  return { userId, status: 'Online', devices: [...devices.map((d) => ({ platform: d.platform, status: 'Online' as const })), ...away] };
 }
