@@ -662,6 +662,27 @@ export interface PushDeviceStore {
   devicesOf(userIds: readonly string[]): Promise<PushDeviceRecord[]>;
 }
 
+/** One user's subscription to another's online status (Tencent's subscribeUserStatus). */
+export interface StatusSubscription {
+  readonly target: string;
+  /** When it was made (or last renewed), Unix ms: the oldest give way past the per-user limit. */
+  readonly time: number;
+}
+
+/**
+ * Who follows whose online status, beyond mutual friends: read both ways — a user's own
+ * subscriptions (to list, renew, evict) and a user's subscribers (to tell on a change).
+ */
+export interface StatusSubscriptionStore {
+  /** Adds subscriber's subscriptions to targets, or renews their time. */
+  subscribe(subscriber: string, targets: readonly string[], time: number): Promise<void>;
+  unsubscribe(subscriber: string, targets: readonly string[]): Promise<void>;
+  /** A subscriber's subscriptions, oldest first (ties by target). */
+  subscriptionsOf(subscriber: string): Promise<StatusSubscription[]>;
+  /** Everyone subscribed to target, by user id. */
+  subscribersOf(target: string): Promise<string[]>;
+}
+
 /** The whole store an adapter provides. */
 export interface Store {
   readonly messages: MessageLog;
@@ -670,6 +691,7 @@ export interface Store {
   readonly relations: RelationStore;
   readonly receipts: ReceiptStore;
   readonly pushDevices: PushDeviceStore;
+  readonly statusSubscriptions: StatusSubscriptionStore;
   readonly archive: ArchiveCatalog;
   /** A readiness probe for /health: resolves when the back end answers. */
   ping(): Promise<void>;

@@ -13,6 +13,7 @@ import { CassandraMessageLog } from './cassandra-message-log.ts';
 import { CassandraRelationStore } from './cassandra-relation-store.ts';
 import { CassandraReceiptStore } from './cassandra-receipt-store.ts';
 import { CassandraPushDeviceStore } from './cassandra-push-device-store.ts';
+import { CassandraStatusSubscriptionStore } from './cassandra-status-subscription-store.ts';
 import { Cql } from './cql.ts';
 
 export interface CassandraStoreOptions {
@@ -93,6 +94,7 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
     relations: new CassandraRelationStore(cql, messages),
     receipts: new CassandraReceiptStore(cql),
     pushDevices: new CassandraPushDeviceStore(cql),
+    statusSubscriptions: new CassandraStatusSubscriptionStore(cql),
     archive: new CassandraArchiveCatalog(cql),
     async ping() {
       await client.execute('SELECT release_version FROM system.local');

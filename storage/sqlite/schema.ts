@@ -228,6 +228,15 @@ CREATE TABLE IF NOT EXISTS push_devices (
   PRIMARY KEY (user_id, device_id)
 ) WITHOUT ROWID;
 
+-- Online-status subscriptions (StatusSubscriptionStore): read by subscriber and, through the index, by target.
+CREATE TABLE IF NOT EXISTS status_subscriptions (
+  subscriber TEXT NOT NULL,
+  target     TEXT NOT NULL,
+  time       INTEGER NOT NULL,
+  PRIMARY KEY (subscriber, target)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS status_subscriptions_target ON status_subscriptions (target, subscriber);
+
 -- The order GroupStore.listGroups pages in (groups has no rowid): one row per group, numbered as created.
 -- AUTOINCREMENT never reuses a number, so a group created during a listing always sorts after its cursor.
 CREATE TABLE IF NOT EXISTS group_listing (

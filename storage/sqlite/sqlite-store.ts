@@ -13,6 +13,7 @@ import { applySchema } from './schema.ts';
 import { SqliteRelationStore } from './sqlite-relation-store.ts';
 import { SqliteReceiptStore } from './sqlite-receipt-store.ts';
 import { SqlitePushDeviceStore } from './sqlite-push-device-store.ts';
+import { SqliteStatusSubscriptionStore } from './sqlite-status-subscription-store.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -51,6 +52,7 @@ export function openSqliteStore(o: SqliteStoreOptions): Store {
     relations: new SqliteRelationStore(db),
     receipts,
     pushDevices: new SqlitePushDeviceStore(db),
+    statusSubscriptions: new SqliteStatusSubscriptionStore(db),
     archive: new SqliteArchiveCatalog(db),
     async ping() {
       db.prepare('SELECT 1').get();

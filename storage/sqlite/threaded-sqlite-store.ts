@@ -122,6 +122,7 @@ export async function openThreadedSqliteStore(o: StoreThreadOptions, onDeath: (e
     relations: portOf(thread, 'relations'),
     receipts: portOf(thread, 'receipts'),
     pushDevices: portOf(thread, 'pushDevices'),
+    statusSubscriptions: portOf(thread, 'statusSubscriptions'),
     archive: portOf(thread, 'archive'),
     ping: () => thread.call('store', 'ping', []) as Promise<void>,
     close: () => thread.close(),

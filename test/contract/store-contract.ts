@@ -952,6 +952,30 @@ export function runStoreContract(o: StoreContractOptions): void {
       });
     });
 
+    describe('status subscriptions', () => {
+      it('reads subscriptions by subscriber, oldest first, and by target; renews and removes them', async () => {
+        const u = `ss-${process.pid}-${Date.now()}-${streamCounter++}`;
+        const [amy, ben, cat, dan] = ['amy', 'ben', 'cat', 'dan'].map((n) => `${u}-${n}`);
+        await store.statusSubscriptions.subscribe(amy, [cat, dan], 1_000);
+        await store.statusSubscriptions.subscribe(ben, [cat], 1_500);
+        await store.statusSubscriptions.subscribe(amy, [ben], 2_000);
+        await store.statusSubscriptions.subscribe(amy, [cat], 3_000);
+        expect(await store.statusSubscriptions.subscriptionsOf(amy)).toEqual([
+          { target: dan, time: 1_000 },
+          { target: ben, time: 2_000 },
+          { target: cat, time: 3_000 },
+        ]);
+        expect(await store.statusSubscriptions.subscribersOf(cat)).toEqual([amy, ben]);
+        await store.statusSubscriptions.unsubscribe(amy, [cat, `${u}-never`]);
+        expect(await store.statusSubscriptions.subscribersOf(cat)).toEqual([ben]);
+        expect((await store.statusSubscriptions.subscriptionsOf(amy)).map((s) => s.target)).toEqual([dan, ben]);
+        await store.statusSubscriptions.subscribe(amy, [], 4_000);
+        await store.statusSubscriptions.unsubscribe(amy, []);
+        expect(await store.statusSubscriptions.subscriptionsOf(`${u}-nobody`)).toEqual([]);
+        expect(await store.statusSubscriptions.subscribersOf(`${u}-nobody`)).toEqual([]);
+      });
+    });
+
     describe('archive catalogue', () => {
       const H = 3_600_000;
       // Hours far from real ones and unique to this run, so the suite never meets other data.
