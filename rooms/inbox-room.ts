@@ -186,11 +186,10 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     this.#audiences.leaveAll();
   }
 
-  /** Where the app turns it on, the user's friends online learn they came or went; never a device's error. */
+  /** Those following the user's status online (subscribers; friends where the app turns it on) learn they came or went; never a device's error. */
   #announceStatus(status: 'Online' | 'Offline'): void {
-    if (!this.deps.settings.friendStatusPush) return;
     const im = this.deps.im;
-    announceStatus(im, this.#userId, status).catch((e: unknown) => im.log.warn({ err: e, userId: this.#userId }, 'status change not told to friends'));
+    announceStatus(im, this.#userId, status, this.deps.settings.friendStatusPush).catch((e: unknown) => im.log.warn({ err: e, userId: this.#userId }, 'status change not told to followers'));
   }
 
   /** State changes go through the inbox's outbox; a failure to record one is logged, never a device's error. */

@@ -42,6 +42,7 @@ const envSchema = z.object({
   PARLEY_DEDUP_WINDOW_S: positiveInt.default(300),
   PARLEY_RECALL_WINDOW_S: positiveInt.default(120),
   PARLEY_GROUP_RECEIPT_MAX_MEMBERS: positiveInt.default(200),
+  PARLEY_STATUS_SUBSCRIPTIONS_MAX: positiveInt.default(200),
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
   PARLEY_APPLICATION_KEEP_DAYS: positiveInt.default(7),
   PARLEY_PROFILE_CUSTOM_TAGS: z.string().default(''),
@@ -158,6 +159,8 @@ export interface Config {
     readonly groupAttrWriteRate: number;
     /** The most members a group may have for its messages' read receipts (10060 beyond). */
     readonly receiptMaxMembers: number;
+    /** How many users one user may follow the online status of; the oldest subscriptions give way beyond. */
+    readonly statusSubscriptionsMax: number;
     /** How long a decided application to join (or invitation) stays in the users' lists, seconds. */
     readonly applicationKeepS: number;
   };
@@ -297,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       recallWindowS: e.PARLEY_RECALL_WINDOW_S,
       groupAttrWriteRate: e.PARLEY_GROUP_ATTR_WRITE_RATE,
       receiptMaxMembers: e.PARLEY_GROUP_RECEIPT_MAX_MEMBERS,
+      statusSubscriptionsMax: e.PARLEY_STATUS_SUBSCRIPTIONS_MAX,
       applicationKeepS: e.PARLEY_APPLICATION_KEEP_DAYS * 86400,
     },
     customProfileTags,

@@ -6,7 +6,8 @@
 import type { z } from 'zod';
 import { sendC2CCommand } from '../../src/im/c2c/send.ts';
 import { deleteC2CCommand, recallC2CCommand } from '../../src/im/c2c/change.ts';
-import { queryStatusCommand } from '../../src/im/presence/query-status.ts';
+import { type StatusAnswer, queryStatusCommand } from '../../src/im/presence/query-status.ts';
+import { subscribeStatusCommand, unsubscribeStatusCommand } from '../../src/im/presence/status-subscriptions.ts';
 import { deleteConversationCommand, pinConversationCommand, readConversationCommand, unreadCountsCommand } from '../../src/im/conversations/conversation-commands.ts';
 import { listConversationsCommand } from '../../src/im/conversations/list-conversations.ts';
 import {
@@ -81,6 +82,8 @@ import {
   registerPushArgs,
   unregisterPushArgs,
   pushDevicesArgs,
+  subscribeStatusArgs,
+  unsubscribeStatusArgs,
   readConversationArgs,
   pinConversationArgs,
   deleteConversationArgs,
@@ -163,6 +166,7 @@ function membersResult(page: MemberPage, im: ImContext): GroupMembersResult {
 }
 
 const contactMarks = (v: ContactView) => ({ conversationId: v.conversationId, bits: v.bits, custom: v.custom, groupIds: v.groupIds, time: v.time });
+const statusView = (a: StatusAnswer) => ({ statuses: a.statuses.map((s) => ({ userId: s.userId, status: s.status })), errors: a.errors });
 const contactResults = (o: ContactChangeOutcome) => o.results.map((r) => ({ conversationId: r.conversationId, code: r.code }));
 
 /** Op name → handler. A Map: op names come off the wire, and `__proto__` or `toString` must find nothing. */
@@ -241,7 +245,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.SearchUsers, { args: searchUsersArgs, runs: searchUsersCommand, input: (a) => a }),
   clientOp(Op.RecallC2C, { args: recallC2CArgs, runs: recallC2CCommand, input: (a) => a }),
   clientOp(Op.DeleteC2C, { args: deleteC2CArgs, runs: deleteC2CCommand, input: (a) => a }),
-  clientOp(Op.UserStatus, { args: userStatusArgs, runs: queryStatusCommand, input: (a) => ({ userIds: a.userIds }), output: (a) => ({ statuses: a.statuses.map((s) => ({ userId: s.userId, status: s.status })), errors: a.errors }) }),
+  clientOp(Op.UserStatus, { args: userStatusArgs, runs: queryStatusCommand, input: (a) => ({ userIds: a.userIds }), output: statusView }),
   clientOp(Op.Conversations, { args: conversationsArgs, runs: listConversationsCommand, input: (a) => a }),
   clientOp(Op.ReadConversation, { args: readConversationArgs, runs: readConversationCommand, input: (a) => a, output: () => undefined }),
   clientOp(Op.PinConversation, { args: pinConversationArgs, runs: pinConversationCommand, input: (a) => a }),
@@ -270,6 +274,8 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.RegisterPush, { args: registerPushArgs, runs: registerPushCommand, input: (a) => a }),
   clientOp(Op.UnregisterPush, { args: unregisterPushArgs, runs: unregisterPushCommand, input: (a) => a }),
   clientOp(Op.PushDevices, { args: pushDevicesArgs, runs: pushDevicesCommand, input: () => ({}), output: (devices) => ({ devices }) }),
+  clientOp(Op.SubscribeStatus, { args: subscribeStatusArgs, runs: subscribeStatusCommand, input: (a) => a, output: statusView }),
+  clientOp(Op.UnsubscribeStatus, { args: unsubscribeStatusArgs, runs: unsubscribeStatusCommand, input: (a) => a }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

@@ -187,6 +187,16 @@ export class ParleyClient {
     return this.call(Op.UserStatus, { userIds: [...userIds] });
   }
 
+  /** Follows users' status (subscribeUserStatus): their changes arrive as `status` entries; answers their statuses now. */
+  subscribeStatus(userIds: readonly string[]): Promise<UserStatusResult> {
+    return this.call(Op.SubscribeStatus, { userIds: [...userIds] });
+  }
+
+  /** Stops following those users' status, or everyone's without an argument. */
+  unsubscribeStatus(userIds?: readonly string[]): Promise<void> {
+    return this.call(Op.UnsubscribeStatus, userIds ? { userIds: [...userIds] } : {});
+  }
+
   /** Deletes this user's own copies of messages with `peer` (the peer keeps theirs). */
   deleteC2C(peer: string, msgKeys: readonly string[]): Promise<void> {
     return this.call(Op.DeleteC2C, { peer, msgKeys: [...msgKeys] });

@@ -26,6 +26,8 @@ export interface ImLimits {
   readonly groupAttrWriteRate?: number;
   /** The most members a group may have for read receipts (10060 beyond); 200 when absent. */
   readonly receiptMaxMembers?: number;
+  /** How many users one user may follow the online status of (the oldest give way beyond); 200 when absent. */
+  readonly statusSubscriptionsMax?: number;
   /** How long a decided application to join (or invitation) stays listed, seconds; 7 days when absent. */
   readonly applicationKeepS?: number;
 }

@@ -73,6 +73,8 @@ export const Op = {
   RegisterPush: 'push.register',
   UnregisterPush: 'push.unregister',
   PushDevices: 'push.devices',
+  SubscribeStatus: 'user.subscribeStatus',
+  UnsubscribeStatus: 'user.unsubscribeStatus',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -138,6 +140,18 @@ export interface UserStatusResult {
   readonly statuses: readonly { readonly userId: string; readonly status: 'Online' | 'PushOnline' | 'Offline' }[];
   readonly errors: readonly { readonly userId: string; readonly code: number }[];
 }
+
+/**
+ * Follows users' online status beyond mutual friends (Tencent's subscribeUserStatus): each change
+ * of theirs reaches the caller's devices as a live `status` entry. Answers their statuses now, as
+ * `user.status` does (70107 unknown, 70402 the caller itself, in `errors`). Subscriptions last until
+ * unsubscribed; past PARLEY_STATUS_SUBSCRIPTIONS_MAX the oldest give way.
+ */
+export const subscribeStatusArgs = z.object({ userIds: z.array(userId).min(1).max(100) });
+export type SubscribeStatusArgs = z.infer<typeof subscribeStatusArgs>;
+/** Stops following those users, or everyone without `userIds` (or with an empty list). */
+export const unsubscribeStatusArgs = z.object({ userIds: z.array(userId).max(100).optional() });
+export type UnsubscribeStatusArgs = z.infer<typeof unsubscribeStatusArgs>;
 
 export const sendGroupArgs = z.object({
   groupId,
@@ -845,6 +859,8 @@ export interface OpTypes {
   [Op.RegisterPush]: { args: RegisterPushArgs; result: PushDeviceView };
   [Op.UnregisterPush]: { args: UnregisterPushArgs; result: { readonly removed: boolean } };
   [Op.PushDevices]: { args: Record<string, never>; result: { readonly devices: readonly PushDeviceView[] } };
+  [Op.SubscribeStatus]: { args: SubscribeStatusArgs; result: UserStatusResult };
+  [Op.UnsubscribeStatus]: { args: UnsubscribeStatusArgs; result: void };
 }
 
 /** Body of `POST /connect`. */

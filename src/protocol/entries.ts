@@ -372,14 +372,16 @@ export interface ContactMarkItem {
 }
 
 /**
- * A friend came online (their first device connected) or went offline (their last device left):
- * pushed live to their mutual friends online when the app turns it on (PARLEY_FRIEND_STATUS_PUSH;
- * Tencent's onUserStatusChanged). Never stored: a device that was away asks `user.status`.
+ * A followed user came online (their first device connected) or went away (their last device left:
+ * `PushOnline` while a mobile device of theirs is registered for offline push, else `Offline`),
+ * pushed live to those who subscribed to their status (`user.subscribeStatus`) and, when the app
+ * turns it on (PARLEY_FRIEND_STATUS_PUSH), their mutual friends (Tencent's onUserStatusChanged).
+ * Never stored: a device that was away asks `user.status`.
  */
 export interface UserStatusNotice {
   readonly kind: 'status';
   readonly userId: string;
-  readonly status: 'Online' | 'Offline';
+  readonly status: 'Online' | 'PushOnline' | 'Offline';
   readonly time: number;
 }
 

@@ -56,6 +56,19 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes on Redis and Cassan
       await eventually(async () => expect((await ask(2, 0)).QueryResult).toContainEqual({ To_Account: 'status_on', Status: 'Offline' }));
     });
 
+    it('tells a subscriber on one node when a user it follows comes and goes on another', async () => {
+      await cluster.nodes[0].importAccounts(['sub_watch', 'sub_star']);
+      const heard: string[] = [];
+      const watcher = await cluster.login('sub_watch', 0, { onEvent: (e) => e.entry.kind === 'status' && e.entry.userId === 'sub_star' && heard.push(e.entry.status) });
+      clients.push(watcher);
+      expect((await watcher.subscribeStatus(['sub_star'])).statuses).toEqual([{ userId: 'sub_star', status: 'Offline' }]);
+      const star = await cluster.login('sub_star', 2);
+      await waitFor(() => heard.length === 1, 'the watcher to hear the star come online');
+      await star.close();
+      await waitFor(() => heard.length === 2, 'the watcher to hear the star go');
+      expect(heard).toEqual(['Online', 'Offline']);
+    });
+
     it('lets clients on different nodes chat one to one and in a group, and serves REST on any node', async () => {
       const users = Array.from({ length: 6 }, (_, i) => `route${i}`);
       await cluster.nodes[0].importAccounts(users);

@@ -41,7 +41,7 @@ describe('command seam', () => {
       'conversation.list', 'conversation.read', 'conversation.pin', 'conversation.delete', 'conversation.unread',
       'contact.list', 'contact.group.create', 'contact.group.delete', 'contact.group.rename', 'contact.group.conversations', 'contact.mark',
       'group.readReceipt', 'group.receipts', 'group.receiptMembers', 'c2c.readReceipt',
-      'push.register', 'push.unregister', 'push.devices',
+      'push.register', 'push.unregister', 'push.devices', 'user.subscribeStatus', 'user.unsubscribeStatus',
     ]);
   });
 

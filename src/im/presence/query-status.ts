@@ -38,16 +38,21 @@ export const queryStatusCommand = defineCommand({
   input: z.object({ userIds: z.array(z.string()), detail: z.boolean().default(false) }),
   run: async (ctx, _caller, { userIds, detail }): Promise<StatusAnswer> => {
     if (userIds.length === 0 || userIds.length > MAX_STATUS_ACCOUNTS) throw imError('C2CInvalidParam', { detail: `To_Account must hold 1 to ${MAX_STATUS_ACCOUNTS} accounts` });
-    const ids = [...new Set(userIds)];
-    const missing = new Set(await ctx.accounts.missing(ids));
-    const known = ids.filter((id) => !missing.has(id));
-    // Registrations are read for the users whose status or detail needs them, in one batch.
-    const wanted = detail ? known : known.filter((id) => !ctx.live.isOnline(id));
-    const pushOnline = pushOnlineByUser(await ctx.store.pushDevices.devicesOf(wanted), ctx.now());
-    const statuses = await Promise.all(known.map((id) => statusOf(ctx, id, detail, pushOnline.get(id) ?? [])));
-    return { statuses, errors: ids.filter((id) => missing.has(id)).map((userId) => ({ userId, code: catalogue.AccountNotFound.code })) };
+    return statusesOf(ctx, userIds, detail);
   },
 });
+
+/** The status of each account asked (once each), and 70107 for those that do not exist. */
+export async function statusesOf(ctx: ImContext, userIds: readonly string[], detail: boolean): Promise<StatusAnswer> {
+  const ids = [...new Set(userIds)];
+  const missing = new Set(await ctx.accounts.missing(ids));
+  const known = ids.filter((id) => !missing.has(id));
+  // Registrations are read for the users whose status or detail needs them, in one batch.
+  const wanted = detail ? known : known.filter((id) => !ctx.live.isOnline(id));
+  const pushOnline = pushOnlineByUser(await ctx.store.pushDevices.devicesOf(wanted), ctx.now());
+  const statuses = await Promise.all(known.map((id) => statusOf(ctx, id, detail, pushOnline.get(id) ?? [])));
+  return { statuses, errors: ids.filter((id) => missing.has(id)).map((userId) => ({ userId, code: catalogue.AccountNotFound.code })) };
+}
 
 /** The platforms of each user's registered devices that count as PushOnline now. */
 function pushOnlineByUser(devices: readonly PushDeviceRecord[], now: number): Map<string, Platform[]> {
