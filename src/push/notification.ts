@@ -47,6 +47,8 @@ export interface PushNotification {
   readonly threadId: string;
   /** At most 64 bytes (APNs' limit): the conversation id, or its hash when longer. */
   readonly collapseId: string;
+  /** Quiet hours: shown without sound or interruption (the badge and list stay right). */
+  readonly silent?: boolean;
 }
 
 /** What a notification is made from. */
@@ -129,7 +131,7 @@ export function apnsPayload(n: PushNotification): Record<string, unknown> {
     aps: {
       alert: { title: m.apnsTitle ?? m.title, ...(m.subtitle !== undefined ? { subtitle: m.subtitle } : {}), body: m.body },
       ...(m.badge !== undefined ? { badge: m.badge } : {}),
-      sound: m.apnsSound ?? 'default',
+      ...(m.silent ? { 'interruption-level': 'passive' } : { sound: m.apnsSound ?? 'default' }),
       'thread-id': m.threadId,
       ...(m.mutableContent ? { 'mutable-content': 1 } : {}),
     },
@@ -145,10 +147,10 @@ export function fcmMessage(n: PushNotification, token: string): Record<string, u
     notification: { title: m.title, body: m.body, ...(m.image !== undefined ? { image: m.image } : {}) },
     ...(m.ext !== undefined ? { data: { ext: m.ext } } : {}),
     android: {
-      priority: 'HIGH',
+      priority: m.silent ? 'NORMAL' : 'HIGH',
       notification: {
         tag: m.collapseId,
-        ...(m.androidSound !== undefined ? { sound: m.androidSound } : {}),
+        ...(m.androidSound !== undefined && !m.silent ? { sound: m.androidSound } : {}),
         ...(m.badge !== undefined ? { notification_count: m.badge } : {}),
       },
     },
@@ -164,6 +166,7 @@ export function webPushPayload(n: PushNotification): Record<string, unknown> {
     ...(m.badge !== undefined ? { badgeCount: m.badge } : {}),
     ...(m.image !== undefined ? { image: m.image } : {}),
     ...(m.ext !== undefined ? { ext: m.ext } : {}),
+    ...(m.silent ? { silent: true } : {}),
   }));
 }
 
