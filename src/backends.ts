@@ -10,6 +10,7 @@ import type { Store } from '../storage/store.ts';
 import { type RedisConnection, connectRedis } from './cluster/redis-connection.ts';
 import type { Config } from './config.ts';
 import type { EventBus } from './im/event-bus.ts';
+import type { PushJob } from './push/push-job.ts';
 import { type KafkaConnection, connectKafka } from './events/kafka-connection.ts';
 import { KafkaEventBus } from './events/kafka-event-bus.ts';
 import { LocalEventBus } from './events/local-event-bus.ts';
@@ -23,6 +24,8 @@ export interface Backends {
   readonly kafka?: KafkaConnection;
   /** Kafka's `parley.events` when Kafka is configured, else the in-process log in the data dir. */
   readonly events: EventBus;
+  /** With offline push configured: Kafka's `parley.push` (keyed by user), else an in-process log of its own. */
+  readonly pushJobs?: EventBus<PushJob>;
   readonly checks: readonly DependencyCheck[];
   close(): Promise<void>;
 }
@@ -63,6 +66,12 @@ export async function openBackends(config: Config, log: Logger, now: () => numbe
       ? new KafkaEventBus({ kafka: kafka.kafka, topic: kafka.topics.events, log })
       : new LocalEventBus({ file: join(config.app.dataDir, 'events.db'), retentionMs: config.events.retentionMs, log, now, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
     opened.push(events);
+    const pushJobs: EventBus<PushJob> | undefined = !config.push
+      ? undefined
+      : kafka
+        ? new KafkaEventBus<PushJob>({ kafka: kafka.kafka, topic: kafka.topics.push, log })
+        : new LocalEventBus<PushJob>({ file: join(config.app.dataDir, 'push.db'), retentionMs: config.push.ttlS * 1000, log, now, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
+    if (pushJobs) opened.push(pushJobs);
     const checks: DependencyCheck[] = [
       { name: 'store', check: () => store.ping() },
       ...(redis ? [{ name: 'redis', check: () => redis.health() }] : []),
@@ -74,6 +83,7 @@ export async function openBackends(config: Config, log: Logger, now: () => numbe
       redis,
       kafka,
       events,
+      pushJobs,
       checks,
       async close() {
         for (const o of opened.reverse()) await o.close().catch((e: unknown) => log.warn({ err: e }, 'closing a back end failed'));

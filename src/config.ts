@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { type CustomProfileTag, parseCustomProfileTags, profileTagRule } from './im/profiles/profile-tags.ts';
 import { LOGIN_POLICIES, type LoginLimits } from './im/devices/login-policy.ts';
 import { CALLBACK_COMMANDS } from './protocol/callback-commands.ts';
+import { type PushConfig, pushConfigOf, pushEnv } from './push/push-config.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -93,6 +94,7 @@ const envSchema = z.object({
   PARLEY_CALLBACK_FAIL_CLOSED: bool.default(false),
   PARLEY_CALLBACK_TIMEOUT_MS: positiveInt.default(2000),
   PARLEY_CALLBACK_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
+  ...pushEnv,
 });
 
 export interface Config {
@@ -225,6 +227,8 @@ export interface Config {
     /** How often a failed after-callback is retried (exponential backoff) before it is logged and skipped. */
     readonly retries: number;
   };
+  /** Offline push (src/push): set when at least one provider (APNs, FCM, Web Push) is configured. */
+  readonly push?: PushConfig;
   readonly cluster: {
     /** Prefix of the cluster's Redis keys and channels (several clusters may share a Redis). */
     readonly name: string;
@@ -273,6 +277,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const customProfileTags = parseCustomTagsOption(e.PARLEY_PROFILE_CUSTOM_TAGS);
+  const push = pushConfigOf(e);
+  if (push.problems.length > 0) throw new ConfigError(`invalid configuration:\n${push.problems.map((p) => `  ${p}`).join('\n')}`);
   const config: Config = {
     server: {
       port: e.PARLEY_PORT,
@@ -342,6 +348,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           retries: e.PARLEY_CALLBACK_RETRIES,
         }
       : undefined,
+    ...(push.config ? { push: push.config } : {}),
     cluster: {
       name: e.PARLEY_CLUSTER_NAME,
       callTimeoutMs: e.PARLEY_CALL_TIMEOUT_MS,

@@ -174,7 +174,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.SendC2C, {
     args: sendC2CArgs,
     runs: sendC2CCommand,
-    input: (a) => ({ to: a.to, body: a.body, cloudCustomData: a.cloudCustomData, random: a.random, msgSeq: a.msgSeq, onlineOnly: a.onlineOnly, needReadReceipt: a.needReadReceipt }),
+    input: (a) => ({ to: a.to, body: a.body, cloudCustomData: a.cloudCustomData, random: a.random, msgSeq: a.msgSeq, onlineOnly: a.onlineOnly, needReadReceipt: a.needReadReceipt, offlinePush: a.offlinePush }),
   }),
   clientOp(Op.SendGroup, { args: sendGroupArgs, runs: groupSendCommand, input: (a) => a }),
   clientOp(Op.Sync, { args: syncArgs, runs: syncInboxCommand, input: (a) => a }),

@@ -7,7 +7,7 @@
 import { type Consumer, type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { withTimeout } from '../ops/dependency.ts';
-import type { EventBus, EventHandler, SubscribeOptions, Subscription } from '../im/event-bus.ts';
+import type { BusRecord, EventBus, EventHandler, SubscribeOptions, Subscription } from '../im/event-bus.ts';
 import type { ParleyEvent } from '../protocol/events.ts';
 
 /** kafkajs's default session timeout, ms; consumers heartbeat every third of it. */
@@ -28,7 +28,7 @@ export interface KafkaEventBusOptions {
   readonly sessionTimeoutMs?: number;
 }
 
-export class KafkaEventBus implements EventBus {
+export class KafkaEventBus<E extends BusRecord = ParleyEvent> implements EventBus<E> {
   readonly #o: KafkaEventBusOptions;
   readonly #producer: Producer;
   #connected: Promise<void> | undefined;
@@ -40,7 +40,7 @@ export class KafkaEventBus implements EventBus {
     this.#producer = o.kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
-  async publish(events: readonly ParleyEvent[]): Promise<void> {
+  async publish(events: readonly E[]): Promise<void> {
     if (events.length === 0) return;
     this.#connected ??= this.#producer.connect();
     await this.#connected;
@@ -51,7 +51,7 @@ export class KafkaEventBus implements EventBus {
     });
   }
 
-  async subscribe(handler: EventHandler, o: SubscribeOptions): Promise<Subscription> {
+  async subscribe(handler: EventHandler<E>, o: SubscribeOptions): Promise<Subscription> {
     const { kafka, topic, log } = this.#o;
     const sessionTimeout = this.#o.sessionTimeoutMs ?? DEFAULT_SESSION_MS;
     const heartbeatInterval = Math.floor(sessionTimeout / 3);
@@ -71,7 +71,7 @@ export class KafkaEventBus implements EventBus {
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const events = batch.messages.map((m) => JSON.parse(m.value?.toString() ?? 'null') as ParleyEvent).filter((e) => e !== null);
+        const events = batch.messages.map((m) => JSON.parse(m.value?.toString() ?? 'null') as E).filter((e) => e !== null);
         // A handler may take longer than the session timeout (a webhook retried with backoff): keep
         // heartbeating meanwhile, or the broker would hand the partition to another member mid-batch.
         const beating = setInterval(() => void heartbeat().catch(() => undefined), heartbeatInterval);

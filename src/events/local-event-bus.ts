@@ -7,7 +7,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { type Checkpointer, checkpointInBackground } from '../../storage/sqlite/checkpointer.ts';
-import type { EventBus, EventHandler, SubscribeOptions, Subscription } from '../im/event-bus.ts';
+import type { BusRecord, EventBus, EventHandler, SubscribeOptions, Subscription } from '../im/event-bus.ts';
 import type { ParleyEvent } from '../protocol/events.ts';
 
 const SCHEMA = `
@@ -42,7 +42,7 @@ const COALESCE_MS = 5;
 /** A failing handler is retried after this long, doubling up to the cap, ms. */
 const RETRY_MS = [100, 200, 500, 1000, 2000, 5000];
 
-export class LocalEventBus implements EventBus {
+export class LocalEventBus<E extends BusRecord = ParleyEvent> implements EventBus<E> {
   readonly #db: BetterSqlite3.Database;
   readonly #o: LocalEventBusOptions;
   /** Wakes consumers waiting for new events; one waiter per running subscription. */
@@ -52,7 +52,7 @@ export class LocalEventBus implements EventBus {
   readonly #insert: BetterSqlite3.Statement;
   readonly #checkpointer: Checkpointer | undefined;
   /** Publishes waiting for the next commit (at most one turn of the event loop). */
-  #pending: { events: readonly ParleyEvent[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  #pending: { events: readonly E[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
   #flushing: NodeJS.Immediate | undefined;
 
   constructor(o: LocalEventBusOptions) {
@@ -71,7 +71,7 @@ export class LocalEventBus implements EventBus {
    * transaction (every actor publishes after each of its commits; one transaction each was a tenth
    * of a busy server's time). Resolves once committed.
    */
-  publish(events: readonly ParleyEvent[]): Promise<void> {
+  publish(events: readonly E[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.#pending.push({ events, resolve, reject });
@@ -95,7 +95,7 @@ export class LocalEventBus implements EventBus {
     for (const wake of this.#waiters) wake();
   }
 
-  async subscribe(handler: EventHandler, o: SubscribeOptions): Promise<Subscription> {
+  async subscribe(handler: EventHandler<E>, o: SubscribeOptions): Promise<Subscription> {
     if (this.#groups.has(o.group)) throw new Error(`consumer group ${o.group} already has a member in this process`);
     this.#groups.add(o.group);
     const row = this.#db.prepare('SELECT committed FROM consumer_positions WHERE grp = ?').get(o.group) as { committed: number } | undefined;
@@ -119,7 +119,7 @@ export class LocalEventBus implements EventBus {
           continue;
         }
         try {
-          await handler(rows.map((r) => JSON.parse(r.payload) as ParleyEvent));
+          await handler(rows.map((r) => JSON.parse(r.payload) as E));
           committed = rows[rows.length - 1].position;
           commit.run(o.group, committed);
           failures = 0;

@@ -6,6 +6,7 @@
  */
 import type { C2CMessage, GroupAt, GroupMessage, InboxOnlyEntry, MsgElem, MsgOrigin, SenderProfile, StreamEvent } from '../protocol/entries.ts';
 import type { GroupView, Platform } from '../protocol/client-ops.ts';
+import type { OfflinePushInfo } from '../protocol/push.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
 import type { Caller } from './caller.ts';
 import type { ConversationChange, ConversationChangeOutcome } from './conversations/change-conversation.ts';
@@ -229,6 +230,8 @@ export interface GroupSendSpec {
   readonly forbidAfterCallback: boolean;
   /** Tencent IsNeedReadReceipt; refused (10007) in types without read receipts. */
   readonly needReadReceipt?: boolean;
+  /** Tencent OfflinePushInfo, stored with the message. */
+  readonly offlinePush?: OfflinePushInfo;
   /** The sender's profile fields the message carries (read by the command, not the actor). */
   readonly senderProfile: SenderProfile;
 }

@@ -7,8 +7,19 @@
 import type { OutboxRecord } from '../../storage/store.ts';
 import type { ParleyEvent } from '../protocol/events.ts';
 
+/**
+ * What a bus carries: ParleyEvents on `parley.events`, push jobs on `parley.push` (src/push). Any
+ * JSON record with a stable `id`, a partition `key` and a `time` (Unix ms; the embedded log's
+ * retention reads it).
+ */
+export interface BusRecord {
+  readonly id: string;
+  readonly key: string;
+  readonly time: number;
+}
+
 /** Handles a batch of events of one partition, in order. Resolving commits them; rejecting redelivers them later. */
-export type EventHandler = (events: readonly ParleyEvent[]) => Promise<void>;
+export type EventHandler<E extends BusRecord = ParleyEvent> = (events: readonly E[]) => Promise<void>;
 
 export interface SubscribeOptions {
   /** Consumer group: each group sees every event once (at least once); members of one group share the work. */
@@ -38,14 +49,14 @@ export interface EventOutbox {
   publishRecorded(streamId: string, events: readonly ParleyEvent[]): void;
 }
 
-export interface EventBus {
+export interface EventBus<E extends BusRecord = ParleyEvent> {
   /** Resolves once the events are durable (SQLite commit; Kafka acks=all). */
-  publish(events: readonly ParleyEvent[]): Promise<void>;
+  publish(events: readonly E[]): Promise<void>;
   /**
    * Resolves once the subscription is registered, not once events flow: a Kafka group may wait for a
    * crashed member's session to time out before it gets partitions, and a server must not wait on
    * that to start. A new group `from: 'latest'` starts at the end as of its first assignment.
    */
-  subscribe(handler: EventHandler, options: SubscribeOptions): Promise<Subscription>;
+  subscribe(handler: EventHandler<E>, options: SubscribeOptions): Promise<Subscription>;
   close(): Promise<void>;
 }

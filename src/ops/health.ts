@@ -40,9 +40,13 @@ export interface NodeIdentity {
   readonly nodes: readonly string[];
 }
 
-export function healthRoutes(app: express.Application, checks: readonly DependencyCheck[], accepting: () => boolean, identity: () => NodeIdentity): void {
+/**
+ * `features` reports optional parts that may fail without the node being unhealthy (offline-push
+ * providers with bad credentials): shown on /health, never turning it 503.
+ */
+export function healthRoutes(app: express.Application, checks: readonly DependencyCheck[], accepting: () => boolean, identity: () => NodeIdentity, features: () => Record<string, unknown> = () => ({})): void {
   app.get('/health', (_req, res) => {
-    void healthReport(checks).then((r) => res.status(r.status === 'ok' ? 200 : 503).json({ ...r, ...identity() }));
+    void healthReport(checks).then((r) => res.status(r.status === 'ok' ? 200 : 503).json({ ...r, ...identity(), ...features() }));
   });
   app.get('/ready', (_req, res) => {
     if (!accepting()) {

@@ -37,6 +37,14 @@ export interface Metrics {
   readonly archiveFiles: Counter<'chat_type'>;
   /** Start of the newest hour this node finalized a chat-record file for, Unix seconds (0 = none yet). */
   readonly archiveLastFinalizedHour: Gauge;
+  /** Offline-push jobs planned by this node's dispatcher, by provider (`apns`, `fcm`, `webpush`). */
+  readonly pushPlanned: Counter<'provider'>;
+  /** Offline pushes the provider accepted, by provider. */
+  readonly pushSent: Counter<'provider'>;
+  /** Offline pushes not sent, by provider, what was done (`drop-token`, `retry`, `drop-message`, `fix-config`, `skipped`, `expired`) and the provider's reason. */
+  readonly pushFailed: Counter<'provider' | 'action' | 'reason'>;
+  /** One accepted push from request to the provider's answer, seconds. */
+  readonly pushLatency: Histogram<'provider'>;
 }
 
 export function createMetrics(): Metrics {
@@ -58,6 +66,10 @@ export function createMetrics(): Metrics {
     archiveLag: new Gauge({ name: 'parley_archive_lag_events', help: 'Events not yet committed by the chat-record archiver', ...reg }),
     archivedMessages: new Counter({ name: 'parley_archive_messages_total', help: 'Messages written to chat-record files', labelNames: ['chat_type'], ...reg }),
     archiveFiles: new Counter({ name: 'parley_archive_files_total', help: 'Chat-record files finalized', labelNames: ['chat_type'], ...reg }),
+    pushPlanned: new Counter({ name: 'parley_push_planned_total', help: 'Offline-push jobs planned', labelNames: ['provider'], ...reg }),
+    pushSent: new Counter({ name: 'parley_push_sent_total', help: 'Offline pushes accepted by their provider', labelNames: ['provider'], ...reg }),
+    pushFailed: new Counter({ name: 'parley_push_failed_total', help: 'Offline pushes not sent', labelNames: ['provider', 'action', 'reason'], ...reg }),
+    pushLatency: new Histogram({ name: 'parley_push_seconds', help: 'Offline push request to provider answer', labelNames: ['provider'], buckets: LATENCY_BUCKETS, ...reg }),
     archiveLastFinalizedHour: new Gauge({ name: 'parley_archive_last_finalized_hour_seconds', help: 'Start of the newest finalized chat-record hour, Unix seconds', ...reg }),
   };
 }

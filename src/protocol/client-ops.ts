@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ContactGroupItem, ContactMarkItem, ProfileItem, StreamEvent } from './entries.ts';
 import { isValidGroupId, isValidUserId } from './ids.ts';
-import { type PushSettings, type PushTarget, pushSettings, pushTarget } from './push.ts';
+import { type PushSettings, type PushTarget, offlinePushInfo, pushSettings, pushTarget } from './push.ts';
 
 export const Op = {
   SendC2C: 'c2c.send',
@@ -108,6 +108,8 @@ export const sendC2CArgs = z.object({
   onlineOnly: z.boolean().optional(),
   /** The receiver may tell the sender they read it (`c2c.readReceipt`). */
   needReadReceipt: z.boolean().optional(),
+  /** Tencent OfflinePushInfo: the push the receiver gets when not online (90043 when malformed). */
+  offlinePush: offlinePushInfo('OfflinePushInfoInvalid').optional(),
 });
 export type SendC2CArgs = z.infer<typeof sendC2CArgs>;
 export interface SendC2CResult {
@@ -164,6 +166,8 @@ export const sendGroupArgs = z.object({
   to: z.array(userId).max(50).optional(),
   /** Members report reading it (`group.readReceipt`); the sender's devices get `groupReceipt` entries. */
   needReadReceipt: z.boolean().optional(),
+  /** Tencent OfflinePushInfo: the push members get when not online (10004 when malformed). */
+  offlinePush: offlinePushInfo('GroupInvalidParam').optional(),
 });
 export type SendGroupArgs = z.infer<typeof sendGroupArgs>;
 export interface SendGroupResult {

@@ -2,6 +2,7 @@
  * What a stream holds and what clients receive: the entry types, shared by server, store and SDK.
  * Times are Unix milliseconds inside Parley (REST answers convert to Tencent's seconds).
  */
+import type { OfflinePushInfo } from './push.ts';
 
 /** One element of a Tencent `MsgBody`: `{MsgType, MsgContent}` (spec §4.1). */
 export interface MsgElem {
@@ -60,6 +61,8 @@ export interface C2CMessage {
   readonly noLastMsg?: true;
   /** Tencent IsNeedReadReceipt: the sender wants to know when the receiver read it (`conversation` `receipt` notices). */
   readonly needReadReceipt?: true;
+  /** Tencent OfflinePushInfo as the send gave it: how a receiver who is not online is notified (src/push). */
+  readonly offlinePush?: OfflinePushInfo;
 }
 
 /**
@@ -97,6 +100,8 @@ export interface GroupMessage {
   readonly senderProfile?: SenderProfile;
   /** The sender's name card in the group (Tencent NameCard) as of the send; absent when none. */
   readonly senderNameCard?: string;
+  /** Tencent OfflinePushInfo as the send gave it: how members who are not online are notified (src/push). */
+  readonly offlinePush?: OfflinePushInfo;
   /**
    * Brought in by import_group_msg (migration): history with its original `time`, never pushed
    * live, no after-send callback, not in chat-record files.

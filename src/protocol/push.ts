@@ -3,6 +3,7 @@
  * reaches it, and its push settings. A registration that does not fit is refused with 70402 naming the field.
  */
 import { z } from 'zod';
+import type { ErrorName } from './errors.ts';
 
 /** `bytes` bytes in base64url (padding optional), checked by length alone so browsers need no Buffer. */
 const base64url = (bytes: number) =>
@@ -30,3 +31,44 @@ export const pushSettings = z.object({
 });
 export type PushSettings = z.output<typeof pushSettings>;
 
+
+/** Tencent's OfflinePushInfo as a send request gives it (spec §4.4); stored with the message. */
+export interface OfflinePushInfo {
+  readonly PushFlag?: 0 | 1;
+  readonly Title?: string;
+  readonly Desc?: string;
+  readonly Ext?: string;
+  readonly AndroidInfo?: { readonly Sound?: string };
+  readonly ApnsInfo?: {
+    readonly Sound?: string;
+    readonly BadgeMode?: number;
+    readonly Title?: string;
+    readonly SubTitle?: string;
+    readonly Image?: string;
+    readonly MutableContent?: number;
+  };
+}
+
+/**
+ * OfflinePushInfo as a request field: an object with the push flag, title, text, pass-through
+ * payload and the Android / APNs specifics. Anything else is refused with `err` (90043 on openim
+ * and client C2C sends, 10004 on groups). Unknown keys inside are kept: Tencent adds vendor fields
+ * over time.
+ */
+export function offlinePushInfo(err: ErrorName) {
+  const s = z.string({ error: err });
+  const n = z.number({ error: err }).int({ error: err });
+  return z.looseObject(
+    {
+      PushFlag: z.union([z.literal(0), z.literal(1)], { error: err }).optional(),
+      Title: s.optional(),
+      Desc: s.optional(),
+      Ext: s.optional(),
+      AndroidInfo: z.looseObject({ Sound: s.optional(), VIVOClassification: n.optional(), HuaWeiImportance: s.optional() }, { error: err }).optional(),
+      ApnsInfo: z
+        .looseObject({ Sound: s.optional(), BadgeMode: n.optional(), Title: s.optional(), SubTitle: s.optional(), Image: s.optional(), MutableContent: n.optional() }, { error: err })
+        .optional(),
+    },
+    { error: err },
+  );
+}

@@ -11,23 +11,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { MsgElem } from '../protocol/entries.ts';
+import type { OfflinePushInfo } from '../protocol/push.ts';
 
-/** Tencent's OfflinePushInfo as the send request gave it (validated by api/offline-push-info.ts). */
-export interface OfflinePushInfo {
-  readonly PushFlag?: 0 | 1;
-  readonly Title?: string;
-  readonly Desc?: string;
-  readonly Ext?: string;
-  readonly AndroidInfo?: { readonly Sound?: string };
-  readonly ApnsInfo?: {
-    readonly Sound?: string;
-    readonly BadgeMode?: number;
-    readonly Title?: string;
-    readonly SubTitle?: string;
-    readonly Image?: string;
-    readonly MutableContent?: number;
-  };
-}
+export type { OfflinePushInfo };
 
 export interface PushNotification {
   readonly title: string;

@@ -5,10 +5,10 @@
  * silently during the device's quiet hours. The device's own sound applies where the message names
  * none. Pure: the dispatcher reads the registrations and presence and hands them in.
  */
-import type { C2CMessage } from '../protocol/entries.ts';
+import type { C2CMessage, GroupMessage } from '../protocol/entries.ts';
 import type { PushSettings, PushTarget } from '../protocol/push.ts';
 import type { PushDeviceRecord } from '../../storage/store.ts';
-import { type OfflinePushInfo, type PushNotification, type PushSource, notificationOf } from './notification.ts';
+import { type PushNotification, type PushSource, notificationOf } from './notification.ts';
 
 /** One push to send: to this device, this notification. */
 export interface PushDelivery {
@@ -65,7 +65,7 @@ const NICK = 'Tag_Profile_IM_Nick';
  * The push source of a C2C message as its receiver got it, or undefined when it is never pushed:
  * imported history (SyncFromOldSystem 2), or a message to oneself.
  */
-export function c2cPushSource(m: C2CMessage, unread: number, info?: OfflinePushInfo): PushSource | undefined {
+export function c2cPushSource(m: C2CMessage, unread: number): PushSource | undefined {
   if (m.imported === 'history' || m.from === m.to) return undefined;
   const nick = m.senderProfile?.[NICK];
   return {
@@ -73,14 +73,32 @@ export function c2cPushSource(m: C2CMessage, unread: number, info?: OfflinePushI
     from: m.from,
     ...(typeof nick === 'string' && nick !== '' ? { senderNick: nick } : {}),
     body: m.body,
-    ...(info ? { info } : {}),
+    ...(m.offlinePush ? { info: m.offlinePush } : {}),
     unread,
   };
 }
 
 /** The deliveries of a C2C message to its receiver. */
-export function planC2CPush(m: C2CMessage, unread: number, state: Omit<PushPlanInput, 'notification' | 'userId'>, info?: OfflinePushInfo): PushDelivery[] {
-  const source = c2cPushSource(m, unread, info);
+export function planC2CPush(m: C2CMessage, unread: number, state: Omit<PushPlanInput, 'notification' | 'userId'>): PushDelivery[] {
+  const source = c2cPushSource(m, unread);
   const notification = source && notificationOf(source);
   return notification ? planPush({ ...state, notification, userId: m.to }) : [];
+}
+
+/**
+ * The push source of a group message for one member, or undefined when it is never pushed:
+ * imported history, or the member's own message.
+ */
+export function groupPushSource(m: GroupMessage, groupName: string, member: string, unread: number): PushSource | undefined {
+  if (m.imported || m.from === member) return undefined;
+  const nick = m.senderNameCard || m.senderProfile?.[NICK];
+  return {
+    conversationId: `group_${m.groupId}`,
+    from: m.from,
+    ...(typeof nick === 'string' && nick !== '' ? { senderNick: nick } : {}),
+    groupName,
+    body: m.body,
+    ...(m.offlinePush ? { info: m.offlinePush } : {}),
+    unread,
+  };
 }

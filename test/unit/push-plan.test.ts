@@ -37,7 +37,7 @@ describe('offline-push plan', () => {
     expect(planC2CPush({ ...message, imported: 'history' }, 1, state)).toEqual([]);
     expect(planC2CPush({ ...message, imported: 'live' }, 1, state)).toHaveLength(1);
     expect(planC2CPush({ ...message, from: 'ben' }, 1, state)).toEqual([]);
-    expect(planC2CPush(message, 1, state, { PushFlag: 1 })).toEqual([]);
+    expect(planC2CPush({ ...message, offlinePush: { PushFlag: 1 } }, 1, state)).toEqual([]);
     expect(planC2CPush({ ...message, senderProfile: undefined }, 1, state)[0].notification.title).toBe('amy');
   });
 
@@ -62,7 +62,7 @@ describe('offline-push plan', () => {
   it('uses the device’s sound where the message names none', () => {
     const [own] = planC2CPush(message, 1, { online: false, devices: [device('a', { sound: 'chime' })], now: NOON });
     expect([own.notification.apnsSound, own.notification.androidSound]).toEqual(['chime', 'chime']);
-    const [named] = planC2CPush(message, 1, { online: false, devices: [device('a', { sound: 'chime' })], now: NOON }, { ApnsInfo: { Sound: 'bell.caf' } });
+    const [named] = planC2CPush({ ...message, offlinePush: { ApnsInfo: { Sound: 'bell.caf' } } }, 1, { online: false, devices: [device('a', { sound: 'chime' })], now: NOON });
     expect([named.notification.apnsSound, named.notification.androidSound]).toEqual(['bell.caf', 'chime']);
   });
 });

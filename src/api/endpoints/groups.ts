@@ -10,7 +10,7 @@ import { groupSendCommand } from '../../im/groups/send.ts';
 import { type Service, endpoint } from '../endpoint.ts';
 import { groupInfoFields, joinedGroupFields, historyMessageFields } from './group-fields.ts';
 import { count, flag, forbidCallbacks, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
-import { offlinePushInfo } from '../offline-push-info.ts';
+import { offlinePushInfo } from '../../protocol/push.ts';
 import { groupManageEndpoints } from './group-manage.ts';
 import { createGroupFields, createGroupRequest } from './group-create-wire.ts';
 import { groupImportEndpoints } from './group-import.ts';
@@ -162,6 +162,7 @@ export const groupService: Service = {
         to: r.To_Account,
         ...forbidCallbacks(r.ForbidCallbackControl),
         needReadReceipt: r.IsNeedReadReceipt === 1,
+        offlinePush: r.OfflinePushInfo,
       }),
       reply: (out) => ({ MsgTime: Math.floor(out.time / 1000), MsgSeq: out.seq, MsgDropReason: out.dropReason ?? '' }),
     }),

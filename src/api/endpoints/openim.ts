@@ -13,7 +13,7 @@ import { type SenderSync, sendC2CCommand } from '../../im/c2c/send.ts';
 import { FLAG_RECALLED } from '../../protocol/entries.ts';
 import { modifyMessageCommand } from '../../im/groups/modify-message.ts';
 import { type Service, endpoint } from '../endpoint.ts';
-import { offlinePushInfo } from '../offline-push-info.ts';
+import { offlinePushInfo } from '../../protocol/push.ts';
 import { count, flag, forbidCallbacks, nonEmpty, renamed, sendMsgControl, str, u32 } from '../wire.ts';
 
 /** Fields shared by sendmsg and batchsendmsg. */
@@ -48,6 +48,7 @@ const messageInput = (r: MessageFields) => ({
   noUnread: r.SendMsgControl?.includes('NoUnread') ?? false,
   noLastMsg: r.SendMsgControl?.includes('NoLastMsg') ?? false,
   needReadReceipt: r.IsNeedReadReceipt === 1,
+  offlinePush: r.OfflinePushInfo,
 });
 
 /** Platform names of query_online_status's Detail; the older querystate says `IPhone`. */

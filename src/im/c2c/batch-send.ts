@@ -3,6 +3,7 @@
  * reported per receiver. No callbacks, before or after, no friend/blacklist checks (spec §3.2, §7.3).
  */
 import { z } from 'zod';
+import { offlinePushInfo } from '../../protocol/push.ts';
 import { errors as catalogue, imError, isImError } from '../../protocol/errors.ts';
 import type { Caller } from '../caller.ts';
 import type { ImContext } from '../context.ts';
@@ -47,6 +48,7 @@ export const batchSendCommand = defineCommand({
     noUnread: z.boolean().default(false),
     noLastMsg: z.boolean().default(false),
     needReadReceipt: z.boolean().default(false),
+    offlinePush: offlinePushInfo('OfflinePushInfoInvalid').optional(),
   }),
   run: async (ctx, caller, i) => {
     const out = await batchSendC2C(ctx, caller, { ...i, from: senderOf(caller, i.from), roaming: i.lifetimeS !== 0 });

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { imError, isImError } from '../../protocol/errors.ts';
 import type { C2CMessage, MsgOrigin, SenderProfile } from '../../protocol/entries.ts';
+import { type OfflinePushInfo, offlinePushInfo } from '../../protocol/push.ts';
 import type { C2CDeliverOptions } from '../actor-api.ts';
 import { type Caller, originOf, senderOf } from '../caller.ts';
 import type { ImContext, ImLimits } from '../context.ts';
@@ -51,6 +52,8 @@ export interface SendC2CInput {
   readonly noLastMsg?: boolean;
   /** Tencent IsNeedReadReceipt. */
   readonly needReadReceipt?: boolean;
+  /** Tencent OfflinePushInfo, stored with the message for the receiver's offline push. */
+  readonly offlinePush?: OfflinePushInfo;
 }
 
 export interface SendC2COutput {
@@ -95,6 +98,7 @@ export function buildC2CMessage(input: SendC2CInput, now: number, body: C2CMessa
     ...(input.noUnread ? { noUnread: true as const } : {}),
     ...(input.noLastMsg ? { noLastMsg: true as const } : {}),
     ...(input.needReadReceipt ? { needReadReceipt: true as const } : {}),
+    ...(input.offlinePush ? { offlinePush: input.offlinePush } : {}),
     origin,
     ...(Object.keys(senderProfile).length > 0 ? { senderProfile } : {}),
   };
@@ -137,6 +141,7 @@ export const sendC2CCommand = defineCommand({
     noUnread: z.boolean().default(false),
     noLastMsg: z.boolean().default(false),
     needReadReceipt: z.boolean().default(false),
+    offlinePush: offlinePushInfo('OfflinePushInfoInvalid').optional(),
   }),
   run: (ctx, caller, i) =>
     sendC2C(ctx, caller, {

@@ -32,6 +32,7 @@ function messageOf(s: GroupActorState, spec: GroupSendSpec, time: number): Group
     ...(spec.forbidAfterCallback ? { noAfterCallback: true as const } : {}),
     // An online-only message has no SEQ to report reading by: no receipts (Tencent 10061).
     ...(spec.needReadReceipt && !spec.onlineOnly ? { needReadReceipt: true as const } : {}),
+    ...(spec.offlinePush ? { offlinePush: spec.offlinePush } : {}),
     origin: originOf(spec.caller),
     ...(Object.keys(spec.senderProfile).length > 0 ? { senderProfile: spec.senderProfile } : {}),
     ...(nameCard ? { senderNameCard: nameCard } : {}),

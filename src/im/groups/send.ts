@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { imError } from '../../protocol/errors.ts';
 import type { GroupAt } from '../../protocol/entries.ts';
+import { offlinePushInfo } from '../../protocol/push.ts';
 import type { GroupSendResult, GroupSendSpec } from '../actor-api.ts';
 import { senderOf } from '../caller.ts';
 import { defineCommand } from '../command.ts';
@@ -26,6 +27,8 @@ const groupSendInput = z.object({
   forbidAfterCallback: z.boolean().default(false),
   /** Tencent IsNeedReadReceipt: members report reading it (Work, Public and Meeting groups). */
   needReadReceipt: z.boolean().default(false),
+  /** Tencent OfflinePushInfo: how members who are not online are notified. */
+  offlinePush: offlinePushInfo('GroupInvalidParam').optional(),
 });
 type SendGroupInput = z.output<typeof groupSendInput>;
 
@@ -73,6 +76,7 @@ export const groupSendCommand = defineCommand({
       forbidBeforeCallback: input.forbidBeforeCallback,
       forbidAfterCallback: input.forbidAfterCallback,
       ...(input.needReadReceipt ? { needReadReceipt: true } : {}),
+      ...(input.offlinePush ? { offlinePush: input.offlinePush } : {}),
     };
     return ctx.actors.group(input.groupId).call({ op: 'sendMessage', spec });
   },
