@@ -84,12 +84,20 @@ class DeliveryWorker {
     this.#o = o;
   }
 
+  /** One user's jobs go one after another, in order (a later notification replaces an earlier one); users in parallel. */
   async sendAll(jobs: readonly PushJob[]): Promise<void> {
+    const byUser = new Map<string, PushJob[]>();
+    for (const j of jobs) {
+      const lane = byUser.get(j.key);
+      if (lane) lane.push(j);
+      else byUser.set(j.key, [j]);
+    }
+    const lanes = [...byUser.values()];
     let next = 0;
-    const lanes = Array.from({ length: Math.min(this.#o.concurrency ?? 32, jobs.length) }, async () => {
-      while (next < jobs.length) await this.#attempt(jobs[next++], 0);
+    const runners = Array.from({ length: Math.min(this.#o.concurrency ?? 32, lanes.length) }, async () => {
+      while (next < lanes.length) for (const j of lanes[next++]) await this.#attempt(j, 0);
     });
-    await Promise.all(lanes);
+    await Promise.all(runners);
   }
 
   health(): Record<string, string> {

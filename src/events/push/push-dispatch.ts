@@ -64,10 +64,10 @@ export async function startPushDispatch(o: PushDispatchOptions): Promise<Subscri
 
 async function jobsOf(o: PushDispatchOptions, e: ParleyEvent): Promise<PushJob[]> {
   const now = o.now();
-  const deliveries = e.type === 'c2c.message' ? await c2cDeliveries(o, e.data, now) : e.type === 'group.message' ? await groupDeliveries(o, e.data, now) : [];
-  if (deliveries.length === 0) return [];
+  // A message older than the push TTL (a backlog after an outage) is not worth a push, nor its reads.
   const expiresAt = e.time + o.ttlMs;
   if (expiresAt <= now) return [];
+  const deliveries = e.type === 'c2c.message' ? await c2cDeliveries(o, e.data, now) : e.type === 'group.message' ? await groupDeliveries(o, e.data, now) : [];
   return deliveries.map((d) => pushJob(e.id, d, now, expiresAt));
 }
 
