@@ -41,6 +41,8 @@ import { ALLOW_ALL } from './im/hooks.ts';
 import { AccountDirectory } from './im/account-directory.ts';
 import { loadModeration } from './im/moderation.ts';
 import { createCallbacks } from './events/callbacks/start-callbacks.ts';
+import { createOfflinePush } from './events/push/start-push.ts';
+import { groupPushAudience, unreadTotal } from './im/push/push-audience.ts';
 
 /** Longest wait at shutdown for disposed actors to record their emission positions, ms. */
 const SHUTDOWN_DRAIN_MS = 10_000;
@@ -109,6 +111,19 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     hooks: callbacks?.hooks ?? ALLOW_ALL,
     faults: config.faults,
   };
+  const push =
+    config.push && backends.pushJobs
+      ? createOfflinePush({
+          config: config.push,
+          events: backends.events,
+          jobs: backends.pushJobs,
+          audience: { isOnline: (u) => im.live.isOnline(u), devicesOf: (ids) => store.pushDevices.devicesOf(ids), unreadTotal: (u) => unreadTotal(im, u), group: (g) => groupPushAudience(im, g) },
+          devices: store.pushDevices,
+          metrics,
+          now,
+          log,
+        })
+      : undefined;
   const auth = new Authenticator(identity, store.accounts, now);
   const archive = createChatArchive(
     { bus: backends.events, catalog: store.archive, metrics, now, log, identity },
@@ -149,7 +164,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
           (e: unknown) => res.status(500).send(String(e)),
         );
       });
-      healthRoutes(app, backends.checks, () => accepting, () => ({ node: matchMaker.processId, nodes: node.liveNodes() }));
+      healthRoutes(app, backends.checks, () => accepting, () => ({ node: matchMaker.processId, nodes: node.liveNodes() }), () => (push ? { push: push.health() } : {}));
     },
   });
   // Clients never create rooms: they reach their inbox through /connect, or rejoin it.
@@ -163,6 +178,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   sweep.start();
   await archive.start(`http://${config.server.publicAddress ?? `127.0.0.1:${port}`}`);
   await callbacks?.start();
+  await push?.start();
   accepting = true;
   log.info({ store: backends.storeKind, redis: Boolean(backends.redis), kafka: Boolean(backends.kafka) }, 'back ends ready');
 
@@ -184,6 +200,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       log.info({ ms: Date.now() - t0 }, 'rooms disposed');
       await node.stop();
       await callbacks?.stop();
+      await push?.stop();
       await backends.close();
       log.info({ ms: Date.now() - t0 }, 'stopped');
     },
