@@ -5,7 +5,7 @@
  * one push on each for a C2C message, with the title, text, badge and Ext the message named (or
  * derived ones), and for a group message with the group's name; online users and PushFlag 1 get
  * none; a dead FCM token is removed, and query_online_status then shows only the phone that is
- * still reachable. Embedded (SQLite, in-process logs) and, when the services run, on Cassandra with
+ * still reachable; client sends carry OfflinePushInfo too, a malformed one refused (90043, 10004). Embedded (SQLite, in-process logs) and, when the services run, on Cassandra with
  * the push log on Kafka's parley.push.
  */
 import { generateKeyPairSync } from 'node:crypto';
@@ -164,6 +164,18 @@ describe.each(modes())('offline push (%s)', (_mode, backEnv) => {
     await eventually(async () => expect(catPushes().length).toBeGreaterThan(0));
     // One user's pushes go in order: anything planned for the earlier two would have come first.
     expect(catPushes().map((r) => (r.payload as { body: string }).body)).toEqual(['marker']);
+  });
+
+  it('takes OfflinePushInfo from client sends too, and refuses a malformed one with Tencent\'s codes', async () => {
+    const ben = await server.login('op_ben', { platform: 'Android' });
+    clients.push(ben);
+    await ben.sendC2C('op_amy', text('from the app'), { offlinePush: { Title: 'Ben (app)', Ext: 'app-ext' } });
+    await eventually(async () => expect(lastWeb('from the app')?.payload).toMatchObject({ title: 'Ben (app)', ext: 'app-ext' }));
+    const bad = { PushFlag: 3 } as unknown as { PushFlag: 0 };
+    await expect(ben.sendC2C('op_amy', text('x'), { offlinePush: bad })).rejects.toMatchObject({ code: 90043 });
+    const groupId = String((await rest('group_open_http_svc/create_group', { Owner_Account: 'op_ben', Type: 'Private', Name: 'pair', MemberList: [{ Member_Account: 'op_amy' }] })).GroupId);
+    await expect(ben.sendGroup(groupId, text('x'), { offlinePush: bad })).rejects.toMatchObject({ code: 10004 });
+    expect(await rest('openim/sendmsg', { From_Account: 'op_ben', To_Account: 'op_amy', MsgRandom: 1, MsgBody: text('x'), OfflinePushInfo: { Ext: 5 } })).toMatchObject({ ErrorCode: 90043 });
   });
 
   it('removes a dead token, after which the user shows PushOnline on the phone alone; /health and /metrics report the providers', async () => {
