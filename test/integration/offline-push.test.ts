@@ -5,8 +5,9 @@
  * one push on each for a C2C message, with the title, text, badge and Ext the message named (or
  * derived ones), and for a group message with the group's name; online users and PushFlag 1 get
  * none; a dead FCM token is removed, and query_online_status then shows only the phone that is
- * still reachable; client sends carry OfflinePushInfo too, a malformed one refused (90043, 10004). Embedded (SQLite, in-process logs) and, when the services run, on Cassandra with
- * the push log on Kafka's parley.push.
+ * still reachable; client sends carry OfflinePushInfo too, a malformed one refused (90043, 10004).
+ * Embedded (SQLite, in-process logs) and, when the services run, on Cassandra with the push log on
+ * Kafka's parley.push.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
