@@ -41,7 +41,7 @@ import { ALLOW_ALL } from './im/hooks.ts';
 import { AccountDirectory } from './im/account-directory.ts';
 import { loadModeration } from './im/moderation.ts';
 import { createCallbacks } from './events/callbacks/start-callbacks.ts';
-import { createOfflinePush } from './events/push/start-push.ts';
+import { createOfflinePush, pushInfoOf } from './events/push/start-push.ts';
 import { groupPushAudience, unreadTotal } from './im/push/push-audience.ts';
 
 /** Longest wait at shutdown for disposed actors to record their emission positions, ms. */
@@ -109,6 +109,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       beforePublish: config.faults.has('exit-before-event') ? () => void process.kill(process.pid, 'SIGKILL') : undefined,
     }),
     hooks: callbacks?.hooks ?? ALLOW_ALL,
+    ...(config.push ? { push: pushInfoOf(config.push) } : {}),
     faults: config.faults,
   };
   const push =

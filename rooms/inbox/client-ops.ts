@@ -22,7 +22,7 @@ import {
 import type { ContactChangeOutcome } from '../../src/im/conversations/change-contacts.ts';
 import { readReceiptCommand, receiptCountsCommand, receiptMembersCommand } from '../../src/im/groups/receipts.ts';
 import { c2cReadReceiptCommand } from '../../src/im/c2c/read-receipt.ts';
-import { pushDevicesCommand, registerPushCommand, unregisterPushCommand } from '../../src/im/push/push-devices.ts';
+import { pushConfigCommand, pushDevicesCommand, registerPushCommand, unregisterPushCommand } from '../../src/im/push/push-devices.ts';
 import { type CallerKind, type CallerOf, type Command, accepts, execute } from '../../src/im/command.ts';
 import type { ImContext } from '../../src/im/context.ts';
 import type { MemberPage } from '../../src/im/actor-api.ts';
@@ -82,6 +82,7 @@ import {
   registerPushArgs,
   unregisterPushArgs,
   pushDevicesArgs,
+  pushConfigArgs,
   subscribeStatusArgs,
   unsubscribeStatusArgs,
   readConversationArgs,
@@ -276,6 +277,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.PushDevices, { args: pushDevicesArgs, runs: pushDevicesCommand, input: () => ({}), output: (devices) => ({ devices }) }),
   clientOp(Op.SubscribeStatus, { args: subscribeStatusArgs, runs: subscribeStatusCommand, input: (a) => a, output: statusView }),
   clientOp(Op.UnsubscribeStatus, { args: unsubscribeStatusArgs, runs: unsubscribeStatusCommand, input: (a) => a }),
+  clientOp(Op.PushConfig, { args: pushConfigArgs, runs: pushConfigCommand, input: () => ({}) }),
 ]);
 
 const SEND_PATHS: ReadonlyMap<string, 'c2c' | 'group'> = new Map([

@@ -39,6 +39,7 @@ import {
   type MarkConversationsArgs,
   type GroupReceiptsResult,
   type GroupReceiptMembersResult,
+  type PushConfigView,
   type PushDeviceView,
   type RegisterPushArgs,
   type SendGroupArgs,
@@ -278,6 +279,11 @@ export class ParleyClient {
   /** This user's registered devices. */
   pushDevices(): Promise<{ readonly devices: readonly PushDeviceView[] }> {
     return this.call(Op.PushDevices, {});
+  }
+
+  /** The providers the server pushes through, and the VAPID key a browser subscribes with. */
+  pushConfig(): Promise<PushConfigView> {
+    return this.call(Op.PushConfig, {});
   }
 
   // ---- read receipts --

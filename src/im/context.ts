@@ -12,6 +12,7 @@ import type { CustomProfileTag } from './profiles/profile-tags.ts';
 import type { RelationGate } from './sns/relation-gate.ts';
 import type { SenderProfiles } from './profiles/sender-profiles.ts';
 import type { StreamEvent } from '../protocol/entries.ts';
+import type { PushTarget } from '../protocol/push.ts';
 
 export interface ImLimits {
   readonly maxMsgBytes: number;
@@ -47,7 +48,15 @@ export interface LivePush {
   isOnline(userId: string): boolean;
 }
 
+/** Offline push as devices see it (push.config); absent when no provider is configured. */
+export interface PushInfo {
+  readonly providers: readonly PushTarget['provider'][];
+  readonly vapidPublicKey?: string;
+}
+
 export interface ImContext {
+  /** The offline-push providers on, for devices to register with; absent when none is. */
+  readonly push?: PushInfo;
   readonly store: Store;
   readonly actors: Actors;
   /** Existence checks of accounts (cached; use the store for anything else about accounts). */

@@ -75,6 +75,7 @@ export const Op = {
   PushDevices: 'push.devices',
   SubscribeStatus: 'user.subscribeStatus',
   UnsubscribeStatus: 'user.unsubscribeStatus',
+  PushConfig: 'push.config',
 } as const;
 export type Op = (typeof Op)[keyof typeof Op];
 
@@ -789,6 +790,16 @@ export type RegisterPushArgs = z.input<typeof registerPushArgs>;
 export const unregisterPushArgs = z.object({ deviceId: z.string().min(1).max(128) });
 export const pushDevicesArgs = z.object({});
 export type UnregisterPushArgs = z.infer<typeof unregisterPushArgs>;
+/**
+ * What a device needs to register (Tencent's console shows it; here the server tells): the
+ * providers this server pushes through, and the VAPID public key a browser subscribes with
+ * (`pushManager.subscribe({applicationServerKey})`) when Web Push is on.
+ */
+export const pushConfigArgs = z.object({});
+export interface PushConfigView {
+  readonly providers: readonly PushTarget['provider'][];
+  readonly vapidPublicKey?: string;
+}
 export interface PushDeviceView {
   readonly deviceId: string;
   readonly platform: string;
@@ -865,6 +876,7 @@ export interface OpTypes {
   [Op.PushDevices]: { args: Record<string, never>; result: { readonly devices: readonly PushDeviceView[] } };
   [Op.SubscribeStatus]: { args: SubscribeStatusArgs; result: UserStatusResult };
   [Op.UnsubscribeStatus]: { args: UnsubscribeStatusArgs; result: void };
+  [Op.PushConfig]: { args: Record<string, never>; result: PushConfigView };
 }
 
 /** Body of `POST /connect`. */

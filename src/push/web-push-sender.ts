@@ -41,7 +41,8 @@ function retryAfterMs(value: string | string[] | undefined): number | undefined 
 }
 
 function outcomeOf(e: unknown): PushOutcome {
-  if (!(e instanceof WebPushError)) return { ok: false, action: 'retry', status: 0, reason: (e as { code?: string }).code ?? String(e) };
+  // web-push rejects a timeout with a plain Error('Socket timeout'), without a code.
+  if (!(e instanceof WebPushError)) return { ok: false, action: 'retry', status: 0, reason: (e as { code?: string }).code ?? ((e as Error).message === 'Socket timeout' ? 'ETIMEDOUT' : String(e)) };
   const status = e.statusCode;
   const reason = `HTTP ${status}`;
   if (status === 404 || status === 410) return { ok: false, action: 'drop-token', status, reason };

@@ -170,6 +170,8 @@ describe.each(modes())('offline push (%s)', (_mode, backEnv) => {
   it('takes OfflinePushInfo from client sends too, and refuses a malformed one with Tencent\'s codes', async () => {
     const ben = await server.login('op_ben', { platform: 'Android' });
     clients.push(ben);
+    // What a browser subscribes with: the server's VAPID public key.
+    expect(await ben.pushConfig()).toEqual({ providers: ['apns', 'fcm', 'webpush'], vapidPublicKey: vapid.publicKey });
     await ben.sendC2C('op_amy', text('from the app'), { offlinePush: { Title: 'Ben (app)', Ext: 'app-ext' } });
     await eventually(async () => expect(lastWeb('from the app')?.payload).toMatchObject({ title: 'Ben (app)', ext: 'app-ext' }));
     const bad = { PushFlag: 3 } as unknown as { PushFlag: 0 };

@@ -23,6 +23,8 @@ describe.each(storeModes())('push devices (%s store)', (mode) => {
     const tablet = await rig.server.login('pd_amy', { platform: 'Android' });
     const browser = await rig.server.login('pd_amy', { platform: 'Web' });
     rig.clients.push(phone, tablet, browser);
+    // This server has no provider configured: devices may register, nothing is pushed.
+    expect(await phone.pushConfig()).toEqual({ providers: [] });
     const first = await phone.registerPush({ deviceId: 'amy-phone', target: APNS, settings: { sound: 'ping.caf', quietHours: { from: 1320, to: 420, utcOffsetMinutes: 480 } } });
     expect(first).toMatchObject({ deviceId: 'amy-phone', platform: 'iOS', target: APNS, settings: { enabled: true, doNotDisturb: false, sound: 'ping.caf' } });
     await tablet.registerPush({ deviceId: 'amy-tablet', target: FCM });

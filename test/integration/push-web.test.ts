@@ -87,7 +87,8 @@ describe('Web Push sender', () => {
 
   it('gives up a push whose Ext alone is too big, without a request', async () => {
     const sub = service.subscribe(vapid.publicKey);
-    expect(await sender.send(target(sub), { ...NOTE, ext: 'x'.repeat(5000) }, { ttlSeconds: 60 })).toMatchObject({ ok: false, action: 'drop-message' });
+    // Status 0: no answer came, because no request went (a 413 from the service would say so).
+    expect(await sender.send(target(sub), { ...NOTE, ext: 'x'.repeat(5000) }, { ttlSeconds: 60 })).toMatchObject({ ok: false, action: 'drop-message', status: 0 });
     expect(service.received.filter((r) => r.endpoint === sub.endpoint)).toEqual([]);
   });
 

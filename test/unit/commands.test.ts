@@ -42,6 +42,7 @@ describe('command seam', () => {
       'contact.list', 'contact.group.create', 'contact.group.delete', 'contact.group.rename', 'contact.group.conversations', 'contact.mark',
       'group.readReceipt', 'group.receipts', 'group.receiptMembers', 'c2c.readReceipt',
       'push.register', 'push.unregister', 'push.devices', 'user.subscribeStatus', 'user.unsubscribeStatus',
+      'push.config',
     ]);
   });
 

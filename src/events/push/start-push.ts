@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { EventBus, Subscription } from '../../im/event-bus.ts';
 import type { Metrics } from '../../ops/metrics.ts';
+import type { PushInfo } from '../../im/context.ts';
 import type { PushDeviceStore } from '../../../storage/store.ts';
 import type { PushConfig } from '../../push/push-config.ts';
 import type { PushJob } from '../../push/push-job.ts';
@@ -32,6 +33,12 @@ export interface OfflinePush {
   stop(): Promise<void>;
   /** Per configured provider: `ok`, or why it is failing. */
   health(): Record<string, string>;
+}
+
+/** What devices are told of push (push.config). */
+export function pushInfoOf(c: PushConfig): PushInfo {
+  const providers = [...(c.apns ? (['apns'] as const) : []), ...(c.fcm ? (['fcm'] as const) : []), ...(c.webpush ? (['webpush'] as const) : [])];
+  return { providers, ...(c.webpush ? { vapidPublicKey: c.webpush.publicKey } : {}) };
 }
 
 /** The configured providers' senders; a malformed credential throws here, at start. */

@@ -7,7 +7,7 @@
  * change); its last connection time decides its `PushOnline` status (presence/query-status.ts).
  */
 import { z } from 'zod';
-import type { Platform, PushDeviceView } from '../../protocol/client-ops.ts';
+import type { Platform, PushConfigView, PushDeviceView } from '../../protocol/client-ops.ts';
 import { type PushSettings, type PushTarget, pushSettings, pushTarget } from '../../protocol/push.ts';
 import type { PushDeviceRecord } from '../../../storage/store.ts';
 import { defineCommand } from '../command.ts';
@@ -65,4 +65,15 @@ export const pushDevicesCommand = defineCommand({
   owner: 'store',
   input: z.object({}),
   run: async (ctx, caller): Promise<readonly PushDeviceView[]> => (await ctx.store.pushDevices.devicesOf([caller.userId])).map(viewOf),
+});
+
+export const pushConfigCommand = defineCommand({
+  name: 'push.config',
+  callers: ['user'],
+  owner: 'store',
+  input: z.object({}),
+  run: async (ctx): Promise<PushConfigView> => ({
+    providers: ctx.push?.providers ?? [],
+    ...(ctx.push?.vapidPublicKey !== undefined ? { vapidPublicKey: ctx.push.vapidPublicKey } : {}),
+  }),
 });
