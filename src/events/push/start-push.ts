@@ -4,6 +4,7 @@
  * consumer groups (once the server listens), `stop` ends them and closes the providers'
  * connections (before the buses close).
  */
+import tls from 'node:tls';
 import type { Logger } from 'pino';
 import type { EventBus, Subscription } from '../../im/event-bus.ts';
 import type { Metrics } from '../../ops/metrics.ts';
@@ -43,7 +44,8 @@ export function pushInfoOf(c: PushConfig): PushInfo {
 
 /** The configured providers' senders; a malformed credential throws here, at start. */
 export function createSenders(c: PushConfig, now: () => number): PushSenders {
-  const ca = c.ca;
+  // A `ca` replaces Node's trusted roots: PARLEY_PUSH_CA_FILE adds to them, so the public providers stay trusted.
+  const ca = c.ca ? [...tls.rootCertificates, c.ca].join('\n') : undefined;
   return {
     ...(c.apns ? { apns: createApnsSender({ ...c.apns, ...(ca ? { ca } : {}), now }) } : {}),
     ...(c.fcm ? { fcm: createFcmSender({ serviceAccount: serviceAccountFromJson(c.fcm.serviceAccountJson), baseUrl: c.fcm.baseUrl, ...(ca ? { ca } : {}), now }) } : {}),
