@@ -152,7 +152,8 @@ describe.each(modes())('offline push (%s)', (_mode, backEnv) => {
     await cat.registerPush({ deviceId: 'cat-browser', target: { provider: 'webpush', ...catWeb } });
     const created = await rest('group_open_http_svc/create_group', { Owner_Account: 'op_ben', Type: 'Public', Name: 'Climbing club', MemberList: [{ Member_Account: 'op_amy' }, { Member_Account: 'op_cat' }] });
     await rest('group_open_http_svc/send_group_msg', { GroupId: created.GroupId, From_Account: 'op_ben', Random: 7, MsgBody: text('lunch?') });
-    await eventually(async () => expect(lastWeb('Ben: lunch?')).toBeDefined());
+    // Amy's devices are pushed one after another (browser first): wait for the last one asserted.
+    await eventually(async () => expect([lastWeb('Ben: lunch?'), lastApns('Ben: lunch?')].every(Boolean)).toBe(true));
     expect(lastWeb('Ben: lunch?')!.payload).toMatchObject({ title: 'Climbing club', tag: `group_${String(created.GroupId)}` });
     expect(lastApns('Ben: lunch?')?.payload).toMatchObject({ aps: { alert: { title: 'Climbing club' } } });
 
