@@ -22,7 +22,7 @@ import { RelationGate } from './im/sns/relation-gate.ts';
 import { snsService } from './api/endpoints/sns.ts';
 import { recentContactService } from './api/endpoints/recentcontact.ts';
 import { openMsgService } from './api/endpoints/open-msg.ts';
-import { restRouter } from './api/rest-router.ts';
+import { answerFirst, restHandler } from './api/rest-router.ts';
 import { answerMatchmakingRefusalsAs4xx } from './api/matchmake-errors.ts';
 import { type AppIdentity, loadAppIdentity } from './auth/app-identity.ts';
 import { Authenticator } from './auth/authenticator.ts';
@@ -156,7 +156,6 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       app.disable('x-powered-by');
       // REST answers are POST replies: hashing each body for an ETag nobody revalidates is wasted work.
       app.disable('etag');
-      app.use(restRouter({ im, auth, services: [accountService, openimService, profileService, snsService, recentContactService, openConfigService, groupService, groupAttrService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
       app.use(connectRouter({ im, auth, actors: node.actors, log }));
       app.use(archive.router);
       app.get('/metrics', (_req, res) => {
@@ -172,7 +171,11 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   matchMaker.controller.exposedMethods = ['joinById', 'reconnect'];
   answerMatchmakingRefusalsAs4xx();
   await server.listen(config.server.port, config.server.host);
-  const address = server.transport.server?.address();
+  const http = server.transport.server;
+  if (!http) throw new Error('the WebSocket transport has no HTTP server');
+  // Bound now, so the REST API can answer /v4 ahead of the Colyseus router and Express.
+  answerFirst(http, restHandler({ im, auth, services: [accountService, openimService, profileService, snsService, recentContactService, openConfigService, groupService, groupAttrService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
+  const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   await node.start();
   const sweep = new EmissionSweep({ log: store.messages, actors: node.actors, logger: log, firstAfterMs: 2000, everyMs: config.events.sweepEveryMs, batch: 1000 });

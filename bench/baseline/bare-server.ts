@@ -7,12 +7,15 @@
  * - `idle` room (one per user): holds a connection, and receives REST-shaped pushes;
  * - `POST /connect {UserID, Room, RoomId}`: creates the room if needed and answers a seat reservation;
  * - `POST /v4/openim/sendmsg` and `/v4/group_open_http_svc/send_group_msg`: parse the JSON body and
- *   push it to the receiver's idle room or the group's broadcast room (no auth, nothing stored).
+ *   push it to the receiver's idle room or the group's broadcast room (no auth, nothing stored) —
+ *   a trivial `node:http` handler in front of Colyseus's router, the same place Parley answers `/v4`.
  * Prints `bare server listening on port <n>`; port from `PARLEY_PORT` (0 = any), like Parley.
  */
 import { type Client, Room, defineRoom, defineServer, matchMaker } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
+import { answerFirst } from '../../src/api/rest-router.ts';
 import { escapeId } from '../../src/cluster/room-ids.ts';
 
 /** What every push carries: the same shape the bench reads from Parley's `ev` (no SEQ: always 0). */
@@ -97,18 +100,35 @@ function routes(app: express.Application): void {
         (e: unknown) => res.json({ ActionStatus: 'FAIL', ErrorCode: 70500, ErrorInfo: String(e) }),
       );
   });
-  app.post('/v4/openim/sendmsg', (req: Request, res: Response) => {
-    const to = String((req.body as { To_Account?: unknown }).To_Account);
-    const room = matchMaker.getLocalRoomById(roomId('idle', to)) as BareRoom | undefined;
-    room?.pushAll({ stream: `u:${to}`, seq: 0, data: dataOf(req.body) });
-    res.json({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', MsgTime: Math.floor(Date.now() / 1000), MsgKey: '' });
+}
+
+/** The two REST sends, answered straight from `node:http`: read the body, parse it, push, answer. */
+function restSend(req: IncomingMessage, res: ServerResponse): boolean {
+  const url = req.url ?? '';
+  const push = url.startsWith('/v4/openim/sendmsg') ? sendC2c : url.startsWith('/v4/group_open_http_svc/send_group_msg') ? sendGroup : undefined;
+  if (!push || req.method !== 'POST') return false;
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const text = JSON.stringify(push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>));
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
   });
-  app.post('/v4/group_open_http_svc/send_group_msg', (req: Request, res: Response) => {
-    const id = roomId('broadcast', String((req.body as { GroupId?: unknown }).GroupId));
-    const room = matchMaker.getLocalRoomById(id) as BareRoom | undefined;
-    room?.pushAll({ stream: id, seq: 0, data: dataOf(req.body) });
-    res.json({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', MsgTime: Math.floor(Date.now() / 1000), MsgSeq: 0 });
-  });
+  return true;
+}
+
+function sendC2c(body: Record<string, unknown>): Record<string, unknown> {
+  const to = String(body.To_Account);
+  const room = matchMaker.getLocalRoomById(roomId('idle', to)) as BareRoom | undefined;
+  room?.pushAll({ stream: `u:${to}`, seq: 0, data: dataOf(body) });
+  return { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', MsgTime: Math.floor(Date.now() / 1000), MsgKey: '' };
+}
+
+function sendGroup(body: Record<string, unknown>): Record<string, unknown> {
+  const id = roomId('broadcast', String(body.GroupId));
+  const room = matchMaker.getLocalRoomById(id) as BareRoom | undefined;
+  room?.pushAll({ stream: id, seq: 0, data: dataOf(body) });
+  return { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', MsgTime: Math.floor(Date.now() / 1000), MsgSeq: 0 };
 }
 
 async function main(): Promise<void> {
@@ -122,7 +142,9 @@ async function main(): Promise<void> {
   matchMaker.controller.exposedMethods = ['joinById', 'reconnect'];
   const port = Number(process.env.PARLEY_PORT ?? 0);
   await server.listen(port, process.env.PARLEY_HOST ?? '127.0.0.1');
-  const address = server.transport.server?.address();
+  const http = server.transport.server;
+  if (http) answerFirst(http, restSend);
+  const address = http?.address();
   process.stdout.write(`bare server listening on port ${typeof address === 'object' && address ? address.port : port}\n`);
   const stop = (): void => void server.gracefullyShutdown(false).finally(() => process.exit(0));
   process.on('SIGTERM', stop);

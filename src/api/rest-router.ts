@@ -2,14 +2,20 @@
  * The REST adapter: `POST /v4/<service>/<command>?sdkappid&identifier&usersig&random&contenttype`.
  * Checks the method, command, app and admin UserSig, the body size and JSON, decodes the request
  * with the command's schema, runs it and answers in Tencent's envelope — always HTTP 200.
+ *
+ * It is a plain `node:http` handler that answers every path under `/v4` before the Colyseus router
+ * and Express see the request (`answerFirst`): an app server's hot path pays for one query parse,
+ * one body read and one `res.end`, not for a router stack, CORS header objects and `res.json`
+ * (measured, issue 12). REST is called server to server, so no CORS headers are sent.
  */
-import express, { type Request, type Response } from 'express';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.ts';
 import type { ImContext } from '../im/context.ts';
-import { type ErrorName, imError } from '../protocol/errors.ts';
-import type { Endpoint, Service } from './endpoint.ts';
-import { toRestError } from './rest-error.ts';
+import { type ErrorName, type ErrorParams, imError } from '../protocol/errors.ts';
+import type { Endpoint, ResponseFields, Service } from './endpoint.ts';
+import { type FailEnvelope, toRestError } from './rest-error.ts';
 import { plainIp } from '../im/caller.ts';
 import { decode } from '../protocol/decode.ts';
 import { type Metrics, secondsSince } from '../ops/metrics.ts';
@@ -24,18 +30,53 @@ export interface RestDeps {
 }
 
 /** Hard cap on what is read at all; beyond it the request fails with 93000 before parsing. */
-const READ_CAP = '1mb';
+const READ_CAP = 1024 * 1024;
 
-function queryString(req: Request, name: string): string | undefined {
-  const v = req.query[name];
+/** Answers the request if it is one of ours; false leaves it to the next handler. */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/**
+ * Puts `handler` in front of every `request` listener of `server` (Colyseus's router, Express):
+ * a request it answers reaches no other listener. Call after the server is bound.
+ */
+export function answerFirst(server: Server, handler: HttpHandler): void {
+  const others = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (handler(req, res)) return;
+    for (const listener of others) listener.call(server, req, res);
+  });
+}
+
+/** The path part of a request URL under `/v4` (case-insensitive, as Express matched it), else undefined. */
+function v4Path(url: string): string | undefined {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if (path.length < 3 || path.slice(0, 3).toLowerCase() !== '/v4') return undefined;
+  return path.length === 3 || path[3] === '/' ? path : undefined;
+}
+
+/** `/v4/<service>/<command>` (a trailing slash allowed), URI-decoded; undefined for any other shape. */
+function routeOf(path: string): { service: string; command: string } | undefined {
+  const parts = path.split('/');
+  if (parts.length === 5 && parts[4] === '') parts.pop();
+  if (parts.length !== 4 || !parts[2] || !parts[3]) return undefined;
+  try {
+    return { service: decodeURIComponent(parts[2]), command: decodeURIComponent(parts[3]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function queryString(query: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = query[name];
   return typeof v === 'string' ? v : undefined;
 }
 
-function parseBody(raw: unknown, service: Service | undefined): unknown {
-  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
+function parseBody(raw: Buffer, service: Service | undefined): unknown {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(raw.toString('utf8'));
   } catch {
     throw imError(service?.bodyJson ?? 'BodyNotJson');
   }
@@ -43,50 +84,106 @@ function parseBody(raw: unknown, service: Service | undefined): unknown {
   return json;
 }
 
-export function restRouter(deps: RestDeps): express.Router {
-  const byService = new Map(deps.services.map((s) => [s.name, { service: s, commands: new Map(s.endpoints.map((e) => [e.command, e])) }]));
-  const router = express.Router();
+function answer(res: ServerResponse, body: FailEnvelope | ResponseFields, close = false): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(text);
+}
 
-  const run = async (req: Request, res: Response): Promise<void> => {
+/**
+ * Reads the whole body, up to READ_CAP bytes. Over the cap (declared or streamed) it answers
+ * `tooLong` at once and closes the connection rather than read the rest.
+ */
+function readBody(req: IncomingMessage, onBody: (body: Buffer) => void, tooLong: (size: number) => void): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > READ_CAP) {
+    tooLong(declared);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > READ_CAP) {
+      over = true;
+      tooLong(size);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (!over) onBody(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+  });
+  // An aborted upload has nobody left to answer.
+  req.on('error', () => undefined);
+}
+
+export function restHandler(deps: RestDeps): HttpHandler {
+  const byService = new Map(deps.services.map((s) => [s.name, { service: s, commands: new Map(s.endpoints.map((e) => [e.command, e])) }]));
+
+  const run = async (req: IncomingMessage, route: { service: string; command: string }, query: ReturnType<typeof parseQuery>, raw: Buffer): Promise<ResponseFields | FailEnvelope> => {
     const started = performance.now();
-    const found = byService.get(String(req.params.service));
+    const found = byService.get(route.service);
     const internal: ErrorName = found?.service.internal ?? 'AccountInternal';
     let ep: Endpoint | undefined;
     let code = 0;
+    let reply: ResponseFields | FailEnvelope;
     try {
       if (req.method !== 'POST') throw imError('HttpMethodNotAllowed', { method: req.method });
-      ep = found?.commands.get(String(req.params.command));
-      if (!found || !ep) throw imError('UnknownCommand', { service: String(req.params.service), command: String(req.params.command) });
-      const sdkAppId = queryString(req, 'sdkappid');
+      ep = found?.commands.get(route.command);
+      if (!found || !ep) throw imError('UnknownCommand', route);
+      const sdkAppId = queryString(query, 'sdkappid');
       if (!sdkAppId) throw imError('SdkAppIdMissing');
       if (Number(sdkAppId) !== deps.auth.sdkAppId) throw imError('SdkAppIdInvalid', { sdkAppId });
-      const identifier = queryString(req, 'identifier') ?? '';
-      await deps.auth.admin(identifier, queryString(req, 'usersig'), found.service.adminRequired);
-      const size = Buffer.isBuffer(req.body) ? req.body.length : 0;
+      const identifier = queryString(query, 'identifier') ?? '';
+      await deps.auth.admin(identifier, queryString(query, 'usersig'), found.service.adminRequired);
       const limit = deps.maxBodyBytes + (ep.bodyAllowance ?? 0) + (ep.carriesMessage ? deps.im.limits.maxMsgBytes : 0);
-      if (size > limit) throw imError('BodyTooLong', { size, max: limit });
-      const input = decode(ep.request, parseBody(req.body, found.service), found.service.invalid);
+      if (raw.length > limit) throw imError('BodyTooLong', { size: raw.length, max: limit });
+      const input = decode(ep.request, parseBody(raw, found.service), found.service.invalid);
       const fields = await ep.handle(deps.im, { kind: 'admin', userId: identifier, clientIp: plainIp(req.socket.remoteAddress) }, input, found.service.invalid);
-      res.json({ ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ...fields });
+      reply = { ActionStatus: 'OK', ErrorCode: 0, ErrorInfo: '', ...fields };
     } catch (e) {
-      const fail = toRestError(e, internal, deps.log, `${req.params.service}/${req.params.command}`);
+      const fail = toRestError(e, internal, deps.log, `${route.service}/${route.command}`);
       code = fail.ErrorCode;
-      res.json(fail);
+      reply = fail;
     }
     observe(deps.im.metrics, found && ep ? `${found.service.name}/${ep.command}` : 'unknown', ep?.sendPath, code, secondsSince(started));
+    return reply;
   };
 
-  router.all('/v4/:service/:command', express.raw({ type: () => true, limit: READ_CAP }), (req, res) => void run(req, res));
-  // Any other path under /v4 (`/v4`, `/v4/openim`, `/v4/a/b/c`) still gets Tencent's envelope, not an HTML 404.
-  router.use('/v4', (req: Request, res: Response) => {
-    res.json(toRestError(imError('BadRequestPath', { path: req.originalUrl.split('?')[0] }), 'AccountInternal', deps.log, 'v4'));
-  });
-  // Bodies past the read cap, or unreadable ones, still get a Tencent envelope.
-  router.use('/v4', (err: { type?: string; length?: number }, _req: Request, res: Response, _next: express.NextFunction) => {
-    const e = err.type === 'entity.too.large' ? imError('BodyTooLong', { size: err.length, max: READ_CAP }) : imError('BodyNotJson');
-    res.json(toRestError(e, 'AccountInternal', deps.log, 'v4'));
-  });
-  return router;
+  const fail = (res: ServerResponse, name: ErrorName, info: ErrorParams, close = false): void =>
+    answer(res, toRestError(imError(name, info), 'AccountInternal', deps.log, 'v4'), close);
+
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const path = v4Path(url);
+    // CORS preflights stay with the Colyseus router, which answers them for every path.
+    if (path === undefined || req.method === 'OPTIONS') return false;
+    const route = routeOf(path);
+    // Any other path under /v4 (`/v4`, `/v4/openim`, `/v4/a/b/c`) still gets Tencent's envelope, not an HTML 404.
+    if (!route) {
+      req.resume();
+      fail(res, 'BadRequestPath', { path });
+      return true;
+    }
+    const q = url.indexOf('?');
+    const query = q === -1 ? {} : parseQuery(url.slice(q + 1));
+    readBody(
+      req,
+      (raw) =>
+        void run(req, route, query, raw)
+          .then((reply) => answer(res, reply))
+          .catch((e: unknown) => deps.log.error({ err: e, path }, 'REST answer failed')),
+      (size) => fail(res, 'BodyTooLong', { size, max: '1mb' }, true),
+    );
+    return true;
+  };
 }
 
 function observe(metrics: Metrics, command: string, sendPath: 'c2c' | 'group' | undefined, code: number, seconds: number): void {

@@ -104,6 +104,31 @@ describe('REST transport: envelope, auth and malformed requests', () => {
     expect((check.ResultItem as { AccountStatus: string }[])[0].AccountStatus).toBe('NotImported');
   });
 
+  it('refuses a body past the 1 MB read cap with 93000, declared or streamed, and keeps serving', async () => {
+    const url = `${server.url}/v4/im_open_login_svc/account_import?sdkappid=${server.identity.sdkAppId}&identifier=administrator&usersig=${server.userSig('administrator')}&random=1&contenttype=json`;
+    const big = JSON.stringify({ UserID: 'huge', Nick: 'n'.repeat(2 * 1024 * 1024) });
+    const declared = await fetch(url, { method: 'POST', body: big });
+    expect(await declared.json()).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 93000 });
+    // No content-length: the cap is applied while reading.
+    const chunks = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let i = 0; i < 3; i++) c.enqueue(new TextEncoder().encode('x'.repeat(512 * 1024)));
+        c.close();
+      },
+    });
+    const streamed = await fetch(url, { method: 'POST', body: chunks, duplex: 'half' } as RequestInit);
+    expect(await streamed.json()).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 93000 });
+    expect((await server.rest('im_open_login_svc/account_import', { UserID: 'after-huge' })).ErrorCode).toBe(0);
+  });
+
+  it('leaves CORS preflights and paths outside /v4 to the HTTP router', async () => {
+    const preflight = await fetch(`${server.url}/v4/openim/sendmsg`, { method: 'OPTIONS', headers: { origin: 'http://app.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).not.toBeNull();
+    const outside = await fetch(`${server.url}/v40/openim/sendmsg`, { method: 'POST', body: '{}' });
+    expect(outside.headers.get('content-type') ?? '').not.toMatch(/application\/json/);
+  });
+
   it('keeps serving after a flood of malformed requests', async () => {
     const bad = ['', '{', 'null', '"str"', '{"UserID": 5}', '{"UserID": {"a": 1}}', '{"UserID": ["x"]}'];
     const answers = await Promise.all(bad.map((b) => server.rest('im_open_login_svc/account_import', b)));
