@@ -27,6 +27,16 @@ interface Cost {
   readonly mainUs: number;
   readonly processUs: number;
   readonly mainWrites: number;
+  /** Parley's event-loop delay over the window (its /metrics), ms; undefined for bare. */
+  readonly loopDelayP99Ms?: number;
+  readonly loopDelayMaxMs?: number;
+}
+
+/** Reads Parley's event-loop delay gauges; each scrape restarts prom-client's histogram, so a scrape before the window resets it. */
+async function loopDelay(url: string): Promise<{ p99: number; max: number } | undefined> {
+  const text = await fetch(`${url}/metrics`).then((r) => r.text(), () => '');
+  const gauge = (name: string): number => Number(new RegExp(`^parley_process_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) * 1000;
+  return text ? { p99: gauge('p99'), max: gauge('max') } : undefined;
 }
 
 const CLK_TCK = 100;
@@ -89,11 +99,13 @@ async function measure(kind: ServerKind, o: { rate: number; seconds: number; pai
     await sleep(500);
     const profiler = profiling && server.inspectorUrl ? await InspectorProfiler.connect(server.inspectorUrl) : undefined;
     await profiler?.start();
+    if (kind === 'parley') await loopDelay(server.url);
     const before = counters(server.pid);
     const deliveredBefore = delivered;
     const n = await paced(clients, o.rate, o.seconds, payload, () => random++);
     await sleep(300);
     const after = counters(server.pid);
+    const delay = kind === 'parley' ? await loopDelay(server.url) : undefined;
     if (profiler && o.profile) writeFileSync(o.profile, JSON.stringify(await profiler.stop()));
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     return {
@@ -103,6 +115,8 @@ async function measure(kind: ServerKind, o: { rate: number; seconds: number; pai
       mainUs: ((after.mainCpuS - before.mainCpuS) / n) * 1e6,
       processUs: ((after.processCpuS - before.processCpuS) / n) * 1e6,
       mainWrites: (after.mainWrites - before.mainWrites) / n,
+      loopDelayP99Ms: delay?.p99,
+      loopDelayMaxMs: delay?.max,
     };
   } finally {
     await server.stop();
@@ -120,7 +134,7 @@ async function main(): Promise<void> {
     for (const t of targets) {
       const c = await measure(t, o);
       runs.push(c);
-      process.stdout.write(`${t}: ${c.sent} sent, ${c.delivered} pushes received | main thread ${c.mainUs.toFixed(0)} µs/msg, ${c.mainWrites.toFixed(2)} writes/msg | process ${c.processUs.toFixed(0)} µs/msg\n`);
+      process.stdout.write(`${t}: ${c.sent} sent, ${c.delivered} pushes received | main thread ${c.mainUs.toFixed(0)} µs/msg, ${c.mainWrites.toFixed(2)} writes/msg | process ${c.processUs.toFixed(0)} µs/msg${c.loopDelayP99Ms !== undefined ? ` | loop delay p99 ${c.loopDelayP99Ms.toFixed(1)} ms, max ${c.loopDelayMaxMs?.toFixed(1)} ms` : ''}\n`);
     }
   }
   const of = (t: ServerKind, k: 'mainUs' | 'processUs' | 'mainWrites'): number => median(runs.filter((c) => c.target === t).map((c) => c[k]));
