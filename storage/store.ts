@@ -683,6 +683,47 @@ export interface StatusSubscriptionStore {
   subscribersOf(target: string): Promise<string[]>;
 }
 
+/** One user's push attributes, by attribute slot ("0"–"9"). */
+export interface UserAttrs {
+  readonly userId: string;
+  readonly attrs: Readonly<Record<string, string>>;
+}
+
+/** Tags of one user. */
+export interface UserTags {
+  readonly userId: string;
+  readonly tags: readonly string[];
+}
+
+/**
+ * The audience of all-member push (Tencent's all_member_push, spec §3.7): the app's attribute names
+ * by slot, each user's attribute values by slot (a renamed slot keeps its values) and each user's
+ * tags, kept so that the users holding a tag or an attribute value are found through an index, never
+ * by reading every user.
+ */
+export interface PushTargetStore {
+  /** The app's attribute names, by slot. */
+  attrNames(): Promise<Map<string, string>>;
+  /** Sets the names of the slots given; other slots keep theirs. */
+  setAttrNames(names: ReadonlyMap<string, string>): Promise<void>;
+  /** Sets the values of the slots given, per user; other slots keep theirs. */
+  setAttrs(items: readonly UserAttrs[]): Promise<void>;
+  /** The attributes of each user asked that has any, by user id. */
+  attrsOf(userIds: readonly string[]): Promise<Map<string, Record<string, string>>>;
+  /** Removes the slots named, per user (missing ones are no error). */
+  removeAttrs(items: readonly { readonly userId: string; readonly slots: readonly string[] }[]): Promise<void>;
+  /** Adds tags to each user (tags held already are no error). */
+  addTags(items: readonly UserTags[]): Promise<void>;
+  /** The tags of each user asked that has any, by user id, each user's in ascending order. */
+  tagsOf(userIds: readonly string[]): Promise<Map<string, string[]>>;
+  removeTags(items: readonly UserTags[]): Promise<void>;
+  removeAllTags(userIds: readonly string[]): Promise<void>;
+  /** Users holding `tag`, ascending by id, after `after` (exclusive; '' = from the first), at most `limit`. */
+  usersWithTag(tag: string, after: string, limit: number): Promise<string[]>;
+  /** Users whose slot `slot` holds `value`, ascending by id, after `after`, at most `limit`. */
+  usersWithAttr(slot: string, value: string, after: string, limit: number): Promise<string[]>;
+}
+
 /** The whole store an adapter provides. */
 export interface Store {
   readonly messages: MessageLog;
@@ -692,6 +733,7 @@ export interface Store {
   readonly receipts: ReceiptStore;
   readonly pushDevices: PushDeviceStore;
   readonly statusSubscriptions: StatusSubscriptionStore;
+  readonly pushTargets: PushTargetStore;
   readonly archive: ArchiveCatalog;
   /** A readiness probe for /health: resolves when the back end answers. */
   ping(): Promise<void>;

@@ -79,6 +79,13 @@ export const errors = {
   RoamMsgKeyInvalid: { code: 90054, message: 'LastMsgKey {msgKey} is malformed' },
   C2CMsgKeyInvalid: { code: 90054, message: 'MsgKey {msgKey} is malformed' },
   BatchTargetInternal: { code: 90994, message: 'internal error' },
+  // All-member push audience (all_member_push, 90xxx / 91000)
+  PushTooManyAccounts: { code: 90018, message: '{field} holds {count} accounts, at most {max} are allowed' },
+  PushAttrLength: { code: 90030, message: 'attribute {what} {value} is empty or longer than {max} bytes' },
+  PushTooManyTags: { code: 90032, message: '{detail}' },
+  PushAttrInvalid: { code: 90033, message: '{detail}' },
+  PushTagLength: { code: 90034, message: 'tag {tag} is empty or longer than {max} bytes' },
+  PushInternal: { code: 91000, message: 'internal error' },
   BodyTooLong: { code: 93000, message: 'JSON packet is {size} bytes, the limit is {max} bytes' },
 
   // Conversations (recentcontact, 50xxx and 51xxx)

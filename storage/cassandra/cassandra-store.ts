@@ -14,6 +14,7 @@ import { CassandraRelationStore } from './cassandra-relation-store.ts';
 import { CassandraReceiptStore } from './cassandra-receipt-store.ts';
 import { CassandraPushDeviceStore } from './cassandra-push-device-store.ts';
 import { CassandraStatusSubscriptionStore } from './cassandra-status-subscription-store.ts';
+import { CassandraPushTargetStore } from './cassandra-push-target-store.ts';
 import { Cql } from './cql.ts';
 
 export interface CassandraStoreOptions {
@@ -95,6 +96,7 @@ export async function openCassandraStore(o: CassandraStoreOptions): Promise<Stor
     receipts: new CassandraReceiptStore(cql),
     pushDevices: new CassandraPushDeviceStore(cql),
     statusSubscriptions: new CassandraStatusSubscriptionStore(cql),
+    pushTargets: new CassandraPushTargetStore(cql),
     archive: new CassandraArchiveCatalog(cql),
     async ping() {
       await client.execute('SELECT release_version FROM system.local');

@@ -237,6 +237,26 @@ CREATE TABLE IF NOT EXISTS status_subscriptions (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS status_subscriptions_target ON status_subscriptions (target, subscriber);
 
+-- All-member push audience (PushTargetStore): the app's attribute names by slot, each user's values
+-- by slot and tags, indexed by value and by tag so a push condition reads only the users it matches.
+CREATE TABLE IF NOT EXISTS push_attr_names (
+  slot TEXT PRIMARY KEY,
+  name TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS user_push_attrs (
+  user_id TEXT NOT NULL,
+  slot    TEXT NOT NULL,
+  value   TEXT NOT NULL,
+  PRIMARY KEY (user_id, slot)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS user_push_attrs_value ON user_push_attrs (slot, value, user_id);
+CREATE TABLE IF NOT EXISTS user_push_tags (
+  user_id TEXT NOT NULL,
+  tag     TEXT NOT NULL,
+  PRIMARY KEY (user_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS user_push_tags_tag ON user_push_tags (tag, user_id);
+
 -- The order GroupStore.listGroups pages in (groups has no rowid): one row per group, numbered as created.
 -- AUTOINCREMENT never reuses a number, so a group created during a listing always sorts after its cursor.
 CREATE TABLE IF NOT EXISTS group_listing (

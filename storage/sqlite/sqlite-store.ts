@@ -14,6 +14,7 @@ import { SqliteRelationStore } from './sqlite-relation-store.ts';
 import { SqliteReceiptStore } from './sqlite-receipt-store.ts';
 import { SqlitePushDeviceStore } from './sqlite-push-device-store.ts';
 import { SqliteStatusSubscriptionStore } from './sqlite-status-subscription-store.ts';
+import { SqlitePushTargetStore } from './sqlite-push-target-store.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:' for tests. */
@@ -53,6 +54,7 @@ export function openSqliteStore(o: SqliteStoreOptions): Store {
     receipts,
     pushDevices: new SqlitePushDeviceStore(db),
     statusSubscriptions: new SqliteStatusSubscriptionStore(db),
+    pushTargets: new SqlitePushTargetStore(db),
     archive: new SqliteArchiveCatalog(db),
     async ping() {
       db.prepare('SELECT 1').get();

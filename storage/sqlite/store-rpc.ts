@@ -4,7 +4,7 @@
  * outcomes, posted in batches (one message per turn of either loop, not one per call). Values are
  * structured-cloned; errors go as plain records and come back as the classes callers test for.
  */
-import { type ArchiveCatalog, type AccountStore, BadCursorError, type GroupStore, type MessageLog, type PushDeviceStore, type ReceiptStore, type RelationStore, StaleEpochError, type StatusSubscriptionStore } from '../store.ts';
+import { type ArchiveCatalog, type AccountStore, BadCursorError, type GroupStore, type MessageLog, type PushDeviceStore, type ReceiptStore, type RelationStore, StaleEpochError, type StatusSubscriptionStore, type PushTargetStore } from '../store.ts';
 
 /** Every method of a port, so a port that gains a method is a compile error here until it is served. */
 type MethodsOf<P> = { readonly [K in keyof P]: true };
@@ -75,6 +75,19 @@ export const PORT_METHODS = {
   receipts: { addReceipts: true, receiptsOf: true } satisfies MethodsOf<ReceiptStore>,
   pushDevices: { putDevice: true, removeDevice: true, touchDevice: true, devicesOf: true } satisfies MethodsOf<PushDeviceStore>,
   statusSubscriptions: { subscribe: true, unsubscribe: true, subscriptionsOf: true, subscribersOf: true } satisfies MethodsOf<StatusSubscriptionStore>,
+  pushTargets: {
+    attrNames: true,
+    setAttrNames: true,
+    setAttrs: true,
+    attrsOf: true,
+    removeAttrs: true,
+    addTags: true,
+    tagsOf: true,
+    removeTags: true,
+    removeAllTags: true,
+    usersWithTag: true,
+    usersWithAttr: true,
+  } satisfies MethodsOf<PushTargetStore>,
   archive: { recordFile: true, listFiles: true, deleteBefore: true } satisfies MethodsOf<ArchiveCatalog>,
   /** The Store's own methods. */
   store: { ping: true, close: true },

@@ -123,6 +123,7 @@ export async function openThreadedSqliteStore(o: StoreThreadOptions, onDeath: (e
     receipts: portOf(thread, 'receipts'),
     pushDevices: portOf(thread, 'pushDevices'),
     statusSubscriptions: portOf(thread, 'statusSubscriptions'),
+    pushTargets: portOf(thread, 'pushTargets'),
     archive: portOf(thread, 'archive'),
     ping: () => thread.call('store', 'ping', []) as Promise<void>,
     close: () => thread.close(),

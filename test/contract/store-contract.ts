@@ -976,6 +976,64 @@ export function runStoreContract(o: StoreContractOptions): void {
       });
     });
 
+    describe('push targets (attributes and tags)', () => {
+      it('names attribute slots, keeps values by slot per user, and finds the users holding a value', async () => {
+        const u = `pt-${process.pid}-${Date.now()}-${streamCounter++}`;
+        const [amy, ben, cat] = ['amy', 'ben', 'cat'].map((n) => `${u}-${n}`);
+        // Values unique to this run: other runs share the store.
+        const [f, m, paris] = ['f', 'm', 'paris'].map((v) => `${u}-${v}`);
+        await store.pushTargets.setAttrNames(new Map([['0', `${u}-sex`], ['1', `${u}-city`]]));
+        await store.pushTargets.setAttrNames(new Map([['1', `${u}-town`]]));
+        const names = await store.pushTargets.attrNames();
+        expect([names.get('0'), names.get('1')]).toEqual([`${u}-sex`, `${u}-town`]);
+        await store.pushTargets.setAttrs([
+          { userId: amy, attrs: { '0': f, '1': paris } },
+          { userId: ben, attrs: { '0': m } },
+          { userId: cat, attrs: { '0': f } },
+        ]);
+        await store.pushTargets.setAttrs([{ userId: ben, attrs: { '1': paris } }, { userId: cat, attrs: { '0': m } }]);
+        const attrs = await store.pushTargets.attrsOf([amy, ben, cat, `${u}-nobody`]);
+        expect(Object.fromEntries(attrs)).toEqual({ [amy]: { '0': f, '1': paris }, [ben]: { '0': m, '1': paris }, [cat]: { '0': m } });
+        expect(await store.pushTargets.usersWithAttr('1', paris, '', 10)).toEqual([amy, ben]);
+        expect(await store.pushTargets.usersWithAttr('0', m, '', 1)).toEqual([ben]);
+        expect(await store.pushTargets.usersWithAttr('0', m, ben, 10)).toEqual([cat]);
+        expect(await store.pushTargets.usersWithAttr('0', f, '', 10)).toEqual([amy]);
+        await store.pushTargets.removeAttrs([{ userId: amy, slots: ['1', '7'] }, { userId: `${u}-nobody`, slots: ['0'] }]);
+        expect(Object.fromEntries(await store.pushTargets.attrsOf([amy]))).toEqual({ [amy]: { '0': f } });
+        expect(await store.pushTargets.usersWithAttr('1', paris, '', 10)).toEqual([ben]);
+        await store.pushTargets.setAttrs([]);
+        await store.pushTargets.removeAttrs([]);
+        expect((await store.pushTargets.attrsOf([])).size).toBe(0);
+      });
+
+      it('adds, lists and removes tags per user, and finds the users holding a tag in id order', async () => {
+        const u = `pt-${process.pid}-${Date.now()}-${streamCounter++}`;
+        const [amy, ben, cat] = ['amy', 'ben', 'cat'].map((n) => `${u}-${n}`);
+        const [vip, beta, eu] = ['vip', 'beta', 'eu'].map((t) => `${u}-${t}`);
+        await store.pushTargets.addTags([
+          { userId: amy, tags: [vip, eu] },
+          { userId: ben, tags: [vip] },
+          { userId: cat, tags: [beta, vip] },
+        ]);
+        await store.pushTargets.addTags([{ userId: amy, tags: [vip, beta] }]);
+        expect(Object.fromEntries(await store.pushTargets.tagsOf([amy, ben, cat, `${u}-nobody`]))).toEqual({
+          [amy]: [beta, eu, vip].sort(),
+          [ben]: [vip],
+          [cat]: [beta, vip].sort(),
+        });
+        expect(await store.pushTargets.usersWithTag(vip, '', 10)).toEqual([amy, ben, cat]);
+        expect(await store.pushTargets.usersWithTag(vip, amy, 1)).toEqual([ben]);
+        await store.pushTargets.removeTags([{ userId: amy, tags: [vip, `${u}-never`] }]);
+        await store.pushTargets.removeAllTags([cat, `${u}-nobody`]);
+        expect(await store.pushTargets.usersWithTag(vip, '', 10)).toEqual([ben]);
+        expect(await store.pushTargets.usersWithTag(beta, '', 10)).toEqual([amy]);
+        expect(Object.fromEntries(await store.pushTargets.tagsOf([amy, cat]))).toEqual({ [amy]: [beta, eu].sort() });
+        await store.pushTargets.addTags([]);
+        await store.pushTargets.removeTags([]);
+        await store.pushTargets.removeAllTags([]);
+      });
+    });
+
     describe('archive catalogue', () => {
       const H = 3_600_000;
       // Hours far from real ones and unique to this run, so the suite never meets other data.
