@@ -10,6 +10,7 @@ import type { C2CChange, C2CChangeOutcome, C2CDeliverOptions, C2CDelivery, Handl
 import { msgKeySecond } from '../src/im/c2c/msg-key.ts';
 import { NO_GROUPS } from '../src/im/conversations/contact-state.ts';
 import { announceStatus } from '../src/im/presence/announce-status.ts';
+import { ATTR_SLOTS } from '../src/im/push-targets/rules.ts';
 import { CloseCode, closeAction } from '../src/protocol/close-codes.ts';
 import { Op, type OpRequest, type Platform, REQUEST } from '../src/protocol/client-ops.ts';
 import type { C2CMessage, InboxOnlyEntry, StreamEvent } from '../src/protocol/entries.ts';
@@ -285,6 +286,9 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       im.senderProfiles.forget(this.#userId);
       if (existed) im.events.publishRecorded(stream, events);
       await this.#stream.dropAll();
+      // Its all-member push audience goes with it: an id imported again starts with none.
+      await im.store.pushTargets.removeAllTags([this.#userId]);
+      await im.store.pushTargets.removeAttrs([{ userId: this.#userId, slots: ATTR_SLOTS }]);
       return existed;
     });
   }

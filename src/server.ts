@@ -22,6 +22,7 @@ import { RelationGate } from './im/sns/relation-gate.ts';
 import { snsService } from './api/endpoints/sns.ts';
 import { recentContactService } from './api/endpoints/recentcontact.ts';
 import { openMsgService } from './api/endpoints/open-msg.ts';
+import { allMemberPushService } from './api/endpoints/all-member-push.ts';
 import { answerFirst, restHandler } from './api/rest-router.ts';
 import { answerMatchmakingRefusalsAs4xx } from './api/matchmake-errors.ts';
 import { type AppIdentity, loadAppIdentity } from './auth/app-identity.ts';
@@ -174,7 +175,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   const http = server.transport.server;
   if (!http) throw new Error('the WebSocket transport has no HTTP server');
   // Bound now, so the REST API can answer /v4 ahead of the Colyseus router and Express.
-  answerFirst(http, restHandler({ im, auth, services: [accountService, openimService, profileService, snsService, recentContactService, openConfigService, groupService, groupAttrService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
+  answerFirst(http, restHandler({ im, auth, services: [accountService, openimService, profileService, snsService, recentContactService, openConfigService, groupService, groupAttrService, allMemberPushService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   await node.start();
