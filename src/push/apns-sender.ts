@@ -13,11 +13,10 @@ import http2 from 'node:http2';
 import { type KeyObject, createPrivateKey, sign } from 'node:crypto';
 import type { PushTarget } from '../protocol/push.ts';
 import { type PushNotification, PayloadTooLargeError, apnsPayload } from './notification.ts';
-import type { PushOutcome, PushSender, SendOptions } from './provider.ts';
+import { type PushFailure, type PushOutcome, type PushSender, type SendOptions, networkFailure, sendWithFreshCredential } from './provider.ts';
 
 type ApnsTarget = Extract<PushTarget, { provider: 'apns' }>;
-type Failure = Extract<PushOutcome, { ok: false }>;
-type FailureDetail = Pick<Failure, 'retryAfterMs' | 'invalidatedAt'>;
+type FailureDetail = Pick<PushFailure, 'retryAfterMs' | 'invalidatedAt'>;
 
 export interface ApnsSenderOptions {
   /** The `.p8` token-auth key Apple issues (PKCS#8 PEM, P-256); anything else throws at creation. */
@@ -65,7 +64,7 @@ export function createApnsSender(o: ApnsSenderOptions): PushSender<'apns'> {
     const token = jwt.get();
     const session = await sessions.get(origin);
     const answer = await post(session, { ...headers, authorization: `bearer ${token}` }, body, timeoutMs);
-    return { outcome: outcomeOf(answer, o.now), token };
+    return { outcome: outcomeOf(answer, o.now), credential: token };
   };
 
   const send = async (target: ApnsTarget, n: PushNotification, so: SendOptions): Promise<PushOutcome> => {
@@ -78,15 +77,8 @@ export function createApnsSender(o: ApnsSenderOptions): PushSender<'apns'> {
     }
     const origin = target.environment === 'production' ? o.endpoints.production : o.endpoints.sandbox;
     const headers = requestHeaders(target, n, so.ttlSeconds, o.now());
-    try {
-      const first = await attempt(origin, headers, body);
-      if (first.outcome.ok || first.outcome.reason !== 'ExpiredProviderToken') return first.outcome;
-      jwt.forget(first.token);
-      // Still expired after signing anew: our clock is wrong, which outcomeOf calls fix-config (a 403).
-      return (await attempt(origin, headers, body)).outcome;
-    } catch (e) {
-      return networkFailure(e);
-    }
+    // Still expired after signing anew: our clock is wrong, which outcomeOf calls fix-config (a 403).
+    return sendWithFreshCredential(() => attempt(origin, headers, body), (f) => f.reason === 'ExpiredProviderToken', (token) => jwt.forget(token));
   };
 
   return {
@@ -260,7 +252,7 @@ function outcomeOf(a: Answer, now: () => number): PushOutcome {
   if (a.status === 200) return typeof a.headers['apns-id'] === 'string' ? { ok: true, id: a.headers['apns-id'] } : { ok: true };
   const body = jsonObject(a.body);
   const reason = typeof body.reason === 'string' ? body.reason : `HTTP ${a.status}`;
-  const fail = (action: Failure['action'], extra: FailureDetail = {}): Failure => ({ ok: false, action, status: a.status, reason, ...extra });
+  const fail = (action: PushFailure['action'], extra: FailureDetail = {}): PushFailure => ({ ok: false, action, status: a.status, reason, ...extra });
   if (a.status === 410 || DEAD_TOKEN.has(reason)) {
     const at = a.status === 410 ? unixMs(body.timestamp) : undefined;
     return fail('drop-token', at !== undefined ? { invalidatedAt: at } : {});
@@ -302,8 +294,3 @@ function coded(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-/** No answer came: retry, the error's code (ECONNREFUSED, ETIMEDOUT, NGHTTP2_REFUSED_STREAM, a TLS code) as the reason. */
-function networkFailure(e: unknown): Failure {
-  const code = typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
-  return { ok: false, action: 'retry', status: 0, reason: code ?? (e instanceof Error ? e.message : String(e)) };
-}

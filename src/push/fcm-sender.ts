@@ -7,7 +7,7 @@ import { sign } from 'node:crypto';
 import https from 'node:https';
 import type { PushTarget } from '../protocol/push.ts';
 import { type PushNotification, PAYLOAD_LIMITS, PayloadTooLargeError, fcmMessage } from './notification.ts';
-import type { PushOutcome, PushSender, SendOptions } from './provider.ts';
+import { type CredentialedAttempt, type PushFailure, type PushOutcome, type PushSender, type SendOptions, networkFailure, sendWithFreshCredential } from './provider.ts';
 
 /** Google's token endpoint, for a service account that names none. */
 export const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
@@ -38,8 +38,7 @@ export interface FcmSenderOptions {
   readonly timeoutMs?: number;
 }
 
-type Failure = Extract<PushOutcome, { ok: false }>;
-type TokenResult = { readonly ok: true; readonly token: string } | { readonly ok: false; readonly outcome: Failure };
+type TokenResult = { readonly ok: true; readonly token: string } | { readonly ok: false; readonly outcome: PushFailure };
 interface HttpAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -76,11 +75,11 @@ export function createFcmSender(o: FcmSenderOptions): PushSender<'fcm'> {
   const url = `${o.baseUrl.replace(/\/+$/, '')}/v1/projects/${encodeURIComponent(o.serviceAccount.projectId)}/messages:send`;
   let closed = false;
 
-  const attempt = async (body: string): Promise<{ outcome: PushOutcome; token?: string }> => {
+  const attempt = async (body: string): Promise<CredentialedAttempt<string>> => {
     const t = await tokens.get();
     if (!t.ok) return { outcome: t.outcome };
     const answer = await http.post(url, { authorization: `Bearer ${t.token}`, 'content-type': 'application/json; charset=utf-8' }, body);
-    return { outcome: outcomeOf(answer, o.now), token: t.token };
+    return { outcome: outcomeOf(answer, o.now), credential: t.token };
   };
 
   const send = async (target: Extract<PushTarget, { provider: 'fcm' }>, n: PushNotification, so: SendOptions): Promise<PushOutcome> => {
@@ -92,15 +91,8 @@ export function createFcmSender(o: FcmSenderOptions): PushSender<'fcm'> {
       if (e instanceof PayloadTooLargeError) return { ok: false, action: 'drop-message', status: 0, reason: 'PayloadTooLarge' };
       return networkFailure(e);
     }
-    try {
-      const first = await attempt(body);
-      if (first.outcome.ok || first.outcome.reason !== 'UNAUTHENTICATED' || first.token === undefined) return first.outcome;
-      // The access token was revoked or expired early: fetch a new one and try once more.
-      tokens.forget(first.token);
-      return (await attempt(body)).outcome;
-    } catch (e) {
-      return networkFailure(e);
-    }
+    // UNAUTHENTICATED: the access token was revoked or expired early; fetch a new one and try once more.
+    return sendWithFreshCredential(() => attempt(body), (f) => f.reason === 'UNAUTHENTICATED', (token) => tokens.forget(token));
   };
 
   return {
@@ -184,7 +176,7 @@ function outcomeOf(a: HttpAnswer, now: () => number): PushOutcome {
   const err = typeof body.error === 'object' && body.error !== null ? (body.error as Record<string, unknown>) : {};
   const code = fcmErrorCode(err) ?? (typeof err.status === 'string' ? err.status : `HTTP ${a.status}`);
   const message = typeof err.message === 'string' ? err.message : '';
-  const fail = (action: Failure['action']): Failure => ({ ok: false, action, status: a.status, reason: code, ...(action === 'retry' ? retryAfter(a, now) : {}) });
+  const fail = (action: PushFailure['action']): PushFailure => ({ ok: false, action, status: a.status, reason: code, ...(action === 'retry' ? retryAfter(a, now) : {}) });
   switch (code) {
     case 'UNREGISTERED':
     case 'SENDER_ID_MISMATCH':
@@ -233,10 +225,6 @@ const jsonObject = (s: string): Record<string, unknown> => {
   }
 };
 
-function networkFailure(e: unknown): Failure {
-  const code = typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
-  return { ok: false, action: 'retry', status: 0, reason: code ?? (e instanceof Error ? e.message : String(e)) };
-}
 
 /** POSTs over `agent`; rejects on a network or TLS error, or as ETIMEDOUT when no whole answer came within `timeoutMs`. */
 function httpClient(agent: https.Agent, timeoutMs: number): Http {

@@ -48,3 +48,35 @@ export interface PushSender<P extends PushProvider = PushProvider> {
   /** Closes connections; sends after it fail with `retry`. */
   close(): Promise<void>;
 }
+
+/** A failed send. */
+export type PushFailure = Extract<PushOutcome, { ok: false }>;
+
+/** No answer came: retry, the error's code (ECONNREFUSED, ETIMEDOUT, NGHTTP2_REFUSED_STREAM, a TLS code) as the reason. */
+export function networkFailure(e: unknown): PushFailure {
+  const code = typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
+  return { ok: false, action: 'retry', status: 0, reason: code ?? (e instanceof Error ? e.message : String(e)) };
+}
+
+/** One try of a send with the credential it used (none when no credential could be had). */
+export interface CredentialedAttempt<C> {
+  readonly outcome: PushOutcome;
+  readonly credential?: C;
+}
+
+/**
+ * Sends once with the cached credential (APNs' provider JWT, FCM's access token) and, when the
+ * provider refused that credential (`refused`), once more after `forget` dropped it, so the next
+ * try signs or fetches a new one; a burst of such answers replaces it once, as `forget` drops only
+ * the credential it is given. A network failure on either try is `networkFailure`.
+ */
+export async function sendWithFreshCredential<C>(attempt: () => Promise<CredentialedAttempt<C>>, refused: (f: PushFailure) => boolean, forget: (credential: C) => void): Promise<PushOutcome> {
+  try {
+    const first = await attempt();
+    if (first.outcome.ok || !refused(first.outcome) || first.credential === undefined) return first.outcome;
+    forget(first.credential);
+    return (await attempt()).outcome;
+  } catch (e) {
+    return networkFailure(e);
+  }
+}

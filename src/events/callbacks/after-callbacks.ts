@@ -14,6 +14,7 @@ import type { EventBus, Subscription } from '../../im/event-bus.ts';
 import type { ParleyEvent } from '../../protocol/events.ts';
 import type { CallbackClient } from './callback-client.ts';
 import { afterCallbackOf, groupTypeNeeded } from './payloads.ts';
+import { pooled } from '../pooled.ts';
 
 /** The consumer group of after-callbacks on the event bus. */
 export const CALLBACK_GROUP = 'parley-callbacks';
@@ -66,16 +67,6 @@ function byKey(events: readonly ParleyEvent[]): ParleyEvent[][] {
   return [...lanes.values()];
 }
 
-/** Runs `work` over `items`, at most `limit` at a time; rejects with the first failure once all have settled. */
-async function pooled<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  });
-  const results = await Promise.allSettled(runners);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-}
 
 export async function startAfterCallbacks(o: AfterCallbacksOptions): Promise<AfterCallbacks> {
   const stopping = new AbortController();

@@ -20,6 +20,7 @@ import type { GroupPushAudience } from '../../im/push/push-audience.ts';
 import { type PushJob, pushJob } from '../../push/push-job.ts';
 import { type PushDelivery, groupPushSource, planC2CPush, planPush } from '../../push/push-plan.ts';
 import { notificationOf } from '../../push/notification.ts';
+import { pooled } from '../pooled.ts';
 
 export const PUSH_DISPATCH_GROUP = 'parley-push-dispatch';
 
@@ -110,10 +111,3 @@ async function devicesByUser(o: PushDispatchOptions, users: readonly string[]): 
   return out;
 }
 
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function pooled<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
-}
