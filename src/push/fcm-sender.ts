@@ -6,7 +6,7 @@
 import { sign } from 'node:crypto';
 import https from 'node:https';
 import type { PushTarget } from '../protocol/push.ts';
-import { type PushNotification, PAYLOAD_LIMITS, PayloadTooLargeError, fcmMessage } from './notification.ts';
+import { type PushNotification, PayloadTooLargeError, fcmMessage } from './notification.ts';
 import { type CredentialedAttempt, type PushFailure, type PushOutcome, type PushSender, type SendOptions, networkFailure, sendWithFreshCredential } from './provider.ts';
 
 /** Google's token endpoint, for a service account that names none. */
@@ -86,7 +86,7 @@ export function createFcmSender(o: FcmSenderOptions): PushSender<'fcm'> {
     if (closed) return { ok: false, action: 'retry', status: 0, reason: 'ECLOSED' };
     let body: string;
     try {
-      body = JSON.stringify({ message: messageWithTtl(n, target.token, so.ttlSeconds) });
+      body = JSON.stringify({ message: fcmMessage(n, target.token, so.ttlSeconds) });
     } catch (e) {
       if (e instanceof PayloadTooLargeError) return { ok: false, action: 'drop-message', status: 0, reason: 'PayloadTooLarge' };
       return networkFailure(e);
@@ -103,21 +103,6 @@ export function createFcmSender(o: FcmSenderOptions): PushSender<'fcm'> {
       agent.destroy();
     },
   };
-}
-
-/**
- * The v1 message with `android.ttl`. It is rendered for a token longer by the ttl's bytes, so the
- * fitting in fcmMessage leaves room for it and the message sent stays within 4096 bytes.
- */
-function messageWithTtl(n: PushNotification, token: string, ttlSeconds: number): Record<string, unknown> {
-  const ttl = `${Math.max(0, Math.floor(ttlSeconds))}s`;
-  const reserve = Buffer.byteLength(JSON.stringify({ ttl })) - 1;
-  const m = fcmMessage(n, token + 'x'.repeat(reserve));
-  const android = typeof m.android === 'object' && m.android !== null ? m.android : {};
-  const out = { ...m, token, android: { ...android, ttl } };
-  const size = Buffer.byteLength(JSON.stringify(out));
-  if (size > PAYLOAD_LIMITS.fcm) throw new PayloadTooLargeError(size, PAYLOAD_LIMITS.fcm);
-  return out;
 }
 
 /**

@@ -126,14 +126,15 @@ export function apnsPayload(n: PushNotification): Record<string, unknown> {
   }));
 }
 
-/** The FCM HTTP v1 `message` for a registration token. */
-export function fcmMessage(n: PushNotification, token: string): Record<string, unknown> {
+/** The FCM HTTP v1 `message` for a registration token, with `android.ttl` when given (counted in the fit to 4,096 bytes). */
+export function fcmMessage(n: PushNotification, token: string, ttlSeconds?: number): Record<string, unknown> {
   return fitted(n, PAYLOAD_LIMITS.fcm, (m) => ({
     token,
     notification: { title: m.title, body: m.body, ...(m.image !== undefined ? { image: m.image } : {}) },
     ...(m.ext !== undefined ? { data: { ext: m.ext } } : {}),
     android: {
       priority: m.silent ? 'NORMAL' : 'HIGH',
+      ...(ttlSeconds !== undefined ? { ttl: `${Math.max(0, Math.floor(ttlSeconds))}s` } : {}),
       notification: {
         tag: m.collapseId,
         ...(m.androidSound !== undefined && !m.silent ? { sound: m.androidSound } : {}),

@@ -89,6 +89,7 @@ describe('offline-push notifications', () => {
     for (const [payload, limit] of [
       [apnsPayload(n), PAYLOAD_LIMITS.apns],
       [fcmMessage(n, 'tok'), PAYLOAD_LIMITS.fcm],
+      [fcmMessage(n, 'tok', 2_419_200), PAYLOAD_LIMITS.fcm],
       [webPushPayload(n), PAYLOAD_LIMITS.webpush],
     ] as const) {
       expect(bytes(payload)).toBeLessThanOrEqual(limit);
