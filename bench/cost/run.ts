@@ -6,7 +6,8 @@
  * loop every socket shares), the CPU of the whole server process, and the write syscalls of the main
  * thread (socket frames, files), from the kernel's per-thread counters (/proc/<pid>/task/<pid>).
  * Targets alternate over the repeats, so a noisy minute spoils both alike; the report is each
- * target's median, and Parley's cost as a multiple of bare Colyseus's in the same run.
+ * target's median, and Parley's cost as a multiple of bare Colyseus's in the same run. On SQLite,
+ * or on Cassandra when CASSANDRA_CONTACT_POINTS is set.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createTarget, type BenchClient, type Target } from '../driver/targets.ts';
@@ -60,6 +61,20 @@ function arg(name: string, fallback: string): string {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 }
 
+/**
+ * With CASSANDRA_CONTACT_POINTS set, Parley runs on Cassandra, on a keyspace of its own (no other
+ * service's variables reach it: the probe measures the store, not Kafka or Redis).
+ */
+function cassandraEnv(): Record<string, string> {
+  const e = process.env;
+  if (!e.CASSANDRA_CONTACT_POINTS) return {};
+  return {
+    CASSANDRA_CONTACT_POINTS: e.CASSANDRA_CONTACT_POINTS,
+    ...(e.CASSANDRA_LOCAL_DC ? { CASSANDRA_LOCAL_DC: e.CASSANDRA_LOCAL_DC } : {}),
+    CASSANDRA_KEYSPACE: `parley_cost_${Date.now().toString(36)}`,
+  };
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Sends `rate` messages a second for `seconds`, round-robin over the senders; resolves once all are acknowledged. */
@@ -82,7 +97,7 @@ async function paced(senders: readonly BenchClient[], rate: number, seconds: num
 
 async function measure(kind: ServerKind, o: { rate: number; seconds: number; pairs: number; profile?: string }): Promise<Cost> {
   const profiling = o.profile !== undefined && kind === 'parley';
-  const server = await ServerProcess.start({ kind, isolated: true, inspect: profiling });
+  const server = await ServerProcess.start({ kind, isolated: true, env: kind === 'parley' ? cassandraEnv() : {}, inspect: profiling });
   try {
     const payload = 'x'.repeat(100);
     const target: Target = createTarget({ kind, endpoint: server.url, identity: kind === 'parley' ? server.identity : { sdkAppId: 0, secretKey: '' }, payloadBytes: 100 });

@@ -62,6 +62,9 @@ export class ServerProcess {
         PARLEY_PORT: String(o.port ?? 0),
         PARLEY_HOST: '127.0.0.1',
         ...(dataDir ? { PARLEY_DATA_DIR: dataDir } : {}),
+        // Like the fresh data dir: on Cassandra each server starts on a keyspace of its own, or its
+        // users would sync a previous run's messages (same user ids) and spoil the latencies.
+        ...(o.kind === 'parley' && !o.isolated && process.env.CASSANDRA_CONTACT_POINTS ? { CASSANDRA_KEYSPACE: `parley_bench_${Date.now().toString(36)}` } : {}),
         PARLEY_LOG_LEVEL: 'warn',
         // The ladders measure the engine, not Tencent's 40 messages a second per group (spec §5.6).
         PARLEY_GROUP_MSG_RATE: '1000000',
