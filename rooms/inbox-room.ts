@@ -89,7 +89,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       dedupWindowMs: im.limits.dedupWindowS * 1000,
       noticeRetentionS: im.limits.offlineRetentionS,
       conversations: this.deps.settings.conversations,
-      push: (event) => this.pushLive(event),
+      push: (event, exceptDevice) => this.#devices.push(new LiveEvent(event), exceptDevice),
       onCommit: commitObserver(im.metrics, 'u'),
       emitter: emitterFor(this.deps, inboxStream(this.#userId)),
       onFatal: (e) => {
@@ -210,7 +210,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       const handler = CLIENT_OPS.get(op);
       if (!handler) throw imError('ClientUnknownOp', { op: JSON.stringify(op) });
       const info = client.userData as DeviceInfo;
-      const caller = { kind: 'user', userId: this.#userId, platform: info.platform, clientIp: info.clientIp } as const;
+      const caller = { kind: 'user', userId: this.#userId, platform: info.platform, clientIp: info.clientIp, device: client.sessionId } as const;
       const args = (request as OpRequest).args;
       const result = await this.serve(() => handler(this.deps.im, caller, args));
       this.#audiences.noteOp(op, args, result, caller);

@@ -122,6 +122,7 @@ import {
   transferArgs,
 } from '../../src/protocol/client-ops.ts';
 import { decode } from '../../src/protocol/decode.ts';
+import { forClients } from '../../src/im/stream-page.ts';
 import type { Metrics } from '../../src/ops/metrics.ts';
 
 type OpHandler = (im: ImContext, caller: CallerOf<'user'>, raw: unknown) => Promise<unknown>;
@@ -176,6 +177,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
     args: sendC2CArgs,
     runs: sendC2CCommand,
     input: (a) => ({ to: a.to, body: a.body, cloudCustomData: a.cloudCustomData, random: a.random, msgSeq: a.msgSeq, onlineOnly: a.onlineOnly, needReadReceipt: a.needReadReceipt, offlinePush: a.offlinePush }),
+    output: (r) => ({ msgKey: r.msgKey, time: r.time, seq: r.seq, ...(r.own ? { entry: forClients(r.own) } : {}) }),
   }),
   clientOp(Op.SendGroup, { args: sendGroupArgs, runs: groupSendCommand, input: (a) => a }),
   clientOp(Op.Sync, { args: syncArgs, runs: syncInboxCommand, input: (a) => a }),

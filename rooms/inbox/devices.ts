@@ -85,10 +85,11 @@ export class Devices {
     return this.#expiry.delete(client);
   }
 
-  /** Sends to every connected device; the event is encoded once for all of them (and for other inboxes sharing `live`). */
-  push(live: LiveEvent): void {
+  /** Sends to every connected device but `except` (a session id); the event is encoded once for all of them (and for other inboxes sharing `live`). */
+  push(live: LiveEvent, except?: string): void {
     let n = 0;
     for (const c of this.#clients) {
+      if (c.sessionId === except) continue;
       c.enqueueRaw((live.bytes ??= encodeEvent(live.event)));
       n++;
     }

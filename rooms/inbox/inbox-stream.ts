@@ -26,8 +26,8 @@ export interface InboxStreamOptions {
   readonly noticeRetentionS: number;
   /** Keep the user's conversation rows (PARLEY_CONVERSATIONS); off, the book stays empty and nothing is folded. */
   readonly conversations: boolean;
-  /** Pushes a committed (or online-only) event to the user's devices. */
-  readonly push: (event: StreamEvent) => void;
+  /** Pushes a committed (or online-only) event to the user's devices, but `exceptDevice`. */
+  readonly push: (event: StreamEvent, exceptDevice?: string) => void;
   /** The writer failed: the actor must passivate. */
   readonly onFatal: (e: unknown) => void;
   readonly onCommit?: (entries: number, seconds: number) => void;
@@ -114,7 +114,7 @@ export class InboxStream {
 
   async #deliver(msg: C2CMessage, opts: C2CDeliverOptions): Promise<C2CDelivery> {
     if (opts.storeS === 0) {
-      if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: 0, entry: forClients(msg) });
+      if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: 0, entry: forClients(msg) }, opts.exceptDevice);
       return { seq: 0, message: msg, duplicate: false };
     }
     const peer = msg.from === this.#o.userId ? msg.to : msg.from;
@@ -142,7 +142,7 @@ export class InboxStream {
       const original = out.original ? (entryOf(out.original) as C2CMessage) : msg;
       return { seq: out.seq, message: original, duplicate: true };
     }
-    if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: out.seq, entry: forClients(msg) });
+    if (opts.pushLive) this.#o.push({ stream: this.streamId, seq: out.seq, entry: forClients(msg) }, opts.exceptDevice);
     return { seq: out.seq, message: msg, duplicate: false };
   }
 

@@ -180,7 +180,12 @@ export class ParleyClient {
   sendC2C(to: string, body: readonly MsgElem[], opts: Omit<SendC2CArgs, 'to' | 'body'> = {}): Promise<SendC2CResult> {
     // Checked here too: the wire's UTF-8 would turn an ill-formed id into a look-alike before the server saw it.
     if (!isValidUserId(to)) return Promise.reject(new ParleyError(errors.ClientBadRequest.code, `to: ${JSON.stringify(to)} is not a UserID (1 to 32 bytes of well-formed text)`));
-    return this.call(Op.SendC2C, { ...opts, to, body: [...body], random: opts.random ?? randomInt(0, 0xffffffff) });
+    return this.call(Op.SendC2C, { ...opts, to, body: [...body], random: opts.random ?? randomInt(0, 0xffffffff) }).then((r) => {
+      // This device's own copy comes with the answer, not as a push: it joins the inbox stream here,
+      // in SEQ order like any entry (a gap before it is pulled as for a push).
+      if (r.entry) this.#onLive({ stream: inboxStream(this.#o.userId), seq: r.seq, entry: r.entry });
+      return r;
+    });
   }
 
   /** Whether users are online now (getUserStatus); with PARLEY_FRIEND_STATUS_PUSH, friends' changes also arrive as `status` entries. */

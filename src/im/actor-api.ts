@@ -72,6 +72,8 @@ export interface C2CDeliverOptions {
   readonly offlineS: number;
   /** Push to the user's online devices. */
   readonly pushLive: boolean;
+  /** One of them not to push: the device that sent the message, which gets the entry with its answer. */
+  readonly exceptDevice?: string;
   /** Window in which the same sender + random is recognised as a retry, seconds. */
   readonly dedupWindowS: number;
   /**

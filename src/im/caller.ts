@@ -4,7 +4,14 @@ import type { MsgOrigin } from '../protocol/entries.ts';
 
 export type Caller =
   | { readonly kind: 'admin'; readonly userId: string; readonly clientIp?: string }
-  | { readonly kind: 'user'; readonly userId: string; readonly platform: Platform; readonly clientIp?: string };
+  | {
+      readonly kind: 'user';
+      readonly userId: string;
+      readonly platform: Platform;
+      readonly clientIp?: string;
+      /** The device that issued the call (its session id): what it sends itself comes back in the answer, not as a push. */
+      readonly device?: string;
+    };
 
 /** Who a message is sent as: a logged-in user always as themself; an App admin as `from`, by default as itself. */
 export const senderOf = (c: Caller, from: string | undefined): string => (c.kind === 'user' ? c.userId : (from ?? c.userId));

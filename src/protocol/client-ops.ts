@@ -5,7 +5,7 @@
  * SDK (types).
  */
 import { z } from 'zod';
-import type { ContactGroupItem, ContactMarkItem, ProfileItem, StreamEvent } from './entries.ts';
+import type { ContactGroupItem, ContactMarkItem, Entry, ProfileItem, StreamEvent } from './entries.ts';
 import { isValidGroupId, isValidUserId } from './ids.ts';
 import { type PushSettings, type PushTarget, offlinePushInfo, pushSettings, pushTarget } from './push.ts';
 
@@ -118,6 +118,12 @@ export interface SendC2CResult {
   readonly time: number;
   /** SEQ of the sender's copy in the sender's inbox stream (0 when online-only). */
   readonly seq: number;
+  /**
+   * The sender's copy as the user's other devices receive it (at `seq` of the inbox stream). The
+   * sending device is not pushed it: this answer carries it instead (one frame, not two), and the
+   * SDK hands it on as that stream's entry.
+   */
+  readonly entry?: Entry;
 }
 
 /**

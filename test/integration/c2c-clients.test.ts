@@ -64,6 +64,36 @@ describe.each(storeModes())('C2C between real clients (%s store)', (mode) => {
     expect(webGot).toEqual(sent);
   });
 
+  it('answers the sending device with its own copy instead of pushing it, and pushes it to the sender’s other devices', async () => {
+    const kimPhone = await login('kim', 'iOS');
+    const kimWeb = await login('kim', 'Web');
+    const lee = await login('lee', 'Android');
+    const toLee = (into: StreamEvent[]) => (ev: StreamEvent) => {
+      if (ev.entry.kind === 'c2c' && ev.entry.to === 'lee') into.push(ev);
+    };
+    const [phoneGot, webGot, leeGot]: StreamEvent[][] = [[], [], []];
+    kimPhone.onEvent(toLee(phoneGot));
+    kimWeb.onEvent(toLee(webGot));
+    lee.onEvent(toLee(leeGot));
+    const deliveries = async (): Promise<number> => Number(/^parley_deliveries_total (\d+)/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
+
+    const before = await deliveries();
+    const answers = [];
+    for (const body of ['k0', 'k1', 'k2']) {
+      const r = await kimPhone.sendC2C('lee', text(body));
+      expect(r.entry).toMatchObject({ kind: 'c2c', from: 'kim', to: 'lee', msgKey: r.msgKey, body: text(body) });
+      // As the other devices get it: nothing the server keeps for itself.
+      expect(r.entry && ('origin' in r.entry || 'offlineUntil' in r.entry)).toBe(false);
+      answers.push([r.seq, body]);
+    }
+    await waitFor(() => webGot.length >= 3 && leeGot.length >= 3, 'Kim’s web device and Lee to have the three messages');
+    // The sending device has each of its messages once, in its inbox's SEQ order, as its other device does.
+    expect(phoneGot.map((e) => [e.seq, textOf(e)])).toEqual(answers);
+    expect(webGot.map((e) => [e.seq, textOf(e)])).toEqual(answers);
+    // Pushed to Lee and to Kim's web device only: two frames a message, not three.
+    expect((await deliveries()) - before).toBe(6);
+  });
+
   it('holds a send made just after its own socket dropped until the session is back, then sends it once', async () => {
     const hank = await login('hank');
     await server.importAccounts(['ivy']);

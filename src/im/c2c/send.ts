@@ -61,6 +61,8 @@ export interface SendC2COutput {
   readonly time: number;
   /** SEQ of the sender's copy in the sender's inbox; 0 if none was stored. */
   readonly seq: number;
+  /** The sender's copy, when the device that sent it was not pushed it (it gets it with this answer). */
+  readonly own?: C2CMessage;
 }
 
 /** How long each side keeps the message. `receiver.storeS` 0 = online only: nothing is stored on either side. */
@@ -169,7 +171,7 @@ export async function sendC2C(ctx: ImContext, caller: Caller, input: SendC2CInpu
     if (decision.action === 'drop') return { msgKey: msg.msgKey, time: msg.time, seq: 0 };
     if (decision.action === 'rewrite') msg = { ...msg, body: decision.body ?? msg.body, cloudCustomData: decision.cloudCustomData ?? msg.cloudCustomData };
   }
-  return deliverBothSides(ctx, msg, retention, senderCopy ? input.senderSync : 'skip');
+  return deliverBothSides(ctx, msg, retention, senderCopy ? input.senderSync : 'skip', { device: caller.kind === 'user' ? caller.device : undefined });
 }
 
 /**
@@ -204,18 +206,19 @@ export async function deliverBothSides(
   msg: C2CMessage,
   retention: C2CRetention,
   senderSync: SenderSync,
-  o: { readonly imported?: boolean; readonly pushLive?: boolean } = {},
+  o: { readonly imported?: boolean; readonly pushLive?: boolean; /** The sending device: its copy comes back in the answer instead of a push. */ readonly device?: string } = {},
 ): Promise<SendC2COutput> {
   const dedupWindowS = ctx.limits.dedupWindowS;
   const imported = o.imported ? { imported: true } : {};
   const delivered = await ctx.actors.inbox(msg.to).call({ op: 'deliverC2C', message: msg, opts: { ...retention.receiver, pushLive: o.pushLive ?? true, dedupWindowS, ...imported } });
   if (msg.from === msg.to) return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: delivered.seq };
   if (senderSync === 'skip') return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: 0 };
-  const opts: C2CDeliverOptions = { ...retention.sender, pushLive: senderSync === 'push', dedupWindowS, ...imported };
+  const exceptDevice = senderSync === 'push' ? o.device : undefined;
+  const opts: C2CDeliverOptions = { ...retention.sender, pushLive: senderSync === 'push', dedupWindowS, ...imported, ...(exceptDevice ? { exceptDevice } : {}) };
   for (let attempt = 1; ; attempt++) {
     try {
       const own = await ctx.actors.inbox(msg.from).call({ op: 'deliverC2C', message: delivered.message, opts });
-      return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: own.seq };
+      return { msgKey: delivered.message.msgKey, time: delivered.message.time, seq: own.seq, ...(exceptDevice ? { own: own.message } : {}) };
     } catch (e) {
       const retriable = !isImError(e) || e.errorName === 'StreamUnavailable';
       if (!retriable || attempt >= SENDER_COPY_ATTEMPTS) {
