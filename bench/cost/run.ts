@@ -23,7 +23,7 @@ interface Counters {
 interface Cost {
   readonly target: ServerKind;
   readonly sent: number;
-  /** Pushes received: Parley also pushes each message to the sender's own devices. */
+  /** Entries the clients' SDKs handed on: on Parley also each sender's own copy (which comes in the answer). */
   readonly delivered: number;
   readonly mainUs: number;
   readonly processUs: number;
@@ -62,17 +62,13 @@ function arg(name: string, fallback: string): string {
 }
 
 /**
- * With CASSANDRA_CONTACT_POINTS set, Parley runs on Cassandra, on a keyspace of its own (no other
- * service's variables reach it: the probe measures the store, not Kafka or Redis).
+ * With CASSANDRA_CONTACT_POINTS set, Parley runs on Cassandra (ServerProcess gives it a keyspace of
+ * its own); no other service's variables reach it: the probe measures the store, not Kafka or Redis.
  */
 function cassandraEnv(): Record<string, string> {
   const e = process.env;
   if (!e.CASSANDRA_CONTACT_POINTS) return {};
-  return {
-    CASSANDRA_CONTACT_POINTS: e.CASSANDRA_CONTACT_POINTS,
-    ...(e.CASSANDRA_LOCAL_DC ? { CASSANDRA_LOCAL_DC: e.CASSANDRA_LOCAL_DC } : {}),
-    CASSANDRA_KEYSPACE: `parley_cost_${Date.now().toString(36)}`,
-  };
+  return { CASSANDRA_CONTACT_POINTS: e.CASSANDRA_CONTACT_POINTS, ...(e.CASSANDRA_LOCAL_DC ? { CASSANDRA_LOCAL_DC: e.CASSANDRA_LOCAL_DC } : {}) };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -149,7 +145,7 @@ async function main(): Promise<void> {
     for (const t of targets) {
       const c = await measure(t, o);
       runs.push(c);
-      process.stdout.write(`${t}: ${c.sent} sent, ${c.delivered} pushes received | main thread ${c.mainUs.toFixed(0)} µs/msg, ${c.mainWrites.toFixed(2)} writes/msg | process ${c.processUs.toFixed(0)} µs/msg${c.loopDelayP99Ms !== undefined ? ` | loop delay p99 ${c.loopDelayP99Ms.toFixed(1)} ms, max ${c.loopDelayMaxMs?.toFixed(1)} ms` : ''}\n`);
+      process.stdout.write(`${t}: ${c.sent} sent, ${c.delivered} entries received | main thread ${c.mainUs.toFixed(0)} µs/msg, ${c.mainWrites.toFixed(2)} writes/msg | process ${c.processUs.toFixed(0)} µs/msg${c.loopDelayP99Ms !== undefined ? ` | loop delay p99 ${c.loopDelayP99Ms.toFixed(1)} ms, max ${c.loopDelayMaxMs?.toFixed(1)} ms` : ''}\n`);
     }
   }
   const of = (t: ServerKind, k: 'mainUs' | 'processUs' | 'mainWrites'): number => median(runs.filter((c) => c.target === t).map((c) => c[k]));

@@ -55,23 +55,20 @@ export class ServerProcess {
     if (o.kind === 'centrifugo') return ServerProcess.#startPeer();
     const dataDir = o.kind === 'parley' ? mkdtempSync(join(tmpdir(), 'parley-bench-')) : undefined;
     const entry = o.kind === 'parley' ? join(ROOT, 'src', 'main.ts') : join(ROOT, 'bench', 'baseline', 'bare-server.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', ...(o.inspect ? ['--inspect=127.0.0.1:0'] : []), entry], {
-      cwd: ROOT,
-      env: {
-        ...(o.isolated ? { PATH: process.env.PATH } : process.env),
-        PARLEY_PORT: String(o.port ?? 0),
-        PARLEY_HOST: '127.0.0.1',
-        ...(dataDir ? { PARLEY_DATA_DIR: dataDir } : {}),
-        // Like the fresh data dir: on Cassandra each server starts on a keyspace of its own, or its
-        // users would sync a previous run's messages (same user ids) and spoil the latencies.
-        ...(o.kind === 'parley' && !o.isolated && process.env.CASSANDRA_CONTACT_POINTS ? { CASSANDRA_KEYSPACE: `parley_bench_${Date.now().toString(36)}` } : {}),
-        PARLEY_LOG_LEVEL: 'warn',
-        // The ladders measure the engine, not Tencent's 40 messages a second per group (spec §5.6).
-        PARLEY_GROUP_MSG_RATE: '1000000',
-        ...o.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const env: NodeJS.ProcessEnv = {
+      ...(o.isolated ? { PATH: process.env.PATH } : process.env),
+      PARLEY_PORT: String(o.port ?? 0),
+      PARLEY_HOST: '127.0.0.1',
+      ...(dataDir ? { PARLEY_DATA_DIR: dataDir } : {}),
+      PARLEY_LOG_LEVEL: 'warn',
+      // The ladders measure the engine, not Tencent's 40 messages a second per group (spec §5.6).
+      PARLEY_GROUP_MSG_RATE: '1000000',
+      ...o.env,
+    };
+    // Like the fresh data dir: on Cassandra each server starts on a keyspace of its own, or its
+    // users would sync a previous run's messages (same user ids) and spoil the latencies.
+    if (o.kind === 'parley' && env.CASSANDRA_CONTACT_POINTS) env.CASSANDRA_KEYSPACE = `parley_bench_${Date.now().toString(36)}`;
+    const child = spawn(process.execPath, ['--import', 'tsx', ...(o.inspect ? ['--inspect=127.0.0.1:0'] : []), entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new ServerProcess(o.kind, child, dataDir);
     await server.#waitForPort();
     return server;
