@@ -1,7 +1,7 @@
 /** Feeds a stream writer's commits into the store metrics. */
 import type { Metrics } from '../src/ops/metrics.ts';
 
-export function commitObserver(metrics: Metrics, kind: 'u' | 'g'): (entries: number, seconds: number) => void {
+export function commitObserver(metrics: Metrics, kind: 'u' | 'g' | 'b'): (entries: number, seconds: number) => void {
   const stored = metrics.entriesStored.labels(kind);
   return (entries, seconds) => {
     stored.inc(entries);

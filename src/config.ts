@@ -46,6 +46,9 @@ const envSchema = z.object({
   PARLEY_STATUS_SUBSCRIPTIONS_MAX: positiveInt.default(200),
   PARLEY_GROUP_ATTR_WRITE_RATE: positiveInt.default(5),
   PARLEY_APPLICATION_KEEP_DAYS: positiveInt.default(7),
+  PARLEY_PUSH_PER_DAY: positiveInt.default(100),
+  PARLEY_PUSH_GAP_MS: positiveInt.default(1000),
+  PARLEY_BROADCAST_CHUNK: positiveInt.default(500),
   PARLEY_PROFILE_CUSTOM_TAGS: z.string().default(''),
   PARLEY_MESSAGE_PROFILE_TAGS: list.default(['Tag_Profile_IM_Nick', 'Tag_Profile_IM_Image']),
   PARLEY_PROFILE_CACHE_MS: positiveInt.default(5000),
@@ -165,6 +168,12 @@ export interface Config {
     readonly statusSubscriptionsMax: number;
     /** How long a decided application to join (or invitation) stays in the users' lists, seconds. */
     readonly applicationKeepS: number;
+    /** im_push calls accepted in any 24 hours (90047 beyond). */
+    readonly pushPerDay: number;
+    /** Least time between two im_push calls, ms (90024 sooner). */
+    readonly pushGapMs: number;
+    /** Online users an im_push delivery job checks per store read of their tags or attributes. */
+    readonly broadcastChunk: number;
   };
   readonly actors: {
     readonly idlePassivateMs: number;
@@ -308,6 +317,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       receiptMaxMembers: e.PARLEY_GROUP_RECEIPT_MAX_MEMBERS,
       statusSubscriptionsMax: e.PARLEY_STATUS_SUBSCRIPTIONS_MAX,
       applicationKeepS: e.PARLEY_APPLICATION_KEEP_DAYS * 86400,
+      pushPerDay: e.PARLEY_PUSH_PER_DAY,
+      pushGapMs: e.PARLEY_PUSH_GAP_MS,
+      broadcastChunk: e.PARLEY_BROADCAST_CHUNK,
     },
     customProfileTags,
     senderProfiles: { tags: messageProfileTags(e.PARLEY_MESSAGE_PROFILE_TAGS, customProfileTags), cacheMs: e.PARLEY_PROFILE_CACHE_MS },

@@ -9,6 +9,8 @@ import pino, { type Logger } from 'pino';
 import type { Store } from '../storage/store.ts';
 import { InboxRoom } from '../rooms/inbox-room.ts';
 import { GroupRoom } from '../rooms/group-room.ts';
+import { BroadcastRoom } from '../rooms/broadcast-room.ts';
+import { startBroadcastDelivery } from './events/broadcast/broadcast-delivery.ts';
 import type { ActorRoomOptions, RoomDeps } from '../rooms/room-deps.ts';
 import { connectRouter } from './api/connect-route.ts';
 import { accountService } from './api/endpoints/accounts.ts';
@@ -28,7 +30,7 @@ import { answerMatchmakingRefusalsAs4xx } from './api/matchmake-errors.ts';
 import { type AppIdentity, loadAppIdentity } from './auth/app-identity.ts';
 import { Authenticator } from './auth/authenticator.ts';
 import { createClusterNode } from './cluster/cluster-node.ts';
-import { GROUP_ROOM, INBOX_ROOM } from './cluster/room-ids.ts';
+import { BROADCAST_ROOM, GROUP_ROOM, INBOX_ROOM } from './cluster/room-ids.ts';
 import type { Config } from './config.ts';
 import type { ImContext } from './im/context.ts';
 import { createMetrics } from './ops/metrics.ts';
@@ -145,6 +147,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     rooms: {
       [INBOX_ROOM]: defineRoom(InboxRoom, roomOptions).on('create', (room: InboxRoom) => void room.activate()),
       [GROUP_ROOM]: defineRoom(GroupRoom, roomOptions).on('create', (room: GroupRoom) => void room.activate()),
+      [BROADCAST_ROOM]: defineRoom(BroadcastRoom, roomOptions).on('create', (room: BroadcastRoom) => void room.activate()),
     },
     transport: new WebSocketTransport({ maxPayload: MAX_WS_PAYLOAD }),
     publicAddress: config.server.publicAddress,
@@ -184,6 +187,17 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   await archive.start(`http://${config.server.publicAddress ?? `127.0.0.1:${port}`}`);
   await callbacks?.start();
   await push?.start();
+  const broadcasts = await startBroadcastDelivery({
+    events: backends.events,
+    outbox: im.events,
+    live: node.fanOut,
+    targets: store.pushTargets,
+    chunk: config.limits.broadcastChunk,
+    now,
+    log,
+    // The crash this simulates is SIGKILL, after the first chunk of a job was handed to devices.
+    afterChunk: config.faults.has('exit-mid-broadcast') ? () => void process.kill(process.pid, 'SIGKILL') : undefined,
+  });
   accepting = true;
   log.info({ store: backends.storeKind, redis: Boolean(backends.redis), kafka: Boolean(backends.kafka) }, 'back ends ready');
 
@@ -196,6 +210,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       accepting = false;
       const t0 = Date.now();
       await sweep.stop();
+      await broadcasts.stop();
       await archive.stop();
       await node.leave();
       log.info({ ms: Date.now() - t0 }, 'left the cluster');

@@ -696,10 +696,26 @@ export interface UserTags {
 }
 
 /**
+ * How far one all-member push (im_push task) has got, as its delivery job records it: `running`
+ * from its start, `done` once every targeted user had it. The counts are of the users reached so far.
+ */
+export interface PushTaskProgress {
+  readonly state: 'running' | 'done';
+  /** Unix ms. */
+  readonly startedAt: number;
+  readonly finishedAt?: number;
+  /** Online users the job checks against the condition, and how many it has checked. */
+  readonly candidates: number;
+  readonly checked: number;
+  /** Targeted users found online (and handed the message live). */
+  readonly online: number;
+}
+
+/**
  * The audience of all-member push (Tencent's all_member_push, spec §3.7): the app's attribute names
  * by slot, each user's attribute values by slot (a renamed slot keeps its values) and each user's
  * tags, kept so that the users holding a tag or an attribute value are found through an index, never
- * by reading every user.
+ * by reading every user; and the progress of push tasks.
  */
 export interface PushTargetStore {
   /** The app's attribute names, by slot. */
@@ -722,6 +738,10 @@ export interface PushTargetStore {
   usersWithTag(tag: string, after: string, limit: number): Promise<string[]>;
   /** Users whose slot `slot` holds `value`, ascending by id, after `after`, at most `limit`. */
   usersWithAttr(slot: string, value: string, after: string, limit: number): Promise<string[]>;
+  /** Records a task's progress, replacing what was recorded; kept at least 30 days from `now` (Unix ms). */
+  putTaskProgress(taskId: string, progress: PushTaskProgress, now: number): Promise<void>;
+  /** The task's progress as last recorded; undefined before its job started (or once no longer kept). */
+  taskProgress(taskId: string): Promise<PushTaskProgress | undefined>;
 }
 
 /** The whole store an adapter provides. */

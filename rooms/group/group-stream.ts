@@ -25,9 +25,12 @@ export interface GroupStreamOptions {
 const WRITER_LIMITS = { maxBatch: 512, maxQueue: 20_000 };
 
 export interface AppendSpec {
-  readonly entry: Entry;
+  /** The entry, or how to build it once its SEQ is known (an entry that names its own SEQ). */
+  readonly entry: Entry | ((seq: number) => Entry);
   readonly time: number;
   readonly idemKey?: string;
+  /** When the stored entry may go, Unix ms; 0 (the default) = kept. */
+  readonly expiresAt?: number;
 }
 
 export class GroupStream implements GroupStreamPort {
@@ -67,23 +70,27 @@ export class GroupStream implements GroupStreamPort {
 
   /** Stores `spec.entry` and, once committed, pushes it to the online users among `audience`. */
   async append(spec: AppendSpec, audience: () => Iterable<string>): Promise<WriteOutcome<Entry>> {
-    const payload = JSON.stringify(spec.entry);
+    const fixed = typeof spec.entry === 'function' ? undefined : spec.entry;
+    const fixedPayload = fixed && JSON.stringify(fixed);
     const out = await this.#writer.write({
       idemKey: spec.idemKey,
-      make: (seq) => ({
-        entry: {
-          seq,
-          time: spec.time,
-          payload,
-          flags: 0,
-          expiresAt: 0,
-          idemKey: spec.idemKey,
-          idemExpiresAt: spec.idemKey ? spec.time + this.#o.dedupWindowMs : undefined,
-        },
-        value: spec.entry,
-      }),
+      make: (seq) => {
+        const entry = fixed ?? (spec.entry as (seq: number) => Entry)(seq);
+        return {
+          entry: {
+            seq,
+            time: spec.time,
+            payload: fixedPayload ?? JSON.stringify(entry),
+            flags: 0,
+            expiresAt: spec.expiresAt ?? 0,
+            idemKey: spec.idemKey,
+            idemExpiresAt: spec.idemKey ? spec.time + this.#o.dedupWindowMs : undefined,
+          },
+          value: entry,
+        };
+      },
     });
-    if (!out.duplicate) this.#o.fanOut.toUsers(audience(), { stream: this.#o.streamId, seq: out.seq, entry: forClients(spec.entry) });
+    if (!out.duplicate) this.#o.fanOut.toUsers(audience(), { stream: this.#o.streamId, seq: out.seq, entry: forClients(out.value) });
     return out;
   }
 

@@ -42,6 +42,7 @@ import { recallCommand } from '../../src/im/groups/recall.ts';
 import { groupSendCommand } from '../../src/im/groups/send.ts';
 import { myGroupsCommand } from '../../src/im/sync/my-groups.ts';
 import { pullGroupCommand } from '../../src/im/sync/pull-group.ts';
+import { pullBroadcastCommand } from '../../src/im/broadcast/pull.ts';
 import { syncInboxCommand } from '../../src/im/sync/sync-inbox.ts';
 import { getProfilesCommand } from '../../src/im/profiles/get-profiles.ts';
 import { setProfileCommand } from '../../src/im/profiles/set-profile.ts';
@@ -182,6 +183,7 @@ export const CLIENT_OPS: ReadonlyMap<string, OpHandler> = new Map([
   clientOp(Op.SendGroup, { args: sendGroupArgs, runs: groupSendCommand, input: (a) => a }),
   clientOp(Op.Sync, { args: syncArgs, runs: syncInboxCommand, input: (a) => a }),
   clientOp(Op.GroupPull, { args: groupPullArgs, runs: pullGroupCommand, input: (a) => a }),
+  clientOp(Op.BroadcastPull, { args: syncArgs, runs: pullBroadcastCommand, input: (a) => a }),
   clientOp(Op.Groups, { args: groupsArgs, runs: myGroupsCommand, input: () => ({}) }),
   // The caller is the owner: no owner is passed.
   clientOp(Op.CreateGroup, {

@@ -50,7 +50,7 @@ import {
 import type { MsgElem, StreamEvent } from '../protocol/entries.ts';
 import { type WireError, errors } from '../protocol/errors.ts';
 import { isValidGroupId, isValidUserId } from '../protocol/ids.ts';
-import { groupStream, inboxStream } from '../protocol/streams.ts';
+import { BROADCAST_STREAM, groupStream, inboxStream } from '../protocol/streams.ts';
 import { StreamTracker } from './stream-tracker.ts';
 
 export interface ParleyClientOptions {
@@ -452,9 +452,10 @@ export class ParleyClient {
     }
   }
 
-  /** Pulls everything missed in the inbox and in every joined group. */
+  /** Pulls everything missed in the inbox, in every joined group, and the broadcasts (im_push) meant for this user. */
   async sync(): Promise<void> {
     await this.#pull(inboxStream(this.#o.userId));
+    await this.#pull(BROADCAST_STREAM);
     const { groups } = await this.groups();
     await Promise.all(
       groups.map((g) => {
@@ -654,12 +655,14 @@ export class ParleyClient {
     const run = (async () => {
       const t = this.#tracker(stream, 0);
       const limit = this.#o.pageSize ?? 200;
-      const inbox = stream === inboxStream(this.#o.userId);
       for (;;) {
         const before = t.cursor;
-        const page: StreamPage = inbox
-          ? await this.call(Op.Sync, { after: t.cursor, limit })
-          : await this.call(Op.GroupPull, { groupId: stream.slice(2), after: t.cursor, limit });
+        const page: StreamPage =
+          stream === inboxStream(this.#o.userId)
+            ? await this.call(Op.Sync, { after: t.cursor, limit })
+            : stream === BROADCAST_STREAM
+              ? await this.call(Op.BroadcastPull, { after: t.cursor, limit })
+              : await this.call(Op.GroupPull, { groupId: stream.slice(2), after: t.cursor, limit });
         t.page(page);
         if (!t.behind || t.cursor === before) return;
       }

@@ -55,14 +55,28 @@ export class StreamTracker {
     return true;
   }
 
-  /** Applies a pulled page: delivers its events, then moves the cursor over `through`. */
+  /**
+   * Applies a pulled page: delivers its events, then moves the cursor over `through`. Events that
+   * came live ahead of the page but that it leaves out (entries a page never holds: the broadcast
+   * stream's online-only pushes) are delivered too, in SEQ order with the page's.
+   */
   page(p: StreamPage): void {
+    const paged = new Set<number>();
+    const due: StreamEvent[] = [];
     for (const ev of p.events) {
-      if (ev.seq > this.#cursor) this.#advance(ev);
+      if (ev.seq <= this.#cursor) continue;
+      paged.add(ev.seq);
+      due.push(ev);
     }
+    for (const [seq, ev] of this.#early) {
+      if (seq > p.through) continue;
+      this.#early.delete(seq);
+      if (seq > this.#cursor && !paged.has(seq)) due.push(ev);
+    }
+    due.sort((a, b) => a.seq - b.seq);
+    for (const ev of due) this.#advance(ev);
     if (p.through > this.#cursor) this.#cursor = p.through;
     if (p.head > this.#head) this.#head = p.head;
-    for (const seq of this.#early.keys()) if (seq <= this.#cursor) this.#early.delete(seq);
     this.#drain();
   }
 

@@ -83,6 +83,10 @@ export class ClusterFanOut implements FanOut {
     return this.#where.has(userId);
   }
 
+  onlineUsers(): string[] {
+    return [...this.#where.keys()];
+  }
+
   /** A deliver message from another node: hand the event to the local devices. */
   deliverLocal(users: readonly string[], event: StreamEvent): void {
     const live = new LiveEvent(event);

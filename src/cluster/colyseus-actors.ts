@@ -8,10 +8,10 @@
  */
 import { type IRoomCache, type Room, matchMaker } from '@colyseus/core';
 import type { Logger } from 'pino';
-import type { ActorCommand, ActorRef, Actors, GroupProtocol, InboxProtocol, Protocol } from '../im/actor-api.ts';
+import type { ActorCommand, ActorRef, Actors, BroadcastProtocol, GroupProtocol, InboxProtocol, Protocol } from '../im/actor-api.ts';
 import { ImError, imError } from '../protocol/errors.ts';
 import { CallTimeoutError, type CallOutcome, type NodeBus, RoomGoneError } from './node-bus.ts';
-import { GROUP_ROOM, INBOX_ROOM, groupRoomId, inboxRoomId } from './room-ids.ts';
+import { BROADCAST_ROOM, GROUP_ROOM, INBOX_ROOM, broadcastRoomId, groupRoomId, inboxRoomId } from './room-ids.ts';
 
 /** Thrown by an actor that is passivating or failed to activate; the caller retries on a new activation. */
 export class ActorGoneError extends Error {
@@ -69,6 +69,10 @@ export class ColyseusActors implements Actors {
 
   group(groupId: string): ActorRef<GroupProtocol> {
     return this.#ref(GROUP_ROOM, groupRoomId(groupId));
+  }
+
+  broadcast(): ActorRef<BroadcastProtocol> {
+    return this.#ref(BROADCAST_ROOM, broadcastRoomId());
   }
 
   /** Makes sure the room exists somewhere; returns the processId hosting it. */

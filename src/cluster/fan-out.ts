@@ -30,6 +30,8 @@ export interface FanOut {
   toUsers(userIds: Iterable<string>, event: StreamEvent): number;
   /** Whether the user has devices online: on this node, or (in a cluster) as this node last heard. */
   isOnline(userId: string): boolean;
+  /** A snapshot of the users `isOnline` holds online (for jobs that reach everyone online). */
+  onlineUsers(): string[];
 }
 
 export class LocalFanOut implements FanOut {
@@ -59,6 +61,10 @@ export class LocalFanOut implements FanOut {
 
   isOnline(userId: string): boolean {
     return this.#sinks.has(userId);
+  }
+
+  onlineUsers(): string[] {
+    return [...this.#sinks.keys()];
   }
 
   get onlineCount(): number {

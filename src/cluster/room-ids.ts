@@ -7,6 +7,7 @@
  */
 export const INBOX_ROOM = 'inbox';
 export const GROUP_ROOM = 'group';
+export const BROADCAST_ROOM = 'broadcast';
 
 const isAlnum = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 const hex = (n: number, width: number): string => n.toString(16).toUpperCase().padStart(width, '0');
@@ -40,6 +41,8 @@ export function unescapeId(escaped: string): string {
 
 export const inboxRoomId = (userId: string): string => `${INBOX_ROOM}_${escapeId(userId)}`;
 export const groupRoomId = (groupId: string): string => `${GROUP_ROOM}_${escapeId(groupId)}`;
+/** The broadcast actor's room: one in the cluster. */
+export const broadcastRoomId = (): string => `${BROADCAST_ROOM}_all`;
 
 /** The user or group id of an actor's room id. */
 export function actorIdOf(roomId: string): string {

@@ -52,6 +52,7 @@ export class EmissionSweep {
       try {
         if (kind === 'u') await this.#o.actors.inbox(owner).call({ op: 'flushEvents' });
         else if (kind === 'g') await this.#o.actors.group(owner).call({ op: 'flushEvents' });
+        else await this.#o.actors.broadcast().call({ op: 'flushEvents' });
       } catch (e) {
         this.#o.logger.warn({ err: e, stream: id }, 'emission sweep: stream not flushed');
       }

@@ -4,7 +4,7 @@
  * or across nodes; nothing outside src/cluster knows where an actor runs. Each actor speaks one
  * typed protocol: a union of commands, each with its result type, handled by one exhaustive table.
  */
-import type { C2CMessage, GroupAt, GroupMessage, InboxOnlyEntry, MsgElem, MsgOrigin, SenderProfile, StreamEvent } from '../protocol/entries.ts';
+import type { BroadcastCondition, C2CMessage, GroupAt, GroupMessage, InboxOnlyEntry, MsgElem, MsgOrigin, SenderProfile, StreamEvent } from '../protocol/entries.ts';
 import type { GroupView, Platform } from '../protocol/client-ops.ts';
 import type { OfflinePushInfo } from '../protocol/push.ts';
 import type { GroupType, MemberRole } from './groups/group-types.ts';
@@ -60,6 +60,8 @@ export function dispatch<P extends Protocol>(handlers: Handlers<P>, command: { r
 export interface Actors {
   inbox(userId: string): ActorRef<InboxProtocol>;
   group(groupId: string): ActorRef<GroupProtocol>;
+  /** The one broadcast actor, writer of `b:all`. */
+  broadcast(): ActorRef<BroadcastProtocol>;
 }
 
 export interface C2CDeliverOptions {
@@ -414,5 +416,36 @@ export type GroupProtocol = {
 
 export type GroupCommand = CommandOf<GroupProtocol>;
 
+/** An all-member push (im_push) as the broadcast actor stores it; src/im/broadcast/push.ts checks it first. */
+export interface BroadcastSpec {
+  readonly from: string;
+  readonly random: number;
+  readonly body: readonly MsgElem[];
+  /** Tencent MsgLifeTime: how long devices that sync later still receive it, seconds; 0 = online users only. */
+  readonly lifetimeS: number;
+  /** Absent: everyone. */
+  readonly condition?: BroadcastCondition;
+  readonly offlinePush?: OfflinePushInfo;
+  readonly senderProfile?: SenderProfile;
+}
+
+export interface BroadcastPushResult {
+  readonly taskId: string;
+  /** SEQ in `b:all`. */
+  readonly seq: number;
+  /** A retry (same sender and MsgRandom within the dedup window): the first push's task, nothing new stored. */
+  readonly duplicate: boolean;
+}
+
+/** The broadcast actor: owns `b:all` and the im_push quota. */
+export type BroadcastProtocol = {
+  /** Stores a push (90024 / 90047 past the quota); its delivery job starts from the stored entry's event. */
+  push: { args: { readonly spec: BroadcastSpec }; result: BroadcastPushResult };
+  /** Publishes the stream's events that may be missing (the emission backlog sweep). */
+  flushEvents: { args: Record<never, never>; result: void };
+};
+
+export type BroadcastCommand = CommandOf<BroadcastProtocol>;
+
 /** Any actor's command, as the node bus carries it. */
-export type ActorCommand = InboxCommand | GroupCommand;
+export type ActorCommand = InboxCommand | GroupCommand | BroadcastCommand;

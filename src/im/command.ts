@@ -21,7 +21,7 @@ export type CallerKind = Caller['kind'];
 export type CallerOf<K extends CallerKind> = Extract<Caller, { kind: K }>;
 
 /** Where the state a command works on lives: an actor's, or the store's for reads answered from it. */
-export type CommandOwner = 'inbox' | 'group' | 'store';
+export type CommandOwner = 'inbox' | 'group' | 'broadcast' | 'store';
 
 export interface Command<S extends z.ZodType = z.ZodType, O = unknown, K extends CallerKind = CallerKind> {
   /** Stable name (`group.addMembers`), for logs and the command index; unique. */

@@ -31,6 +31,10 @@ export interface ImLimits {
   readonly statusSubscriptionsMax?: number;
   /** How long a decided application to join (or invitation) stays listed, seconds; 7 days when absent. */
   readonly applicationKeepS?: number;
+  /** im_push calls accepted in any 24 hours (Tencent: 100, 90047 beyond); 100 when absent. */
+  readonly pushPerDay?: number;
+  /** Least time between two im_push calls, ms (Tencent: 1 s, 90024 sooner); 1000 when absent. */
+  readonly pushGapMs?: number;
 }
 
 /** Message controls of the app (spec §5.6 and Tencent's dirty-word filter). */
@@ -84,7 +88,8 @@ export interface ImContext {
   /** Where domain events raised outside an actor go (actors emit through their stream's emitter). */
   readonly events: EventOutbox;
   /**
-   * Fault injection for tests (PARLEY_FAULT): `exit-before-emit` kills the process after a commit,
+   * Fault injection for tests (PARLEY_FAULT): `exit-mid-broadcast` kills it once an im_push job
+   * handed its first chunk of online users the push; `exit-before-emit` kills the process after a commit,
    * before its events are published; `exit-before-event` once an event that is not a stream entry
    * is recorded, before it is published.
    */

@@ -9,10 +9,13 @@ export function entryOf(row: StoredEntry): Entry {
   return 'flags' in entry && entry.flags !== row.flags ? { ...entry, flags: row.flags } : entry;
 }
 
-/** An entry as clients may see it: without its origin (the sender's address is for the app server only) or storage bookkeeping. */
+/**
+ * An entry as clients may see it: without its origin (the sender's address is for the app server
+ * only), its audience (a broadcast's condition) or storage bookkeeping.
+ */
 export function forClients(entry: Entry): Entry {
-  if (!('origin' in entry) && !('offlineUntil' in entry)) return entry;
-  const { origin: _origin, offlineUntil: _until, ...rest } = entry as Entry & { origin?: unknown; offlineUntil?: unknown };
+  if (!('origin' in entry) && !('offlineUntil' in entry) && !('condition' in entry)) return entry;
+  const { origin: _origin, offlineUntil: _until, condition: _condition, ...rest } = entry as Entry & { origin?: unknown; offlineUntil?: unknown; condition?: unknown };
   return rest as Entry;
 }
 
@@ -26,9 +29,18 @@ const visibleTo = (entry: Entry, reader: string | undefined): boolean =>
 /**
  * Entries after `max(after, floor)`, at most `limit`. `floor` hides what the reader may not see
  * (a group's messages before the member joined); `reader`, when given, hides messages targeted at
- * others (their SEQs are simply missing from the page).
+ * others, and `keep`, when given, whatever it refuses (their SEQs are simply missing from the page).
  */
-export async function readPage(log: MessageLog, streamId: string, after: number, limit: number, now: number, floor = 0, reader?: string): Promise<StreamPage> {
+export async function readPage(
+  log: MessageLog,
+  streamId: string,
+  after: number,
+  limit: number,
+  now: number,
+  floor = 0,
+  reader?: string,
+  keep?: (entry: Entry) => boolean,
+): Promise<StreamPage> {
   const head = (await log.headSeqs([streamId])).get(streamId) ?? 0;
   const start = Math.max(after, floor);
   const rows = start >= head ? [] : await log.readEntries(streamId, start, limit);
@@ -39,7 +51,7 @@ export async function readPage(log: MessageLog, streamId: string, after: number,
     // A copy its user deleted is a hole in their inbox.
     if ((r.flags & FLAG_DELETED) !== 0) continue;
     const entry = entryOf(r);
-    if (deliverableOffline(entry, now) && visibleTo(entry, reader)) events.push({ stream: streamId, seq: r.seq, entry: forClients(entry) });
+    if (deliverableOffline(entry, now) && visibleTo(entry, reader) && (keep === undefined || keep(entry))) events.push({ stream: streamId, seq: r.seq, entry: forClients(entry) });
   }
   return { events, through, head: Math.max(head, last) };
 }

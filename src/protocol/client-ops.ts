@@ -14,6 +14,7 @@ export const Op = {
   SendGroup: 'group.send',
   Sync: 'sync',
   GroupPull: 'group.pull',
+  BroadcastPull: 'broadcast.pull',
   Groups: 'groups',
   CreateGroup: 'group.create',
   InviteToGroup: 'group.invite',
@@ -821,6 +822,7 @@ export interface OpTypes {
   [Op.SendGroup]: { args: SendGroupArgs; result: SendGroupResult };
   [Op.Sync]: { args: SyncArgs; result: StreamPage };
   [Op.GroupPull]: { args: GroupPullArgs; result: StreamPage };
+  [Op.BroadcastPull]: { args: SyncArgs; result: StreamPage };
   [Op.Groups]: { args: Record<string, never>; result: GroupsResult };
   [Op.CreateGroup]: { args: CreateGroupArgs; result: CreateGroupResult };
   [Op.InviteToGroup]: { args: InviteArgs; result: InviteResult };

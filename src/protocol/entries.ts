@@ -403,9 +403,44 @@ export interface GroupReceiptNotice {
 }
 
 /** What a user's inbox holds besides C2C messages: notices, kept with a SEQ so every device syncs them. */
+/**
+ * Who an all-member push is for (Tencent im_push `Condition`): users holding any (`tagsOr`) or all
+ * (`tagsAnd`) of the tags, or whose attributes match any (`attrsOr`) or all (`attrsAnd`) of the
+ * pairs, by attribute slot ("0"–"9", as resolved from the app's attribute names when pushed).
+ * Tags and attributes never mix; parts given together must all hold. Absent: everyone.
+ */
+export interface BroadcastCondition {
+  readonly tagsOr?: readonly string[];
+  readonly tagsAnd?: readonly string[];
+  readonly attrsOr?: Readonly<Record<string, string>>;
+  readonly attrsAnd?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A message to every user or to those matching a condition (REST im_push), stored once in the
+ * broadcast stream `b:all` and read by each targeted user (read diffusion). Every push takes a SEQ
+ * there, also an online-only one (MsgLifeTime 0), whose `offlineUntil` is its own time: devices
+ * syncing later skip it. Targets are matched when delivered live and again when a device syncs.
+ */
+export interface BroadcastMessage {
+  readonly kind: 'broadcast';
+  /** Tencent TaskId, answered by im_push. */
+  readonly taskId: string;
+  readonly from: string;
+  readonly time: number;
+  readonly random: number;
+  readonly body: readonly MsgElem[];
+  /** Absent: everyone. Never shown to clients. */
+  readonly condition?: BroadcastCondition;
+  /** Unix ms after which syncing devices no longer receive it (time + MsgLifeTime). */
+  readonly offlineUntil: number;
+  readonly offlinePush?: OfflinePushInfo;
+  readonly senderProfile?: SenderProfile;
+}
+
 export type InboxOnlyEntry = InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice | ContactNotice;
 
-export type Entry = C2CMessage | GroupMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice | ContactNotice | UserStatusNotice | GroupReceiptNotice;
+export type Entry = C2CMessage | GroupMessage | BroadcastMessage | GroupTip | GroupSystemNotice | GroupAttrNotice | InboxNotice | ProfileNotice | RelationNotice | C2CChangeNotice | ConversationNotice | ContactNotice | UserStatusNotice | GroupReceiptNotice;
 
 /**
  * An entry as delivered: the stream it belongs to and its SEQ there. `seq` is 0 for online-only

@@ -6,7 +6,7 @@
  * Compatibility: fields are only ever added within a version; a type's meaning never changes.
  * A consumer ignores types and fields it does not know.
  */
-import type { C2CChangeNotice, C2CMessage, ConversationNotice, GroupInfoChanges, GroupMessage, GroupTip, MsgElem, MsgOrigin, ProfileItem, RelationNotice } from './entries.ts';
+import type { BroadcastMessage, C2CChangeNotice, C2CMessage, ConversationNotice, GroupInfoChanges, GroupMessage, GroupTip, MsgElem, MsgOrigin, ProfileItem, RelationNotice } from './entries.ts';
 import type { Platform } from './client-ops.ts';
 
 export const EVENT_VERSION = 1;
@@ -254,6 +254,23 @@ export interface RelationChangedData {
   readonly initiator?: string;
 }
 
+/** An all-member push was accepted (im_push): `seq` is its SEQ in the broadcast stream `b:all` (`key`). */
+export interface BroadcastMessageData {
+  readonly seq: number;
+  readonly message: BroadcastMessage;
+}
+
+/**
+ * An all-member push task started or finished delivering (`state`), with the targeted users found
+ * online and handed it live so far. Offline targets read it when their devices next sync.
+ */
+export interface BroadcastTaskData {
+  readonly taskId: string;
+  readonly seq: number;
+  readonly state: 'running' | 'done';
+  readonly online: number;
+}
+
 export type ParleyEvent =
   | EventBase<'account.imported', AccountImportedData>
   | EventBase<'account.deleted', AccountDeletedData>
@@ -278,7 +295,9 @@ export type ParleyEvent =
   | EventBase<'group.destroyed', GroupDestroyedData>
   | EventBase<'group.send_failed', GroupSendFailedData>
   | EventBase<'group.full', GroupFullData>
-  | EventBase<'state.changed', StateChangedData>;
+  | EventBase<'state.changed', StateChangedData>
+  | EventBase<'broadcast.message', BroadcastMessageData>
+  | EventBase<'broadcast.task', BroadcastTaskData>;
 
 export type EventType = ParleyEvent['type'];
 
@@ -295,7 +314,7 @@ export type EventMsgBody = readonly MsgElem[];
 export function eventOfEntry(
   streamId: string,
   seq: number,
-  entry: C2CMessage | GroupMessage | GroupTip | C2CChangeNotice | ConversationNotice | { kind: string },
+  entry: C2CMessage | GroupMessage | BroadcastMessage | GroupTip | C2CChangeNotice | ConversationNotice | { kind: string },
   groupType?: string,
   unread?: number,
 ): ParleyEvent | undefined {
@@ -323,6 +342,10 @@ export function eventOfEntry(
     case 'group': {
       const m = entry as GroupMessage;
       return makeEvent('group.message', id, streamId, m.time, { seq, message: m });
+    }
+    case 'broadcast': {
+      const m = entry as BroadcastMessage;
+      return makeEvent('broadcast.message', id, streamId, m.time, { seq, message: m });
     }
     case 'tip':
       return eventOfTip(id, streamId, seq, entry as GroupTip, groupType ?? '');

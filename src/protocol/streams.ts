@@ -8,6 +8,7 @@ export type StreamId = `u:${string}` | `g:${string}` | 'b:all';
 
 export const inboxStream = (userId: string): StreamId => `u:${userId}`;
 export const groupStream = (groupId: string): StreamId => `g:${groupId}`;
+export const BROADCAST_STREAM: StreamId = 'b:all';
 
 export function parseStream(streamId: string): { kind: 'u' | 'g' | 'b'; owner: string } {
   const kind = streamId.slice(0, 1);

@@ -6,7 +6,7 @@
  * neither table keeps a value or tag the other lost; attribute writes and removals read the user's
  * values first, to delete the index rows of the values they leave.
  */
-import type { PushTargetStore, UserAttrs, UserTags } from '../store.ts';
+import type { PushTargetStore, PushTaskProgress, UserAttrs, UserTags } from '../store.ts';
 import type { Cql } from './cql.ts';
 
 /** Statements per logged batch (a user's statements are kept in one batch while they fit). */
@@ -14,6 +14,9 @@ const BATCH = 100;
 
 /** The partition key of push_attr_names. */
 const APP = 'app';
+
+/** Task progress is kept this long after its last change, seconds (the row's TTL). */
+const TASK_KEEP_S = 30 * 24 * 3600;
 
 interface Statement {
   query: string;
@@ -39,6 +42,8 @@ export class CassandraPushTargetStore implements PushTargetStore {
     tags: string;
     withTag: string;
     withTagAfter: string;
+    putTask: string;
+    task: string;
   };
 
   constructor(cql: Cql) {
@@ -61,6 +66,8 @@ export class CassandraPushTargetStore implements PushTargetStore {
       tags: `SELECT tag FROM ${ks}.user_push_tags WHERE user_id = ?`,
       withTag: `SELECT user_id FROM ${ks}.push_tag_users WHERE tag = ? LIMIT ?`,
       withTagAfter: `SELECT user_id FROM ${ks}.push_tag_users WHERE tag = ? AND user_id > ? LIMIT ?`,
+      putTask: `INSERT INTO ${ks}.push_tasks (task_id, progress) VALUES (?, ?) USING TTL ${TASK_KEEP_S}`,
+      task: `SELECT progress FROM ${ks}.push_tasks WHERE task_id = ?`,
     };
   }
 
@@ -181,6 +188,15 @@ export class CassandraPushTargetStore implements PushTargetStore {
     return after === ''
       ? this.#userIds(this.#q.withAttr, [slot, value, limit], limit)
       : this.#userIds(this.#q.withAttrAfter, [slot, value, after, limit], limit);
+  }
+
+  async putTaskProgress(taskId: string, progress: PushTaskProgress): Promise<void> {
+    await this.#cql.run(this.#q.putTask, [taskId, JSON.stringify(progress)], true);
+  }
+
+  async taskProgress(taskId: string): Promise<PushTaskProgress | undefined> {
+    const row = (await this.#cql.run(this.#q.task, [taskId], true)).first();
+    return row ? (JSON.parse(row.get('progress') as string) as PushTaskProgress) : undefined;
   }
 
   #dropTags(userId: string, tags: readonly string[]): Statement[] {

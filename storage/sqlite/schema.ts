@@ -256,6 +256,12 @@ CREATE TABLE IF NOT EXISTS user_push_tags (
   PRIMARY KEY (user_id, tag)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS user_push_tags_tag ON user_push_tags (tag, user_id);
+-- Progress of all-member push tasks (JSON PushTaskProgress), kept 30 days after their last change.
+CREATE TABLE IF NOT EXISTS push_tasks (
+  task_id  TEXT PRIMARY KEY,
+  progress TEXT NOT NULL,
+  updated  INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- The order GroupStore.listGroups pages in (groups has no rowid): one row per group, numbered as created.
 -- AUTOINCREMENT never reuses a number, so a group created during a listing always sorts after its cursor.

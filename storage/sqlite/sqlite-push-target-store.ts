@@ -4,7 +4,10 @@
  * value or a tag are read from an index in id order.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { PushTargetStore, UserAttrs, UserTags } from '../store.ts';
+import type { PushTargetStore, PushTaskProgress, UserAttrs, UserTags } from '../store.ts';
+
+/** Task progress is kept this long after its last change, ms. */
+const TASK_KEEP_MS = 30 * 24 * 3600 * 1000;
 
 export class SqlitePushTargetStore implements PushTargetStore {
   readonly #names: Statement<[], { slot: string; name: string }>;
@@ -18,6 +21,9 @@ export class SqlitePushTargetStore implements PushTargetStore {
   readonly #removeAllTags: (userIds: readonly string[]) => void;
   readonly #withTag: Statement<[string, string, number], { user_id: string }>;
   readonly #withAttr: Statement<[string, string, string, number], { user_id: string }>;
+  readonly #putTask: Statement<[string, string, number]>;
+  readonly #task: Statement<[string], { progress: string }>;
+  readonly #purgeTasks: Statement<[number]>;
 
   constructor(db: Database) {
     const putName = db.prepare('INSERT OR REPLACE INTO push_attr_names (slot, name) VALUES (?, ?)');
@@ -49,6 +55,9 @@ export class SqlitePushTargetStore implements PushTargetStore {
     });
     this.#withTag = db.prepare('SELECT user_id FROM user_push_tags WHERE tag = ? AND user_id > ? ORDER BY user_id LIMIT ?');
     this.#withAttr = db.prepare('SELECT user_id FROM user_push_attrs WHERE slot = ? AND value = ? AND user_id > ? ORDER BY user_id LIMIT ?');
+    this.#putTask = db.prepare('INSERT OR REPLACE INTO push_tasks (task_id, progress, updated) VALUES (?, ?, ?)');
+    this.#task = db.prepare('SELECT progress FROM push_tasks WHERE task_id = ?');
+    this.#purgeTasks = db.prepare('DELETE FROM push_tasks WHERE updated <= ?');
   }
 
   async attrNames(): Promise<Map<string, string>> {
@@ -103,5 +112,16 @@ export class SqlitePushTargetStore implements PushTargetStore {
 
   async usersWithAttr(slot: string, value: string, after: string, limit: number): Promise<string[]> {
     return this.#withAttr.all(slot, value, after, limit).map((r) => r.user_id);
+  }
+
+  /** Also forgets tasks past their keeping time (a few a day at most: tasks are rate limited). */
+  async putTaskProgress(taskId: string, progress: PushTaskProgress, now: number): Promise<void> {
+    this.#purgeTasks.run(now - TASK_KEEP_MS);
+    this.#putTask.run(taskId, JSON.stringify(progress), now);
+  }
+
+  async taskProgress(taskId: string): Promise<PushTaskProgress | undefined> {
+    const row = this.#task.get(taskId);
+    return row ? (JSON.parse(row.progress) as PushTaskProgress) : undefined;
   }
 }

@@ -87,6 +87,8 @@ export const PORT_METHODS = {
     removeAllTags: true,
     usersWithTag: true,
     usersWithAttr: true,
+    putTaskProgress: true,
+    taskProgress: true,
   } satisfies MethodsOf<PushTargetStore>,
   archive: { recordFile: true, listFiles: true, deleteBefore: true } satisfies MethodsOf<ArchiveCatalog>,
   /** The Store's own methods. */

@@ -1032,6 +1032,17 @@ export function runStoreContract(o: StoreContractOptions): void {
         await store.pushTargets.removeTags([]);
         await store.pushTargets.removeAllTags([]);
       });
+
+      it('records and replaces the progress of a push task', async () => {
+        const task = `task-${process.pid}-${Date.now()}-${streamCounter++}`;
+        const now = Date.now();
+        expect(await store.pushTargets.taskProgress(task)).toBeUndefined();
+        await store.pushTargets.putTaskProgress(task, { state: 'running', startedAt: now, candidates: 40, checked: 0, online: 0 }, now);
+        expect(await store.pushTargets.taskProgress(task)).toEqual({ state: 'running', startedAt: now, candidates: 40, checked: 0, online: 0 });
+        await store.pushTargets.putTaskProgress(task, { state: 'done', startedAt: now, finishedAt: now + 5, candidates: 40, checked: 40, online: 12 }, now + 5);
+        expect(await store.pushTargets.taskProgress(task)).toEqual({ state: 'done', startedAt: now, finishedAt: now + 5, candidates: 40, checked: 40, online: 12 });
+        expect(await store.pushTargets.taskProgress(`${task}-other`)).toBeUndefined();
+      });
     });
 
     describe('archive catalogue', () => {

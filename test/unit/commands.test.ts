@@ -29,7 +29,7 @@ describe('command seam', () => {
     expect(openimService.endpoints.find((e) => e.command === 'sendmsg')?.runs).toBe(sendC2CCommand.name);
     expect(groupService.endpoints.find((e) => e.command === 'send_group_msg')?.runs).toBe(groupSendCommand.name);
     expect([...CLIENT_OPS.keys()]).toEqual([
-      'c2c.send', 'group.send', 'sync', 'group.pull', 'groups',
+      'c2c.send', 'group.send', 'sync', 'group.pull', 'broadcast.pull', 'groups',
       'group.create', 'group.invite', 'group.kick', 'group.quit', 'group.join', 'group.info', 'group.modify',
       'group.modifyMember', 'group.mute', 'group.muted', 'group.members', 'group.transfer', 'group.dismiss', 'group.recall',
       'group.applications', 'group.applicationsRead', 'group.acceptApplication', 'group.refuseApplication',

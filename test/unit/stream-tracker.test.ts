@@ -46,6 +46,17 @@ describe('StreamTracker', () => {
     expect(t.cursor).toBe(7);
   });
 
+  it('delivers, in order, live events a page passes over without holding them (online-only broadcasts)', () => {
+    const { t, got } = tracker(1);
+    t.live(ev(5));
+    t.live(ev(3));
+    t.page({ events: [ev(4)], through: 6, head: 6 });
+    expect(got).toEqual([3, 4, 5]);
+    expect(t.cursor).toBe(6);
+    t.live(ev(5));
+    expect(got).toEqual([3, 4, 5]);
+  });
+
   it('passes online-only events (seq 0) straight through', () => {
     const { t, got } = tracker(3);
     expect(t.live(ev(0))).toBe(false);
