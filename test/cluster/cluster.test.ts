@@ -4,6 +4,7 @@ import type { ParleyClient } from '../../src/client/parley-client.ts';
 import { groupRoomId, inboxRoomId } from '../../src/cluster/room-ids.ts';
 import { roomListingsKey } from '../../src/cluster/single-activation-driver.ts';
 import type { StreamEvent } from '../../src/protocol/entries.ts';
+import { Op } from '../../src/protocol/client-ops.ts';
 import { type ExpectedStream, type IntegrityReport, type ObservedStream, type SentEntry, checkIntegrity } from '../../bench/integrity.ts';
 import { ParleyCluster } from '../helpers/parley-cluster.ts';
 import { unavailable } from '../helpers/services.ts';
@@ -19,7 +20,7 @@ async function metric(url: string, sample: string): Promise<number> {
 }
 
 const sumOver = async (cluster: ParleyCluster, sample: string): Promise<number[]> => Promise.all(cluster.urls.map((u) => metric(u, sample)));
-const textOf = (ev: StreamEvent): string => (ev.entry.kind === 'c2c' || ev.entry.kind === 'group' ? (ev.entry.body[0].MsgContent as { Text: string }).Text : '');
+const textOf = (ev: StreamEvent): string => (ev.entry.kind === 'c2c' || ev.entry.kind === 'group' || ev.entry.kind === 'broadcast' ? (ev.entry.body[0].MsgContent as { Text: string }).Text : '');
 
 describe.skipIf(missing !== undefined)('a cluster of 3 nodes on Redis and Cassandra', () => {
   describe('routing', () => {
@@ -100,6 +101,46 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes on Redis and Cassan
         await waitFor(() => got.get(u)!.filter((e) => e.startsWith(`g:${groupId}#`)).length >= 4, `${u} to get the group messages`);
         expect(got.get(u)!.filter((e) => e.startsWith(`g:${groupId}#`))).toEqual(expected);
       }
+    });
+  });
+
+  describe('all-member push', () => {
+    let cluster: ParleyCluster;
+    const clients: ParleyClient[] = [];
+
+    beforeAll(async () => {
+      cluster = await ParleyCluster.start({ nodes: 3, redisDb: 1, env: { PARLEY_PUSH_GAP_MS: '1' } });
+    });
+
+    afterAll(async () => {
+      await Promise.all(clients.map((c) => c.close()));
+      await cluster?.stop();
+    });
+
+    it('reaches the targeted users on every node once, whichever node took the im_push', async () => {
+      const users = Array.from({ length: 9 }, (_, i) => `bcast${process.pid}u${i}`);
+      await cluster.nodes[0].importAccounts(users);
+      const vips = users.filter((_, i) => i % 2 === 0);
+      const tagged = await cluster.rest(1, 'all_member_push/im_add_tag', { UserTags: vips.map((u) => ({ To_Account: u, Tags: [`vip${process.pid}`] })) });
+      expect(tagged.ErrorCode).toBe(0);
+      const got = new Map<string, string[]>(users.map((u) => [u, []]));
+      for (const [i, u] of users.entries()) {
+        clients.push(await cluster.login(u, i % 3, { onEvent: (ev) => ev.stream === 'b:all' && got.get(u)!.push(textOf(ev)) }));
+      }
+      const inboxes = await sumOver(cluster, 'parley_actors_active{type="inbox"}');
+      expect(inboxes.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
+      const pushes: [number, Record<string, unknown>, string, readonly string[]][] = [
+        [2, {}, 'to all', users],
+        [0, { Condition: { TagsOr: [`vip${process.pid}`] } }, 'to vips', vips],
+      ];
+      for (const [node, fields, words] of pushes) {
+        const r = await cluster.rest(node, 'all_member_push/im_push', { MsgRandom: node + 1, MsgBody: text(words), ...fields });
+        expect(r.ErrorCode).toBe(0);
+        await eventually(async () => expect(await cluster.rest((node + 1) % 3, 'all_member_push/im_get_push_task', { TaskId: r.TaskId })).toMatchObject({ State: 'Done', DeliveredOnlineNum: pushes.find((p) => p[2] === words)![3].length }), 15_000);
+      }
+      // A request's answer follows every live event already sent on the same socket.
+      await Promise.all(clients.map((c) => c.call(Op.Groups, {})));
+      for (const u of users) expect(got.get(u)).toEqual(vips.includes(u) ? ['to all', 'to vips'] : ['to all']);
     });
   });
 
