@@ -154,7 +154,8 @@ export class Session {
     if (d.from !== undefined && d.from === d.device && this.#spec.kind === 'c2c') return;
     this.#lastDeliveryAt = performance.now();
     if (this.#windowOpen) this.#deliveredInWindow++;
-    if (workerOfId(p.id) === this.#worker) this.#histogram(this.#delivery, p.step).record(nowMs() - p.sentAt);
+    // Broadcasts (im_push, from the orchestrator) count in every worker; other messages in their sender's.
+    if (workerOfId(p.id) === this.#worker || d.stream === 'b:all') this.#histogram(this.#delivery, p.step).record(nowMs() - p.sentAt);
   }
 
   #histogram(m: Map<number, Histogram>, step: number): Histogram {

@@ -27,7 +27,7 @@ export function createTarget(spec: TargetSpec): Target {
 
 function dataOf(ev: StreamEvent): { data: string | undefined; from: string | undefined } {
   const e = ev.entry;
-  if (e.kind !== 'c2c' && e.kind !== 'group') return { data: undefined, from: undefined };
+  if (e.kind !== 'c2c' && e.kind !== 'group' && e.kind !== 'broadcast') return { data: undefined, from: undefined };
   const d = e.body[0]?.MsgContent.Data;
   return { data: typeof d === 'string' ? d : undefined, from: e.from };
 }
