@@ -192,6 +192,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     outbox: im.events,
     live: node.fanOut,
     targets: store.pushTargets,
+    ...(config.push && backends.pushJobs ? { offline: { jobs: backends.pushJobs, devices: store.pushDevices, ttlMs: config.push.ttlS * 1000, planned: (provider: string) => metrics.pushPlanned.inc({ provider }) } } : {}),
     chunk: config.limits.broadcastChunk,
     now,
     log,

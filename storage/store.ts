@@ -660,6 +660,12 @@ export interface PushDeviceStore {
   touchDevice(userId: string, deviceId: string, lastActiveAt: number): Promise<void>;
   /** The devices of each user asked, by user id then device id. */
   devicesOf(userIds: readonly string[]): Promise<PushDeviceRecord[]>;
+  /**
+   * The users with devices, a page of at most `limit` after `cursor` ('' = the first page), each
+   * once, in the adapter's order; `next` continues ('' = no more). For jobs that reach everyone's
+   * devices (im_push): one page read per page, never a read of every account.
+   */
+  deviceOwners(cursor: string, limit: number): Promise<{ userIds: string[]; next: string }>;
 }
 
 /** One user's subscription to another's online status (Tencent's subscribeUserStatus). */
@@ -709,6 +715,14 @@ export interface PushTaskProgress {
   readonly checked: number;
   /** Targeted users found online (and handed the message live). */
   readonly online: number;
+  /** The online users were all handed it: a job run again after a crash goes on with offline push. */
+  readonly liveDone?: boolean;
+  /** Offline-push notifications queued so far (one per device). */
+  readonly pushed?: number;
+  /** Where the walk over the targeted users for offline push stands: the next page's position. */
+  readonly walk?: { readonly source: number; readonly after: string };
+  /** The walk is over: every offline target's notifications are queued. */
+  readonly pushDone?: boolean;
 }
 
 /**

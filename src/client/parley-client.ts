@@ -633,7 +633,7 @@ export class ParleyClient {
   #tracker(stream: string, cursor: number): StreamTracker {
     let t = this.#trackers.get(stream);
     if (!t) {
-      t = new StreamTracker(stream, cursor, (ev) => this.#emit(ev));
+      t = new StreamTracker(stream, cursor, (ev) => this.#emit(ev), { sparse: stream === BROADCAST_STREAM });
       this.#trackers.set(stream, t);
     }
     return t;

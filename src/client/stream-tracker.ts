@@ -3,6 +3,11 @@
  * at-least-once and may skip SEQs (a dropped connection, a push racing a page); the tracker hands
  * each SEQ to the app once, in order, buffers what arrives early, and asks for a pull when it sees a
  * gap. Pages from the server advance the cursor over SEQs that no longer exist (expired).
+ *
+ * A sparse stream (the broadcast stream `b:all`, where a user is targeted by some pushes only) has
+ * gaps by design: its live events are handed on at once, each SEQ once, and never start a pull; the
+ * cursor stays where pages (a sync) brought it, or where live events carried it on without a gap, so
+ * a later sync still brings what a dropped connection missed.
  */
 import type { StreamPage } from '../protocol/client-ops.ts';
 import type { StreamEvent } from '../protocol/entries.ts';
@@ -19,12 +24,15 @@ export class StreamTracker {
   #head: number;
   readonly #early = new Map<number, StreamEvent>();
   readonly #deliver: Deliver;
+  /** Sparse streams: SEQs above the cursor already handed on (live). */
+  readonly #seen: Set<number> | undefined;
 
-  constructor(stream: string, cursor: number, deliver: Deliver) {
+  constructor(stream: string, cursor: number, deliver: Deliver, o: { readonly sparse?: boolean } = {}) {
     this.stream = stream;
     this.#cursor = cursor;
     this.#head = cursor;
     this.#deliver = deliver;
+    this.#seen = o.sparse ? new Set() : undefined;
   }
 
   /** The last SEQ handed to the app (or skipped as gone). */
@@ -45,6 +53,13 @@ export class StreamTracker {
     }
     if (event.seq <= this.#cursor) return false;
     if (event.seq > this.#head) this.#head = event.seq;
+    if (this.#seen) {
+      if (this.#seen.has(event.seq)) return false;
+      this.#seen.add(event.seq);
+      this.#deliver(event);
+      this.#skipSeen();
+      return false;
+    }
     if (event.seq === this.#cursor + 1) {
       this.#advance(event);
       this.#drain();
@@ -64,7 +79,7 @@ export class StreamTracker {
     const paged = new Set<number>();
     const due: StreamEvent[] = [];
     for (const ev of p.events) {
-      if (ev.seq <= this.#cursor) continue;
+      if (ev.seq <= this.#cursor || this.#seen?.has(ev.seq)) continue;
       paged.add(ev.seq);
       due.push(ev);
     }
@@ -77,7 +92,16 @@ export class StreamTracker {
     for (const ev of due) this.#advance(ev);
     if (p.through > this.#cursor) this.#cursor = p.through;
     if (p.head > this.#head) this.#head = p.head;
+    this.#skipSeen();
     this.#drain();
+  }
+
+  /** Sparse streams: forgets what the cursor passed, and moves it over SEQs handed on just after it. */
+  #skipSeen(): void {
+    const seen = this.#seen;
+    if (!seen) return;
+    for (const seq of seen) if (seq <= this.#cursor) seen.delete(seq);
+    while (seen.delete(this.#cursor + 1)) this.#cursor++;
   }
 
   /** Tells the tracker the server's head (e.g. from the group list) so `behind` reflects it. */

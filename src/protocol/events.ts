@@ -262,13 +262,15 @@ export interface BroadcastMessageData {
 
 /**
  * An all-member push task started or finished delivering (`state`), with the targeted users found
- * online and handed it live so far. Offline targets read it when their devices next sync.
+ * online and handed it live so far, and the offline-push notifications queued (one per device).
+ * Offline targets read it when their devices next sync.
  */
 export interface BroadcastTaskData {
   readonly taskId: string;
   readonly seq: number;
   readonly state: 'running' | 'done';
   readonly online: number;
+  readonly pushed: number;
 }
 
 export type ParleyEvent =

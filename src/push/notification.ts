@@ -48,8 +48,8 @@ export interface PushSource {
   readonly groupName?: string;
   readonly body: readonly MsgElem[];
   readonly info?: OfflinePushInfo;
-  /** The receiver's unread total, the message counted. */
-  readonly unread: number;
+  /** The receiver's unread total, the message counted; absent for a message no conversation counts (an all-member push): the badge stays. */
+  readonly unread?: number;
 }
 
 /** The notification for `s`, or undefined when the sender asked for none (PushFlag 1). */
@@ -67,7 +67,7 @@ export function notificationOf(s: PushSource): PushNotification | undefined {
     ...(apns.Title !== undefined ? { apnsTitle: apns.Title } : {}),
     ...(apns.SubTitle !== undefined ? { subtitle: apns.SubTitle } : {}),
     ...(info.Ext !== undefined && info.Ext !== '' ? { ext: info.Ext } : {}),
-    ...(apns.BadgeMode === 1 ? {} : { badge: s.unread }),
+    ...(apns.BadgeMode === 1 || s.unread === undefined ? {} : { badge: s.unread }),
     ...(apns.Sound ? { apnsSound: apns.Sound } : {}),
     ...(info.AndroidInfo?.Sound ? { androidSound: info.AndroidInfo.Sound } : {}),
     ...(apns.Image ? { image: apns.Image } : {}),

@@ -20,7 +20,7 @@ const toRecord = (r: Row): PushDeviceRecord => ({
 
 export class CassandraPushDeviceStore implements PushDeviceStore {
   readonly #cql: Cql;
-  readonly #q: { put: string; remove: string; touch: string; list: string };
+  readonly #q: { put: string; remove: string; touch: string; list: string; owners: string };
 
   constructor(cql: Cql) {
     this.#cql = cql;
@@ -30,6 +30,7 @@ export class CassandraPushDeviceStore implements PushDeviceStore {
       remove: `DELETE FROM ${ks}.push_devices WHERE user_id = ? AND device_id = ? IF EXISTS`,
       touch: `UPDATE ${ks}.push_devices SET last_active_at = ? WHERE user_id = ? AND device_id = ? IF EXISTS`,
       list: `SELECT ${COLS} FROM ${ks}.push_devices WHERE user_id = ?`,
+      owners: `SELECT DISTINCT user_id FROM ${ks}.push_devices`,
     };
   }
 
@@ -44,6 +45,12 @@ export class CassandraPushDeviceStore implements PushDeviceStore {
 
   async touchDevice(userId: string, deviceId: string, lastActiveAt: number): Promise<void> {
     await this.#cql.run(this.#q.touch, [lastActiveAt, userId, deviceId]);
+  }
+
+  /** Pages by token (the partitions' order): the cursor is the driver's paging state. */
+  async deviceOwners(cursor: string, limit: number): Promise<{ userIds: string[]; next: string }> {
+    const rs = await this.#cql.client.execute(this.#q.owners, [], { prepare: true, consistency: this.#cql.options.consistency, fetchSize: limit, ...(cursor ? { pageState: cursor } : {}) });
+    return { userIds: rs.rows.map((r) => r.get('user_id') as string), next: rs.pageState ?? '' };
   }
 
   async devicesOf(userIds: readonly string[]): Promise<PushDeviceRecord[]> {

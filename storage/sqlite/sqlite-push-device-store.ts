@@ -29,6 +29,7 @@ export class SqlitePushDeviceStore implements PushDeviceStore {
   readonly #put: Statement;
   readonly #remove: Statement;
   readonly #touch: Statement;
+  readonly #owners: Statement<[string, number], { user_id: string }>;
 
   constructor(db: Database) {
     this.#db = db;
@@ -38,6 +39,13 @@ export class SqlitePushDeviceStore implements PushDeviceStore {
     );
     this.#remove = db.prepare('DELETE FROM push_devices WHERE user_id = ? AND device_id = ?');
     this.#touch = db.prepare('UPDATE push_devices SET last_active_at = ? WHERE user_id = ? AND device_id = ?');
+    this.#owners = db.prepare('SELECT DISTINCT user_id FROM push_devices WHERE user_id > ? ORDER BY user_id LIMIT ?');
+  }
+
+  /** Pages by user id: the cursor is the last id of the page before. */
+  async deviceOwners(cursor: string, limit: number): Promise<{ userIds: string[]; next: string }> {
+    const userIds = this.#owners.all(cursor, limit).map((r) => r.user_id);
+    return { userIds, next: userIds.length === limit ? userIds[limit - 1] : '' };
   }
 
   async putDevice(d: PushDeviceRecord): Promise<void> {

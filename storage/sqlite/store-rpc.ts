@@ -73,7 +73,7 @@ export const PORT_METHODS = {
     relationSequences: true,
   } satisfies MethodsOf<RelationStore>,
   receipts: { addReceipts: true, receiptsOf: true } satisfies MethodsOf<ReceiptStore>,
-  pushDevices: { putDevice: true, removeDevice: true, touchDevice: true, devicesOf: true } satisfies MethodsOf<PushDeviceStore>,
+  pushDevices: { putDevice: true, removeDevice: true, touchDevice: true, devicesOf: true, deviceOwners: true } satisfies MethodsOf<PushDeviceStore>,
   statusSubscriptions: { subscribe: true, unsubscribe: true, subscriptionsOf: true, subscribersOf: true } satisfies MethodsOf<StatusSubscriptionStore>,
   pushTargets: {
     attrNames: true,

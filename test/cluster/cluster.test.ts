@@ -138,8 +138,13 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes on Redis and Cassan
         expect(r.ErrorCode).toBe(0);
         await eventually(async () => expect(await cluster.rest((node + 1) % 3, 'all_member_push/im_get_push_task', { TaskId: r.TaskId })).toMatchObject({ State: 'Done', DeliveredOnlineNum: pushes.find((p) => p[2] === words)![3].length }), 15_000);
       }
-      // A request's answer follows every live event already sent on the same socket.
-      await Promise.all(clients.map((c) => c.call(Op.Groups, {})));
+      // A request's answer follows every live event already sent on the same socket; a sync waits for the pull a gap started.
+      await Promise.all(
+        clients.map(async (c) => {
+          await c.call(Op.Groups, {});
+          await c.sync();
+        }),
+      );
       for (const u of users) expect(got.get(u)).toEqual(vips.includes(u) ? ['to all', 'to vips'] : ['to all']);
     });
   });

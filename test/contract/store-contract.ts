@@ -950,6 +950,24 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect((await store.pushDevices.devicesOf([u])).map((d) => d.deviceId)).toEqual(['phone']);
         expect(await store.pushDevices.devicesOf([])).toEqual([]);
       });
+
+      it('pages through the users with devices, each once', async () => {
+        const u = `po-${process.pid}-${Date.now()}-${streamCounter++}`;
+        const owners = ['amy', 'ben', 'cat'].map((n) => `${u}-${n}`);
+        const device = (userId: string, deviceId: string) => ({ userId, deviceId, platform: 'Android', provider: 'fcm' as const, target: '{"token":"t"}', settings: '{}', registeredAt: 1, lastActiveAt: 1 });
+        for (const o of owners) await store.pushDevices.putDevice(device(o, 'phone'));
+        await store.pushDevices.putDevice(device(owners[1], 'tablet'));
+        const seen: string[] = [];
+        let cursor = '';
+        do {
+          const page = await store.pushDevices.deviceOwners(cursor, 2);
+          expect(page.userIds.length).toBeLessThanOrEqual(2);
+          seen.push(...page.userIds);
+          cursor = page.next;
+        } while (cursor !== '');
+        expect(seen.filter((id) => id.startsWith(u)).sort()).toEqual(owners);
+        expect(new Set(seen).size).toBe(seen.length);
+      });
     });
 
     describe('status subscriptions', () => {

@@ -20,10 +20,18 @@ const push = (server: ParleyProcess, fields: Record<string, unknown>) =>
   server.rest('all_member_push/im_push', { MsgRandom: nextRandom++, MsgBody: text('hello everyone'), ...fields });
 
 /**
- * Waits until each client has every live event sent to it so far: a request's answer comes after
- * them on the socket (a job recorded done has handed its push to every socket it meant to).
+ * Waits until each client has handed on every live event sent to it so far: a request's answer
+ * comes after them on the socket (a job recorded done has handed its push to every socket it meant
+ * to), and a sync waits for the pull an event after a gap started (the SDK holds such an event
+ * until the pull has filled the gap).
  */
-const settled = (clients: readonly ParleyClient[]) => Promise.all(clients.map((c) => c.call(Op.Groups, {})));
+const settled = (clients: readonly ParleyClient[]) =>
+  Promise.all(
+    clients.map(async (c) => {
+      await c.call(Op.Groups, {});
+      await c.sync();
+    }),
+  );
 
 const taskDone = (server: ParleyProcess, taskId: string) =>
   eventually(async () => expect(await server.rest('all_member_push/im_get_push_task', { TaskId: taskId })).toMatchObject({ ErrorCode: 0, State: 'Done' }), 15_000);

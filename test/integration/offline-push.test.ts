@@ -80,6 +80,7 @@ describe.each(modes())('offline push (%s)', (_mode, backEnv) => {
         PARLEY_VAPID_PRIVATE_KEY_FILE: file('vapid.key', vapid.privateKey),
         PARLEY_VAPID_SUBJECT: 'mailto:ops@example.com',
         PARLEY_PUSH_CA_FILE: file('ca.pem', tls.ca),
+        PARLEY_PUSH_GAP_MS: '1',
       },
     });
     await server.importAccounts(['op_amy', 'op_ben', 'op_cat']);
@@ -194,5 +195,37 @@ describe.each(modes())('offline push (%s)', (_mode, backEnv) => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/parley_push_sent_total\{provider="apns"\} [1-9]/);
     expect(metrics).toMatch(/parley_push_failed_total\{provider="fcm",action="drop-token",reason="UNREGISTERED"\} 1/);
+  });
+
+  it('pushes an im_push kept for offline devices to each device of the targeted users offline; online, untargeted and online-only get none', async () => {
+    await server.importAccounts(['op_dan', 'op_eve']);
+    const danWeb = web.subscribe(vapid.publicKey);
+    const eveWeb = web.subscribe(vapid.publicKey);
+    const dan = await server.login('op_dan', { platform: 'Web' });
+    await dan.registerPush({ deviceId: 'dan-browser', target: { provider: 'webpush', ...danWeb } });
+    await dan.close();
+    const eve = await server.login('op_eve', { platform: 'Web' });
+    clients.push(eve);
+    await eve.registerPush({ deviceId: 'eve-browser', target: { provider: 'webpush', ...eveWeb } });
+    const promo = `promo${process.pid}`;
+    expect(await rest('all_member_push/im_add_tag', { UserTags: ['op_amy', 'op_dan', 'op_eve'].map((u) => ({ To_Account: u, Tags: [promo] })) })).toMatchObject({ ErrorCode: 0 });
+    const bodyOf = (r: { payload: unknown }) => (r.payload as { body?: string }).body;
+    const push = async (fields: Record<string, unknown>) => {
+      const r = await rest('all_member_push/im_push', { From_Account: 'op_ben', MsgRandom: Math.floor(Math.random() * 2 ** 31), Condition: { TagsOr: [promo] }, ...fields });
+      expect(r).toMatchObject({ ErrorCode: 0 });
+      await eventually(async () => expect(await rest('all_member_push/im_get_push_task', { TaskId: r.TaskId })).toMatchObject({ State: 'Done' }), 15_000);
+      return (await rest('all_member_push/im_get_push_task', { TaskId: r.TaskId })).QueuedPushNum;
+    };
+
+    expect(await push({ MsgBody: text('flash, online only') })).toBe(0);
+    // Amy's iPhone and browser (her FCM token is gone), Dan's browser.
+    expect(await push({ MsgLifeTime: 3600, MsgBody: text('sale'), OfflinePushInfo: { Title: 'Sale', Desc: 'Up to 50% off' } })).toBe(3);
+    await eventually(async () => expect([lastApns('Up to 50% off'), lastWeb('Up to 50% off'), web.received.find((r) => r.endpoint === danWeb.endpoint)].every(Boolean)).toBe(true));
+    expect(web.received.filter((r) => r.endpoint === danWeb.endpoint).map((r) => r.payload)).toEqual([{ title: 'Sale', body: 'Up to 50% off', tag: 'c2c_op_ben' }]);
+    expect(lastApns('Up to 50% off')!.payload).toEqual({ aps: { alert: { title: 'Sale', body: 'Up to 50% off' }, sound: 'default', 'thread-id': 'c2c_op_ben' } });
+    expect(pushesOf().web.filter((r) => bodyOf(r) === 'Up to 50% off')).toHaveLength(1);
+    expect(web.received.filter((r) => r.endpoint === eveWeb.endpoint)).toEqual([]);
+    expect([...web.received, ...apns.received].filter((r) => bodyOf(r) === 'flash, online only' || JSON.stringify(r.payload).includes('flash'))).toEqual([]);
+    expect(await push({ MsgLifeTime: 3600, MsgBody: text('no push'), OfflinePushInfo: { PushFlag: 1 } })).toBe(0);
   });
 });

@@ -57,6 +57,24 @@ describe('StreamTracker', () => {
     expect(got).toEqual([3, 4, 5]);
   });
 
+  it('hands a sparse stream’s live events on at once, each once, without asking for a pull; a page brings what was missed', () => {
+    const got: number[] = [];
+    const t = new StreamTracker('b:all', 2, (e) => got.push(e.seq), { sparse: true });
+    expect(t.live(ev(5))).toBe(false);
+    expect(t.live(ev(3))).toBe(false);
+    expect(t.live(ev(5))).toBe(false);
+    expect(got).toEqual([5, 3]);
+    expect(t.cursor).toBe(3);
+    expect(t.behind).toBe(true);
+    t.page({ events: [ev(4), ev(5), ev(7)], through: 8, head: 8 });
+    expect(got).toEqual([5, 3, 4, 7]);
+    expect(t.cursor).toBe(8);
+    t.live(ev(7));
+    t.live(ev(9));
+    expect(got).toEqual([5, 3, 4, 7, 9]);
+    expect(t.cursor).toBe(9);
+  });
+
   it('passes online-only events (seq 0) straight through', () => {
     const { t, got } = tracker(3);
     expect(t.live(ev(0))).toBe(false);

@@ -67,6 +67,7 @@ export const allMemberPushService: Service = {
         OnlineUserNum: t.candidates,
         CheckedUserNum: t.checked,
         DeliveredOnlineNum: t.online,
+        QueuedPushNum: t.pushed,
         EstimatedFinishTime: seconds(t.etaAt),
       }),
     }),

@@ -24,6 +24,8 @@ export interface PushTaskView {
   readonly candidates: number;
   readonly checked: number;
   readonly online: number;
+  /** Offline-push notifications queued (one per device of a targeted user who was offline). */
+  readonly pushed: number;
   /** A running job's estimated end, Unix ms, from its pace so far. */
   readonly etaAt?: number;
 }
@@ -40,8 +42,8 @@ export const pushTaskCommand = defineCommand({
     if (!m || m.kind !== 'broadcast' || m.taskId !== taskId) throw imError('PushTaskNotFound', { taskId: JSON.stringify(taskId) });
     const p = await ctx.store.pushTargets.taskProgress(taskId);
     const base = { taskId, createdAt: m.time, offlineUntil: m.offlineUntil };
-    if (!p) return { ...base, state: 'Queued', candidates: 0, checked: 0, online: 0 };
-    const view = { ...base, startedAt: p.startedAt, candidates: p.candidates, checked: p.checked, online: p.online };
+    if (!p) return { ...base, state: 'Queued', candidates: 0, checked: 0, online: 0, pushed: 0 };
+    const view = { ...base, startedAt: p.startedAt, candidates: p.candidates, checked: p.checked, online: p.online, pushed: p.pushed ?? 0 };
     if (p.state === 'done') return { ...view, state: 'Done', finishedAt: p.finishedAt };
     const now = ctx.now();
     const etaAt = p.checked > 0 ? now + Math.round(((now - p.startedAt) / p.checked) * (p.candidates - p.checked)) : undefined;
