@@ -11,6 +11,7 @@ import { type RedisConnection, connectRedis } from './cluster/redis-connection.t
 import type { Config } from './config.ts';
 import type { EventBus } from './im/event-bus.ts';
 import type { PushJob } from './push/push-job.ts';
+import type { BroadcastShardJob } from './events/broadcast/broadcast-walk.ts';
 import { type KafkaConnection, connectKafka } from './events/kafka-connection.ts';
 import { KafkaEventBus } from './events/kafka-event-bus.ts';
 import { LocalEventBus } from './events/local-event-bus.ts';
@@ -26,6 +27,8 @@ export interface Backends {
   readonly events: EventBus;
   /** With offline push configured: Kafka's `parley.push` (keyed by user), else an in-process log of its own. */
   readonly pushJobs?: EventBus<PushJob>;
+  /** With offline push configured: the shards of im_push offline walks, on Kafka's `parley.broadcast` (keyed by shard), else an in-process log. */
+  readonly broadcastShards?: EventBus<BroadcastShardJob>;
   readonly checks: readonly DependencyCheck[];
   close(): Promise<void>;
 }
@@ -72,6 +75,12 @@ export async function openBackends(config: Config, log: Logger, now: () => numbe
         ? new KafkaEventBus<PushJob>({ kafka: kafka.kafka, topic: kafka.topics.push, log })
         : new LocalEventBus<PushJob>({ file: join(config.app.dataDir, 'push.db'), retentionMs: config.push.ttlS * 1000, log, now, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
     if (pushJobs) opened.push(pushJobs);
+    const broadcastShards: EventBus<BroadcastShardJob> | undefined = !config.push
+      ? undefined
+      : kafka
+        ? new KafkaEventBus<BroadcastShardJob>({ kafka: kafka.kafka, topic: kafka.topics.broadcast, log })
+        : new LocalEventBus<BroadcastShardJob>({ file: join(config.app.dataDir, 'broadcast.db'), retentionMs: config.push.ttlS * 1000, log, now, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
+    if (broadcastShards) opened.push(broadcastShards);
     const checks: DependencyCheck[] = [
       { name: 'store', check: () => store.ping() },
       ...(redis ? [{ name: 'redis', check: () => redis.health() }] : []),
@@ -84,6 +93,7 @@ export async function openBackends(config: Config, log: Logger, now: () => numbe
       kafka,
       events,
       pushJobs,
+      broadcastShards,
       checks,
       async close() {
         for (const o of opened.reverse()) await o.close().catch((e: unknown) => log.warn({ err: e }, 'closing a back end failed'));

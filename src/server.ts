@@ -11,6 +11,7 @@ import { InboxRoom } from '../rooms/inbox-room.ts';
 import { GroupRoom } from '../rooms/group-room.ts';
 import { BroadcastRoom } from '../rooms/broadcast-room.ts';
 import { startBroadcastDelivery } from './events/broadcast/broadcast-delivery.ts';
+import { startBroadcastWalk } from './events/broadcast/broadcast-walk.ts';
 import type { ActorRoomOptions, RoomDeps } from '../rooms/room-deps.ts';
 import { connectRouter } from './api/connect-route.ts';
 import { accountService } from './api/endpoints/accounts.ts';
@@ -192,13 +193,29 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     outbox: im.events,
     live: node.fanOut,
     targets: store.pushTargets,
-    ...(config.push && backends.pushJobs ? { offline: { jobs: backends.pushJobs, devices: store.pushDevices, ttlMs: config.push.ttlS * 1000, planned: (provider: string) => metrics.pushPlanned.inc({ provider }) } } : {}),
+    ...(backends.broadcastShards ? { shards: backends.broadcastShards } : {}),
     chunk: config.limits.broadcastChunk,
     now,
     log,
     // The crash this simulates is SIGKILL, after the first chunk of a job was handed to devices.
     afterChunk: config.faults.has('exit-mid-broadcast') ? () => void process.kill(process.pid, 'SIGKILL') : undefined,
   });
+  const walks =
+    config.push && backends.pushJobs && backends.broadcastShards
+      ? await startBroadcastWalk({
+          shards: backends.broadcastShards,
+          jobs: backends.pushJobs,
+          devices: store.pushDevices,
+          targets: store.pushTargets,
+          outbox: im.events,
+          isOnline: (u) => im.live.isOnline(u),
+          ttlMs: config.push.ttlS * 1000,
+          chunk: config.limits.broadcastChunk,
+          now,
+          log,
+          planned: (provider) => metrics.pushPlanned.inc({ provider }),
+        })
+      : undefined;
   accepting = true;
   log.info({ store: backends.storeKind, redis: Boolean(backends.redis), kafka: Boolean(backends.kafka) }, 'back ends ready');
 
@@ -212,6 +229,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       const t0 = Date.now();
       await sweep.stop();
       await broadcasts.stop();
+      await walks?.stop();
       await archive.stop();
       await node.leave();
       log.info({ ms: Date.now() - t0 }, 'left the cluster');

@@ -661,11 +661,12 @@ export interface PushDeviceStore {
   /** The devices of each user asked, by user id then device id. */
   devicesOf(userIds: readonly string[]): Promise<PushDeviceRecord[]>;
   /**
-   * The users with devices, a page of at most `limit` after `cursor` ('' = the first page), each
-   * once, in the adapter's order; `next` continues ('' = no more). For jobs that reach everyone's
-   * devices (im_push): one page read per page, never a read of every account.
+   * The users with devices in shard `shard` of PUSH_SHARDS (src/im/broadcast/shards.ts; which
+   * users a shard holds is the adapter's choice, the shards together hold each user once), a page
+   * of at most `limit` after `cursor` ('' = the first page), in the adapter's order; `next`
+   * continues ('' = no more). For jobs that reach everyone's devices (im_push), a shard each.
    */
-  deviceOwners(cursor: string, limit: number): Promise<{ userIds: string[]; next: string }>;
+  deviceOwners(shard: number, cursor: string, limit: number): Promise<{ userIds: string[]; next: string }>;
 }
 
 /** One user's subscription to another's online status (Tencent's subscribeUserStatus). */
@@ -719,10 +720,10 @@ export interface PushTaskProgress {
   readonly liveDone?: boolean;
   /** Offline-push notifications queued so far (one per device). */
   readonly pushed?: number;
-  /** Where the walk over the targeted users for offline push stands: the next page's position. */
+  /** A shard's row: where its walk over the targeted users for offline push stands (the next page's position). */
   readonly walk?: { readonly source: number; readonly after: string };
-  /** The walk is over: every offline target's notifications are queued. */
-  readonly pushDone?: boolean;
+  /** The offline walk was split into this many shards, each with its progress under `<taskId>#<shard>`. */
+  readonly shards?: number;
 }
 
 /**
@@ -748,10 +749,10 @@ export interface PushTargetStore {
   tagsOf(userIds: readonly string[]): Promise<Map<string, string[]>>;
   removeTags(items: readonly UserTags[]): Promise<void>;
   removeAllTags(userIds: readonly string[]): Promise<void>;
-  /** Users holding `tag`, ascending by id, after `after` (exclusive; '' = from the first), at most `limit`. */
-  usersWithTag(tag: string, after: string, limit: number): Promise<string[]>;
-  /** Users whose slot `slot` holds `value`, ascending by id, after `after`, at most `limit`. */
-  usersWithAttr(slot: string, value: string, after: string, limit: number): Promise<string[]>;
+  /** Users of shard `shard` (`shardOf`, src/im/broadcast/shards.ts) holding `tag`, ascending by id, after `after` (exclusive; '' = from the first), at most `limit`. */
+  usersWithTag(tag: string, shard: number, after: string, limit: number): Promise<string[]>;
+  /** Users of shard `shard` whose slot `slot` holds `value`, ascending by id, after `after`, at most `limit`. */
+  usersWithAttr(slot: string, value: string, shard: number, after: string, limit: number): Promise<string[]>;
   /** Records a task's progress, replacing what was recorded; kept at least 30 days from `now` (Unix ms). */
   putTaskProgress(taskId: string, progress: PushTaskProgress, now: number): Promise<void>;
   /** The task's progress as last recorded; undefined before its job started (or once no longer kept). */

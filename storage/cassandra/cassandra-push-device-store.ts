@@ -2,7 +2,9 @@
  * PushDeviceStore on Cassandra: `push_devices`, one partition per user. A touch is a conditional
  * update (IF EXISTS), so it never brings back a device removed meanwhile.
  */
+import cassandra from 'cassandra-driver';
 import type { PushDeviceRecord, PushDeviceStore } from '../store.ts';
+import { PUSH_SHARDS } from '../../src/im/broadcast/shards.ts';
 import { type Cql, type Row, num } from './cql.ts';
 
 const COLS = 'user_id, device_id, platform, provider, target, settings, registered_at, last_active_at';
@@ -30,7 +32,7 @@ export class CassandraPushDeviceStore implements PushDeviceStore {
       remove: `DELETE FROM ${ks}.push_devices WHERE user_id = ? AND device_id = ? IF EXISTS`,
       touch: `UPDATE ${ks}.push_devices SET last_active_at = ? WHERE user_id = ? AND device_id = ? IF EXISTS`,
       list: `SELECT ${COLS} FROM ${ks}.push_devices WHERE user_id = ?`,
-      owners: `SELECT DISTINCT user_id FROM ${ks}.push_devices`,
+      owners: `SELECT DISTINCT user_id FROM ${ks}.push_devices WHERE token(user_id) > ? AND token(user_id) <= ?`,
     };
   }
 
@@ -47,9 +49,10 @@ export class CassandraPushDeviceStore implements PushDeviceStore {
     await this.#cql.run(this.#q.touch, [lastActiveAt, userId, deviceId]);
   }
 
-  /** Pages by token (the partitions' order): the cursor is the driver's paging state. */
-  async deviceOwners(cursor: string, limit: number): Promise<{ userIds: string[]; next: string }> {
-    const rs = await this.#cql.client.execute(this.#q.owners, [], { prepare: true, consistency: this.#cql.options.consistency, fetchSize: limit, ...(cursor ? { pageState: cursor } : {}) });
+  /** A shard is a slice of the token ring (Murmur3: every token above -2^63); pages in token order, the cursor is the driver's paging state. */
+  async deviceOwners(shard: number, cursor: string, limit: number): Promise<{ userIds: string[]; next: string }> {
+    const { low, high } = tokenSlice(shard);
+    const rs = await this.#cql.client.execute(this.#q.owners, [low, high], { prepare: true, consistency: this.#cql.options.consistency, fetchSize: limit, ...(cursor ? { pageState: cursor } : {}) });
     return { userIds: rs.rows.map((r) => r.get('user_id') as string), next: rs.pageState ?? '' };
   }
 
@@ -63,4 +66,14 @@ export class CassandraPushDeviceStore implements PushDeviceStore {
     );
     return perUser.flat();
   }
+}
+
+const RING_LOW = -(2n ** 63n);
+const RING_SPAN = 2n ** 64n - 1n;
+
+/** Shard `shard`'s slice of the token ring: tokens above `low`, up to `high` (the last slice ends at the ring's top). */
+function tokenSlice(shard: number): { low: cassandra.types.Long; high: cassandra.types.Long } {
+  const at = (k: number): bigint => (k >= PUSH_SHARDS ? 2n ** 63n - 1n : RING_LOW + (RING_SPAN * BigInt(k)) / BigInt(PUSH_SHARDS));
+  const long = (v: bigint) => cassandra.types.Long.fromString(v.toString());
+  return { low: long(at(shard)), high: long(at(shard + 1)) };
 }

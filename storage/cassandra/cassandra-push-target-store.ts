@@ -1,13 +1,14 @@
 /**
  * PushTargetStore on Cassandra: `push_attr_names` (the app's attribute names, one partition),
- * `user_push_attrs` (a partition per user) with its index `push_attr_users` (a partition per slot
- * and value), and `user_push_tags` (a partition per user) with its index `push_tag_users` (a
- * partition per tag). A user's rows and their index rows are written together in logged batches, so
+ * `user_push_attrs` (a partition per user) with its index `push_attr_index` (a partition per slot,
+ * value and shard), and `user_push_tags` (a partition per user) with its index `push_tag_index` (a
+ * partition per tag and shard: a tag of a million users is 16 partitions, walked in parallel). A user's rows and their index rows are written together in logged batches, so
  * neither table keeps a value or tag the other lost; attribute writes and removals read the user's
  * values first, to delete the index rows of the values they leave.
  */
 import type { PushTargetStore, PushTaskProgress, UserAttrs, UserTags } from '../store.ts';
 import type { Cql } from './cql.ts';
+import { shardOf } from '../../src/im/broadcast/shards.ts';
 
 /** Statements per logged batch (a user's statements are kept in one batch while they fit). */
 const BATCH = 100;
@@ -53,19 +54,19 @@ export class CassandraPushTargetStore implements PushTargetStore {
       putName: `INSERT INTO ${ks}.push_attr_names (app, slot, name) VALUES (?, ?, ?)`,
       names: `SELECT slot, name FROM ${ks}.push_attr_names WHERE app = ?`,
       putAttr: `INSERT INTO ${ks}.user_push_attrs (user_id, slot, value) VALUES (?, ?, ?)`,
-      putAttrBack: `INSERT INTO ${ks}.push_attr_users (slot, value, user_id) VALUES (?, ?, ?)`,
+      putAttrBack: `INSERT INTO ${ks}.push_attr_index (slot, value, shard, user_id) VALUES (?, ?, ?, ?)`,
       dropAttr: `DELETE FROM ${ks}.user_push_attrs WHERE user_id = ? AND slot = ?`,
-      dropAttrBack: `DELETE FROM ${ks}.push_attr_users WHERE slot = ? AND value = ? AND user_id = ?`,
+      dropAttrBack: `DELETE FROM ${ks}.push_attr_index WHERE slot = ? AND value = ? AND shard = ? AND user_id = ?`,
       attrs: `SELECT slot, value FROM ${ks}.user_push_attrs WHERE user_id = ?`,
-      withAttr: `SELECT user_id FROM ${ks}.push_attr_users WHERE slot = ? AND value = ? LIMIT ?`,
-      withAttrAfter: `SELECT user_id FROM ${ks}.push_attr_users WHERE slot = ? AND value = ? AND user_id > ? LIMIT ?`,
+      withAttr: `SELECT user_id FROM ${ks}.push_attr_index WHERE slot = ? AND value = ? AND shard = ? LIMIT ?`,
+      withAttrAfter: `SELECT user_id FROM ${ks}.push_attr_index WHERE slot = ? AND value = ? AND shard = ? AND user_id > ? LIMIT ?`,
       putTag: `INSERT INTO ${ks}.user_push_tags (user_id, tag) VALUES (?, ?)`,
-      putTagBack: `INSERT INTO ${ks}.push_tag_users (tag, user_id) VALUES (?, ?)`,
+      putTagBack: `INSERT INTO ${ks}.push_tag_index (tag, shard, user_id) VALUES (?, ?, ?)`,
       dropTag: `DELETE FROM ${ks}.user_push_tags WHERE user_id = ? AND tag = ?`,
-      dropTagBack: `DELETE FROM ${ks}.push_tag_users WHERE tag = ? AND user_id = ?`,
+      dropTagBack: `DELETE FROM ${ks}.push_tag_index WHERE tag = ? AND shard = ? AND user_id = ?`,
       tags: `SELECT tag FROM ${ks}.user_push_tags WHERE user_id = ?`,
-      withTag: `SELECT user_id FROM ${ks}.push_tag_users WHERE tag = ? LIMIT ?`,
-      withTagAfter: `SELECT user_id FROM ${ks}.push_tag_users WHERE tag = ? AND user_id > ? LIMIT ?`,
+      withTag: `SELECT user_id FROM ${ks}.push_tag_index WHERE tag = ? AND shard = ? LIMIT ?`,
+      withTagAfter: `SELECT user_id FROM ${ks}.push_tag_index WHERE tag = ? AND shard = ? AND user_id > ? LIMIT ?`,
       putTask: `INSERT INTO ${ks}.push_tasks (task_id, progress) VALUES (?, ?) USING TTL ${TASK_KEEP_S}`,
       task: `SELECT progress FROM ${ks}.push_tasks WHERE task_id = ?`,
     };
@@ -96,9 +97,9 @@ export class CassandraPushTargetStore implements PushTargetStore {
       [...wanted].map(([userId, attrs]) => {
         const had = current.get(userId) ?? {};
         return Object.entries(attrs).flatMap(([slot, value]): Statement[] => [
-          ...(Object.hasOwn(had, slot) && had[slot] !== value ? [{ query: this.#q.dropAttrBack, params: [slot, had[slot], userId] }] : []),
+          ...(Object.hasOwn(had, slot) && had[slot] !== value ? [{ query: this.#q.dropAttrBack, params: [slot, had[slot], shardOf(userId), userId] }] : []),
           { query: this.#q.putAttr, params: [userId, slot, value] },
-          { query: this.#q.putAttrBack, params: [slot, value, userId] },
+          { query: this.#q.putAttrBack, params: [slot, value, shardOf(userId), userId] },
         ]);
       }),
     );
@@ -134,7 +135,7 @@ export class CassandraPushTargetStore implements PushTargetStore {
           .filter((slot) => Object.hasOwn(had, slot))
           .flatMap((slot): Statement[] => [
             { query: this.#q.dropAttr, params: [userId, slot] },
-            { query: this.#q.dropAttrBack, params: [slot, had[slot], userId] },
+            { query: this.#q.dropAttrBack, params: [slot, had[slot], shardOf(userId), userId] },
           ]);
       }),
     );
@@ -145,7 +146,7 @@ export class CassandraPushTargetStore implements PushTargetStore {
       items.map(({ userId, tags }) =>
         [...new Set(tags)].flatMap((tag): Statement[] => [
           { query: this.#q.putTag, params: [userId, tag] },
-          { query: this.#q.putTagBack, params: [tag, userId] },
+          { query: this.#q.putTagBack, params: [tag, shardOf(userId), userId] },
         ]),
       ),
     );
@@ -176,18 +177,18 @@ export class CassandraPushTargetStore implements PushTargetStore {
     await this.#batch([...current].map(([userId, tags]) => this.#dropTags(userId, tags)));
   }
 
-  async usersWithTag(tag: string, after: string, limit: number): Promise<string[]> {
+  async usersWithTag(tag: string, shard: number, after: string, limit: number): Promise<string[]> {
     if (limit <= 0) return [];
     return after === ''
-      ? this.#userIds(this.#q.withTag, [tag, limit], limit)
-      : this.#userIds(this.#q.withTagAfter, [tag, after, limit], limit);
+      ? this.#userIds(this.#q.withTag, [tag, shard, limit], limit)
+      : this.#userIds(this.#q.withTagAfter, [tag, shard, after, limit], limit);
   }
 
-  async usersWithAttr(slot: string, value: string, after: string, limit: number): Promise<string[]> {
+  async usersWithAttr(slot: string, value: string, shard: number, after: string, limit: number): Promise<string[]> {
     if (limit <= 0) return [];
     return after === ''
-      ? this.#userIds(this.#q.withAttr, [slot, value, limit], limit)
-      : this.#userIds(this.#q.withAttrAfter, [slot, value, after, limit], limit);
+      ? this.#userIds(this.#q.withAttr, [slot, value, shard, limit], limit)
+      : this.#userIds(this.#q.withAttrAfter, [slot, value, shard, after, limit], limit);
   }
 
   async putTaskProgress(taskId: string, progress: PushTaskProgress): Promise<void> {
@@ -202,7 +203,7 @@ export class CassandraPushTargetStore implements PushTargetStore {
   #dropTags(userId: string, tags: readonly string[]): Statement[] {
     return [...new Set(tags)].flatMap((tag): Statement[] => [
       { query: this.#q.dropTag, params: [userId, tag] },
-      { query: this.#q.dropTagBack, params: [tag, userId] },
+      { query: this.#q.dropTagBack, params: [tag, shardOf(userId), userId] },
     ]);
   }
 

@@ -1,6 +1,7 @@
 /** PushDeviceStore on SQLite: `push_devices`, keyed by (user, device). */
 import type { Database, Statement } from 'better-sqlite3';
 import type { PushDeviceRecord, PushDeviceStore } from '../store.ts';
+import { shardOf } from '../../src/im/broadcast/shards.ts';
 
 interface Row {
   user_id: string;
@@ -29,7 +30,7 @@ export class SqlitePushDeviceStore implements PushDeviceStore {
   readonly #put: Statement;
   readonly #remove: Statement;
   readonly #touch: Statement;
-  readonly #owners: Statement<[string, number], { user_id: string }>;
+  readonly #owners: Statement<[string, number, number], { user_id: string }>;
 
   constructor(db: Database) {
     this.#db = db;
@@ -39,12 +40,13 @@ export class SqlitePushDeviceStore implements PushDeviceStore {
     );
     this.#remove = db.prepare('DELETE FROM push_devices WHERE user_id = ? AND device_id = ?');
     this.#touch = db.prepare('UPDATE push_devices SET last_active_at = ? WHERE user_id = ? AND device_id = ?');
-    this.#owners = db.prepare('SELECT DISTINCT user_id FROM push_devices WHERE user_id > ? ORDER BY user_id LIMIT ?');
+    db.function('parley_device_shard', { deterministic: true }, (userId: unknown) => shardOf(String(userId)));
+    this.#owners = db.prepare('SELECT DISTINCT user_id FROM push_devices WHERE user_id > ? AND parley_device_shard(user_id) = ? ORDER BY user_id LIMIT ?');
   }
 
-  /** Pages by user id: the cursor is the last id of the page before. */
-  async deviceOwners(cursor: string, limit: number): Promise<{ userIds: string[]; next: string }> {
-    const userIds = this.#owners.all(cursor, limit).map((r) => r.user_id);
+  /** A shard holds the users of that `shardOf`; pages by user id: the cursor is the last id of the page before. */
+  async deviceOwners(shard: number, cursor: string, limit: number): Promise<{ userIds: string[]; next: string }> {
+    const userIds = this.#owners.all(cursor, shard, limit).map((r) => r.user_id);
     return { userIds, next: userIds.length === limit ? userIds[limit - 1] : '' };
   }
 

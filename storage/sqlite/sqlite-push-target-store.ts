@@ -5,6 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { PushTargetStore, PushTaskProgress, UserAttrs, UserTags } from '../store.ts';
+import { shardOf } from '../../src/im/broadcast/shards.ts';
 
 /** Task progress is kept this long after its last change, ms. */
 const TASK_KEEP_MS = 30 * 24 * 3600 * 1000;
@@ -19,8 +20,8 @@ export class SqlitePushTargetStore implements PushTargetStore {
   readonly #tagsOf: Statement<[string], { tag: string }>;
   readonly #removeTags: (items: readonly UserTags[]) => void;
   readonly #removeAllTags: (userIds: readonly string[]) => void;
-  readonly #withTag: Statement<[string, string, number], { user_id: string }>;
-  readonly #withAttr: Statement<[string, string, string, number], { user_id: string }>;
+  readonly #withTag: Statement<[string, string, number, number], { user_id: string }>;
+  readonly #withAttr: Statement<[string, string, string, number, number], { user_id: string }>;
   readonly #putTask: Statement<[string, string, number]>;
   readonly #task: Statement<[string], { progress: string }>;
   readonly #purgeTasks: Statement<[number]>;
@@ -53,8 +54,10 @@ export class SqlitePushTargetStore implements PushTargetStore {
     this.#removeAllTags = db.transaction((userIds: readonly string[]) => {
       for (const u of userIds) dropTags.run(u);
     });
-    this.#withTag = db.prepare('SELECT user_id FROM user_push_tags WHERE tag = ? AND user_id > ? ORDER BY user_id LIMIT ?');
-    this.#withAttr = db.prepare('SELECT user_id FROM user_push_attrs WHERE slot = ? AND value = ? AND user_id > ? ORDER BY user_id LIMIT ?');
+    // A shard's users are picked out of the tag's (or value's) index range: one process reads every shard here.
+    db.function('parley_shard', { deterministic: true }, (userId: unknown) => shardOf(String(userId)));
+    this.#withTag = db.prepare('SELECT user_id FROM user_push_tags WHERE tag = ? AND user_id > ? AND parley_shard(user_id) = ? ORDER BY user_id LIMIT ?');
+    this.#withAttr = db.prepare('SELECT user_id FROM user_push_attrs WHERE slot = ? AND value = ? AND user_id > ? AND parley_shard(user_id) = ? ORDER BY user_id LIMIT ?');
     this.#putTask = db.prepare('INSERT OR REPLACE INTO push_tasks (task_id, progress, updated) VALUES (?, ?, ?)');
     this.#task = db.prepare('SELECT progress FROM push_tasks WHERE task_id = ?');
     this.#purgeTasks = db.prepare('DELETE FROM push_tasks WHERE updated <= ?');
@@ -106,12 +109,12 @@ export class SqlitePushTargetStore implements PushTargetStore {
     this.#removeAllTags(userIds);
   }
 
-  async usersWithTag(tag: string, after: string, limit: number): Promise<string[]> {
-    return this.#withTag.all(tag, after, limit).map((r) => r.user_id);
+  async usersWithTag(tag: string, shard: number, after: string, limit: number): Promise<string[]> {
+    return this.#withTag.all(tag, after, shard, limit).map((r) => r.user_id);
   }
 
-  async usersWithAttr(slot: string, value: string, after: string, limit: number): Promise<string[]> {
-    return this.#withAttr.all(slot, value, after, limit).map((r) => r.user_id);
+  async usersWithAttr(slot: string, value: string, shard: number, after: string, limit: number): Promise<string[]> {
+    return this.#withAttr.all(slot, value, after, shard, limit).map((r) => r.user_id);
   }
 
   /** Also forgets tasks past their keeping time (a few a day at most: tasks are rate limited). */

@@ -3,6 +3,7 @@
  * `runStoreContract({ name, create })`. A test an adapter cannot pass is skipped by name with a reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PUSH_SHARDS, shardOf } from '../../src/im/broadcast/shards.ts';
 import {
   type AppendEntry,
   type ApplicationPage,
@@ -951,20 +952,22 @@ export function runStoreContract(o: StoreContractOptions): void {
         expect(await store.pushDevices.devicesOf([])).toEqual([]);
       });
 
-      it('pages through the users with devices, each once', async () => {
+      it('pages through the users with devices, shard by shard, each once', async () => {
         const u = `po-${process.pid}-${Date.now()}-${streamCounter++}`;
         const owners = ['amy', 'ben', 'cat'].map((n) => `${u}-${n}`);
         const device = (userId: string, deviceId: string) => ({ userId, deviceId, platform: 'Android', provider: 'fcm' as const, target: '{"token":"t"}', settings: '{}', registeredAt: 1, lastActiveAt: 1 });
         for (const o of owners) await store.pushDevices.putDevice(device(o, 'phone'));
         await store.pushDevices.putDevice(device(owners[1], 'tablet'));
         const seen: string[] = [];
-        let cursor = '';
-        do {
-          const page = await store.pushDevices.deviceOwners(cursor, 2);
-          expect(page.userIds.length).toBeLessThanOrEqual(2);
-          seen.push(...page.userIds);
-          cursor = page.next;
-        } while (cursor !== '');
+        for (let shard = 0; shard < PUSH_SHARDS; shard++) {
+          let cursor = '';
+          do {
+            const page = await store.pushDevices.deviceOwners(shard, cursor, 2);
+            expect(page.userIds.length).toBeLessThanOrEqual(2);
+            seen.push(...page.userIds);
+            cursor = page.next;
+          } while (cursor !== '');
+        }
         expect(seen.filter((id) => id.startsWith(u)).sort()).toEqual(owners);
         expect(new Set(seen).size).toBe(seen.length);
       });
@@ -995,9 +998,22 @@ export function runStoreContract(o: StoreContractOptions): void {
     });
 
     describe('push targets (attributes and tags)', () => {
+      /** `n` ids of one shard (ascending), so a shard's pages can be checked; and the shard. */
+      const sameShard = (prefix: string, n: number): { ids: string[]; shard: number } => {
+        const byShard = new Map<number, string[]>();
+        for (let k = 0; ; k++) {
+          const id = `${prefix}-${k}`;
+          const list = byShard.get(shardOf(id)) ?? [];
+          list.push(id);
+          byShard.set(shardOf(id), list);
+          if (list.length === n) return { ids: list.sort(), shard: shardOf(id) };
+        }
+      };
+      const otherShards = (shard: number) => Array.from({ length: PUSH_SHARDS }, (_, k) => k).filter((k) => k !== shard);
+
       it('names attribute slots, keeps values by slot per user, and finds the users holding a value', async () => {
         const u = `pt-${process.pid}-${Date.now()}-${streamCounter++}`;
-        const [amy, ben, cat] = ['amy', 'ben', 'cat'].map((n) => `${u}-${n}`);
+        const { ids: [amy, ben, cat], shard } = sameShard(u, 3);
         // Values unique to this run: other runs share the store.
         const [f, m, paris] = ['f', 'm', 'paris'].map((v) => `${u}-${v}`);
         await store.pushTargets.setAttrNames(new Map([['0', `${u}-sex`], ['1', `${u}-city`]]));
@@ -1012,21 +1028,22 @@ export function runStoreContract(o: StoreContractOptions): void {
         await store.pushTargets.setAttrs([{ userId: ben, attrs: { '1': paris } }, { userId: cat, attrs: { '0': m } }]);
         const attrs = await store.pushTargets.attrsOf([amy, ben, cat, `${u}-nobody`]);
         expect(Object.fromEntries(attrs)).toEqual({ [amy]: { '0': f, '1': paris }, [ben]: { '0': m, '1': paris }, [cat]: { '0': m } });
-        expect(await store.pushTargets.usersWithAttr('1', paris, '', 10)).toEqual([amy, ben]);
-        expect(await store.pushTargets.usersWithAttr('0', m, '', 1)).toEqual([ben]);
-        expect(await store.pushTargets.usersWithAttr('0', m, ben, 10)).toEqual([cat]);
-        expect(await store.pushTargets.usersWithAttr('0', f, '', 10)).toEqual([amy]);
+        expect(await store.pushTargets.usersWithAttr('1', paris, shard, '', 10)).toEqual([amy, ben]);
+        expect(await store.pushTargets.usersWithAttr('0', m, shard, '', 1)).toEqual([ben]);
+        expect(await store.pushTargets.usersWithAttr('0', m, shard, ben, 10)).toEqual([cat]);
+        expect(await store.pushTargets.usersWithAttr('0', f, shard, '', 10)).toEqual([amy]);
+        for (const k of otherShards(shard)) expect(await store.pushTargets.usersWithAttr('1', paris, k, '', 10)).toEqual([]);
         await store.pushTargets.removeAttrs([{ userId: amy, slots: ['1', '7'] }, { userId: `${u}-nobody`, slots: ['0'] }]);
         expect(Object.fromEntries(await store.pushTargets.attrsOf([amy]))).toEqual({ [amy]: { '0': f } });
-        expect(await store.pushTargets.usersWithAttr('1', paris, '', 10)).toEqual([ben]);
+        expect(await store.pushTargets.usersWithAttr('1', paris, shard, '', 10)).toEqual([ben]);
         await store.pushTargets.setAttrs([]);
         await store.pushTargets.removeAttrs([]);
         expect((await store.pushTargets.attrsOf([])).size).toBe(0);
       });
 
-      it('adds, lists and removes tags per user, and finds the users holding a tag in id order', async () => {
+      it('adds, lists and removes tags per user, and finds the users holding a tag in id order, by shard', async () => {
         const u = `pt-${process.pid}-${Date.now()}-${streamCounter++}`;
-        const [amy, ben, cat] = ['amy', 'ben', 'cat'].map((n) => `${u}-${n}`);
+        const { ids: [amy, ben, cat], shard } = sameShard(u, 3);
         const [vip, beta, eu] = ['vip', 'beta', 'eu'].map((t) => `${u}-${t}`);
         await store.pushTargets.addTags([
           { userId: amy, tags: [vip, eu] },
@@ -1039,12 +1056,13 @@ export function runStoreContract(o: StoreContractOptions): void {
           [ben]: [vip],
           [cat]: [beta, vip].sort(),
         });
-        expect(await store.pushTargets.usersWithTag(vip, '', 10)).toEqual([amy, ben, cat]);
-        expect(await store.pushTargets.usersWithTag(vip, amy, 1)).toEqual([ben]);
+        expect(await store.pushTargets.usersWithTag(vip, shard, '', 10)).toEqual([amy, ben, cat]);
+        expect(await store.pushTargets.usersWithTag(vip, shard, amy, 1)).toEqual([ben]);
+        for (const k of otherShards(shard)) expect(await store.pushTargets.usersWithTag(vip, k, '', 10)).toEqual([]);
         await store.pushTargets.removeTags([{ userId: amy, tags: [vip, `${u}-never`] }]);
         await store.pushTargets.removeAllTags([cat, `${u}-nobody`]);
-        expect(await store.pushTargets.usersWithTag(vip, '', 10)).toEqual([ben]);
-        expect(await store.pushTargets.usersWithTag(beta, '', 10)).toEqual([amy]);
+        expect(await store.pushTargets.usersWithTag(vip, shard, '', 10)).toEqual([ben]);
+        expect(await store.pushTargets.usersWithTag(beta, shard, '', 10)).toEqual([amy]);
         expect(Object.fromEntries(await store.pushTargets.tagsOf([amy, cat]))).toEqual({ [amy]: [beta, eu].sort() });
         await store.pushTargets.addTags([]);
         await store.pushTargets.removeTags([]);

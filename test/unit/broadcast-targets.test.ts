@@ -1,6 +1,7 @@
 /**
  * The walk over the users a push targets (src/im/broadcast/targets.ts), on a real SQLite store:
- * every targeted user once, whatever the page size, read through the tag and attribute indexes.
+ * every targeted user once over the shards, whatever the page size, read through the tag and
+ * attribute indexes.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BroadcastCondition } from '../../src/protocol/entries.ts';
 import { TargetPages, type TargetPosition } from '../../src/im/broadcast/targets.ts';
+import { PUSH_SHARDS, shardOf } from '../../src/im/broadcast/shards.ts';
 import { openSqliteStore } from '../../storage/sqlite/sqlite-store.ts';
 
 const store = openSqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'parley-targets-')), 'store.db'), synchronous: 'NORMAL', groupCommitMs: 2 });
@@ -25,12 +27,15 @@ const setUp = (async () => {
 
 async function walk(c: BroadcastCondition | undefined, limit: number): Promise<string[]> {
   await setUp;
-  const pages = new TargetPages(store.pushTargets, store.pushDevices, c);
   const out: string[] = [];
-  for (let at: TargetPosition | undefined = { source: 0, after: '' }; at; ) {
-    const page = await pages.page(at, limit);
-    out.push(...page.userIds);
-    at = page.next;
+  for (let shard = 0; shard < PUSH_SHARDS; shard++) {
+    const pages = new TargetPages(store.pushTargets, store.pushDevices, c, shard);
+    for (let at: TargetPosition | undefined = { source: 0, after: '' }; at; ) {
+      const page = await pages.page(at, limit);
+      expect(page.userIds.every((u) => shardOf(u) === shard || c === undefined)).toBe(true);
+      out.push(...page.userIds);
+      at = page.next;
+    }
   }
   return out;
 }

@@ -43,20 +43,23 @@ export interface TargetPage {
 }
 
 /**
- * Pages through every user a condition targets, each once: for tags, the users of each `TagsOr`
- * tag (a user holding an earlier one was on its pages) or of the first `TagsAnd` tag, checked
- * against the whole condition; attributes alike; for everyone, the users with push devices (the
- * only ones a walk is for: offline push).
+ * Pages through the users of one shard (src/im/broadcast/shards.ts) a condition targets, each
+ * once: for tags, the users of each `TagsOr` tag (a user holding an earlier one was on its pages)
+ * or of the first `TagsAnd` tag, checked against the whole condition; attributes alike; for
+ * everyone, the users with push devices (the only ones a walk is for: offline push). The shards'
+ * walks together reach every targeted user once.
  */
 export class TargetPages {
   readonly #targets: PushTargetStore;
   readonly #devices: PushDeviceStore;
   readonly #c: BroadcastCondition | undefined;
+  readonly #shard: number;
 
-  constructor(targets: PushTargetStore, devices: PushDeviceStore, c: BroadcastCondition | undefined) {
+  constructor(targets: PushTargetStore, devices: PushDeviceStore, c: BroadcastCondition | undefined, shard: number) {
     this.#targets = targets;
     this.#devices = devices;
     this.#c = c;
+    this.#shard = shard;
   }
 
   /** The index sources the walk reads, in order: tags, or [slot, value] pairs, or none (device owners). */
@@ -73,11 +76,14 @@ export class TargetPages {
   async page(at: TargetPosition, limit: number): Promise<TargetPage> {
     const sources = this.#sources();
     if (sources.length === 0) {
-      const { userIds, next } = await this.#devices.deviceOwners(at.after, limit);
+      const { userIds, next } = await this.#devices.deviceOwners(this.#shard, at.after, limit);
       return { userIds, next: next === '' ? undefined : { source: 0, after: next } };
     }
     const source = sources[at.source];
-    const read = typeof source === 'string' ? await this.#targets.usersWithTag(source, at.after, limit) : await this.#targets.usersWithAttr(source[0], source[1], at.after, limit);
+    const read =
+      typeof source === 'string'
+        ? await this.#targets.usersWithTag(source, this.#shard, at.after, limit)
+        : await this.#targets.usersWithAttr(source[0], source[1], this.#shard, at.after, limit);
     const last = read.length === limit ? read[limit - 1] : undefined;
     const next = last !== undefined ? { source: at.source, after: last } : at.source + 1 < sources.length ? { source: at.source + 1, after: '' } : undefined;
     if (read.length === 0) return { userIds: [], next };

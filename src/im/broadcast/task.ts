@@ -10,6 +10,8 @@ import { BROADCAST_STREAM } from '../../protocol/streams.ts';
 import { defineCommand } from '../command.ts';
 import { entryOf } from '../stream-page.ts';
 import { seqOfTaskId } from './task-id.ts';
+import { shardKey } from './shards.ts';
+import type { PushTargetStore } from '../../../storage/store.ts';
 
 export interface PushTaskView {
   readonly taskId: string;
@@ -41,12 +43,19 @@ export const pushTaskCommand = defineCommand({
     const m = row?.seq === seq && row ? (entryOf(row) as BroadcastMessage) : undefined;
     if (!m || m.kind !== 'broadcast' || m.taskId !== taskId) throw imError('PushTaskNotFound', { taskId: JSON.stringify(taskId) });
     const p = await ctx.store.pushTargets.taskProgress(taskId);
+    const pushed = p?.shards ? await shardsPushed(ctx.store.pushTargets, taskId, p.shards) : (p?.pushed ?? 0);
     const base = { taskId, createdAt: m.time, offlineUntil: m.offlineUntil };
     if (!p) return { ...base, state: 'Queued', candidates: 0, checked: 0, online: 0, pushed: 0 };
-    const view = { ...base, startedAt: p.startedAt, candidates: p.candidates, checked: p.checked, online: p.online, pushed: p.pushed ?? 0 };
+    const view = { ...base, startedAt: p.startedAt, candidates: p.candidates, checked: p.checked, online: p.online, pushed };
     if (p.state === 'done') return { ...view, state: 'Done', finishedAt: p.finishedAt };
     const now = ctx.now();
     const etaAt = p.checked > 0 ? now + Math.round(((now - p.startedAt) / p.checked) * (p.candidates - p.checked)) : undefined;
     return { ...view, state: 'Running', ...(etaAt !== undefined ? { etaAt } : {}) };
   },
 });
+
+/** Notifications the shards of a task's offline walk have queued so far. */
+async function shardsPushed(store: PushTargetStore, taskId: string, shards: number): Promise<number> {
+  const rows = await Promise.all(Array.from({ length: shards }, (_, k) => store.taskProgress(shardKey(taskId, k))));
+  return rows.reduce((n, r) => n + (r?.pushed ?? 0), 0);
+}
