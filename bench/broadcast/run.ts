@@ -76,7 +76,7 @@ async function main(): Promise<void> {
 
     // Online users spread over the registered ones; one in `tagEvery` of them holds the tag.
     const stride = Math.max(1, Math.floor(users / online));
-    const onlineIds = Array.from({ length: online }, (_, k) => k * stride + (k % tagEvery === 0 ? 0 : 1));
+    const onlineIds = Array.from({ length: online }, (_, k) => k * stride + (k % tagEvery === 0 || stride === 1 ? 0 : 1));
     const onlineTagged = onlineIds.filter((i) => i % tagEvery === 0).length;
     const workers = pool.workers.length;
     const spec = { kind: 'parley' as const, endpoint: server.url, identity: server.identity, payloadBytes: 64 };
@@ -87,13 +87,15 @@ async function main(): Promise<void> {
       session: { kind: 'idle', users: onlineIds.filter((_, k) => k % workers === w.index).map(userId), concurrency: 50 },
     }));
     const connected = opened.reduce((a, o) => a + o.clients, 0);
-    process.stdout.write(`${connected} of ${online} online in ${((performance.now() - t0) / 1000).toFixed(1)} s (${opened.reduce((a, o) => a + o.failures, 0)} failed)\n`);
+    const failures = opened.reduce((a, o) => a + o.failures, 0);
+    const firstError = opened.find((o) => o.firstError)?.firstError;
+    process.stdout.write(`${connected} of ${online} online in ${((performance.now() - t0) / 1000).toFixed(1)} s (${failures} failed${firstError ? `, first: ${firstError}` : ''})\n`);
     await new Promise((r) => setTimeout(r, 3000));
 
     const results: PushResult[] = [];
-    for (const [index, name, condition, targets] of [
-      [1, 'everyone', undefined, connected],
-      [2, 'tag promo', { TagsOr: ['promo'] }, onlineTagged],
+    for (const [index, name, condition] of [
+      [1, 'everyone', undefined],
+      [2, 'tag promo', { TagsOr: ['promo'] }],
     ] as const) {
       const cpu = new CpuWindow(new Map([['server', server.pid]]));
       const sentAt = nowMs();
@@ -104,6 +106,8 @@ async function main(): Promise<void> {
       const latency = new Histogram();
       for (const rep of reports) latency.merge(rep.delivery);
       const task = await rest.call('all_member_push/im_get_push_task', { TaskId: r.TaskId });
+      // The online targets as the server counted them (the users who got connected and match).
+      const targets = typeof task.DeliveredOnlineNum === 'number' ? task.DeliveredOnlineNum : name === 'everyone' ? connected : onlineTagged;
       const received = latency.count;
       results.push({
         push: name,
@@ -119,8 +123,9 @@ async function main(): Promise<void> {
       process.stdout.write(`push to ${name}: ${received}/${targets} received, 99 % within ${last.to99Ms?.toFixed(0) ?? '—'} ms, p50 ${last.latency.p50.toFixed(0)} ms, server CPU ${serverCpuPercent.toFixed(0)} % over the push, RSS ${(last.serverRssBytes / 2 ** 20).toFixed(0)} MiB\n`);
     }
     await pool.all<'close'>(() => ({ op: 'close' }));
-    const report = { at: new Date().toISOString(), store: process.env.CASSANDRA_CONTACT_POINTS ? 'cassandra' : 'sqlite', users, online, connected, tagEvery, importMs, tagMs, results };
+    const report = { at: new Date().toISOString(), store: process.env.CASSANDRA_CONTACT_POINTS ? 'cassandra' : 'sqlite', users, online, connected, loginFailures: failures, firstLoginError: firstError, tagEvery, importMs, tagMs, results };
     if (outFile) writeFileSync(outFile, JSON.stringify(report, null, 2));
+    if (failures > 0) process.stdout.write(`server log tail:\n${server.output.split('\n').slice(-15).join('\n')}\n`);
   } finally {
     rest.close();
     pool.stop();

@@ -109,7 +109,7 @@ export class Session {
           if (sends) this.#senderClients.set(user, { client, role });
         } catch (e) {
           failures++;
-          firstError ??= e instanceof Error ? e.message : String(e);
+          firstError ??= e instanceof Error ? `${e.name}: ${e.message}` : String(e);
         }
       }
     };
