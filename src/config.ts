@@ -9,9 +9,11 @@ import { type CustomProfileTag, parseCustomProfileTags, profileTagRule } from '.
 import { LOGIN_POLICIES, type LoginLimits } from './im/devices/login-policy.ts';
 import { CALLBACK_COMMANDS } from './protocol/callback-commands.ts';
 import { type PushConfig, pushConfigOf, pushEnv } from './push/push-config.ts';
+import { type RestRateConfig, restRates } from './api/rest-rates.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
 const list = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
@@ -49,6 +51,12 @@ const envSchema = z.object({
   PARLEY_PUSH_PER_DAY: positiveInt.default(100),
   PARLEY_PUSH_GAP_MS: positiveInt.default(1000),
   PARLEY_BROADCAST_CHUNK: positiveInt.default(500),
+  /** REST calls a second per command, cluster-wide (Tencent: 200; some commands less, see src/api/rest-rates.ts); 0 = no per-command limits. */
+  PARLEY_REST_RATE: nonNegativeInt.default(200),
+  /** Per-command rates, `service/command=N`, comma-separated (over the defaults). */
+  PARLEY_REST_RATES: list.default([]),
+  /** REST calls a second for the whole app, cluster-wide; 0 = none. */
+  PARLEY_REST_APP_RATE: nonNegativeInt.default(0),
   PARLEY_PROFILE_CUSTOM_TAGS: z.string().default(''),
   PARLEY_MESSAGE_PROFILE_TAGS: list.default(['Tag_Profile_IM_Nick', 'Tag_Profile_IM_Image']),
   PARLEY_PROFILE_CACHE_MS: positiveInt.default(5000),
@@ -147,6 +155,8 @@ export interface Config {
     /** A text holding one: refused with 80001, or sent with the words masked by `*`. */
     readonly dirtyWordsAction: 'reject' | 'mask';
   };
+  /** REST call rates (src/api/rest-rates.ts). */
+  readonly restRates: RestRateConfig;
   readonly limits: {
     /** Largest message content (MsgBody + CloudCustomData), bytes. */
     readonly maxMsgBytes: number;
@@ -288,7 +298,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const customProfileTags = parseCustomTagsOption(e.PARLEY_PROFILE_CUSTOM_TAGS);
   const push = pushConfigOf(e);
   if (push.problems.length > 0) throw new ConfigError(`invalid configuration:\n${push.problems.map((p) => `  ${p}`).join('\n')}`);
+  const rates: RestRateConfig = { defaultRate: e.PARLEY_REST_RATE, overrides: e.PARLEY_REST_RATES, appRate: e.PARLEY_REST_APP_RATE };
+  try {
+    restRates(rates);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  ${(err as Error).message}`);
+  }
   const config: Config = {
+    restRates: rates,
     server: {
       port: e.PARLEY_PORT,
       host: e.PARLEY_HOST,

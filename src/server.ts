@@ -12,6 +12,8 @@ import { GroupRoom } from '../rooms/group-room.ts';
 import { BroadcastRoom } from '../rooms/broadcast-room.ts';
 import { startBroadcastDelivery } from './events/broadcast/broadcast-delivery.ts';
 import { startBroadcastWalk } from './events/broadcast/broadcast-walk.ts';
+import { restRates } from './api/rest-rates.ts';
+import { LocalRateCounters, RedisRateCounters } from './ops/rate-counters.ts';
 import type { ActorRoomOptions, RoomDeps } from '../rooms/room-deps.ts';
 import { connectRouter } from './api/connect-route.ts';
 import { accountService } from './api/endpoints/accounts.ts';
@@ -179,7 +181,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   const http = server.transport.server;
   if (!http) throw new Error('the WebSocket transport has no HTTP server');
   // Bound now, so the REST API can answer /v4 ahead of the Colyseus router and Express.
-  answerFirst(http, restHandler({ im, auth, services: [accountService, openimService, profileService, snsService, recentContactService, openConfigService, groupService, groupAttrService, allMemberPushService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, log }));
+  answerFirst(http, restHandler({ im, auth, services: [accountService, openimService, profileService, snsService, recentContactService, openConfigService, groupService, groupAttrService, allMemberPushService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, rates: restRates(config.restRates), counters: backends.redis ? new RedisRateCounters(backends.redis.redis, config.cluster.name) : new LocalRateCounters(), log }));
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   await node.start();

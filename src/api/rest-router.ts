@@ -1,7 +1,8 @@
 /**
  * The REST adapter: `POST /v4/<service>/<command>?sdkappid&identifier&usersig&random&contenttype`.
- * Checks the method, command, app and admin UserSig, the body size and JSON, decodes the request
- * with the command's schema, runs it and answers in Tencent's envelope — always HTTP 200.
+ * Checks the method, command, app and admin UserSig, the command's and the app's call rate
+ * (rest-rates.ts, counted across the cluster), the body size and JSON, decodes the request with
+ * the command's schema, runs it and answers in Tencent's envelope — always HTTP 200.
  *
  * It is a plain `node:http` handler that answers every path under `/v4` before the Colyseus router
  * and Express see the request (`answerFirst`): an app server's hot path pays for one query parse,
@@ -19,6 +20,8 @@ import { type FailEnvelope, toRestError } from './rest-error.ts';
 import { plainIp } from '../im/caller.ts';
 import { decode } from '../protocol/decode.ts';
 import { type Metrics, secondsSince } from '../ops/metrics.ts';
+import type { RateCounters, RateKey } from '../ops/rate-counters.ts';
+import { type RestRates, rateError } from './rest-rates.ts';
 
 export interface RestDeps {
   readonly im: ImContext;
@@ -26,6 +29,9 @@ export interface RestDeps {
   readonly services: readonly Service[];
   /** Largest body of an ordinary command, bytes. */
   readonly maxBodyBytes: number;
+  readonly rates: RestRates;
+  /** Where calls are counted: in this process, or (in a cluster) in Redis. */
+  readonly counters: RateCounters;
   readonly log: Logger;
 }
 
@@ -143,6 +149,7 @@ export function restHandler(deps: RestDeps): HttpHandler {
       if (Number(sdkAppId) !== deps.auth.sdkAppId) throw imError('SdkAppIdInvalid', { sdkAppId });
       const identifier = queryString(query, 'identifier') ?? '';
       await deps.auth.admin(identifier, queryString(query, 'usersig'), found.service.adminRequired);
+      await admit(deps, `${found.service.name}/${ep.command}`);
       const limit = deps.maxBodyBytes + (ep.bodyAllowance ?? 0) + (ep.carriesMessage ? deps.im.limits.maxMsgBytes : 0);
       if (raw.length > limit) throw imError('BodyTooLong', { size: raw.length, max: limit });
       const input = decode(ep.request, parseBody(raw, found.service), found.service.invalid);
@@ -184,6 +191,35 @@ export function restHandler(deps: RestDeps): HttpHandler {
     );
     return true;
   };
+}
+
+/**
+ * Counts the call against its command's rate and the app's, and refuses it over either (the
+ * command's first). Counting never blocks the API: when the counters fail (Redis down) the call goes
+ * through, and the failure is logged.
+ */
+async function admit(deps: RestDeps, path: string): Promise<void> {
+  const rate = deps.rates.rateOf(path);
+  const appRate = deps.rates.appRate;
+  if (rate === 0 && appRate === 0) return;
+  const keys: RateKey[] = [];
+  if (rate > 0) keys.push({ key: `rest:${path}`, limit: rate });
+  if (appRate > 0) keys.push({ key: 'rest', limit: appRate });
+  let within: boolean[];
+  try {
+    within = await deps.counters.take(keys, deps.im.now());
+  } catch (e) {
+    deps.log.warn({ err: e, command: path }, 'REST rate not counted; the call goes through');
+    return;
+  }
+  if (rate > 0 && !within[0]) {
+    deps.im.metrics.restRefused.inc({ command: path, limit: 'command' });
+    throw imError(rateError(path), { command: path, limit: rate });
+  }
+  if (appRate > 0 && !within[keys.length - 1]) {
+    deps.im.metrics.restRefused.inc({ command: path, limit: 'app' });
+    throw imError('RestAppRateLimited', { limit: appRate });
+  }
 }
 
 function observe(metrics: Metrics, command: string, sendPath: 'c2c' | 'group' | undefined, code: number, seconds: number): void {

@@ -24,9 +24,11 @@ export const errors = {
   BodyNotJson: { code: 60003, message: 'Fail to Parse json data of body, Please check it' },
   BodyNotObject: { code: 60003, message: 'request body must be a JSON object' },
   SdkAppIdInvalid: { code: 60006, message: 'SDKAppID {sdkAppId} is invalid' },
+  RestRateLimited: { code: 60007, message: 'v4/{command} is limited to {limit} calls a second; retry later' },
   UnknownCommand: { code: 60009, message: 'unknown command v4/{service}/{command}' },
   BadRequestPath: { code: 60009, message: '{path} is not a REST command: use /v4/<service>/<command>' },
   AdminRequired: { code: 60010, message: 'identifier {identifier} is not an App admin' },
+  RestAppRateLimited: { code: 60011, message: 'this app is limited to {limit} REST calls a second; retry later' },
   SdkAppIdMissing: { code: 60012, message: 'sdkappid is missing in the URL' },
   AccountNotString: { code: 60015, message: '{field} must be a string' },
 
@@ -112,6 +114,7 @@ export const errors = {
   // Groups (10xxx)
   GroupInternal: { code: 10002, message: 'internal error' },
   GroupInvalidParam: { code: 10004, message: '{detail}' },
+  GroupRateLimited: { code: 10006, message: 'v4/{command} is limited to {limit} calls a second; retry later' },
   GroupTooManyAccounts: { code: 10005, message: '{field} holds {count} accounts, at most {max} are allowed' },
   GroupNoPermission: { code: 10007, message: '{detail}' },
   GroupAdminRequired: { code: 10007, message: 'identifier {identifier} is not an App admin' },

@@ -104,12 +104,21 @@ describe.skipIf(missing !== undefined)('a cluster of 3 nodes on Redis and Cassan
     });
   });
 
-  describe('all-member push', () => {
+  describe('all-member push and REST rates', () => {
     let cluster: ParleyCluster;
     const clients: ParleyClient[] = [];
 
     beforeAll(async () => {
-      cluster = await ParleyCluster.start({ nodes: 3, redisDb: 1, env: { PARLEY_PUSH_GAP_MS: '1' } });
+      cluster = await ParleyCluster.start({ nodes: 3, redisDb: 1, env: { PARLEY_PUSH_GAP_MS: '1', PARLEY_REST_RATES: 'im_open_login_svc/account_check=2' } });
+    });
+
+    it('holds a command to its rate across the nodes together, not per node', async () => {
+      const from = Math.floor(Date.now() / 1000);
+      const codes = await Promise.all(Array.from({ length: 60 }, (_, i) => cluster.rest(i % 3, 'im_open_login_svc/account_check', { CheckItem: [{ UserID: 'nobody' }] }).then((r) => r.ErrorCode)));
+      const windows = Math.floor(Date.now() / 1000) - from + 1;
+      // Per node, 3 nodes would pass up to 6 a second; the cluster's counter passes 2.
+      expect(codes.filter((c) => c === 0).length).toBeLessThanOrEqual(2 * windows);
+      expect(codes.filter((c) => c !== 0).every((c) => c === 60007)).toBe(true);
     });
 
     afterAll(async () => {
