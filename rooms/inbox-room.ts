@@ -20,6 +20,7 @@ import { plainIp } from '../src/im/caller.ts';
 import { CLIENT_OPS, observeOp } from './inbox/client-ops.ts';
 import { secondsSince } from '../src/ops/metrics.ts';
 import { type DeviceInfo, Devices } from './inbox/devices.ts';
+import { FloodGuard } from './inbox/flood-guard.ts';
 import { InboxStream } from './inbox/inbox-stream.ts';
 import { AudienceGroups } from './inbox/audience-groups.ts';
 import { toRpcError } from './inbox/rpc-error.ts';
@@ -65,6 +66,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
   #stream!: InboxStream;
   #devices!: Devices;
   #audiences!: AudienceGroups;
+  #flood!: FloodGuard;
   /** Logins so far, ordering this inbox's devices. */
   #logins = 0;
   /** The account was deleted while this actor lived (a join re-imports it, so it is reset there). */
@@ -81,6 +83,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     this.#userId = actorIdOf(options.id);
     const im = this.deps.im;
     this.#devices = new Devices(this.clients, im.metrics.deliveries, im.now);
+    this.#flood = new FloodGuard(this.deps.settings.flood, im.now);
     this.#audiences = new AudienceGroups(this.#userId, im.actors, im.log, this.deps.settings.audienceRejoinS * 1000);
     this.#stream = new InboxStream({
       userId: this.#userId,
@@ -206,7 +209,14 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
     const started = performance.now();
     const op = typeof request === 'object' && request !== null && typeof (request as OpRequest).op === 'string' ? (request as OpRequest).op : '';
     let code = 0;
+    const admission = this.#flood.admit(client, op);
     try {
+      if (admission !== 'ok') {
+        this.deps.im.metrics.clientRefused.inc();
+        // Past its rate for a long run: it is told to pause (the SDK logs in again after a while).
+        if (admission === 'close') client.leave(CloseCode.SlowDown, 'too many requests: slow down');
+        throw imError('ClientRateLimited');
+      }
       const handler = CLIENT_OPS.get(op);
       if (!handler) throw imError('ClientUnknownOp', { op: JSON.stringify(op) });
       const info = client.userData as DeviceInfo;
@@ -223,6 +233,7 @@ export class InboxRoom extends ActorRoom<InboxProtocol> {
       code = wire.code;
       return ctx.reject(wire);
     } finally {
+      if (admission === 'ok') this.#flood.done(client);
       observeOp(this.deps.im.metrics, CLIENT_OPS.has(op) ? op : 'unknown', code, secondsSince(started));
     }
   }

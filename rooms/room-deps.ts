@@ -6,6 +6,7 @@ import type { LocalActors } from '../src/cluster/local-actors.ts';
 import type { ImContext } from '../src/im/context.ts';
 import type { EventBus } from '../src/im/event-bus.ts';
 import type { InFlight } from '../src/ops/in-flight.ts';
+import type { FloodLimits } from './inbox/flood-guard.ts';
 
 export interface RoomDeps {
   readonly im: ImContext;
@@ -30,6 +31,8 @@ export interface RoomDeps {
     readonly friendStatusPush: boolean;
     /** Keep conversation lists (PARLEY_CONVERSATIONS). */
     readonly conversations: boolean;
+    /** Client flood control, per device and per user. */
+    readonly flood: FloodLimits;
   };
 }
 

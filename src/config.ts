@@ -10,6 +10,7 @@ import { LOGIN_POLICIES, type LoginLimits } from './im/devices/login-policy.ts';
 import { CALLBACK_COMMANDS } from './protocol/callback-commands.ts';
 import { type PushConfig, pushConfigOf, pushEnv } from './push/push-config.ts';
 import { type RestRateConfig, restRates } from './api/rest-rates.ts';
+import type { FloodLimits } from '../rooms/inbox/flood-guard.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -51,6 +52,13 @@ const envSchema = z.object({
   PARLEY_PUSH_PER_DAY: positiveInt.default(100),
   PARLEY_PUSH_GAP_MS: positiveInt.default(1000),
   PARLEY_BROADCAST_CHUNK: positiveInt.default(500),
+  /** Client flood control (rooms/inbox/flood-guard.ts); a rate of 0 turns that limit off. */
+  PARLEY_CLIENT_OP_RATE: nonNegativeInt.default(200),
+  PARLEY_CLIENT_OP_BURST: positiveInt.default(400),
+  PARLEY_CLIENT_SEND_RATE: nonNegativeInt.default(100),
+  PARLEY_CLIENT_SEND_BURST: positiveInt.default(200),
+  PARLEY_CLIENT_MAX_PENDING: positiveInt.default(256),
+  PARLEY_CLIENT_FLOOD_CLOSE_AFTER: positiveInt.default(200),
   /** REST calls a second per command, cluster-wide (Tencent: 200; some commands less, see src/api/rest-rates.ts); 0 = no per-command limits. */
   PARLEY_REST_RATE: nonNegativeInt.default(200),
   /** Per-command rates, `service/command=N`, comma-separated (over the defaults). */
@@ -124,6 +132,8 @@ export interface Config {
     readonly friendStatusPush: boolean;
     /** Keep each user's conversation list with unread counts and read receipts (off: none of them, and no write for them per message). */
     readonly conversations: boolean;
+    /** Client flood control, per device and per user (rooms/inbox/flood-guard.ts). */
+    readonly flood: FloodLimits;
   };
   readonly app: {
     readonly dataDir: string;
@@ -316,6 +326,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       logins: { policy: e.PARLEY_LOGIN_POLICY, perPlatform: e.PARLEY_LOGINS_PER_PLATFORM, web: e.PARLEY_WEB_LOGINS },
       friendStatusPush: e.PARLEY_FRIEND_STATUS_PUSH,
       conversations: e.PARLEY_CONVERSATIONS,
+      flood: {
+        opRate: e.PARLEY_CLIENT_OP_RATE,
+        opBurst: e.PARLEY_CLIENT_OP_BURST,
+        sendRate: e.PARLEY_CLIENT_SEND_RATE,
+        sendBurst: e.PARLEY_CLIENT_SEND_BURST,
+        maxPending: e.PARLEY_CLIENT_MAX_PENDING,
+        closeAfter: e.PARLEY_CLIENT_FLOOD_CLOSE_AFTER,
+      },
     },
     app: {
       dataDir: resolve(e.PARLEY_DATA_DIR),

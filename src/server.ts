@@ -143,7 +143,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     localActors: node.localActors,
     auth,
     closing,
-    settings: { idlePassivateMs: config.actors.idlePassivateMs, reconnectWindowS: config.server.reconnectWindowS, audienceRejoinS: config.server.audienceRejoinS, logins: config.server.logins, friendStatusPush: config.server.friendStatusPush, conversations: config.server.conversations },
+    settings: { idlePassivateMs: config.actors.idlePassivateMs, reconnectWindowS: config.server.reconnectWindowS, audienceRejoinS: config.server.audienceRejoinS, logins: config.server.logins, friendStatusPush: config.server.friendStatusPush, conversations: config.server.conversations, flood: config.server.flood },
   };
   const roomOptions = { deps } as ActorRoomOptions;
   const server = defineServer({

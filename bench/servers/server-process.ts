@@ -65,6 +65,10 @@ export class ServerProcess {
       PARLEY_GROUP_MSG_RATE: '1000000',
       // Nor Tencent's REST call rates (200 a second per command, 100 for account imports).
       PARLEY_REST_RATE: '0',
+      // Nor client flood control: the ladders send far more than a user would, over few connections.
+      PARLEY_CLIENT_OP_RATE: '0',
+      PARLEY_CLIENT_SEND_RATE: '0',
+      PARLEY_CLIENT_MAX_PENDING: '100000',
       ...o.env,
     };
     // Like the fresh data dir: on Cassandra each server starts on a keyspace of its own, or its

@@ -8,7 +8,7 @@
 import '../shims/node-websocket.ts';
 import { Client, type Room } from '@colyseus/sdk';
 import { randomInt } from 'node:crypto';
-import { closeAction } from '../protocol/close-codes.ts';
+import { CloseCode, closeAction } from '../protocol/close-codes.ts';
 import {
   type CreateGroupArgs,
   type CreateGroupResult,
@@ -86,6 +86,10 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'clo
 type Listener<T> = (value: T) => void;
 
 const RELOGIN_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
+/** After the server closed the session for flooding (SlowDown), the pause before logging in again. */
+const SLOW_DOWN_MS = 5000;
+
+const slowedDown = (): ParleyError => new ParleyError(errors.ClientRateLimited.code, 'the server closed this session for flooding; slow down');
 /** Longest close() waits for the server to confirm a consented leave. */
 const LEAVE_TIMEOUT_MS = 2000;
 
@@ -125,6 +129,8 @@ export class ParleyClient {
   readonly #eventListeners = new Set<Listener<StreamEvent>>();
   readonly #stateListeners = new Set<Listener<ConnectionState>>();
   #connectedWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  /** Until this Unix ms the server has asked this device to slow down (SlowDown): calls cut off by it are not retried. */
+  #slowDownUntil = 0;
   #relogging = false;
   /** AVChatRooms joined in this session, joined again after each reconnect; bounded by what the app joins. */
   readonly #audiences = new Set<string>();
@@ -441,6 +447,7 @@ export class ParleyClient {
       } catch (e) {
         const err = e as Error & { name?: string; reason?: WireError };
         if (err.name === 'rejected' && err.reason) throw new ParleyError(err.reason.code, err.reason.info);
+        if (Date.now() < this.#slowDownUntil) throw slowedDown();
         if (this.#state === 'closed') throw e;
         // No answer on an open socket: the node is stuck or gone. Move to another and retry (sends are idempotent).
         if (/timed out/.test(err.message)) this.#abandon(room);
@@ -549,7 +556,12 @@ export class ParleyClient {
       this.#rejectWaiters(new ParleyError(code, `session closed (${code})`));
       return;
     }
-    await this.#relogin();
+    if (code === CloseCode.SlowDown) {
+      // Retrying what the flood had in flight would flood again: those calls fail, later ones wait for the new login.
+      this.#slowDownUntil = Date.now() + SLOW_DOWN_MS;
+      this.#rejectWaiters(slowedDown());
+    }
+    await this.#relogin(code === CloseCode.SlowDown ? SLOW_DOWN_MS : 0);
   }
 
   /** Gives up on a connection that stopped answering (its node may be paused) and logs in again. */
@@ -561,12 +573,13 @@ export class ParleyClient {
     void this.#relogin();
   }
 
-  /** Logs in again through /connect (any endpoint) with backoff, then syncs; one at a time. */
-  async #relogin(): Promise<void> {
+  /** Logs in again through /connect (any endpoint) with backoff, then syncs; one at a time; first waits `pauseMs`. */
+  async #relogin(pauseMs = 0): Promise<void> {
     if (this.#relogging) return;
     this.#relogging = true;
     this.#setState('reconnecting');
     try {
+      if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
       for (let attempt = 0; this.#state === 'reconnecting'; attempt++) {
         await new Promise((r) => setTimeout(r, RELOGIN_DELAYS_MS[Math.min(attempt, RELOGIN_DELAYS_MS.length - 1)]));
         try {

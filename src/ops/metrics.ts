@@ -21,6 +21,8 @@ export interface Metrics {
   readonly sendDuration: Histogram<'path' | 'transport'>;
   /** A REST command from request to answer, by command and error code (0 = ok). */
   readonly restDuration: Histogram<'command' | 'code'>;
+  /** Client operations refused by flood control (rooms/inbox/flood-guard.ts). */
+  readonly clientRefused: Counter;
   /** REST calls refused over a rate, by command and which rate (`command` or `app`). */
   readonly restRefused: Counter<'command' | 'limit'>;
   /** A client operation from request to answer, by op and error code. */
@@ -61,6 +63,7 @@ export function createMetrics(): Metrics {
     batchSize: new Histogram({ name: 'parley_store_batch_entries', help: 'Entries per committed batch', buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512], ...reg }),
     sendDuration: new Histogram({ name: 'parley_send_seconds', help: 'Send from request to acknowledgement', labelNames: ['path', 'transport'], buckets: LATENCY_BUCKETS, ...reg }),
     restDuration: new Histogram({ name: 'parley_rest_seconds', help: 'REST command duration', labelNames: ['command', 'code'], buckets: LATENCY_BUCKETS, ...reg }),
+    clientRefused: new Counter({ name: 'parley_client_refused_total', help: 'Client operations refused by flood control', ...reg }),
     restRefused: new Counter({ name: 'parley_rest_refused_total', help: 'REST calls refused over a rate limit', labelNames: ['command', 'limit'], ...reg }),
     clientOpDuration: new Histogram({ name: 'parley_client_op_seconds', help: 'Client operation duration', labelNames: ['op', 'code'], buckets: LATENCY_BUCKETS, ...reg }),
     actorsActive: new Gauge({ name: 'parley_actors_active', help: 'Active actors on this node', labelNames: ['type'], ...reg }),

@@ -17,6 +17,8 @@ export const CloseCode = {
   Unauthorized: 4104,
   ActorMoved: 4200,
   ServerRestarting: 4201,
+  /** The device kept flooding past its rate: log in again after a pause (the SDK waits SLOW_DOWN_MS). */
+  SlowDown: 4202,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -202,6 +202,7 @@ export const errors = {
   // Client connection (Parley's /connect route and client RPC)
   ClientBadRequest: { code: 70402, message: '{detail}' },
   ClientUnknownOp: { code: 60009, message: 'unknown operation {op}' },
+  ClientRateLimited: { code: 60018, message: 'too many requests from this device or user; retry later' },
   NotGroupMember: { code: 10007, message: '{userId} is not a member of group {groupId}' },
   StreamUnavailable: { code: 20005, message: 'stream {streamId} is moving to another owner; retry' },
 } as const satisfies Record<string, ErrorDef>;
