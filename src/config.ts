@@ -59,6 +59,9 @@ const envSchema = z.object({
   PARLEY_CLIENT_SEND_BURST: positiveInt.default(200),
   PARLEY_CLIENT_MAX_PENDING: positiveInt.default(256),
   PARLEY_CLIENT_FLOOD_CLOSE_AFTER: positiveInt.default(200),
+  /** Logins (`/connect`) a second per user and per client address, cluster-wide; 0 = no limit. */
+  PARLEY_LOGIN_RATE_PER_USER: nonNegativeInt.default(10),
+  PARLEY_LOGIN_RATE_PER_IP: nonNegativeInt.default(0),
   /** REST calls a second per command, cluster-wide (Tencent: 200; some commands less, see src/api/rest-rates.ts); 0 = no per-command limits. */
   PARLEY_REST_RATE: nonNegativeInt.default(200),
   /** Per-command rates, `service/command=N`, comma-separated (over the defaults). */
@@ -134,6 +137,8 @@ export interface Config {
     readonly conversations: boolean;
     /** Client flood control, per device and per user (rooms/inbox/flood-guard.ts). */
     readonly flood: FloodLimits;
+    /** Logins a second per user and per address (0 = no limit). */
+    readonly loginRate: { readonly perUser: number; readonly perIp: number };
   };
   readonly app: {
     readonly dataDir: string;
@@ -334,6 +339,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         maxPending: e.PARLEY_CLIENT_MAX_PENDING,
         closeAfter: e.PARLEY_CLIENT_FLOOD_CLOSE_AFTER,
       },
+      loginRate: { perUser: e.PARLEY_LOGIN_RATE_PER_USER, perIp: e.PARLEY_LOGIN_RATE_PER_IP },
     },
     app: {
       dataDir: resolve(e.PARLEY_DATA_DIR),

@@ -146,6 +146,8 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
     settings: { idlePassivateMs: config.actors.idlePassivateMs, reconnectWindowS: config.server.reconnectWindowS, audienceRejoinS: config.server.audienceRejoinS, logins: config.server.logins, friendStatusPush: config.server.friendStatusPush, conversations: config.server.conversations, flood: config.server.flood },
   };
   const roomOptions = { deps } as ActorRoomOptions;
+  // Call counts for REST and login rates: shared by the nodes through Redis in a cluster.
+  const rateCounters = backends.redis ? new RedisRateCounters(backends.redis.redis, config.cluster.name) : new LocalRateCounters();
   const server = defineServer({
     rooms: {
       [INBOX_ROOM]: defineRoom(InboxRoom, roomOptions).on('create', (room: InboxRoom) => void room.activate()),
@@ -163,7 +165,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
       app.disable('x-powered-by');
       // REST answers are POST replies: hashing each body for an ETag nobody revalidates is wasted work.
       app.disable('etag');
-      app.use(connectRouter({ im, auth, actors: node.actors, log }));
+      app.use(connectRouter({ im, auth, actors: node.actors, counters: rateCounters, loginRate: config.server.loginRate, log }));
       app.use(archive.router);
       app.get('/metrics', (_req, res) => {
         metrics.registry.metrics().then(
@@ -181,7 +183,7 @@ export async function startParley(config: Config, log: Logger = pino({ level: co
   const http = server.transport.server;
   if (!http) throw new Error('the WebSocket transport has no HTTP server');
   // Bound now, so the REST API can answer /v4 ahead of the Colyseus router and Express.
-  answerFirst(http, restHandler({ im, auth, services: [accountService, openimService, profileService, snsService, recentContactService, openConfigService, groupService, groupAttrService, allMemberPushService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, rates: restRates(config.restRates), counters: backends.redis ? new RedisRateCounters(backends.redis.redis, config.cluster.name) : new LocalRateCounters(), log }));
+  answerFirst(http, restHandler({ im, auth, services: [accountService, openimService, profileService, snsService, recentContactService, openConfigService, groupService, groupAttrService, allMemberPushService, openMsgService({ urls: archive.urls, retentionMs: archive.retentionMs })], maxBodyBytes: config.limits.maxBodyBytes, rates: restRates(config.restRates), counters: rateCounters, log }));
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   await node.start();

@@ -2,6 +2,8 @@
  * `POST /connect {UserID, UserSig, Platform}`: a device's way into its inbox. Verifies the
  * UserSig, imports the account on first login (as Tencent's SDK login does), and answers with a
  * seat reservation for `client.consumeSeatReservation`. Errors use the REST envelope and codes.
+ * Logins are counted per user and per address before the UserSig is checked (70114 beyond the
+ * rates), so guessing at UserSigs costs one count each.
  */
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -12,12 +14,35 @@ import type { ImContext } from '../im/context.ts';
 import { connectRequest } from '../protocol/client-ops.ts';
 import { imError } from '../protocol/errors.ts';
 import { toRestError } from './rest-error.ts';
+import type { RateCounters, RateKey } from '../ops/rate-counters.ts';
+import { plainIp } from '../im/caller.ts';
 
 export interface ConnectDeps {
   readonly im: ImContext;
   readonly auth: Authenticator;
   readonly actors: ColyseusActors;
+  readonly counters: RateCounters;
+  /** Logins a second per user and per address; 0 = no limit. */
+  readonly loginRate: { readonly perUser: number; readonly perIp: number };
   readonly log: Logger;
+}
+
+/** Counts the login and refuses it past either rate; a failure to count lets it through (logged). */
+async function admitLogin(deps: ConnectDeps, userId: string, ip: string): Promise<void> {
+  const { perUser, perIp } = deps.loginRate;
+  const keys: RateKey[] = [];
+  if (perUser > 0) keys.push({ key: `login-user:${userId}`, limit: perUser });
+  if (perIp > 0 && ip !== '') keys.push({ key: `login-ip:${ip}`, limit: perIp });
+  if (keys.length === 0) return;
+  let within: boolean[];
+  try {
+    within = await deps.counters.take(keys, deps.im.now());
+  } catch (e) {
+    deps.log.warn({ err: e }, 'login rate not counted; the login goes through');
+    return;
+  }
+  const over = keys.findIndex((_, i) => !within[i]);
+  if (over >= 0) throw imError('LoginTooFrequent', { what: keys[over].key.startsWith('login-user:') ? `of ${userId}` : `from ${ip}` });
 }
 
 export function connectRouter(deps: ConnectDeps): express.Router {
@@ -30,6 +55,7 @@ export function connectRouter(deps: ConnectDeps): express.Router {
         throw imError('ClientBadRequest', { detail: `${issue.path.join('.')}: ${issue.message}` });
       }
       const { UserID, UserSig, Platform } = parsed.data;
+      await admitLogin(deps, UserID, plainIp(req.socket.remoteAddress));
       await deps.auth.user(UserID, UserSig);
       await deps.im.store.accounts.importAccounts([{ userId: UserID }], deps.im.now());
       const reservation = await reserveInboxSeat(deps.actors, UserID, UserSig, Platform, req.headers, req.socket.remoteAddress);

@@ -44,6 +44,7 @@ export const errors = {
   UserSigIdentifierMismatch: { code: 70013, message: 'UserID in request ({expected}) does not match UserID in UserSig ({actual})' },
   UserSigAppIdMismatch: { code: 70014, message: 'SDKAppID in request ({expected}) does not match SDKAppID in UserSig ({actual})' },
   AccountNotFound: { code: 70107, message: 'account {userId} does not exist' },
+  LoginTooFrequent: { code: 70114, message: 'too many logins {what} in a second; retry later' },
   AccountInvalidParam: { code: 70402, message: '{detail}' },
   AccountAdminRequired: { code: 70403, message: 'identifier {identifier} is not an App admin' },
   AccountInternal: { code: 70500, message: 'internal error' },

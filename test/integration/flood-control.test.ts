@@ -17,9 +17,9 @@ describe('client flood control', () => {
 
   beforeAll(async () => {
     server = await ParleyProcess.start({
-      env: { PARLEY_CLIENT_OP_RATE: '5', PARLEY_CLIENT_OP_BURST: '10', PARLEY_CLIENT_SEND_RATE: '2', PARLEY_CLIENT_SEND_BURST: '4', PARLEY_CLIENT_FLOOD_CLOSE_AFTER: '60' },
+      env: { PARLEY_CLIENT_OP_RATE: '5', PARLEY_CLIENT_OP_BURST: '10', PARLEY_CLIENT_SEND_RATE: '2', PARLEY_CLIENT_SEND_BURST: '4', PARLEY_CLIENT_FLOOD_CLOSE_AFTER: '60', PARLEY_LOGIN_RATE_PER_USER: '3' },
     });
-    await server.importAccounts(['fl_ann', 'fl_bob', 'fl_cid']);
+    await server.importAccounts(['fl_ann', 'fl_bob', 'fl_cid', 'fl_dan']);
   });
 
   afterAll(async () => {
@@ -67,5 +67,18 @@ describe('client flood control', () => {
     await eventually(async () => expect(states).toContain('reconnecting'), 5000);
     await eventually(async () => expect(ann.state).toBe('connected'), 15_000);
     expect(await codeOf(ann.call(Op.Groups, {}))).toBe(0);
+  });
+
+  it('refuses logins of one user past their rate with 70114, before the UserSig is checked', async () => {
+    const connect = (userSig: string) =>
+      fetch(`${server.url}/connect`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ UserID: 'fl_dan', UserSig: userSig, Platform: 'Web' }) }).then(
+        async (r) => ((await r.json()) as { ErrorCode: number }).ErrorCode,
+      );
+    const from = Math.floor(Date.now() / 1000);
+    const codes = await Promise.all(Array.from({ length: 20 }, (_, i) => connect(i % 2 === 0 ? server.userSig('fl_dan') : 'not-a-usersig')));
+    const windows = Math.floor(Date.now() / 1000) - from + 1;
+    expect(codes.filter((c) => c !== 70114).length).toBeLessThanOrEqual(3 * windows);
+    expect(codes).toContain(70114);
+    expect(codes.every((c) => c === 0 || c === 70114 || (c >= 70001 && c <= 70020))).toBe(true);
   });
 });
