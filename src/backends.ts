@@ -9,10 +9,11 @@ import { openThreadedSqliteStore } from '../storage/sqlite/threaded-sqlite-store
 import type { Store } from '../storage/store.ts';
 import { type RedisConnection, connectRedis } from './cluster/redis-connection.ts';
 import type { Config } from './config.ts';
-import type { EventBus } from './im/event-bus.ts';
+import type { BusRecord, EventBus } from './im/event-bus.ts';
+import type { ParleyEvent } from './protocol/events.ts';
 import type { PushJob } from './push/push-job.ts';
 import type { BroadcastShardJob } from './events/broadcast/broadcast-walk.ts';
-import { type KafkaConnection, connectKafka } from './events/kafka-connection.ts';
+import { type KafkaConnection, connectKafka, topicNames } from './events/kafka-connection.ts';
 import { KafkaEventBus } from './events/kafka-event-bus.ts';
 import { LocalEventBus } from './events/local-event-bus.ts';
 import { DependencyUnavailableError } from './ops/dependency.ts';
@@ -65,22 +66,19 @@ export async function openBackends(config: Config, log: Logger, now: () => numbe
     if (redis) opened.push(redis);
     const kafka = config.kafka ? await connectKafka(config.kafka, config.connectTimeoutMs, log) : undefined;
     if (kafka) opened.push(kafka);
-    const events: EventBus = kafka
-      ? new KafkaEventBus({ kafka: kafka.kafka, topic: kafka.topics.events, log })
-      : new LocalEventBus({ file: join(config.app.dataDir, 'events.db'), retentionMs: config.events.retentionMs, log, now, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
-    opened.push(events);
-    const pushJobs: EventBus<PushJob> | undefined = !config.push
-      ? undefined
-      : kafka
-        ? new KafkaEventBus<PushJob>({ kafka: kafka.kafka, topic: kafka.topics.push, log })
-        : new LocalEventBus<PushJob>({ file: join(config.app.dataDir, 'push.db'), retentionMs: config.push.ttlS * 1000, log, now, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
-    if (pushJobs) opened.push(pushJobs);
-    const broadcastShards: EventBus<BroadcastShardJob> | undefined = !config.push
-      ? undefined
-      : kafka
-        ? new KafkaEventBus<BroadcastShardJob>({ kafka: kafka.kafka, topic: kafka.topics.broadcast, log })
-        : new LocalEventBus<BroadcastShardJob>({ file: join(config.app.dataDir, 'broadcast.db'), retentionMs: config.push.ttlS * 1000, log, now, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
-    if (broadcastShards) opened.push(broadcastShards);
+    /** A log on Kafka's `topic` when Kafka is configured, else an in-process one in the data dir's `file`. */
+    const openLog = <T extends BusRecord>(topic: string, file: string, retentionMs: number): EventBus<T> => {
+      const bus: EventBus<T> = kafka
+        ? new KafkaEventBus<T>({ kafka: kafka.kafka, topic, log })
+        : new LocalEventBus<T>({ file: join(config.app.dataDir, file), retentionMs, log, now, checkpointEveryMs: WAL_CHECKPOINT_EVERY_MS });
+      opened.push(bus);
+      return bus;
+    };
+    // The topic names only matter on Kafka.
+    const topics = kafka?.topics ?? topicNames('parley');
+    const events = openLog<ParleyEvent>(topics.events, 'events.db', config.events.retentionMs);
+    const pushJobs = config.push ? openLog<PushJob>(topics.push, 'push.db', config.push.ttlS * 1000) : undefined;
+    const broadcastShards = config.push ? openLog<BroadcastShardJob>(topics.broadcast, 'broadcast.db', config.push.ttlS * 1000) : undefined;
     const checks: DependencyCheck[] = [
       { name: 'store', check: () => store.ping() },
       ...(redis ? [{ name: 'redis', check: () => redis.health() }] : []),
