@@ -47,6 +47,13 @@ const COALESCE_MS = 5;
 /** Events kept in memory for consumers that keep up (about a second of a busy node's events). */
 const TAIL_EVENTS = 8192;
 
+/**
+ * A group's position is written at most this often, ms, and when it stops: one write per handled
+ * batch was a write per group every few ms on the event loop. A crash re-delivers at most this
+ * long of a group's events (delivery is at least once).
+ */
+const POSITION_EVERY_MS = 250;
+
 /** A failing handler is retried after this long, doubling up to the cap, ms. */
 const RETRY_MS = [100, 200, 500, 1000, 2000, 5000];
 
@@ -146,10 +153,29 @@ export class LocalEventBus<E extends BusRecord = ParleyEvent> implements EventBu
     this.#groups.add(o.group);
     const row = this.#db.prepare('SELECT committed FROM consumer_positions WHERE grp = ?').get(o.group) as { committed: number } | undefined;
     let committed = row?.committed ?? (o.from === 'latest' ? this.#head() : 0);
+    let written = committed;
+    let writtenAt = 0;
     let stopped = false;
     let wake: () => void = () => undefined;
     const read = this.#db.prepare('SELECT position, payload FROM events WHERE position > ? ORDER BY position LIMIT ?');
     const commit = this.#db.prepare('INSERT INTO consumer_positions (grp, committed) VALUES (?, ?) ON CONFLICT (grp) DO UPDATE SET committed = excluded.committed');
+    const now = this.#o.now ?? Date.now;
+    /** A write of the position still due (the group went idle within the interval). */
+    let due: NodeJS.Timeout | undefined;
+    const writePosition = (): void => {
+      clearTimeout(due);
+      due = undefined;
+      if (written === committed) return;
+      commit.run(o.group, committed);
+      written = committed;
+      writtenAt = now();
+    };
+    /** Writes the position now if the last write is old enough, else once it is (unless written before). */
+    const notePosition = (): void => {
+      const wait = writtenAt + POSITION_EVERY_MS - now();
+      if (wait <= 0) writePosition();
+      else due ??= setTimeout(() => stopped || writePosition(), wait).unref();
+    };
 
     const loop = (async () => {
       for (let failures = 0; !stopped; ) {
@@ -168,7 +194,7 @@ export class LocalEventBus<E extends BusRecord = ParleyEvent> implements EventBu
         try {
           await handler(batch.events);
           committed = batch.position;
-          commit.run(o.group, committed);
+          notePosition();
           failures = 0;
         } catch (e) {
           this.#o.log.warn({ err: e, group: o.group }, 'event handler failed; redelivering');
@@ -182,6 +208,7 @@ export class LocalEventBus<E extends BusRecord = ParleyEvent> implements EventBu
         stopped = true;
         wake();
         await loop;
+        writePosition();
         this.#groups.delete(o.group);
       },
       lag: async () => this.#head() - committed,
